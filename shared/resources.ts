@@ -1,0 +1,75 @@
+/**
+ * Names, prefixes, keys and routes, defined once. The CDK stack and the embedded sandbox both build from this module,
+ * and test/infra proves the synthesized template wires what the sandbox wires.
+ */
+
+export const BUCKET_NAME = 'radar-ingest';
+export const TABLE_NAME = 'radar';
+
+/** Upload prefixes that trigger ingest. Functions never write under these (no self-triggering). */
+export const PREFIXES = {
+  articles: 'articles/',
+  sanctions: 'sanctions/',
+} as const;
+
+/** Prefixes functions write to. */
+export const OUTPUT_PREFIXES = {
+  index: 'index/',
+  quarantine: 'quarantine/',
+} as const;
+
+/** The S3 events each ingest queue subscribes to (multipart uploads fire CompleteMultipartUpload, not Put). */
+export const SUBSCRIBED_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] as const;
+
+export interface IngestRoute {
+  /** Logical name, used for queue, function and folder names. */
+  readonly name: 'ingest-article' | 'ingest-sanctions';
+  readonly prefix: string;
+  /** Lambda timeout. SQS visibility is VISIBILITY_FACTOR × this. */
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly batchSize: number;
+}
+
+export const INGEST_ROUTES: readonly IngestRoute[] = [
+  { name: 'ingest-article', prefix: PREFIXES.articles, timeoutSeconds: 60, memoryMb: 1024, batchSize: 10 },
+  { name: 'ingest-sanctions', prefix: PREFIXES.sanctions, timeoutSeconds: 600, memoryMb: 1024, batchSize: 1 },
+];
+
+/** AWS's advice for SQS event sources: visibility timeout at least 6 × the function timeout. */
+export const VISIBILITY_FACTOR = 6;
+/** After this many receives a message goes to the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
+/** How long dead letters are kept (14 days, the SQS maximum). */
+export const DLQ_RETENTION_DAYS = 14;
+
+/** One table; keys designed for the queries (design §3). */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+} as const;
+
+/** Routes of the query function (design §5). `{key+}` is greedy: ingest keys contain slashes. */
+export const QUERY_ROUTES = [
+  'GET /',
+  'GET /health',
+  'GET /openapi.json',
+  'GET /counts/countries',
+  'GET /counts/entities',
+  'GET /entities/{id}',
+  'GET /ingests',
+  'GET /ingests/{key+}',
+] as const;
+
+export const QUERY_FUNCTION = { name: 'query', timeoutSeconds: 10, memoryMb: 512 } as const;
+
+/** Sandbox defaults (design §5, the sandbox contract). */
+export const SANDBOX = {
+  edgePort: 4566,
+  queryPort: 3000,
+  host: '127.0.0.1',
+  region: 'us-east-1',
+  dataDir: '.sandbox',
+} as const;
