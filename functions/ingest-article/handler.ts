@@ -1,2 +1,21 @@
-// Placeholder: the lead developer is writing this handler.
-export const handler = async (): Promise<unknown> => ({});
+import { Logger } from '@aws-lambda-powertools/logger';
+import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
+import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
+import { makeS3Source } from '../../shared/adapters/s3-source.ts';
+import { makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { extractEntities } from '../../shared/domain/extract.ts';
+import { parseArticles } from '../../shared/domain/article-formats.ts';
+import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
+
+const config = loadConfig();
+const logger = new Logger({ serviceName: 'ingest-article' });
+const deps = {
+  source: makeS3Source(makeS3Client(config), config.BUCKET_NAME),
+  store: makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME),
+  extract: extractEntities,
+  parse: parseArticles,
+  maxBytes: config.MAX_ARTICLE_BYTES,
+};
+
+export const handler = makeSqsHandler(logger, (ref) => reconcileArticleObject(ref, deps));

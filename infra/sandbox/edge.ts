@@ -1,0 +1,171 @@
+import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.ts';
+
+/** What the edge saw happen to an object (before the sandbox turns it into an S3 event record). */
+export interface ObjectChange {
+  bucket: string;
+  key: string;
+  eventName:
+    | 'ObjectCreated:Put'
+    | 'ObjectCreated:Copy'
+    | 'ObjectCreated:CompleteMultipartUpload'
+    | 'ObjectRemoved:Delete';
+  eTag?: string;
+  versionId?: string;
+  sourceIp: string;
+}
+
+export interface EdgeOptions {
+  host: string;
+  port: number;
+  s3Port: number;
+  dynamoPort: number;
+  onObjectChange: (change: ObjectChange) => void;
+  /** Extra routes under /_sandbox/ (status, dead letters, redrive). */
+  sandboxRoute: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+/**
+ * One AWS edge on one port, like LocalStack's: DynamoDB requests (X-Amz-Target: DynamoDB_*) go to DynamoDB Local,
+ * everything else to the S3 server. Any credentials are accepted: the S3 access key is rewritten to s3rver's built-in
+ * one (s3rver does not verify SigV4 signatures, only that the key exists).
+ */
+export function startEdge(opts: EdgeOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/_sandbox/')) {
+      opts.sandboxRoute(req, res).catch((err) => sendError(res, 500, String(err)));
+      return;
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (target.startsWith('DynamoDB_')) return proxy(req, res, opts.dynamoPort, req.headers);
+    return proxyS3(req, res, opts);
+  });
+  // Uploads of large files: no request timeout on the edge.
+  server.requestTimeout = 0;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
+  res.end(message);
+}
+
+function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  headers: IncomingMessage['headers'],
+  body: NodeJS.ReadableStream = req,
+  onResponse?: (upstream: IncomingMessage) => boolean,
+): void {
+  const up = httpRequest(
+    { host: '127.0.0.1', port, method: req.method, path: req.url, headers },
+    (upstream) => {
+      if (onResponse?.(upstream)) return; // the callback took over the response
+      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+      upstream.pipe(res);
+    },
+  );
+  up.on('error', (err) => sendError(res, 502, `sandbox edge: upstream failed: ${err.message}`));
+  body.on('error', (err: Error) => {
+    up.destroy(err);
+    sendError(res, 400, `sandbox edge: bad request body: ${err.message}`);
+  });
+  body.pipe(up);
+}
+
+function rewriteCredential(value: string): string {
+  return value.replace(/Credential=[^/,\s]+\//, 'Credential=S3RVER/');
+}
+
+function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions): void {
+  const headers = { ...req.headers };
+  if (headers.authorization) headers.authorization = rewriteCredential(headers.authorization);
+  const u = new URL(req.url ?? '/', 'http://edge');
+  let path = req.url ?? '/';
+  if (u.searchParams.has('X-Amz-Credential')) {
+    u.searchParams.set('X-Amz-Credential', rewriteCredential(`Credential=${u.searchParams.get('X-Amz-Credential')}`).slice(11));
+    path = u.pathname + u.search;
+  }
+  let body: NodeJS.ReadableStream = req;
+  if (isAwsChunked(headers)) {
+    body = req.pipe(new AwsChunkedDecoder());
+    const decoded = headers['x-amz-decoded-content-length'];
+    if (decoded) headers['content-length'] = String(decoded);
+    else delete headers['content-length'];
+    const enc = String(headers['content-encoding'] ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e && e !== 'aws-chunked');
+    if (enc.length) headers['content-encoding'] = enc.join(',');
+    else delete headers['content-encoding'];
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    delete headers['x-amz-decoded-content-length'];
+    delete headers['x-amz-trailer'];
+  }
+  req.url = path;
+
+  const [bucket, key] = splitPath(u.pathname);
+  const q = u.searchParams;
+  const method = req.method ?? 'GET';
+  const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+  const isSubresource = ['tagging', 'acl', 'retention', 'legal-hold', 'torrent', 'uploads'].some((s) => q.has(s));
+
+  proxy(req, res, opts.s3Port, headers, body, (upstream) => {
+    const ok = (upstream.statusCode ?? 500) < 300;
+    if (!ok || !bucket) return false;
+    if (method === 'POST' && q.has('delete') && !key) {
+      // Multi-object delete: the deleted keys are in the response body.
+      const parts: Buffer[] = [];
+      upstream.on('data', (d: Buffer) => parts.push(d));
+      upstream.on('end', () => {
+        const xml = Buffer.concat(parts);
+        res.writeHead(upstream.statusCode ?? 200, { ...upstream.headers, 'content-length': String(xml.length) });
+        res.end(xml);
+        for (const m of xml.toString('utf8').matchAll(/<Deleted>\s*<Key>([^<]*)<\/Key>/g))
+          opts.onObjectChange({ bucket, key: decodeXml(m[1]!), eventName: 'ObjectRemoved:Delete', sourceIp });
+      });
+      return true;
+    }
+    if (!key || isSubresource) return false;
+    const etag = upstream.headers.etag ? String(upstream.headers.etag).replace(/"/g, '') : undefined;
+    let change: ObjectChange | undefined;
+    if (method === 'PUT' && !q.has('partNumber') && !q.has('uploadId'))
+      change = { bucket, key, eventName: req.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put', sourceIp };
+    else if (method === 'POST' && q.has('uploadId'))
+      change = { bucket, key, eventName: 'ObjectCreated:CompleteMultipartUpload', sourceIp };
+    else if (method === 'DELETE' && !q.has('uploadId')) change = { bucket, key, eventName: 'ObjectRemoved:Delete', sourceIp };
+    if (change) {
+      if (etag && change.eventName === 'ObjectCreated:Put') change.eTag = etag;
+      // The event fires once the response is complete, as S3 notifies after the write is durable.
+      res.once('finish', () => opts.onObjectChange(change));
+    }
+    return false;
+  });
+}
+
+/** Path-style `/bucket/key…` → [bucket, decoded key]. */
+export function splitPath(pathname: string): [string | undefined, string | undefined] {
+  const m = /^\/([^/]+)(?:\/(.*))?$/.exec(pathname);
+  if (!m) return [undefined, undefined];
+  const key = m[2] ? decodeURIComponent(m[2]) : undefined;
+  return [decodeURIComponent(m[1]!), key || undefined];
+}
+
+function decodeXml(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/**
+ * A small SQS look-alike feeding one handler: visibility timeout, ApproximateReceiveCount, partial batch failures
+ * (`reportBatchItemFailures`), and a dead-letter store after `maxReceiveCount` receives — the behaviour of an SQS
+ * event source mapping, so the handler meets in the sandbox what it meets on AWS.
+ */
+export interface QueueOptions {
+  name: string;
+  region: string;
+  batchSize: number;
+  visibilityTimeoutMs: number;
+  maxReceiveCount: number;
+  /** Batches in flight at once (Lambda concurrency). */
+  concurrency: number;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+  onDeadLetter?: (m: QueueMessage, reason: string) => void;
+  onError?: (err: unknown, batch: QueueMessage[]) => void;
+}
+
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  sentAt: number;
+  receiveCount: number;
+  visibleAt: number;
+  lastError?: string;
+}
+
+export interface QueueStats {
+  name: string;
+  visible: number;
+  inFlight: number;
+  deadLetters: number;
+  processed: number;
+}
+
+export class SandboxQueue {
+  private readonly messages: QueueMessage[] = [];
+  readonly deadLetters: (QueueMessage & { reason: string })[] = [];
+  private running = 0;
+  private processed = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: QueueOptions) {}
+
+  get arn(): string {
+    return `arn:aws:sqs:${this.opts.region}:000000000000:${this.opts.name}`;
+  }
+
+  send(body: string): string {
+    const m: QueueMessage = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 };
+    this.messages.push(m);
+    this.pump();
+    return m.messageId;
+  }
+
+  stats(): QueueStats {
+    const now = Date.now();
+    const visible = this.messages.filter((m) => m.visibleAt <= now).length;
+    return {
+      name: this.opts.name,
+      visible,
+      inFlight: this.messages.length - visible,
+      deadLetters: this.deadLetters.length,
+      processed: this.processed,
+    };
+  }
+
+  /** True when no message waits or is in flight. */
+  get idle(): boolean {
+    return this.messages.length === 0 && this.running === 0;
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Messages still queued (persisted by the sandbox across restarts). */
+  snapshot(): { messages: QueueMessage[]; deadLetters: (QueueMessage & { reason: string })[] } {
+    return { messages: this.messages.map((m) => ({ ...m, visibleAt: 0 })), deadLetters: [...this.deadLetters] };
+  }
+
+  restore(s: { messages?: QueueMessage[]; deadLetters?: (QueueMessage & { reason: string })[] }): void {
+    this.messages.push(...(s.messages ?? []));
+    this.deadLetters.push(...(s.deadLetters ?? []));
+  }
+
+  /** Moves dead letters back to the queue (like an SQS redrive). */
+  redrive(): number {
+    const n = this.deadLetters.length;
+    for (const d of this.deadLetters.splice(0)) this.send(d.body);
+    return n;
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const now = Date.now();
+    while (this.running < this.opts.concurrency) {
+      const batch: QueueMessage[] = [];
+      for (const m of this.messages) {
+        if (batch.length >= this.opts.batchSize) break;
+        if (m.visibleAt > now) continue;
+        // SQS moves a message to the DLQ when a receive would exceed maxReceiveCount.
+        if (m.receiveCount >= this.opts.maxReceiveCount) continue;
+        batch.push(m);
+      }
+      this.moveExhaustedToDlq(now);
+      if (batch.length === 0) break;
+      for (const m of batch) {
+        m.receiveCount++;
+        m.visibleAt = now + this.opts.visibilityTimeoutMs;
+      }
+      this.running++;
+      void this.deliver(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+    this.scheduleNext();
+    if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private moveExhaustedToDlq(now: number): void {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i]!;
+      if (m.visibleAt <= now && m.receiveCount >= this.opts.maxReceiveCount) {
+        this.messages.splice(i, 1);
+        const reason = `received ${m.receiveCount} times (maxReceiveCount ${this.opts.maxReceiveCount}); last error: ${m.lastError ?? 'unknown'}`;
+        this.deadLetters.push({ ...m, reason });
+        this.opts.onDeadLetter?.(m, reason);
+      }
+    }
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped || this.messages.length === 0) return;
+    const next = Math.min(...this.messages.map((m) => m.visibleAt));
+    const wait = Math.max(5, next - Date.now());
+    this.timer = setTimeout(() => this.pump(), wait);
+    this.timer.unref();
+  }
+
+  private async deliver(batch: QueueMessage[]): Promise<void> {
+    const event: SQSEvent = { Records: batch.map((m) => this.toRecord(m)) };
+    let failed: Set<string>;
+    let error: string | undefined;
+    try {
+      const res = await this.opts.handler(event, lambdaContext(this.opts.name, this.opts.visibilityTimeoutMs));
+      failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      if (failed.size) error = 'reported in batchItemFailures';
+    } catch (err) {
+      // A thrown error fails the whole batch, as with Lambda.
+      failed = new Set(batch.map((m) => m.messageId));
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.opts.onError?.(err, batch);
+    }
+    for (const m of batch) {
+      if (failed.has(m.messageId)) {
+        m.lastError = error;
+        continue; // stays invisible until its visibility timeout ends, then is received again
+      }
+      const i = this.messages.indexOf(m);
+      if (i >= 0) this.messages.splice(i, 1);
+      this.processed++;
+    }
+  }
+
+  private toRecord(m: QueueMessage): SQSRecord {
+    return {
+      messageId: m.messageId,
+      receiptHandle: `${m.messageId}#${m.receiveCount}`,
+      body: m.body,
+      attributes: {
+        ApproximateReceiveCount: String(m.receiveCount),
+        SentTimestamp: String(m.sentAt),
+        SenderId: 'AIDAS3SANDBOX',
+        ApproximateFirstReceiveTimestamp: String(m.sentAt),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: this.opts.region,
+    };
+  }
+}
+
+export function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const started = Date.now();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'sandbox',
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

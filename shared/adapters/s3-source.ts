@@ -1,0 +1,70 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { DependencyError, InvalidInputError } from '../errors.ts';
+
+export interface StoredObject {
+  key: string;
+  etag: string;
+  size: number;
+  lastModified?: Date;
+  metadata: Record<string, string>;
+  body: AsyncIterable<Uint8Array>;
+}
+
+export function makeS3Source(s3: S3Client, bucket: string) {
+  const wrap = (err: unknown, what: string): never => {
+    throw new DependencyError(`S3 ${what}: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+  };
+  return {
+    bucket,
+    /** The object as S3 holds it now, or undefined when it is gone (deleted since the event). */
+    async get(key: string, maxBytes: number): Promise<StoredObject | undefined> {
+      let r;
+      try {
+        r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (err) {
+        if (err instanceof NoSuchKey || (err as Error).name === 'NoSuchKey' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+        return wrap(err, `GetObject ${key}`);
+      }
+      const size = r.ContentLength ?? 0;
+      if (size > maxBytes) {
+        (r.Body as Readable | undefined)?.destroy?.();
+        throw new InvalidInputError(`object is ${size} bytes; the limit is ${maxBytes} bytes`, { where: 'object size' });
+      }
+      return {
+        key,
+        etag: (r.ETag ?? '').replace(/"/g, ''),
+        size,
+        ...(r.LastModified ? { lastModified: r.LastModified } : {}),
+        metadata: r.Metadata ?? {},
+        body: limitBytes(r.Body as AsyncIterable<Uint8Array>, maxBytes),
+      };
+    },
+
+    async put(key: string, body: string | Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void> {
+      try {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata }));
+      } catch (err) {
+        wrap(err, `PutObject ${key}`);
+      }
+    },
+  };
+}
+
+/** Guards against a body longer than its declared length. */
+async function* limitBytes(body: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  for await (const c of body) {
+    n += c.length;
+    if (n > max) throw new InvalidInputError(`object exceeds the limit of ${max} bytes`, { where: `byte ${n}` });
+    yield c;
+  }
+}
+
+export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const c of body) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+export type S3Source = ReturnType<typeof makeS3Source>;

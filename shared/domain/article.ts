@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { addArticle, type Contribution } from './contribution.ts';
+import { cellId } from './keys.ts';
+import type { Article, Mention, MentionKind } from './model.ts';
+
+/** What the format parsers give (see article-formats.ts). */
+export interface RawArticle {
+  title?: string;
+  url?: string;
+  source?: string;
+  author?: string;
+  publishedAt?: string;
+  language?: string;
+  body: string;
+}
+
+/** What the extractor gives for one text (see extract.ts). */
+export interface FoundEntity {
+  name: string;
+  key: string;
+  kind: MentionKind;
+  country?: string;
+  count: number;
+}
+export type Extractor = (text: string) => FoundEntity[];
+
+/** Stable article id: the object key and the article's content (an element of a batch file gets its index too). */
+export function articleId(objectKey: string, index: number, raw: RawArticle): string {
+  return createHash('sha256')
+    .update(objectKey)
+    .update('\0')
+    .update(String(index))
+    .update('\0')
+    .update(raw.title ?? '')
+    .update('\0')
+    .update(raw.body)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export function analyseArticle(objectKey: string, index: number, raw: RawArticle, extract: Extractor): Article {
+  const text = raw.title ? `${raw.title}\n\n${raw.body}` : raw.body;
+  const mentions: Mention[] = extract(text).map((e) => ({
+    surface: e.name,
+    key: e.key,
+    kind: e.kind,
+    ...(e.country ? { country: e.country } : {}),
+    count: e.count,
+    listed: [],
+  }));
+  return {
+    id: articleId(objectKey, index, raw),
+    key: objectKey,
+    ...(raw.title ? { title: raw.title } : {}),
+    ...(raw.url ? { url: raw.url } : {}),
+    ...(raw.source ? { source: raw.source } : {}),
+    ...(raw.author ? { author: raw.author } : {}),
+    ...(raw.publishedAt ? { publishedAt: raw.publishedAt } : {}),
+    language: raw.language ?? 'en',
+    body: raw.body,
+    mentions,
+  };
+}
+
+/**
+ * The counter cells one article touches, with its mention count in each: every country it names (directly, or through
+ * a place in that country), and every person or organisation.
+ */
+export function articleCells(article: Article): Map<string, number> {
+  const cells = new Map<string, number>();
+  const add = (cell: string, n: number) => cells.set(cell, (cells.get(cell) ?? 0) + n);
+  for (const m of article.mentions) {
+    if ((m.kind === 'country' || m.kind === 'location') && m.country) add(cellId('country', m.country), m.count);
+    if (m.kind === 'person' || m.kind === 'organization') add(cellId('entity', m.key), m.count);
+  }
+  return cells;
+}
+
+/** The contribution of all articles of one object. */
+export function objectContribution(articles: readonly Article[]): Contribution {
+  const c: Contribution = {};
+  for (const a of articles) addArticle(c, articleCells(a));
+  return c;
+}

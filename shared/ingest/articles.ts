@@ -1,0 +1,129 @@
+import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
+import { decodeBytes } from '../domain/encoding.ts';
+import { articleKey } from '../domain/keys.ts';
+import type { Article } from '../domain/model.ts';
+import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
+import type { ObjectRef } from '../adapters/s3-event.ts';
+import { readAll, type S3Source } from '../adapters/s3-source.ts';
+import { InvalidInputError } from '../errors.ts';
+import { quarantine } from './quarantine.ts';
+
+export interface ArticleDeps {
+  source: S3Source;
+  store: DynamoStore;
+  extract: Extractor;
+  parse: (text: string, key: string) => { format: string; articles: RawArticle[]; rejects: { where: string; reason: string }[] };
+  maxBytes: number;
+  now?: () => number;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Brings the counters in line with what S3 holds now for this key (level-triggered): the event only says *which* object
+ * to look at. So a duplicate, late or reordered event changes nothing, an overwrite moves the old contribution out and
+ * the new one in, and a delete takes it away. The state version read first guards the commit.
+ */
+export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps): Promise<IngestStatus> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  for (let attempt = 1; ; attempt++) {
+    let state = await deps.store.getObjectState(ref.key);
+    if (state?.pending) {
+      await deps.store.finishPlan(state);
+      state = await deps.store.getObjectState(ref.key);
+    }
+    const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
+      if (err instanceof InvalidInputError) return { invalid: err } as const;
+      throw err;
+    });
+    if (obj && 'invalid' in obj) return reject(ref, deps, obj.invalid, started, undefined);
+
+    if (obj && state && state.etag === obj.etag) {
+      return status(deps, { key: ref.key, status: 'unchanged', etag: obj.etag, records: { read: 0, written: 0, rejected: 0 } }, started);
+    }
+    if (!obj && (!state || state.articleIds.length === 0)) {
+      return status(deps, { key: ref.key, status: 'deleted', records: { read: 0, written: 0, rejected: 0 } }, started);
+    }
+
+    let articles: Article[] = [];
+    let format = 'none';
+    let rejects: { where: string; reason: string }[] = [];
+    if (obj) {
+      const bytes = await readAll(obj.body);
+      try {
+        const { text } = decodeBytes(bytes);
+        const parsed = deps.parse(text, ref.key);
+        format = parsed.format;
+        rejects = parsed.rejects;
+        if (parsed.articles.length === 0)
+          throw new InvalidInputError(`no article found (${format})${rejects[0] ? `: ${rejects[0].reason}` : ''}`, { where: rejects[0]?.where ?? 'file' });
+        articles = parsed.articles.map((raw, i) => analyseArticle(ref.key, i, raw, deps.extract));
+      } catch (err) {
+        if (err instanceof InvalidInputError) return reject(ref, deps, err, started, obj.etag, format);
+        throw err;
+      }
+    }
+
+    const articleIds = articles.map((a) => a.id);
+    // Article items first (idempotent puts): counters never point at an article that is not there.
+    await deps.store.putItems(articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })));
+    const result = await deps.store.commitObject(ref.key, state, {
+      ...(obj ? { etag: obj.etag } : {}),
+      contribution: objectContribution(articles),
+      articleIds,
+    }, cellInfoFrom(articles));
+    if (result === 'conflict') {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
+      await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
+      continue;
+    }
+    const stale = (state?.articleIds ?? []).filter((id) => !articleIds.includes(id));
+    if (stale.length) await deps.store.deleteArticles(stale);
+    return status(
+      deps,
+      {
+        key: ref.key,
+        status: obj ? 'done' : 'deleted',
+        format,
+        ...(obj ? { etag: obj.etag } : {}),
+        records: { read: articles.length + rejects.length, written: articles.length, rejected: rejects.length },
+        ...(rejects.length ? { rejections: rejects.slice(0, 20) } : {}),
+      },
+      started,
+    );
+  }
+}
+
+/** Display fields stored once on an entity counter cell. */
+function cellInfoFrom(articles: Article[]): (cell: string) => Record<string, unknown> | undefined {
+  const info = new Map<string, Record<string, unknown>>();
+  for (const a of articles)
+    for (const m of a.mentions)
+      if (m.kind === 'person' || m.kind === 'organization')
+        info.set(`entity|${m.key}`, { name: m.surface, kind: m.kind, ...(m.country ? { country: m.country } : {}) });
+  return (cell) => info.get(cell);
+}
+
+async function reject(ref: ObjectRef, deps: ArticleDeps, err: InvalidInputError, started: number, etag?: string, format?: string) {
+  await quarantine(deps.source, ref.key, err, format);
+  return status(
+    deps,
+    {
+      key: ref.key,
+      status: 'quarantined',
+      ...(format ? { format } : {}),
+      ...(etag ? { etag } : {}),
+      records: { read: 0, written: 0, rejected: 1 },
+      error: `${err.message}${err.where ? ` (at ${err.where})` : ''}`,
+    },
+    started,
+  );
+}
+
+async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>, started: number): Promise<IngestStatus> {
+  const now = deps.now ?? Date.now;
+  const full: IngestStatus = { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
+  await deps.store.putIngestStatus(full);
+  return full;
+}
