@@ -22,6 +22,7 @@ import {
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEdge, type ObjectChange } from './edge.ts';
 import { serveFunctionUrl } from './http.ts';
+import { assertPortFree } from './ports.ts';
 import { SandboxQueue } from './queue.ts';
 import { startS3Server, type S3Server } from './s3-server.ts';
 import { buildS3EventRecord } from './s3-events.ts';
@@ -58,6 +59,8 @@ export const sandboxEnv = (edgePort: number): Record<string, string> => ({
   POWERTOOLS_SERVICE_NAME: 'sanctions-radar',
   POWERTOOLS_METRICS_NAMESPACE: 'SanctionsRadar',
   POWERTOOLS_DEV: 'true',
+  // Node 20 is supported by the pinned SDK; the README says when to move to 22. One warning there is enough.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
 type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse | void>;
@@ -68,6 +71,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     for (const s of stops.reverse()) await s().catch(() => {});
   };
   try {
+    await assertPortFree(SANDBOX.host, opts.edgePort, 'SANDBOX_PORT');
+    await assertPortFree(SANDBOX.host, opts.queryPort, 'QUERY_PORT');
     const dataDir = resolve(opts.dataDir);
     if (!opts.memory) mkdirSync(dataDir, { recursive: true });
 
@@ -172,8 +177,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         ? new Error(`port ${opts.edgePort} is taken (another sandbox or LocalStack running?). Stop it, or set SANDBOX_PORT.`)
         : err;
     });
-    stops.push(() => new Promise<void>((r) => edge.close(() => r())));
-    edge.closeAllConnections?.bind(edge);
+    stops.push(() => new Promise<void>((r) => { edge.closeAllConnections(); edge.close(() => r()); }));
 
     await createResources(opts.edgePort);
 
@@ -273,7 +277,7 @@ async function loadDemo(edgeUrl: string): Promise<number> {
   if (!existsSync(dir)) return 0;
   const files = (readdirSync(dir, { recursive: true }) as string[])
     .map((f) => join(dir, f))
-    .filter((f) => /^(articles|sanctions)\//.test(relative(dir, f)) && !f.endsWith('.md') && existsSync(f) && !readdirSafe(f));
+    .filter((f) => /^(articles|sanctions)\//.test(relative(dir, f)) && !/(PROVENANCE|README)\.md$/.test(f) && !readdirSafe(f));
   const s3 = new S3Client({
     endpoint: edgeUrl,
     region: SANDBOX.region,
@@ -349,6 +353,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   const edgePort = intEnv('SANDBOX_PORT', SANDBOX.edgePort);
   const queryPort = intEnv('QUERY_PORT', SANDBOX.queryPort);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const log = (l: string) => process.stdout.write(`${l}\n`);
   log('starting the sandbox (DynamoDB Local, S3 server, edge, queues, query API)…');
   const started = Date.now();

@@ -22,3 +22,19 @@ export async function waitForPort(port: number, timeoutMs: number, probe: () => 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Fails fast, before anything heavy starts, when a port the user asked for is in use. */
+export async function assertPortFree(host: string, port: number, envName: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is taken (another sandbox, or LocalStack, is running?). Stop it, or set ${envName}.`)
+          : err,
+      ),
+    );
+    srv.listen(port, host, () => srv.close(() => resolve()));
+  });
+}
