@@ -7,12 +7,25 @@ import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { json, parseParams, problem, type HttpResult } from '../../shared/http.ts';
-import { CountriesQuery, IngestsQuery, NotImplementedFilter, countsByCountry, ingestStatus, listIngests } from '../../shared/query/api.ts';
+import {
+  CountriesQuery,
+  EntitiesQuery,
+  IngestsQuery,
+  NotImplementedFilter,
+  countsByCountry,
+  countsByEntity,
+  entityDetail,
+  ingestStatus,
+  listIngests,
+} from '../../shared/query/api.ts';
+import { openApiDocument } from '../../shared/query/openapi.ts';
 import { DASHBOARD_HTML } from './dashboard.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'query' });
 const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
+
+const OPENAPI = openApiDocument();
 
 type Route = (event: APIGatewayProxyEventV2, params: Record<string, string>) => Promise<HttpResult>;
 
@@ -20,7 +33,10 @@ type Route = (event: APIGatewayProxyEventV2, params: Record<string, string>) => 
 const routes: [RegExp, Route][] = [
   [/^\/$/, async () => ({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: DASHBOARD_HTML })],
   [/^\/health$/, async () => json(200, { status: 'ok' })],
+  [/^\/openapi\.json$/, async () => json(200, OPENAPI)],
   [/^\/counts\/countries$/, async (e) => json(200, await countsByCountry(parseParams(CountriesQuery, e.queryStringParameters ?? {}), store))],
+  [/^\/counts\/entities$/, async (e) => json(200, await countsByEntity(parseParams(EntitiesQuery, e.queryStringParameters ?? {}), store))],
+  [/^\/entities\/(?<id>.+)$/, async (_e, p) => json(200, await entityDetail(p.id!, store))],
   [/^\/ingests$/, async (e) => json(200, await listIngests(parseParams(IngestsQuery, e.queryStringParameters ?? {}), store))],
   [/^\/ingests\/(?<key>.+)$/, async (_e, p) => json(200, await ingestStatus(p.key!, store))],
 ];
@@ -36,7 +52,7 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
     return fn(event, params);
   }
-  return problem(404, 'Not Found', `no route for ${path}`, { routes: ['/', '/health', '/counts/countries', '/ingests', '/ingests/{key}'] });
+  return problem(404, 'Not Found', `no route for ${path}`, { routes: ['/', '/health', '/openapi.json', '/counts/countries', '/counts/entities', '/entities/{id}', '/ingests', '/ingests/{key}'] });
 }
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()

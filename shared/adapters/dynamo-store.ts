@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   GetCommand,
@@ -24,6 +25,7 @@ import {
   listVersionKey,
   objectStateKey,
 } from '../domain/keys.ts';
+import type { Article } from '../domain/model.ts';
 import { DependencyError } from '../errors.ts';
 
 /** What an object currently contributes, and a plan being applied when the change was too big for one transaction. */
@@ -236,6 +238,32 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       await batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
     },
 
+    async getArticles(ids: string[]): Promise<Article[]> {
+      const out: Article[] = [];
+      for (const part of chunk(ids, 100)) {
+        const r = await send(() => doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: part.map(articleKey) } } })));
+        out.push(...((r.Responses?.[table] ?? []) as Article[]));
+      }
+      return out;
+    },
+
+    async deleteKeys(keys: { pk: string; sk: string }[]): Promise<void> {
+      await batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+    },
+
+    /** Items of one partition, newest sort key first (entity → article references). */
+    async queryPartition(pk: string, limit: number, newestFirst = true): Promise<Record<string, unknown>[]> {
+      const r = await send(() =>
+        doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ScanIndexForward: !newestFirst, Limit: limit })),
+      );
+      return r.Items ?? [];
+    },
+
+    async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+      const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: key })));
+      return r.Item;
+    },
+
     async deleteArticles(ids: string[]): Promise<void> {
       await batchWrite(ids.map((id) => ({ DeleteRequest: { Key: articleKey(id) } })));
     },
@@ -341,6 +369,32 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         if (isConflict(err)) return false;
         throw err;
       }
+    },
+
+    /** Every entity of one list version (the list's precomputed items; bounded by the list's size). */
+    async readListVersion(list: string, version: string): Promise<Record<string, unknown>[]> {
+      const parts = await Promise.all(
+        Array.from({ length: ENTITY_SHARDS }, async (_, shard) => {
+          const items: Record<string, unknown>[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const r = await send(() =>
+              doc.send(
+                new QueryCommand({
+                  TableName: table,
+                  KeyConditionExpression: 'pk = :pk',
+                  ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) },
+                  ExclusiveStartKey: start,
+                }),
+              ),
+            );
+            items.push(...(r.Items ?? []));
+            start = r.LastEvaluatedKey;
+          } while (start);
+          return items;
+        }),
+      );
+      return parts.flat();
     },
 
     async putListVersion(list: string, version: string, meta: Record<string, unknown>): Promise<void> {

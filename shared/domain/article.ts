@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addArticle, type Contribution } from './contribution.ts';
-import { cellId } from './keys.ts';
+import { cellId, listedEntityId, mentionEntityId } from './keys.ts';
 import type { Article, Mention, MentionKind } from './model.ts';
 
 /** What the format parsers give (see article-formats.ts). */
@@ -71,9 +71,23 @@ export function articleCells(article: Article): Map<string, number> {
   const add = (cell: string, n: number) => cells.set(cell, (cells.get(cell) ?? 0) + n);
   for (const m of article.mentions) {
     if ((m.kind === 'country' || m.kind === 'location') && m.country) add(cellId('country', m.country), m.count);
-    if (m.kind === 'person' || m.kind === 'organization') add(cellId('entity', m.key), m.count);
+    if (m.kind !== 'person' && m.kind !== 'organization') continue;
+    // A mention linked to listed entities counts for them; otherwise for the name as seen in the news.
+    if (m.listed.length) for (const l of m.listed) add(cellId('listed', `${l.list}|${l.sourceId}`), m.count);
+    else add(cellId('entity', m.key), m.count);
   }
   return cells;
+}
+
+/** The public ids of the entities an article mentions (for the entity → articles references). */
+export function mentionedEntityIds(article: Article): string[] {
+  const ids = new Set<string>();
+  for (const m of article.mentions) {
+    if (m.kind !== 'person' && m.kind !== 'organization') continue;
+    if (m.listed.length) for (const l of m.listed) ids.add(listedEntityId(l.list, l.sourceId));
+    else ids.add(mentionEntityId(m.key));
+  }
+  return [...ids];
 }
 
 /** The contribution of all articles of one object. */

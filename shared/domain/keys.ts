@@ -40,3 +40,19 @@ function shardOf(id: string): number {
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return (h >>> 0) % ENTITY_SHARDS;
 }
+
+/** Public entity ids: `l:<list>:<sourceId>` for a listed entity, `m:<mention key>` for one only seen in the news. */
+export const listedEntityId = (list: string, sourceId: string) => `l:${list}:${sourceId}`;
+export const mentionEntityId = (mentionKey: string) => `m:${mentionKey}`;
+export function parseEntityId(id: string): { kind: 'listed'; list: string; sourceId: string } | { kind: 'mention'; key: string } | undefined {
+  if (id.startsWith('m:') && id.length > 2) return { kind: 'mention', key: id.slice(2) };
+  const m = /^l:((?:opensanctions:)?[^:]+):(.+)$/.exec(id);
+  return m ? { kind: 'listed', list: m[1]!, sourceId: m[2]! } : undefined;
+}
+
+/** An article that mentions an entity, newest first within the entity's partition. */
+export const entityRefKey = (entityId: string, publishedAt: string | undefined, articleId: string) => ({
+  pk: `REF#${entityId}`,
+  sk: `${publishedAt ?? '0000-00-00'}#${articleId}`,
+});
+export const entityRefPartition = (entityId: string) => `REF#${entityId}`;

@@ -55,8 +55,18 @@ export const MentionSchema = z.object({
   kind: MentionKind,
   country: CountryCode.optional(),
   count: z.number().int().positive(),
-  /** Listed entities this mention links to. */
-  listed: z.array(z.object({ list: ListId, sourceId: z.string() })).default([]),
+  /** Listed entities this mention links to (name, type and countries as the list has them, for display). */
+  listed: z
+    .array(
+      z.object({
+        list: ListId,
+        sourceId: z.string(),
+        name: z.string().optional(),
+        type: EntityType.optional(),
+        countries: z.array(CountryCode).optional(),
+      }),
+    )
+    .default([]),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 

@@ -1,6 +1,6 @@
 import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
 import { decodeBytes } from '../domain/encoding.ts';
-import { articleKey } from '../domain/keys.ts';
+import { articleKey, entityRefKey, listedEntityId, mentionEntityId } from '../domain/keys.ts';
 import type { Article } from '../domain/model.ts';
 import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
@@ -79,7 +79,13 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       continue;
     }
     const stale = (state?.articleIds ?? []).filter((id) => !articleIds.includes(id));
-    if (stale.length) await deps.store.deleteArticles(stale);
+    await deps.store.putItems(articles.flatMap(refItems));
+    if (stale.length) {
+      // Their references first (found through the stored article), then the articles.
+      const old = await deps.store.getArticles(stale);
+      await deps.store.deleteKeys(old.flatMap((a) => refItems(a).map(({ pk, sk }) => ({ pk, sk }))));
+      await deps.store.deleteArticles(stale);
+    }
     return status(
       deps,
       {
@@ -95,13 +101,34 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
   }
 }
 
+/** Entity → article references, so an entity's page can list the articles that mention it without a scan. */
+function refItems(a: Article): { pk: string; sk: string; [k: string]: unknown }[] {
+  const counts = new Map<string, number>();
+  for (const m of a.mentions) {
+    if (m.kind !== 'person' && m.kind !== 'organization') continue;
+    const ids = m.listed.length ? m.listed.map((l) => listedEntityId(l.list, l.sourceId)) : [mentionEntityId(m.key)];
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + m.count);
+  }
+  return [...counts].map(([id, count]) => ({
+    ...entityRefKey(id, a.publishedAt, a.id),
+    articleId: a.id,
+    key: a.key,
+    count,
+    ...(a.title ? { title: a.title } : {}),
+    ...(a.url ? { url: a.url } : {}),
+    ...(a.publishedAt ? { publishedAt: a.publishedAt } : {}),
+  }));
+}
+
 /** Display fields stored once on an entity counter cell. */
 function cellInfoFrom(articles: Article[]): (cell: string) => Record<string, unknown> | undefined {
   const info = new Map<string, Record<string, unknown>>();
   for (const a of articles)
     for (const m of a.mentions)
-      if (m.kind === 'person' || m.kind === 'organization')
+      if (m.kind === 'person' || m.kind === 'organization') {
         info.set(`entity|${m.key}`, { name: m.surface, kind: m.kind, ...(m.country ? { country: m.country } : {}) });
+        for (const l of m.listed) info.set(`listed|${l.list}|${l.sourceId}`, { name: l.name ?? m.surface, kind: l.type ?? m.kind, countries: l.countries ?? [] });
+      }
   return (cell) => info.get(cell);
 }
 

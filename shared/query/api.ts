@@ -3,6 +3,7 @@ import { countryName } from '../domain/countries.ts';
 import { CountryCode, EntityType, ListId } from '../domain/model.ts';
 import type { DynamoStore } from '../adapters/dynamo-store.ts';
 import { NotFoundError } from '../errors.ts';
+import { cellId, counterKey, entityRefPartition, listedEntityId, listedEntityKey, mentionEntityId, parseEntityId } from '../domain/keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 export const MAX_LIMIT = 500;
@@ -42,7 +43,7 @@ export class NotImplementedFilter extends Error {}
 
 export async function countsByCountry(q: z.infer<typeof CountriesQuery>, store: DynamoStore): Promise<z.infer<typeof CountriesResponse>> {
   if (q.from || q.to) throw new NotImplementedFilter('from/to on /counts/countries is not available yet (article counts are not bucketed by date)');
-  const [pointers, counters] = await Promise.all([store.readListPointers(), store.readCounters('country')]);
+  const [pointers, counters, listedInNews] = await Promise.all([store.readListPointers(), store.readCounters('country'), store.readCounters('listed')]);
   const rows = new Map<string, CountryCount>();
   const row = (cc: string): CountryCount => {
     let r = rows.get(cc);
@@ -70,7 +71,15 @@ export async function countsByCountry(q: z.infer<typeof CountriesQuery>, store: 
     r.articles = c.articles;
     r.mentions = c.mentions;
   }
-  let items = [...rows.values()].filter((r) => r.listedEntities > 0 || r.articles > 0);
+  // Listed entities of each country that articles mention (distinct entities, filtered like the listings).
+  for (const c of listedInNews) {
+    if (c.articles <= 0) continue;
+    const list = c.member.split('|')[0];
+    if (q.list && list !== q.list) continue;
+    if (q.type && c.kind !== q.type) continue;
+    for (const cc of new Set((c.countries as string[] | undefined) ?? [])) row(cc).listedEntitiesInNews++;
+  }
+  let items = [...rows.values()].filter((r) => r.listedEntities > 0 || r.articles > 0 || r.listedEntitiesInNews > 0);
   const desc = q.sort.startsWith('-');
   const field = q.sort.replace(/^-/, '') as keyof CountryCount;
   items.sort((a, b) => {
@@ -102,4 +111,135 @@ export async function ingestStatus(key: string, store: DynamoStore) {
   if (!s) throw new NotFoundError(`no ingest recorded for key "${key}"`);
   const { pk: _pk, sk: _sk, ...rest } = s as unknown as Record<string, unknown>;
   return rest;
+}
+
+export const EntitiesQuery = z
+  .object({
+    country: CountryCode.optional(),
+    type: EntityType.optional(),
+    list: ListId.optional(),
+    listed: z.enum(['true', 'false']).optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    q: z.string().min(1).max(200).optional(),
+    limit: Limit,
+    cursor: z.string().max(200).optional(),
+    sort: z.enum(['name', '-name', 'articles', '-articles', 'mentions', '-mentions']).default('-mentions'),
+  })
+  .strict();
+
+export const EntityCount = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  countries: z.array(z.string()),
+  lists: z.array(z.string()),
+  listed: z.boolean(),
+  articles: z.number().int(),
+  mentions: z.number().int(),
+});
+export type EntityCount = z.infer<typeof EntityCount>;
+export const EntitiesResponse = z.object({ items: z.array(EntityCount), nextCursor: z.string().nullable() });
+
+const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/**
+ * Entities in the news (mention counters and listed entities linked from articles); with `list` or `listed=true`, also
+ * every entity of the current version(s) of the list(s), mentioned or not. All reads are of precomputed partitions.
+ */
+export async function countsByEntity(q: z.infer<typeof EntitiesQuery>, store: DynamoStore): Promise<z.infer<typeof EntitiesResponse>> {
+  if (q.from || q.to) throw new NotImplementedFilter('from/to on /counts/entities is not available yet (article counts are not bucketed by date)');
+  const rows = new Map<string, EntityCount & { aliases?: string[] }>();
+  const wantListed = q.listed !== 'false';
+  const wantUnlisted = q.listed !== 'true' && !q.list;
+  const [listedCounters, mentionCounters, pointers] = await Promise.all([
+    wantListed ? store.readCounters('listed') : Promise.resolve([]),
+    wantUnlisted ? store.readCounters('entity') : Promise.resolve([]),
+    wantListed && (q.list || q.listed === 'true') ? store.readListPointers() : Promise.resolve([]),
+  ]);
+  for (const p of pointers) {
+    if (q.list && p.list !== q.list) continue;
+    for (const e of await store.readListVersion(p.list, p.version)) {
+      const id = listedEntityId(p.list, String(e.sourceId));
+      rows.set(id, {
+        id,
+        name: String(e.name),
+        type: String(e.type),
+        countries: ((e.countries as { code: string }[]) ?? []).map((c) => c.code),
+        lists: [p.list],
+        listed: true,
+        articles: 0,
+        mentions: 0,
+        aliases: (e.aliases as string[]) ?? [],
+      });
+    }
+  }
+  for (const c of listedCounters) {
+    if (c.articles <= 0) continue;
+    const [list, ...rest] = c.member.split('|');
+    if (q.list && list !== q.list) continue;
+    const id = listedEntityId(list!, rest.join('|'));
+    const row = rows.get(id) ?? { id, name: String(c.name ?? id), type: String(c.kind ?? 'other'), countries: (c.countries as string[]) ?? [], lists: [list!], listed: true, articles: 0, mentions: 0 };
+    row.articles = c.articles;
+    row.mentions = c.mentions;
+    rows.set(id, row);
+  }
+  for (const c of mentionCounters) {
+    if (c.articles <= 0) continue;
+    const id = mentionEntityId(c.member);
+    rows.set(id, { id, name: String(c.name ?? c.member), type: String(c.kind ?? 'other'), countries: c.country ? [String(c.country)] : [], lists: [], listed: false, articles: c.articles, mentions: c.mentions });
+  }
+  const prefix = q.q ? fold(q.q) : undefined;
+  let items = [...rows.values()].filter(
+    (r) =>
+      (!q.country || r.countries.includes(q.country)) &&
+      (!q.type || r.type === q.type) &&
+      (!prefix || [r.name, ...(r.aliases ?? [])].some((n) => fold(n).startsWith(prefix) || fold(n).split(/\s+/).some((w) => w.startsWith(prefix)))),
+  );
+  const desc = q.sort.startsWith('-');
+  const field = q.sort.replace(/^-/, '') as 'name' | 'articles' | 'mentions';
+  items.sort((a, b) => {
+    const c = field === 'name' ? a.name.localeCompare(b.name) : a[field] - b[field];
+    return (desc ? -c : c) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+  });
+  const filters = { ...q, cursor: undefined, limit: undefined };
+  const offset = decodeCursor(q.cursor, filters);
+  const page = items.slice(offset, offset + q.limit).map(({ aliases: _a, ...r }) => r);
+  items = [];
+  return { items: page, nextCursor: offset + q.limit < rows.size && page.length === q.limit ? encodeCursor(offset + q.limit, filters) : null };
+}
+
+/** One entity: names, countries, lists, counts, and recent articles that mention it. */
+export async function entityDetail(id: string, store: DynamoStore) {
+  const parsed = parseEntityId(id);
+  if (!parsed) throw new NotFoundError(`"${id}" is not an entity id (expected l:<list>:<sourceId> or m:<kind>:<name>)`);
+  const refs = (await store.queryPartition(entityRefPartition(id), 20)).map((r) => ({
+    articleId: r.articleId,
+    key: r.key,
+    title: r.title ?? null,
+    url: r.url ?? null,
+    publishedAt: r.publishedAt ?? null,
+    mentions: r.count,
+  }));
+  if (parsed.kind === 'listed') {
+    const pointer = await store.getListPointer(parsed.list);
+    const e = pointer ? await store.getItem(listedEntityKey(parsed.list, pointer.version, parsed.sourceId)) : undefined;
+    if (!e) throw new NotFoundError(`no entity ${parsed.sourceId} on the current version of ${parsed.list}`);
+    const counter = await store.getItem(counterKey(cellId('listed', `${parsed.list}|${parsed.sourceId}`)));
+    const { pk: _pk, sk: _sk, ...entity } = e;
+    return { id, ...entity, listed: true, lists: [parsed.list], listVersion: pointer!.version, articles: Number(counter?.articles ?? 0), mentions: Number(counter?.mentions ?? 0), recentArticles: refs };
+  }
+  const counter = await store.getItem(counterKey(cellId('entity', parsed.key)));
+  if (!counter && refs.length === 0) throw new NotFoundError(`no entity ${id} in the news`);
+  return {
+    id,
+    name: String(counter?.name ?? parsed.key),
+    type: String(counter?.kind ?? parsed.key.split(':')[0]),
+    countries: counter?.country ? [counter.country] : [],
+    listed: false,
+    lists: [],
+    articles: Number(counter?.articles ?? 0),
+    mentions: Number(counter?.mentions ?? 0),
+    recentArticles: refs,
+  };
 }

@@ -40,7 +40,7 @@ describe('walking skeleton: one file all the way to a count', () => {
 
   it('answers /health and the sandbox status', async () => {
     expect((await sb.get('/health')).body).toEqual({ status: 'ok' });
-    const status = await (await fetch(`${sb.edgeUrl}/_sandbox/status`)).json();
+    const status = (await (await fetch(`${sb.edgeUrl}/_sandbox/status`)).json()) as { queues: { name: string }[] };
     expect(status.queues.map((q: { name: string }) => q.name)).toEqual(['ingest-article-queue', 'ingest-sanctions-queue']);
   });
 
