@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
+import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
 import { makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -10,8 +11,10 @@ import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'ingest-article' });
+const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
 const deps = {
-  source: makeS3Source(makeS3Client(config), config.BUCKET_NAME),
+  source,
+  index: makeNameIndexStore(source),
   store: makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME),
   extract: extractEntities,
   parse: parseArticles,

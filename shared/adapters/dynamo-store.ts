@@ -33,10 +33,15 @@ export interface ObjectState {
   key: string;
   version: number;
   etag?: string;
+  /** The name index the links were computed with: a different one means the article needs relinking. */
+  indexEtag?: string;
   applied: Contribution;
   articleIds: string[];
-  pending?: { planId: string; target: Contribution; done: number; etag?: string; articleIds: string[] };
+  pending?: { planId: string; target: Contribution; done: number; etag?: string; indexEtag?: string; articleIds: string[] };
 }
+
+/** Article object states are listed through gsi1 (for relinking), never by a scan. */
+export const ARTICLE_OBJECTS = 'ARTOBJ';
 
 export interface IngestStatus {
   key: string;
@@ -134,16 +139,19 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     async commitObject(
       key: string,
       current: ObjectState | undefined,
-      next: { etag?: string; contribution: Contribution; articleIds: string[] },
+      next: { etag?: string; indexEtag?: string; contribution: Contribution; articleIds: string[] },
       cellInfo: (cell: string) => Record<string, unknown> | undefined = () => undefined,
     ): Promise<'committed' | Conflict> {
       const version = current?.version ?? 0;
       const deltas = diffContributions(current?.applied ?? {}, next.contribution);
-      const stateItem: ObjectState & { pk: string; sk: string } = {
+      const stateItem: ObjectState & { pk: string; sk: string; gsi1pk: string; gsi1sk: string } = {
         ...objectStateKey(key),
+        gsi1pk: ARTICLE_OBJECTS,
+        gsi1sk: key,
         key,
         version: version + 1,
         ...(next.etag ? { etag: next.etag } : {}),
+        ...(next.indexEtag ? { indexEtag: next.indexEtag } : {}),
         applied: next.contribution,
         articleIds: next.articleIds,
       };
@@ -166,14 +174,16 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         }
         // Too big for one transaction: record the plan (conditional on the version), then apply it chunk by chunk.
         const planId = randomUUID();
-        const planned: ObjectState & { pk: string; sk: string } = {
+        const planned: ObjectState & { pk: string; sk: string; gsi1pk: string; gsi1sk: string } = {
           ...objectStateKey(key),
+          gsi1pk: ARTICLE_OBJECTS,
+          gsi1sk: key,
           key,
           version,
           ...(current?.etag ? { etag: current.etag } : {}),
           applied: current?.applied ?? {},
           articleIds: current?.articleIds ?? [],
-          pending: { planId, target: next.contribution, done: 0, ...(next.etag ? { etag: next.etag } : {}), articleIds: next.articleIds },
+          pending: { planId, target: next.contribution, done: 0, ...(next.etag ? { etag: next.etag } : {}), ...(next.indexEtag ? { indexEtag: next.indexEtag } : {}), articleIds: next.articleIds },
         };
         await send(() => doc.send(new PutCommand({ TableName: table, Item: planned, ...cond })));
         await this.finishPlan(planned, cellInfo);
@@ -222,10 +232,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
             new UpdateCommand({
               TableName: table,
               Key: key,
-              UpdateExpression: 'SET #ap = #p.#t, #ids = #p.#pids, #v = #v + :one, #e = :etag REMOVE #p',
+              UpdateExpression: 'SET #ap = #p.#t, #ids = #p.#pids, #v = #v + :one, #e = :etag, #ie = :ietag REMOVE #p',
               ConditionExpression: '#p.#id = :id AND #p.#d = :n',
-              ExpressionAttributeNames: { '#ap': 'applied', '#p': 'pending', '#t': 'target', '#ids': 'articleIds', '#pids': 'articleIds', '#v': 'version', '#e': 'etag', '#id': 'planId', '#d': 'done' },
-              ExpressionAttributeValues: { ':id': p.planId, ':n': chunks.length, ':one': 1, ':etag': p.etag ?? null },
+              ExpressionAttributeNames: { '#ap': 'applied', '#p': 'pending', '#t': 'target', '#ids': 'articleIds', '#pids': 'articleIds', '#v': 'version', '#e': 'etag', '#id': 'planId', '#d': 'done', '#ie': 'indexEtag' },
+              ExpressionAttributeValues: { ':id': p.planId, ':n': chunks.length, ':one': 1, ':etag': p.etag ?? null, ':ietag': p.indexEtag ?? null },
             }),
           ),
         );
@@ -311,6 +321,29 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         start = r.LastEvaluatedKey;
       } while (start);
       return rows;
+    },
+
+    /** Keys of every article object with a recorded state (via gsi1). */
+    async listArticleObjects(): Promise<string[]> {
+      const keys: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await send(() =>
+          doc.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :p',
+              ExpressionAttributeValues: { ':p': ARTICLE_OBJECTS },
+              ProjectionExpression: 'gsi1sk',
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        for (const it of r.Items ?? []) keys.push(String(it.gsi1sk));
+        start = r.LastEvaluatedKey;
+      } while (start);
+      return keys;
     },
 
     /** Current-version pointers of every list (one small partition), with their aggregates. */

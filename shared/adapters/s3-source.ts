@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { DependencyError, InvalidInputError } from '../errors.ts';
 
@@ -39,6 +39,31 @@ export function makeS3Source(s3: S3Client, bucket: string) {
         metadata: r.Metadata ?? {},
         body: limitBytes(r.Body as AsyncIterable<Uint8Array>, maxBytes),
       };
+    },
+
+    /** A small object read whole, unless its ETag is still `knownEtag` (then `notModified`). */
+    async getIfChanged(key: string, knownEtag?: string): Promise<{ etag: string; bytes: Buffer } | 'notModified' | undefined> {
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(knownEtag ? { IfNoneMatch: `"${knownEtag}"` } : {}) }));
+        const bytes = await readAll(r.Body as AsyncIterable<Uint8Array>);
+        return { etag: (r.ETag ?? '').replace(/"/g, ''), bytes };
+      } catch (err) {
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 304 || (err as Error).name === 'NotModified') return 'notModified';
+        if (status === 404 || (err as Error).name === 'NoSuchKey') return undefined;
+        return wrap(err, `GetObject ${key}`);
+      }
+    },
+
+    async headMetadata(key: string): Promise<Record<string, string> | undefined> {
+      try {
+        const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return r.Metadata ?? {};
+      } catch (err) {
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (err as Error).name === 'NotFound') return undefined;
+        return wrap(err, `HeadObject ${key}`);
+      }
     },
 
     async put(key: string, body: string | Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void> {

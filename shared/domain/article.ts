@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { addArticle, type Contribution } from './contribution.ts';
 import { cellId, listedEntityId, mentionEntityId } from './keys.ts';
+import { linkEntities } from './link.ts';
+import type { NameMatcher } from './name-index.ts';
 import type { Article, Mention, MentionKind } from './model.ts';
 
 /** What the format parsers give (see article-formats.ts). */
@@ -21,6 +23,8 @@ export interface FoundEntity {
   kind: MentionKind;
   country?: string;
   count: number;
+  /** Every form the text used for it ("Antony Blinken", "Blinken"). */
+  surfaces?: string[];
 }
 export type Extractor = (text: string) => FoundEntity[];
 
@@ -38,15 +42,15 @@ export function articleId(objectKey: string, index: number, raw: RawArticle): st
     .slice(0, 32);
 }
 
-export function analyseArticle(objectKey: string, index: number, raw: RawArticle, extract: Extractor): Article {
+export function analyseArticle(objectKey: string, index: number, raw: RawArticle, extract: Extractor, matcher?: NameMatcher): Article {
   const text = raw.title ? `${raw.title}\n\n${raw.body}` : raw.body;
-  const mentions: Mention[] = extract(text).map((e) => ({
+  const mentions: Mention[] = linkEntities(text, extract(text), matcher).map((e) => ({
     surface: e.name,
     key: e.key,
     kind: e.kind,
     ...(e.country ? { country: e.country } : {}),
     count: e.count,
-    listed: [],
+    listed: e.listed ?? [],
   }));
   return {
     id: articleId(objectKey, index, raw),

@@ -6,6 +6,7 @@ import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import { readAll, type S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { NameIndexStore } from '../adapters/name-index-store.ts';
 import { quarantine } from './quarantine.ts';
 
 export interface ArticleDeps {
@@ -14,6 +15,8 @@ export interface ArticleDeps {
   extract: Extractor;
   parse: (text: string, key: string) => { format: string; articles: RawArticle[]; rejects: { where: string; reason: string }[] };
   maxBytes: number;
+  /** The listed-name index; absent = no linking. */
+  index?: NameIndexStore;
   now?: () => number;
 }
 
@@ -33,13 +36,17 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       await deps.store.finishPlan(state);
       state = await deps.store.getObjectState(ref.key);
     }
+    const idx = await deps.index?.load();
+    const indexEtag = idx?.etag ?? 'none';
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
       if (err instanceof InvalidInputError) return { invalid: err } as const;
       throw err;
     });
     if (obj && 'invalid' in obj) return reject(ref, deps, obj.invalid, started, undefined);
 
-    if (obj && state && state.etag === obj.etag) {
+    if (obj && state && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
+      // A relink pass leaves the status of an object it did not change as it was.
+      if (ref.eventName === 'Relink') return { key: ref.key, status: 'unchanged', records: { read: 0, written: 0, rejected: 0 }, updatedAt: new Date(now()).toISOString() };
       return status(deps, { key: ref.key, status: 'unchanged', etag: obj.etag, records: { read: 0, written: 0, rejected: 0 } }, started);
     }
     if (!obj && (!state || state.articleIds.length === 0)) {
@@ -58,7 +65,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
         rejects = parsed.rejects;
         if (parsed.articles.length === 0)
           throw new InvalidInputError(`no article found (${format})${rejects[0] ? `: ${rejects[0].reason}` : ''}`, { where: rejects[0]?.where ?? 'file' });
-        articles = parsed.articles.map((raw, i) => analyseArticle(ref.key, i, raw, deps.extract));
+        articles = parsed.articles.map((raw, i) => analyseArticle(ref.key, i, raw, deps.extract, idx?.matcher));
       } catch (err) {
         if (err instanceof InvalidInputError) return reject(ref, deps, err, started, obj.etag, format);
         throw err;
@@ -70,6 +77,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     await deps.store.putItems(articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })));
     const result = await deps.store.commitObject(ref.key, state, {
       ...(obj ? { etag: obj.etag } : {}),
+      indexEtag,
       contribution: objectContribution(articles),
       articleIds,
     }, cellInfoFrom(articles));
@@ -78,6 +86,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
       continue;
     }
+    // The index may have changed while we worked, after a relink pass went by: then link again.
+    const indexNow = (await deps.index?.load())?.etag ?? 'none';
+    const relinkNeeded = indexNow !== indexEtag;
     const stale = (state?.articleIds ?? []).filter((id) => !articleIds.includes(id));
     await deps.store.putItems(articles.flatMap(refItems));
     if (stale.length) {
@@ -86,6 +97,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       await deps.store.deleteKeys(old.flatMap((a) => refItems(a).map(({ pk, sk }) => ({ pk, sk }))));
       await deps.store.deleteArticles(stale);
     }
+    if (relinkNeeded && attempt < MAX_ATTEMPTS) continue;
     return status(
       deps,
       {
@@ -153,4 +165,20 @@ async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'du
   const full: IngestStatus = { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
   await deps.store.putIngestStatus(full);
   return full;
+}
+
+/**
+ * Relinks every stored article against the current name index (after a list changed): each object is reconciled again,
+ * and only those whose links were computed with another index are recomputed; the counters move by the difference.
+ */
+export async function relinkAllArticles(deps: ArticleDeps, opts: { deadline?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ total: number; relinked: number; finished: boolean }> {
+  const keys = await deps.store.listArticleObjects();
+  let relinked = 0;
+  for (const [i, key] of keys.entries()) {
+    if (opts.deadline && Date.now() > opts.deadline) return { total: keys.length, relinked, finished: false };
+    const s = await reconcileArticleObject({ bucket: deps.source.bucket, key, eventName: 'Relink', eventTime: new Date().toISOString() }, deps);
+    if (s.status === 'done') relinked++;
+    opts.onProgress?.(i + 1, keys.length);
+  }
+  return { total: keys.length, relinked, finished: true };
 }

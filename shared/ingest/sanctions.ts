@@ -21,6 +21,8 @@ export interface SanctionsDeps {
   now?: () => number;
   /** Entities written per flush (parallel BatchWriteItem underneath). */
   flushSize?: number;
+  /** Called after a list's current version changed (rebuild the name index, relink articles). */
+  onListsChanged?: () => Promise<void>;
 }
 
 const HEAD_CHARS = 16 * 1024;
@@ -55,6 +57,7 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
         await deps.store.deleteListVersion(p.list, p.version);
         removed.push(p.list);
       }
+    if (removed.length) await deps.onListsChanged?.();
     return done({ key: ref.key, status: 'deleted', records: zero, ...(removed.length ? { list: removed.join(',') } : {}) });
   }
 
@@ -83,6 +86,7 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
   const list = typeof format.list === 'function' ? format.list(hint) : format.list;
   const current = await deps.store.getListPointer(list);
   if (current && current.key === ref.key && current.etag === obj.etag) {
+    await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
     return done({ key: ref.key, status: 'unchanged', format: format.id, list, version: current.version, etag: obj.etag, records: zero });
   }
 
@@ -166,6 +170,7 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
   }
   await deps.store.putListVersion(list, version, { status: 'current', key: ref.key, etag: obj.etag, entityCount: agg.entityCount });
   if (current && current.version !== version) await deps.store.deleteListVersion(list, current.version);
+  await deps.onListsChanged?.();
   return done({
     key: ref.key,
     status: 'done',
