@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { BUCKET_NAME, PREFIXES, SANDBOX } from '../shared/resources.ts';
+import { BUCKET_NAME, PREFIXES, SANDBOX, TABLE_NAME } from '../shared/resources.ts';
 import { ApiError, apiGet } from './api-client.ts';
 import { bold, dim, green, red, table, yellow, progress, formatBytes } from './output.ts';
 import { extractFile } from './extract-file.ts';
@@ -182,6 +182,31 @@ program
     const entities = extractFile(file, readFileSync(file));
     if (o.json) return void process.stdout.write(`${JSON.stringify({ entities }, null, 2)}\n`);
     process.stdout.write(`${table(['name', 'kind', 'country', 'count'], entities.map((e) => [e.name, e.kind, e.country ?? '-', e.count]))}\n`);
+  });
+
+program
+  .command('relink')
+  .description('relink every stored article against the current name index (after a list changed); counts move exactly')
+  .option('--endpoint <url>', 'AWS endpoint: the sandbox, LocalStack, or "aws" for AWS itself', DEFAULT_ENDPOINT)
+  .option('--profile <name>', 'AWS profile (with --endpoint aws)')
+  .option('--bucket <name>', 'bucket name (env RADAR_BUCKET)', process.env.RADAR_BUCKET ?? BUCKET_NAME)
+  .option('--table <name>', 'table name (env RADAR_TABLE)', process.env.RADAR_TABLE ?? TABLE_NAME)
+  .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string }) => {
+    if (o.profile) process.env.AWS_PROFILE = o.profile;
+    const env = {
+      ...process.env,
+      TABLE_NAME: o.table,
+      BUCKET_NAME: o.bucket,
+      ...(o.endpoint === 'aws'
+        ? {}
+        : { AWS_ENDPOINT_URL: o.endpoint, AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'test', AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' }),
+    };
+    const { relink } = await import('./relink.ts');
+    const tty = process.stderr.isTTY;
+    const r = await relink(env, (done, total) => {
+      if (tty) process.stderr.write(`\rrelinking: ${done}/${total} article objects${done === total ? '\n' : ''}`);
+    });
+    process.stdout.write(`${green('✓')} ${r.total} article objects checked, ${r.relinked} relinked\n`);
   });
 
 interface IngestView {

@@ -1,0 +1,19 @@
+import { makeDocumentClient, makeS3Client } from '../shared/adapters/aws.ts';
+import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
+import { makeNameIndexStore } from '../shared/adapters/name-index-store.ts';
+import { makeS3Source } from '../shared/adapters/s3-source.ts';
+import { loadConfig } from '../shared/config.ts';
+import { parseArticles } from '../shared/domain/article-formats.ts';
+import { extractEntities } from '../shared/domain/extract.ts';
+import { relinkAllArticles } from '../shared/ingest/articles.ts';
+
+/** The same relink the sanctions function runs after a list changes, run from here against any endpoint. */
+export async function relink(env: NodeJS.ProcessEnv, onProgress: (done: number, total: number) => void) {
+  const config = loadConfig(env);
+  const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
+  const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
+  return relinkAllArticles(
+    { source, store, index: makeNameIndexStore(source), extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES },
+    { onProgress },
+  );
+}
