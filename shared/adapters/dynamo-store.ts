@@ -66,6 +66,9 @@ export interface ListPointer {
   /** Orders versions: later uploads win (eventTime, then S3 sequencer). */
   order: string;
   key: string;
+  /** Part files (OFAC add/alt/comments) the version was built with. */
+  parts?: string[];
+  /** The set's identity: primary and parts with their ETags. */
   etag: string;
   entityCount: number;
   byType: Record<string, number>;

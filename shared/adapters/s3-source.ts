@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { DependencyError, InvalidInputError } from '../errors.ts';
 
@@ -52,6 +52,29 @@ export function makeS3Source(s3: S3Client, bucket: string) {
         if (status === 304 || (err as Error).name === 'NotModified') return 'notModified';
         if (status === 404 || (err as Error).name === 'NoSuchKey') return undefined;
         return wrap(err, `GetObject ${key}`);
+      }
+    },
+
+    /** Keys and ETags of the objects directly in a folder (one level), for list files that come as a set. */
+    async listFolder(prefix: string, max = 50): Promise<{ key: string; etag: string; size: number }[]> {
+      try {
+        const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', MaxKeys: max }));
+        return (r.Contents ?? []).map((o) => ({ key: o.Key!, etag: (o.ETag ?? '').replace(/"/g, ''), size: o.Size ?? 0 }));
+      } catch (err) {
+        return wrap(err, `ListObjectsV2 ${prefix}`);
+      }
+    },
+
+    /** The first bytes of an object (format detection of a sibling file without reading it all). */
+    async getRange(key: string, bytes: number): Promise<Buffer | undefined> {
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+        return await readAll(r.Body as AsyncIterable<Uint8Array>);
+      } catch (err) {
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (err as Error).name === 'NoSuchKey') return undefined;
+        if (status === 416) return Buffer.alloc(0); // empty object
+        return wrap(err, `GetObject ${key} (range)`);
       }
     },
 

@@ -55,6 +55,15 @@ export async function* decodeStream(
   onEncoding?: (e: TextEncoding) => void,
 ): AsyncGenerator<string> {
   const it = source[Symbol.asyncIterator]();
+  try {
+    yield* decodeFrom(it, onEncoding);
+  } finally {
+    // A consumer that stops early (format detection reads only the head) releases the source (an HTTP body).
+    await it.return?.();
+  }
+}
+
+async function* decodeFrom(it: AsyncIterator<Uint8Array>, onEncoding?: (e: TextEncoding) => void): AsyncGenerator<string> {
   const head: Uint8Array[] = [];
   let size = 0;
   let done = false;

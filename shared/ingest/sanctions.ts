@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { decodeStream } from '../domain/encoding.ts';
 import { listedEntityKey } from '../domain/keys.ts';
-import { addToAggregate, emptyAggregate } from '../domain/list-aggregate.ts';
+import { addToAggregate, emptyAggregate, mergeEntity } from '../domain/list-aggregate.ts';
 import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
-import type { DetectHint, FileSummary, ListFormat } from '../domain/sanctions/types.ts';
-import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
+import type { DetectHint, EntityPatch, FileSummary, ListFormat } from '../domain/sanctions/types.ts';
+import type { DynamoStore, IngestStatus, ListPointer } from '../adapters/dynamo-store.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import type { S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
 import { quarantine } from './quarantine.ts';
+import { openZip } from './zip.ts';
 
 export interface SanctionsDeps {
   source: S3Source;
@@ -26,98 +28,160 @@ export interface SanctionsDeps {
 }
 
 const HEAD_CHARS = 16 * 1024;
+const HEAD_BYTES = 64 * 1024;
+const MAX_REJECTIONS_KEPT = 20;
+
+/** One file of a list: an object, a sibling object in the same folder, or an entry of a zip. */
+interface ListFile {
+  name: string;
+  etag: string;
+  format: ListFormat;
+  head: string;
+  open(): Promise<AsyncIterable<Uint8Array>>;
+}
+
+type Status = Omit<IngestStatus, 'updatedAt' | 'durationMs'>;
+const ZERO = { read: 0, written: 0, rejected: 0 };
 
 /**
- * Ingests a full list file as a new version of its list, then swaps the list's current pointer to it, only forward and
- * only if the version is complete and sane. Readers follow the pointer, so they never see a half-written list.
+ * Ingests a list file as a new version of its list and swaps the list's current pointer to it, only forward and only
+ * if the version is complete and sane (design §3). Readers follow the pointer, so they never see a half-written list.
+ *
+ * Lists that come as a set (OFAC's sdn.csv + add.csv + alt.csv + sdn_comments.csv) may arrive as separate objects in
+ * one folder, in any order, or as one zip: the primary file alone is a complete list, the parts enrich it. Whichever
+ * file arrives, the version is rebuilt from the primary and the parts present at that moment.
  */
 export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDeps): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
   const started = now();
-  const done = async (s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>): Promise<IngestStatus> => {
+  const done = async (s: Status): Promise<IngestStatus> => {
     const full: IngestStatus = { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
     await deps.store.putIngestStatus(full);
     return full;
   };
-  const zero = { read: 0, written: 0, rejected: 0 };
+  const refuse = async (err: InvalidInputError, extra: Partial<IngestStatus> = {}) => {
+    await quarantine(deps.source, ref.key, err, extra.format);
+    return done({ key: ref.key, status: 'quarantined', records: ZERO, error: `${err.message}${err.where ? ` (at ${err.where})` : ''}`, ...extra });
+  };
 
   let obj;
   try {
     obj = await deps.source.get(ref.key, deps.maxBytes);
   } catch (err) {
-    if (!(err instanceof InvalidInputError)) throw err;
-    await quarantine(deps.source, ref.key, err);
-    return done({ key: ref.key, status: 'quarantined', records: zero, error: err.message });
+    if (err instanceof InvalidInputError) return refuse(err);
+    throw err;
   }
-  if (!obj) {
-    // Deleted: a list whose current version came from this object goes away with it.
-    const removed: string[] = [];
-    for (const p of await deps.store.readListPointers())
-      if (p.key === ref.key && (await deps.store.removeListPointerFor(p.list, ref.key))) {
-        await deps.store.deleteListVersion(p.list, p.version);
-        removed.push(p.list);
+  if (!obj) return removeObject(ref, deps, done);
+
+  let closeZip: (() => void) | undefined;
+  try {
+    // What this object is: a zip of list files, or one list file.
+    const first = await peek(obj.body);
+    let files: ListFile[];
+    if (first.bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
+      const zip = await openZip(first.body);
+      closeZip = zip.close;
+      files = [];
+      for (const e of zip.entries) {
+        const head = await headOf(await e.open());
+        const format = deps.detect({ key: e.name, head });
+        if (!format) throw new InvalidInputError(`zip entry ${e.name}: unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`, { where: `zip entry ${e.name}` });
+        files.push({ name: `${ref.key}!${e.name}`, etag: `${obj.etag}!${e.name}`, format, head, open: e.open });
       }
-    if (removed.length) await deps.onListsChanged?.();
-    return done({ key: ref.key, status: 'deleted', records: zero, ...(removed.length ? { list: removed.join(',') } : {}) });
-  }
+    } else {
+      const head = await headOf(first.body);
+      const format = deps.detect({ key: ref.key, head });
+      if (!format)
+        throw new InvalidInputError(`unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`, { where: 'file head' });
+      const self: ListFile = { name: ref.key, etag: obj.etag, format, head, open: async () => (await deps.source.get(ref.key, deps.maxBytes))!.body };
+      files = [self, ...(format.role === 'full' && !hasSiblingParts(format) ? [] : await siblings(ref.key, deps))];
+    }
 
-  // Detect from the decoded head, then parse the same stream on (no second read).
-  const { head, text } = await peekHead(decodeStream(obj.body), HEAD_CHARS);
-  const format = deps.detect({ key: ref.key, head });
-  const fail = async (err: InvalidInputError, extra: Partial<IngestStatus> = {}) => {
-    await quarantine(deps.source, ref.key, err, format?.id);
-    return done({
-      key: ref.key,
-      status: 'quarantined',
-      ...(format ? { format: format.id } : {}),
-      etag: obj.etag,
-      records: zero,
-      error: `${err.message}${err.where ? ` (at ${err.where})` : ''}`,
-      ...extra,
-    });
+    const trigger = files[0]!;
+    const listOf = (f: ListFile) => (typeof f.format.list === 'function' ? f.format.list({ key: f.name, head: f.head }) : f.format.list);
+    const list = listOf(trigger);
+    const primary = files.find((f) => f.format.role === 'full' && listOf(f) === list);
+    const parts = files.filter((f) => f.format.role === 'part' && listOf(f) === list);
+    if (trigger.format.role === 'delta') {
+      return done({ key: ref.key, status: 'failed', format: trigger.format.id, list, records: ZERO, error: 'delta files are applied by the delta ingest (not available yet): upload a full export' });
+    }
+    if (!primary) {
+      // A part alone: kept, and used as soon as its primary file arrives in the same folder.
+      return done({ key: ref.key, status: 'done', format: trigger.format.id, list, records: ZERO, error: `waiting for the primary file of ${list} in ${posix.dirname(ref.key)}/; this part will be applied with it` });
+    }
+    const setEtag = [primary, ...parts.sort((a, b) => a.name.localeCompare(b.name))].map((f) => `${f.name}=${f.etag}`).join('|');
+    const current = await deps.store.getListPointer(list);
+    const base: Status = { key: ref.key, status: 'done', format: trigger.format.id, list, etag: obj.etag, records: ZERO };
+    if (current && current.etag === setEtag) {
+      await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
+      return done({ ...base, status: 'unchanged', version: current.version });
+    }
+    return await buildVersion({ ref, deps, list, primary, parts, setEtag, current, obj: { etag: obj.etag, lastModified: obj.lastModified, force: /^(true|1|yes)$/i.test(obj.metadata.force ?? '') }, base, done, refuse, started });
+  } catch (err) {
+    if (err instanceof InvalidInputError) return refuse(err);
+    throw err;
+  } finally {
+    closeZip?.();
+  }
+}
+
+async function buildVersion(a: {
+  ref: ObjectRef;
+  deps: SanctionsDeps;
+  list: string;
+  primary: ListFile;
+  parts: ListFile[];
+  setEtag: string;
+  current: ListPointer | undefined;
+  obj: { etag: string; lastModified?: Date; force: boolean };
+  base: Status;
+  done: (s: Status) => Promise<IngestStatus>;
+  refuse: (err: InvalidInputError, extra?: Partial<IngestStatus>) => Promise<IngestStatus>;
+  started: number;
+}): Promise<IngestStatus> {
+  const { deps, list, primary, current, base } = a;
+  const version = createHash('sha256').update(a.setEtag).digest('hex').slice(0, 16);
+  const order = `${(a.obj.lastModified ?? new Date(a.ref.eventTime)).toISOString()}#${a.ref.eventTime}#${a.ref.sequencer ?? ''}`;
+  await deps.store.putListVersion(list, version, { status: 'writing', key: primary.name, etag: a.setEtag, startedAt: new Date(a.started).toISOString() });
+
+  const rejections: { where: string; reason: string }[] = [];
+  let rejected = 0;
+  let read = 0;
+  const reject = (where: string, reason: string) => {
+    rejected++;
+    if (rejections.length < MAX_REJECTIONS_KEPT) rejections.push({ where, reason });
   };
-  if (!format) {
-    return fail(new InvalidInputError(`unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`, { where: 'file head' }));
-  }
-  if (format.role !== 'full') {
-    return fail(new InvalidInputError(`${format.id} files (${format.role}) are not ingested on their own yet; upload a full list file`, { where: 'file' }));
-  }
-  const hint = { key: ref.key, head };
-  const list = typeof format.list === 'function' ? format.list(hint) : format.list;
-  const current = await deps.store.getListPointer(list);
-  if (current && current.key === ref.key && current.etag === obj.etag) {
-    await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
-    return done({ key: ref.key, status: 'unchanged', format: format.id, list, version: current.version, etag: obj.etag, records: zero });
-  }
 
-  const version = createHash('sha256').update(`${ref.key}\0${obj.etag}`).digest('hex').slice(0, 16);
-  const order = `${(obj.lastModified ?? new Date(ref.eventTime)).toISOString()}#${ref.eventTime}#${ref.sequencer ?? ''}`;
-  await deps.store.putListVersion(list, version, { status: 'writing', key: ref.key, etag: obj.etag, startedAt: new Date(started).toISOString() });
+  // Parts first, into memory (they are small beside the primary: addresses, aliases, remarks by entity id).
+  const patches = new Map<string, EntityPatch[]>();
+  for (const part of a.parts) {
+    for await (const rec of part.format.parse(decodeStream(await part.open()), { key: part.name, head: part.head }, {})) {
+      if (rec.kind === 'reject') reject(`${posix.basename(part.name)} ${rec.where}`, rec.reason);
+      else if (rec.kind === 'enrich') patches.set(rec.sourceId, [...(patches.get(rec.sourceId) ?? []), rec.patch]);
+    }
+  }
 
   const summary: FileSummary = {};
   const agg = emptyAggregate();
   const seen = new Set<string>();
-  const rejections: { where: string; reason: string }[] = [];
-  let rejected = 0;
-  let read = 0;
   let batch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
   try {
-    for await (const rec of format.parse(text, hint, summary)) {
+    for await (const rec of primary.format.parse(decodeStream(await primary.open()), { key: primary.name, head: primary.head }, summary)) {
       if (rec.kind === 'reject') {
-        rejected++;
-        if (rejections.length < 20) rejections.push({ where: rec.where, reason: rec.reason });
+        reject(rec.where, rec.reason);
         continue;
       }
       if (rec.kind !== 'entity') continue;
       read++;
-      const parsed = ListedEntitySchema.safeParse(rec.entity);
+      let entity: ListedEntity = rec.entity;
+      for (const p of patches.get(entity.sourceId) ?? []) entity = mergeEntity(entity, p);
+      const parsed = ListedEntitySchema.safeParse(entity);
       if (!parsed.success) {
-        rejected++;
-        if (rejections.length < 20) rejections.push({ where: `record ${read} (${rec.entity.sourceId})`, reason: parsed.error.issues[0]?.message ?? 'invalid' });
+        reject(`record ${read} (${entity.sourceId})`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
         continue;
       }
-      const e: ListedEntity = parsed.data;
+      const e = parsed.data;
       if (seen.has(e.sourceId)) continue; // one logical record over many rows: distinct ids, never rows
       seen.add(e.sourceId);
       addToAggregate(agg, e);
@@ -129,23 +193,23 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
     }
     if (batch.length) await deps.store.putItems(batch);
   } catch (err) {
-    if (!(err instanceof InvalidInputError)) throw err; // transient: retried, the version id stays the same
+    if (!(err instanceof InvalidInputError)) throw err; // transient: retried; the version id stays the same
     await deps.store.deleteListVersion(list, version);
-    return fail(err, { list, records: { read, written: 0, rejected } });
+    return a.refuse(err, { format: base.format, list, records: { read, written: 0, rejected } });
   }
 
+  const keep = { format: base.format, list, records: { read, written: 0, rejected }, ...(rejections.length ? { rejections } : {}) };
   const refuse = async (reason: string, where: string) => {
     await deps.store.deleteListVersion(list, version);
-    return fail(new InvalidInputError(reason, { where }), { list, records: { read, written: 0, rejected }, ...(rejections.length ? { rejections } : {}) });
+    return a.refuse(new InvalidInputError(reason, { where }), keep);
   };
   if (agg.entityCount === 0) return refuse('the file holds no listed entity; the current version stays', 'file');
   if (summary.declaredCount !== undefined && summary.declaredCount !== agg.entityCount)
     return refuse(`the file declares ${summary.declaredCount} records but holds ${agg.entityCount}: truncated or corrupt; the current version stays`, 'Record_Count');
-  const forced = /^(true|1|yes)$/i.test(obj.metadata.force ?? '');
-  if (current && !forced && agg.entityCount < current.entityCount * deps.shrinkGuard)
+  if (current && !a.obj.force && agg.entityCount < current.entityCount * deps.shrinkGuard)
     return refuse(
       `the new version has ${agg.entityCount} entities against ${current.entityCount} in the current one (more than ${Math.round((1 - deps.shrinkGuard) * 100)} % fewer); ` +
-        'if that is intended, upload it again with metadata x-amz-meta-force: true',
+        'if that is intended, upload it again with the metadata x-amz-meta-force: true (radar put --force)',
       'entity count',
     );
 
@@ -153,60 +217,90 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
     list,
     version,
     order,
-    key: ref.key,
-    etag: obj.etag,
+    key: primary.name,
+    parts: a.parts.map((p) => p.name),
+    etag: a.setEtag,
     entityCount: agg.entityCount,
     byType: agg.byType,
     byCountry: agg.byCountry,
-    format: format.id,
+    format: primary.format.id,
     ...(summary.publishedAt ? { publishedAt: summary.publishedAt } : {}),
-    swappedAt: new Date(now()).toISOString(),
+    swappedAt: new Date().toISOString(),
   });
   if (!swapped) {
-    // A newer upload of this list is already current (or this very version is): ours is not needed.
+    // A newer upload of this list is already current (or this very version is): ours is not made current.
     const cur = await deps.store.getListPointer(list);
-    if (cur?.version !== version) await deps.store.deleteListVersion(list, version);
-    return done({ key: ref.key, status: cur?.version === version ? 'unchanged' : 'done', format: format.id, list, version, etag: obj.etag, records: { read, written: 0, rejected }, error: cur?.version === version ? undefined : 'superseded by a newer upload of this list; not made current' });
+    if (cur?.version === version) return a.done({ ...base, status: 'unchanged', version, records: { read, written: 0, rejected } });
+    await deps.store.deleteListVersion(list, version);
+    return a.done({ ...base, version, records: { read, written: 0, rejected }, error: 'superseded: a newer upload of this list is current; this one was not made current' });
   }
-  await deps.store.putListVersion(list, version, { status: 'current', key: ref.key, etag: obj.etag, entityCount: agg.entityCount });
+  await deps.store.putListVersion(list, version, { status: 'current', key: primary.name, etag: a.setEtag, entityCount: agg.entityCount });
   if (current && current.version !== version) await deps.store.deleteListVersion(list, current.version);
   await deps.onListsChanged?.();
-  return done({
-    key: ref.key,
-    status: 'done',
-    format: format.id,
-    list,
-    version,
-    etag: obj.etag,
-    records: { read, written: agg.entityCount, rejected },
-    ...(rejections.length ? { rejections } : {}),
-  });
+  return a.done({ ...base, version, records: { read, written: agg.entityCount, rejected }, ...(rejections.length ? { rejections } : {}) });
 }
 
-/** Buffers the first `n` characters of a text stream and returns them with a stream that still yields everything. */
-async function peekHead(chunks: AsyncIterable<string>, n: number): Promise<{ head: string; text: AsyncIterable<string> }> {
-  const it = chunks[Symbol.asyncIterator]();
-  const buffered: string[] = [];
-  let size = 0;
-  let finished = false;
-  while (size < n) {
-    const r = await it.next();
-    if (r.done) {
-      finished = true;
-      break;
-    }
-    buffered.push(r.value);
-    size += r.value.length;
-  }
-  const head = buffered.join('').slice(0, n);
-  async function* text() {
-    yield* buffered;
-    if (finished) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
+/** A deleted object: the list it is the primary of goes away; a list it was a part of is rebuilt without it. */
+async function removeObject(ref: ObjectRef, deps: SanctionsDeps, done: (s: Status) => Promise<IngestStatus>): Promise<IngestStatus> {
+  const removed: string[] = [];
+  for (const p of await deps.store.readListPointers()) {
+    if (p.key === ref.key && (await deps.store.removeListPointerFor(p.list, ref.key))) {
+      await deps.store.deleteListVersion(p.list, p.version);
+      removed.push(p.list);
+    } else if ((p.parts ?? []).includes(ref.key)) {
+      return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps).then(async (s) =>
+        done({ key: ref.key, status: 'deleted', list: p.list, ...(s.version ? { version: s.version } : {}), records: ZERO }),
+      );
     }
   }
-  return { head, text: text() };
+  if (removed.length) await deps.onListsChanged?.();
+  return done({ key: ref.key, status: 'deleted', records: ZERO, ...(removed.length ? { list: removed.join(',') } : {}) });
+}
+
+const hasSiblingParts = (f: ListFormat) => /^us-ofac-(sdn|cons)-csv$/.test(f.id);
+
+/** Other list files in the same folder (formats detected from their heads). */
+async function siblings(key: string, deps: SanctionsDeps): Promise<ListFile[]> {
+  const folder = key.includes('/') ? `${posix.dirname(key)}/` : '';
+  const out: ListFile[] = [];
+  for (const o of await deps.source.listFolder(folder)) {
+    if (o.key === key || o.size === 0) continue;
+    const bytes = await deps.source.getRange(o.key, HEAD_BYTES);
+    if (!bytes) continue;
+    const head = await headOf((async function* () { yield bytes; })());
+    const format = deps.detect({ key: o.key, head });
+    if (!format) continue;
+    out.push({ name: o.key, etag: o.etag, format, head, open: async () => (await deps.source.get(o.key, deps.maxBytes))!.body });
+  }
+  return out;
+}
+
+/** The first bytes of a stream, and a stream that still yields everything. */
+async function peek(body: AsyncIterable<Uint8Array>): Promise<{ bytes: Buffer; body: AsyncIterable<Uint8Array> }> {
+  const it = body[Symbol.asyncIterator]();
+  const first = await it.next();
+  const bytes = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  async function* rest() {
+    try {
+      if (!first.done) yield first.value;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { bytes, body: rest() };
+}
+
+/** The decoded head of a byte stream (detection needs characters, not bytes). The stream is not read further. */
+async function headOf(body: AsyncIterable<Uint8Array>): Promise<string> {
+  let head = '';
+  for await (const chunk of decodeStream(body)) {
+    head += chunk;
+    if (head.length >= HEAD_CHARS) break;
+  }
+  return head.slice(0, HEAD_CHARS);
 }
