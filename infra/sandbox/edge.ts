@@ -15,7 +15,18 @@ export interface ObjectChange {
   sourceIp: string;
 }
 
+/** Share of DynamoDB write requests the edge fails on purpose (fault-injection tests). */
+export interface Faults {
+  /** 400 ProvisionedThroughputExceededException / ThrottlingException */
+  throttle: number;
+  /** 500 InternalServerError */
+  error: number;
+}
+
+const WRITE_TARGETS = /\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)$/;
+
 export interface EdgeOptions {
+  faults?: Faults;
   host: string;
   port: number;
   s3Port: number;
@@ -38,7 +49,15 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
       return;
     }
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (target.startsWith('DynamoDB_')) return proxy(req, res, opts.dynamoPort, req.headers);
+    if (target.startsWith('DynamoDB_')) {
+      const f = opts.faults;
+      if (f && WRITE_TARGETS.test(target)) {
+        const roll = Math.random();
+        if (roll < f.throttle) return injectDynamoFault(req, res, 400, target.endsWith('TransactWriteItems') ? 'ThrottlingException' : 'ProvisionedThroughputExceededException');
+        if (roll < f.throttle + f.error) return injectDynamoFault(req, res, 500, 'InternalServerError');
+      }
+      return proxy(req, res, opts.dynamoPort, req.headers);
+    }
     return proxyS3(req, res, opts);
   });
   // Uploads of large files: no request timeout on the edge.
@@ -49,6 +68,14 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
       server.off('error', reject);
       resolve(server);
     });
+  });
+}
+
+function injectDynamoFault(req: IncomingMessage, res: ServerResponse, status: number, type: string): void {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
+    res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'injected by the sandbox (fault test)' }));
   });
 }
 

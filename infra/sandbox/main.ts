@@ -138,7 +138,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       })();
     };
 
+    const faults = { throttle: 0, error: 0 };
     const edge: Server = await startEdge({
+      faults,
       host: SANDBOX.host,
       port: opts.edgePort,
       s3Port: s3.port,
@@ -167,10 +169,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           ]);
           return json(idle ? 200 : 504, { idle, queues: queues.map((q) => q.stats()) });
         }
+        if (url.pathname === '/_sandbox/faults' && req.method === 'POST') {
+          // Fault injection for tests: {"throttle": 0.1, "error": 0.05} fails that share of DynamoDB writes.
+          let body = '';
+          for await (const c of req) body += c;
+          const f = JSON.parse(body || '{}') as Partial<typeof faults>;
+          for (const k of ['throttle', 'error'] as const) if (typeof f[k] === 'number' && f[k]! >= 0 && f[k]! <= 1) faults[k] = f[k]!;
+          return json(200, faults);
+        }
         if (url.pathname === '/_sandbox/redrive' && req.method === 'POST') {
           return json(200, { redriven: queues.reduce((n, q) => n + q.redrive(), 0) });
         }
-        return json(404, { error: 'unknown sandbox route', routes: ['/_sandbox/status', '/_sandbox/idle', 'POST /_sandbox/redrive'] });
+        return json(404, { error: 'unknown sandbox route', routes: ['/_sandbox/status', '/_sandbox/idle', 'POST /_sandbox/redrive', 'POST /_sandbox/faults'] });
       },
     }).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'EADDRINUSE'
