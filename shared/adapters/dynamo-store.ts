@@ -66,6 +66,8 @@ export interface ListPointer {
   /** Orders versions: later uploads win (eventTime, then S3 sequencer). */
   order: string;
   key: string;
+  /** The version this one replaced, kept one generation for readers still following the old pointer. */
+  previous?: string;
   /** Part files (OFAC add/alt/comments) the version was built with. */
   parts?: string[];
   /** The set's identity: primary and parts with their ETags. */

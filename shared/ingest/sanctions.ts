@@ -219,6 +219,7 @@ async function buildVersion(a: {
     order,
     key: primary.name,
     parts: a.parts.map((p) => p.name),
+    ...(current && current.version !== version ? { previous: current.version } : {}),
     etag: a.setEtag,
     entityCount: agg.entityCount,
     byType: agg.byType,
@@ -235,7 +236,9 @@ async function buildVersion(a: {
     return a.done({ ...base, version, records: { read, written: 0, rejected }, error: 'superseded: a newer upload of this list is current; this one was not made current' });
   }
   await deps.store.putListVersion(list, version, { status: 'current', key: primary.name, etag: a.setEtag, entityCount: agg.entityCount });
-  if (current && current.version !== version) await deps.store.deleteListVersion(list, current.version);
+  // The replaced version stays one generation, for readers that followed the old pointer a moment ago; the one
+  // before it goes now.
+  if (current?.previous && current.previous !== version) await deps.store.deleteListVersion(list, current.previous);
   await deps.onListsChanged?.();
   return a.done({ ...base, version, records: { read, written: agg.entityCount, rejected }, ...(rejections.length ? { rejections } : {}) });
 }
@@ -246,6 +249,7 @@ async function removeObject(ref: ObjectRef, deps: SanctionsDeps, done: (s: Statu
   for (const p of await deps.store.readListPointers()) {
     if (p.key === ref.key && (await deps.store.removeListPointerFor(p.list, ref.key))) {
       await deps.store.deleteListVersion(p.list, p.version);
+      if (p.previous) await deps.store.deleteListVersion(p.list, p.previous);
       removed.push(p.list);
     } else if ((p.parts ?? []).includes(ref.key)) {
       return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps).then(async (s) =>
