@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
@@ -11,6 +12,7 @@ import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'ingest-article' });
+const metrics = new Metrics({ namespace: 'SanctionsRadar', serviceName: 'ingest-article' });
 const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
 const deps = {
   source,
@@ -21,4 +23,4 @@ const deps = {
   maxBytes: config.MAX_ARTICLE_BYTES,
 };
 
-export const handler = makeSqsHandler(logger, (ref) => reconcileArticleObject(ref, deps));
+export const handler = makeSqsHandler(logger, metrics, (ref) => reconcileArticleObject(ref, deps));

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
@@ -15,6 +16,7 @@ import { reconcileSanctionsObject } from '../../shared/ingest/sanctions.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'ingest-sanctions' });
+const metrics = new Metrics({ namespace: 'SanctionsRadar', serviceName: 'ingest-sanctions' });
 const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
 const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
 const index = makeNameIndexStore(source);
@@ -40,9 +42,9 @@ const deps = {
   },
 };
 
-const process = makeSqsHandler(logger, (ref) => reconcileSanctionsObject(ref, deps));
+const processBatch = makeSqsHandler(logger, metrics, (ref) => reconcileSanctionsObject(ref, deps));
 
 export const handler = async (event: SQSEvent, context: Context) => {
   deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - 60_000);
-  return process(event, context);
+  return processBatch(event, context);
 };
