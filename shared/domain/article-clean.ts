@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { Tokenizer } from 'htmlparser2';
 import { normaliseDate } from './article-dates.ts';
 import type { RawArticle } from './article-formats.ts';
 
@@ -50,7 +50,8 @@ const NOISE: readonly { re: RegExp; max: number }[] = [
   { re: /^(?:contact|email|e-mail|write to) (?:the )?(?:writers?|authors?|reporters?|editors?|us)\b.*$/i, max: 150 },
   { re: /^(?:embed\b.*)?\bcopy this code to your (?:website|blog|site)\b.*$/i, max: 250 },
   { re: /^.{0,160}\ball rights reserved\b.*$/i, max: 300 },
-  { re: /^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}|\w).*$/i, max: 250 },
+  // "© …" always; "Copyright"/"(c)" only with a year, so "Copyright lawyers said…" stays.
+  { re: /^(?:©|(?:copyright\s*(?:©|\(c\))?|\(c\))\s*(?:\d{4})\b).*$/i, max: 250 },
   { re: /^this material may not be published, broadcast, rewritten,? or redistributed\.?$/i, max: 100 },
   { re: /^(?:photo|photos|image|picture|photograph|caption|credit|photo credit|illustration|video)\s*:.*$/i, max: 200 },
   { re: /^file\s*[-–—]\s*(?:in )?this\b.*\bfile photo\b.*$/i, max: 1000 },
@@ -121,7 +122,7 @@ export function cleanText(text: string): string {
     if (contentLines <= 3 && line.length <= 64 && BYLINE.test(line)) continue;
     if (line.length <= 80 && RELATED_HEADER.test(line)) {
       // Only headline-like lines right after the header (no sentence punctuation, no blank line between) go with it.
-      while (i + 1 < lines.length && isHeadlineLike(lines[i + 1]!) ) i++;
+      while (i + 1 < lines.length && isHeadlineLike(lines[i + 1]!)) i++;
       continue;
     }
     kept.push(line);
@@ -182,59 +183,137 @@ interface PageMeta {
   jsonLd: string[];
 }
 
+const VOID_TAGS = new Set([
+  'area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'image', 'img', 'input', 'keygen', 'link',
+  'meta', 'param', 'source', 'track', 'wbr',
+]);
+/** HTML's implied end tags, the common cases: opening one of these closes an open <p>. */
+const CLOSES_P = new Set([
+  'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul',
+]);
+const CLOSES_SIBLING: Record<string, ReadonlySet<string>> = {
+  li: new Set(['li']),
+  dt: new Set(['dt', 'dd']),
+  dd: new Set(['dt', 'dd']),
+  tr: new Set(['tr', 'td', 'th']),
+  td: new Set(['td', 'th']),
+  th: new Set(['td', 'th']),
+  option: new Set(['option']),
+};
+
+/**
+ * The tree is built here from htmlparser2's Tokenizer rather than its Parser: the Parser keeps its open-element stack
+ * with `unshift`/`shift`, which is quadratic in nesting depth (100,000 nested tags took seconds). Our stack is a
+ * push/pop array plus a count of open elements per name, so a stray or far-away end tag costs O(1) amortised.
+ */
 function parseHtml(html: string): { root: HtmlElement; meta: PageMeta } {
   const root: HtmlElement = { name: '#root', attrs: {}, children: [], parent: undefined };
   const meta: PageMeta = { metas: [], links: [], jsonLd: [] };
-  let current = root;
+  const open: HtmlElement[] = [root];
+  const openCount = new Map<string, number>();
   let svgDepth = 0;
-  let inTitle = false;
-  let titleText = '';
-  const parser = new Parser(
+  let titleText: string | undefined;
+  let tagName = '';
+  let attrs: Record<string, string> = {};
+  let attrName = '';
+  let attrValue = '';
+
+  const top = () => open[open.length - 1]!;
+  const pop = (): HtmlElement => {
+    const el = open.pop()!;
+    openCount.set(el.name, (openCount.get(el.name) ?? 1) - 1);
+    if (el.name === 'svg' || el.name === 'math') svgDepth = Math.max(0, svgDepth - 1);
+    if (el.name === 'script' && /ld\+json/i.test(el.attrs.type ?? '')) {
+      const body = el.children.find((c): c is string => typeof c === 'string');
+      if (body) meta.jsonLd.push(body);
+    }
+    if (el.name === 'title' && titleText !== undefined && meta.title === undefined) meta.title = titleText;
+    return el;
+  };
+  const appendText = (text: string) => {
+    const cur = top();
+    if (cur.name === 'title' && svgDepth === 0 && meta.title === undefined) titleText = (titleText ?? '') + text;
+    if (cur.name === 'script' ? !/ld\+json/i.test(cur.attrs.type ?? '') : RAW_TEXT_SKIPPED.has(cur.name)) return;
+    const last = cur.children[cur.children.length - 1];
+    if (typeof last === 'string') cur.children[cur.children.length - 1] = last + text;
+    else cur.children.push(text);
+  };
+  const openElement = (selfClosing: boolean) => {
+    const name = tagName;
+    tagName = '';
+    if (!name) return;
+    const closes = CLOSES_SIBLING[name];
+    // A <body> closes a <head> left open, or the whole page would sit inside the dropped head.
+    if (name === 'body' && (openCount.get('head') ?? 0) > 0) while (open.length > 1 && pop().name !== 'head');
+    while (open.length > 1 && ((CLOSES_P.has(name) && top().name === 'p') || closes?.has(top().name))) pop();
+    const el: HtmlElement = { name, attrs, children: [], parent: top() };
+    top().children.push(el);
+    if (name === 'meta') meta.metas.push(attrs);
+    else if (name === 'link') meta.links.push(attrs);
+    else if (name === 'html' && attrs.lang && !meta.lang) meta.lang = attrs.lang;
+    if (VOID_TAGS.has(name) || (selfClosing && svgDepth > 0)) return;
+    open.push(el);
+    openCount.set(name, (openCount.get(name) ?? 0) + 1);
+    if (name === 'svg' || name === 'math') svgDepth++;
+  };
+
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
     {
-      onopentag(name, attrs) {
-        const el: HtmlElement = { name, attrs, children: [], parent: current };
-        current.children.push(el);
-        current = el;
-        if (name === 'svg' || name === 'math') svgDepth++;
-        if (name === 'meta') meta.metas.push(attrs);
-        else if (name === 'link') meta.links.push(attrs);
-        else if (name === 'html' && attrs.lang && !meta.lang) meta.lang = attrs.lang;
-        else if (name === 'title' && svgDepth === 0 && meta.title === undefined) inTitle = true;
+      onopentagname(start, end) {
+        tagName = html.slice(start, end).toLowerCase();
+        attrs = {};
       },
-      ontext(text) {
-        const name = current.name;
-        if (inTitle) titleText += text;
-        if (name === 'script') {
-          if (/ld\+json/i.test(current.attrs.type ?? '')) {
-            const last = current.children[current.children.length - 1];
-            if (typeof last === 'string') current.children[current.children.length - 1] = last + text;
-            else current.children.push(text);
-          }
+      onattribname(start, end) {
+        attrName = html.slice(start, end).toLowerCase();
+        attrValue = '';
+      },
+      onattribdata(start, end) {
+        attrValue += html.slice(start, end);
+      },
+      onattribentity(cp) {
+        attrValue += String.fromCodePoint(cp);
+      },
+      onattribend() {
+        if (!(attrName in attrs)) attrs[attrName] = attrValue;
+      },
+      onopentagend() {
+        openElement(false);
+      },
+      onselfclosingtag() {
+        openElement(true);
+      },
+      onclosetag(start, end) {
+        const name = html.slice(start, end).toLowerCase();
+        if (name === 'br') {
+          top().children.push({ name: 'br', attrs: {}, children: [], parent: top() });
           return;
         }
-        if (RAW_TEXT_SKIPPED.has(name)) return;
-        const last = current.children[current.children.length - 1];
-        if (typeof last === 'string') current.children[current.children.length - 1] = last + text;
-        else current.children.push(text);
-      },
-      onclosetag(name) {
-        if (name === 'script' && /ld\+json/i.test(current.attrs.type ?? '')) {
-          const body = current.children.find((c): c is string => typeof c === 'string');
-          if (body) meta.jsonLd.push(body);
+        if (!(openCount.get(name) ?? 0)) return; // a stray end tag: ignored, as browsers do
+        while (open.length > 1) {
+          const done = top().name === name;
+          pop();
+          if (done) break;
         }
-        if (name === 'title' && inTitle) {
-          inTitle = false;
-          meta.title = titleText;
-        }
-        if (name === 'svg' || name === 'math') svgDepth = Math.max(0, svgDepth - 1);
-        // htmlparser2 reports implied closes too, so open/close stay balanced; the root guard is for stray end tags.
-        if (current.parent) current = current.parent;
       },
+      ontext(start, end) {
+        appendText(html.slice(start, end));
+      },
+      ontextentity(cp) {
+        appendText(String.fromCodePoint(cp));
+      },
+      oncdata() {},
+      oncomment() {},
+      ondeclaration() {},
+      onprocessinginstruction() {},
+      onend() {},
+      isInForeignContext: () => svgDepth > 0,
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.write(html);
-  parser.end();
+  tokenizer.write(html);
+  tokenizer.end();
+  while (open.length > 1) pop();
   return { root, meta };
 }
 
@@ -376,7 +455,8 @@ function chooseContent(an: Analysis): HtmlElement[] {
     // An articleBody nested in a bigger scored block is still the story; a block scored inside the semantic one is part of it.
     return [sem];
   }
-  if (!top) return [];
+  // No paragraph anywhere (a bare fragment, inline-only markup): all the text there is.
+  if (!top) return [an.order[0]!];
   const parent = top.parent;
   if (!parent) return [top];
   const threshold = Math.max(10, topScore * 0.2);
@@ -518,8 +598,13 @@ export function htmlToArticle(html: string): RawArticle {
   const ld = findJsonLdArticle(meta.jsonLd);
 
   const site = m.get('og:site_name') ?? (ld ? namesIn(ld.publisher)[0] : undefined) ?? m.get('application-name');
+  const h1 = an.order.find((el) => el.name === 'h1' && !an.gone.has(el));
   const title =
-    str(ld?.headline) ?? m.get('og:title') ?? m.get('twitter:title') ?? (meta.title ? stripSiteSuffix(collapse(meta.title).trim(), site) : undefined);
+    str(ld?.headline) ??
+    m.get('og:title') ??
+    m.get('twitter:title') ??
+    (meta.title?.trim() ? stripSiteSuffix(collapse(meta.title).trim(), site) : undefined) ??
+    (h1 ? str(textOf(h1, an.gone)) : undefined);
   const url = str(canonical) ?? m.get('og:url') ?? str(ld?.url) ?? str(ld?.mainEntityOfPage);
   const published = [
     m.get('article:published_time'),

@@ -35,9 +35,9 @@ const MD_SETEXT = /^\S.*\r?\n(?:=+|-+)[ \t]*$/m;
 /** The first line parses as a whole JSON value, and a second line starts another: JSON lines. */
 function looksLikeNdjson(head: string, ext: string): boolean {
   const nl = head.indexOf('\n');
-  const first = (nl < 0 ? head : head.slice(0, nl)).trim();
-  // The first line does not end inside the head: we cannot tell; the extension decides.
-  if (nl < 0 && head.length >= 65_536) return ext === 'jsonl' || ext === 'ndjson';
+  // One line only (or the first line does not end inside the head): we cannot tell; the extension decides.
+  if (nl < 0) return ext === 'jsonl' || ext === 'ndjson';
+  const first = head.slice(0, nl).trim();
   if (!first.startsWith('{') || !first.endsWith('}')) return false;
   try {
     JSON.parse(first);
@@ -139,9 +139,11 @@ export function articleFromJson(value: unknown): RawArticle | { reason: string }
 
   // The longest real body field wins (news APIs ship a short `content` beside a full `text`, or the reverse).
   let body = '';
+  let sawText = false;
   for (const name of BODY_FIELDS) for (const o of objs) {
     const s = stringField(o, name);
     if (s) {
+      sawText = true;
       const t = bodyText(s);
       if (t.length > body.length) body = t;
     }
@@ -149,9 +151,13 @@ export function articleFromJson(value: unknown): RawArticle | { reason: string }
   if (!body) {
     for (const name of SUMMARY_FIELDS) for (const o of objs) {
       const s = stringField(o, name);
-      if (s && !body) body = bodyText(s);
+      if (s && !body) {
+        sawText = true;
+        body = bodyText(s);
+      }
     }
   }
+  if (!body && sawText) return { reason: 'no body text left after cleaning' };
   if (!body) return { reason: `no body field (expected one of ${[...BODY_FIELDS, ...SUMMARY_FIELDS].join(', ')})` };
 
   const title = firstString(objs, TITLE_FIELDS);

@@ -5,16 +5,8 @@ import { linkEntities } from './link.ts';
 import type { NameMatcher } from './name-index.ts';
 import type { Article, Mention, MentionKind } from './model.ts';
 
-/** What the format parsers give (see article-formats.ts). */
-export interface RawArticle {
-  title?: string;
-  url?: string;
-  source?: string;
-  author?: string;
-  publishedAt?: string;
-  language?: string;
-  body: string;
-}
+import type { RawArticle } from './article-formats.ts';
+export type { RawArticle };
 
 /** What the extractor gives for one text (see extract.ts). */
 export interface FoundEntity {
