@@ -114,3 +114,18 @@ export async function* linesOf(chunks: AsyncIterable<string>, maxLineChars = 1_0
   }
   if (carry) yield carry.endsWith('\r') ? carry.slice(0, -1) : carry;
 }
+
+/**
+ * Where a decoded text stops looking like text: a NUL, or more than 5 % control characters in its first 64 KiB (tab,
+ * line feed, carriage return and form feed aside). Undefined for text. Binary uploads are refused, not parsed.
+ */
+export function binaryOffset(text: string): number | undefined {
+  const n = Math.min(text.length, 65536);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return i;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) control++;
+  }
+  return n > 0 && control / n > 0.05 ? 0 : undefined;
+}

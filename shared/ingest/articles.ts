@@ -1,5 +1,5 @@
 import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
-import { decodeBytes } from '../domain/encoding.ts';
+import { binaryOffset, decodeBytes } from '../domain/encoding.ts';
 import { articleKey, entityRefKey, listedEntityId, mentionEntityId } from '../domain/keys.ts';
 import type { Article } from '../domain/model.ts';
 import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
@@ -60,6 +60,8 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       const bytes = await readAll(obj.body);
       try {
         const { text } = decodeBytes(bytes);
+        const at = binaryOffset(text);
+        if (at !== undefined) throw new InvalidInputError('binary content, not text: an article must be text, Markdown, HTML, JSON or NDJSON', { where: `character ${at}` });
         const parsed = deps.parse(text, ref.key);
         format = parsed.format;
         rejects = parsed.rejects;

@@ -1,0 +1,65 @@
+/** Word-level tokens of news text with their offsets, for the entity extractor and the place matcher. Pure. */
+
+export interface Token {
+  text: string;
+  /** Lower case, curly apostrophes folded, for lexicon look-ups. */
+  lower: string;
+  start: number;
+  end: number;
+  /** A word (not punctuation or a number). */
+  word: boolean;
+  /** Starts with a capital ("Blinken", "US", "G7") or is an Arabic-style particle name ("al-Assad"). */
+  cap: boolean;
+  /** All capitals and longer than an acronym usually is ("WASHINGTON" in a dateline). */
+  shout: boolean;
+  /** First word of a sentence, line or quotation: its capital says nothing. */
+  sentenceStart: boolean;
+  /** A line break (or more) lies between this token and the previous one: runs never cross it. */
+  breakBefore: boolean;
+}
+
+// Possessive 's stays apart ("Putin's" → Putin + 's); abbreviations keep their full stop ("U.S.", "Co.").
+const TOKEN =
+  /(?:\p{Lu}\.){2,}|(?:Co|Corp|Ltd|Inc|Mr|Mrs|Ms|Dr|St|Jr|Gen|Sen|Rep|Gov|Col|Lt|Adm|Capt|Sgt|Maj|Prof)\.(?!\p{L})|['’]s(?!\p{L})|\p{L}[\p{L}\p{M}\p{N}]*(?:-[\p{L}\p{N}]+|['’](?!s(?!\p{L}))\p{L}+|&\p{Lu}+)*|\p{N}[\p{N},.]*\p{N}|\p{N}|\S/gu;
+const PARTICLE_NAME = /^(?:al|el|bin|ibn|abu)-\p{Lu}/u;
+// "Moscow-based", "Kremlin-backed": the capitalised part is the name, the lower-case tail is not.
+const LOWER_TAIL = /^(\p{Lu}[\p{L}\p{N}]*)-\p{Ll}[\p{Ll}-]*$/u;
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let sentenceStart = true;
+  let lastEnd = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    let t = m[0];
+    const start = m.index;
+    const tail = LOWER_TAIL.exec(t);
+    if (tail && !PARTICLE_NAME.test(t)) t = tail[1]!;
+    const gap = text.slice(lastEnd, start);
+    const breakBefore = gap.includes('\n');
+    if (breakBefore) sentenceStart = true;
+    lastEnd = start + m[0].length;
+    const first = t.charCodeAt(0);
+    const isWord = /^\p{L}/u.test(t);
+    if (!isWord) {
+      out.push({ text: t, lower: t, start, end: start + t.length, word: false, cap: false, shout: false, sentenceStart: false, breakBefore });
+      if (t === '.' || t === '!' || t === '?' || t === ':' || t === '—' || t === '–') sentenceStart = true;
+      // An opening quote or bracket keeps the sentence start for the word after it.
+      continue;
+    }
+    const cap = /^\p{Lu}/u.test(t) || PARTICLE_NAME.test(t);
+    const letters = t.replace(/[^\p{L}]/gu, '');
+    out.push({
+      text: t,
+      lower: t.toLowerCase().replace(/’/g, "'"),
+      start,
+      end: start + t.length,
+      word: first > 0,
+      cap,
+      shout: letters.length > 4 && letters === letters.toUpperCase(),
+      sentenceStart,
+      breakBefore,
+    });
+    sentenceStart = false;
+  }
+  return out;
+}
