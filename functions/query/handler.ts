@@ -11,7 +11,6 @@ import {
   CountriesQuery,
   EntitiesQuery,
   IngestsQuery,
-  NotImplementedFilter,
   countsByCountry,
   countsByEntity,
   entityDetail,
@@ -65,7 +64,6 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       if (err instanceof InvalidInputError)
         return problem(400, 'Bad Request', err.message, { errors: Array.isArray(err.cause) ? err.cause : undefined });
       if (err instanceof NotFoundError) return problem(404, 'Not Found', err.message);
-      if (err instanceof NotImplementedFilter) return problem(501, 'Not Implemented', err.message);
       logger.error('query failed', { path: event.rawPath, error: err as Error });
       return problem(500, 'Internal Server Error', 'the query failed; see the function logs');
     }

@@ -307,8 +307,12 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       return { items: (r.Items ?? []) as IngestStatus[], ...(r.LastEvaluatedKey ? { last: String(r.LastEvaluatedKey.sk) } : {}) };
     },
 
-    /** Every member of a counter dimension (a bounded set, e.g. countries). */
-    async readCounters(dimension: string): Promise<CounterRow[]> {
+    /**
+     * Every member of a counter dimension (a bounded set, e.g. countries). With a date range, the dated twin of the
+     * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
+     */
+    async readCounters(dimension: string, range?: { from?: string; to?: string }): Promise<CounterRow[]> {
+      if (range && (range.from || range.to)) return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
       const rows: CounterRow[] = [];
       let start: Record<string, unknown> | undefined;
       do {
@@ -473,6 +477,32 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     doc,
     table,
   };
+
+  async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
+    const sums = new Map<string, CounterRow>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+            ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const it of r.Items ?? []) {
+        const member = String(it.sk).slice(11);
+        const row = sums.get(member) ?? { ...it, member, articles: 0, mentions: 0 };
+        row.articles += Number(it.articles ?? 0);
+        row.mentions += Number(it.mentions ?? 0);
+        sums.set(member, row);
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return [...sums.values()];
+  }
 
   /** BatchWriteItem in parallel batches of 25, retrying unprocessed items with backoff (throttling). */
   async function batchWrite(requests: Record<string, unknown>[], parallel = 4): Promise<void> {

@@ -64,7 +64,16 @@ export function analyseArticle(objectKey: string, index: number, raw: RawArticle
  */
 export function articleCells(article: Article): Map<string, number> {
   const cells = new Map<string, number>();
-  const add = (cell: string, n: number) => cells.set(cell, (cells.get(cell) ?? 0) + n);
+  // Dated twins of every cell (`<dimension>d|<YYYY-MM-DD>#<member>`) serve the from/to filters with one range query.
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(article.publishedAt ?? '')?.[0];
+  const add = (cell: string, n: number) => {
+    cells.set(cell, (cells.get(cell) ?? 0) + n);
+    if (day) {
+      const i = cell.indexOf('|');
+      const dated = `${cell.slice(0, i)}d|${day}#${cell.slice(i + 1)}`;
+      cells.set(dated, (cells.get(dated) ?? 0) + n);
+    }
+  };
   for (const m of article.mentions) {
     if ((m.kind === 'country' || m.kind === 'location') && m.country) add(cellId('country', m.country), m.count);
     if (m.kind !== 'person' && m.kind !== 'organization') continue;

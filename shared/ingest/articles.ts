@@ -143,7 +143,8 @@ function cellInfoFrom(articles: Article[]): (cell: string) => Record<string, unk
         info.set(`entity|${m.key}`, { name: m.surface, kind: m.kind, ...(m.country ? { country: m.country } : {}) });
         for (const l of m.listed) info.set(`listed|${l.list}|${l.sourceId}`, { name: l.name ?? m.surface, kind: l.type ?? m.kind, countries: l.countries ?? [] });
       }
-  return (cell) => info.get(cell);
+  // A dated twin (`entityd|2026-03-09#<key>`) carries the same display fields.
+  return (cell) => info.get(cell) ?? info.get(cell.replace(/^(\w+)d\|\d{4}-\d{2}-\d{2}#/, '$1|'));
 }
 
 async function reject(ref: ObjectRef, deps: ArticleDeps, err: InvalidInputError, started: number, etag?: string, format?: string) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { countryName } from '../domain/countries.ts';
 import { CountryCode, EntityType, ListId } from '../domain/model.ts';
 import type { DynamoStore } from '../adapters/dynamo-store.ts';
-import { NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { cellId, counterKey, entityRefPartition, listedEntityId, listedEntityKey, mentionEntityId, parseEntityId } from '../domain/keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -39,11 +39,11 @@ export const CountriesResponse = z.object({ items: z.array(CountryCount), nextCu
 
 export const IngestsQuery = z.object({ limit: Limit, cursor: z.string().max(2000).optional() }).strict();
 
-export class NotImplementedFilter extends Error {}
-
 export async function countsByCountry(q: z.infer<typeof CountriesQuery>, store: DynamoStore): Promise<z.infer<typeof CountriesResponse>> {
-  if (q.from || q.to) throw new NotImplementedFilter('from/to on /counts/countries is not available yet (article counts are not bucketed by date)');
-  const [pointers, counters, listedInNews] = await Promise.all([store.readListPointers(), store.readCounters('country'), store.readCounters('listed')]);
+  if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
+  // from/to filter the article figures by publication date (articles without one are left out of dated queries).
+  const range = { from: q.from, to: q.to };
+  const [pointers, counters, listedInNews] = await Promise.all([store.readListPointers(), store.readCounters('country', range), store.readCounters('listed', range)]);
   const rows = new Map<string, CountryCount>();
   const row = (cc: string): CountryCount => {
     let r = rows.get(cc);
@@ -148,13 +148,14 @@ const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').
  * every entity of the current version(s) of the list(s), mentioned or not. All reads are of precomputed partitions.
  */
 export async function countsByEntity(q: z.infer<typeof EntitiesQuery>, store: DynamoStore): Promise<z.infer<typeof EntitiesResponse>> {
-  if (q.from || q.to) throw new NotImplementedFilter('from/to on /counts/entities is not available yet (article counts are not bucketed by date)');
+  if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
+  const range = { from: q.from, to: q.to };
   const rows = new Map<string, EntityCount & { aliases?: string[] }>();
   const wantListed = q.listed !== 'false';
   const wantUnlisted = q.listed !== 'true' && !q.list;
   const [listedCounters, mentionCounters, pointers] = await Promise.all([
-    wantListed ? store.readCounters('listed') : Promise.resolve([]),
-    wantUnlisted ? store.readCounters('entity') : Promise.resolve([]),
+    wantListed ? store.readCounters('listed', range) : Promise.resolve([]),
+    wantUnlisted ? store.readCounters('entity', range) : Promise.resolve([]),
     wantListed && (q.list || q.listed === 'true') ? store.readListPointers() : Promise.resolve([]),
   ]);
   for (const p of pointers) {
