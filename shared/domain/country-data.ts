@@ -58,7 +58,7 @@ TD | | Chadian | N'Djamena; Ndjamena
 CL | | Chilean | ~Santiago
 CN | PRC; Mainland China; Bank of China; People's Bank of China | Chinese | Beijing
 CO | | Colombian | Bogota; Bogotá
-KM | | Comorian | ~Moroni
+KM | Union of the Comoros | Comorian | ~Moroni
 CG | Republic of Congo; Congo Republic; Congo-Brazzaville; Congo, Republic of the; Congo (Brazzaville) | | Brazzaville
 CD | DR Congo; DRC; D.R. Congo; Democratic Republic of Congo; Congo-Kinshasa; Congo, Democratic Republic of the; Congo (Kinshasa); ~Zaire | Congolese | Kinshasa
 CR | | Costa Rican | ~San Jose; San José
@@ -281,7 +281,8 @@ export const BLOCS: Readonly<Record<string, Bloc>> = {
   G7: { names: ['Group of Seven', 'Group of 7'], codes: ['G7', 'G-7'], metonyms: [] },
   G20: { names: ['Group of Twenty', 'Group of 20'], codes: ['G20', 'G-20'], metonyms: [] },
   NATO: { names: ['North Atlantic Treaty Organization', 'North Atlantic Treaty Organisation'], codes: ['NATO', 'Nato'], metonyms: [] },
-  UN: { names: ['United Nations'], codes: ['UN', 'U.N.'], metonyms: ['Security Council'] },
+  // Not "Security Council" alone: "National Security Council", "Russian Security Council" are national bodies.
+  UN: { names: ['United Nations'], codes: ['UN', 'U.N.'], metonyms: [] },
   ASEAN: { names: ['Association of Southeast Asian Nations'], codes: ['ASEAN', 'Asean'], metonyms: [] },
   BRICS: { names: [], codes: ['BRICS', 'Brics'], metonyms: [] },
   OPEC: { names: ['Organization of the Petroleum Exporting Countries'], codes: ['OPEC', 'Opec'], metonyms: [] },
@@ -332,7 +333,11 @@ export const NOT_PLACES: readonly string[] = [
  */
 export const PERSON_LIKE: ReadonlySet<string> = new Set(['Washington', 'Georgia', 'Jordan', 'Chad', 'Paris', 'London', 'Sofia', 'Lima']);
 
-/** Names ISO/i18n-iso-countries ships that read as ordinary words in prose; list fields still resolve them. */
+/**
+ * i18n-iso-countries names left out of running text (list fields still resolve them): words in prose ("Reunion",
+ * "Jersey" = New Jersey or a shirt), the ambiguous "Congo" (see NEWS_ALIASES), and abbreviations, which only count
+ * through NEWS_CODES so that they are reported `via: 'code'`.
+ */
 export const NOT_IN_NEWS: ReadonlySet<string> = new Set(['Reunion', 'Congo', 'Jersey', 'US', 'U.S.', 'USA', 'U.S.A.', 'UK', 'UAE']);
 
 /**
@@ -351,3 +356,26 @@ export const DISPLAY_NAMES: Readonly<Record<string, string>> = {
   VI: 'US Virgin Islands', AX: 'Åland Islands', MF: 'Saint Martin', SX: 'Sint Maarten', CC: 'Cocos (Keeling) Islands',
   RE: 'Réunion', CV: 'Cabo Verde', AE: 'United Arab Emirates',
 };
+
+/**
+ * Capitalised words that commonly start a sentence or clause. A person-like place name ("Washington") preceded by one
+ * of these is still the place ("In Washington", "Meanwhile, Washington"); preceded by any other capitalised word it is
+ * part of a name ("George Washington", "Atlanta, Georgia").
+ */
+export const SENTENCE_WORDS: ReadonlySet<string> = new Set(
+  ('The A An In At From To And But Or For On With By As Of While When Both Between Against Says Said Told Why How What ' +
+    'Where Who If Unlike Like Meanwhile After Before Since Until Across Outside Inside Near Via Than Then So Yet Also Only ' +
+    'Even Neither Nor Either Whether Though Although Because Under Over Through Within Without Toward Towards Amid Despite ' +
+    'Including Beyond About Around Into Upon Among Once Now Here There Today Yesterday Tomorrow Last Next This That These ' +
+    'Those Many Some Most All However Still Instead Separately Indeed Earlier Later Thus Hence Moreover Furthermore ' +
+    'Officials Sources Analysts Critics Not Does Did Will Would Could Should May Might Must Can Has Had Have Is Was Are ' +
+    'Were Do Let Why Whereas Unless Except Given Only Just Perhaps Recently Currently Previously Finally Ultimately ' +
+    'Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August ' +
+    'September October November December').split(' '),
+);
+
+/** Titles before a name, written with a dot: "Mr. Jordan", "Gen. Washington". */
+export const HONORIFICS: ReadonlySet<string> = new Set(['Mr', 'Mrs', 'Ms', 'Dr', 'Gen', 'Sen', 'Rep', 'Gov', 'Lt', 'Col', 'Sgt', 'Prof', 'Rev']);
+
+/** Person-like names that are also US states: "Atlanta, Georgia" and "Seattle, Washington" are not GE/US-the-state. */
+export const US_STATE_LIKE: ReadonlySet<string> = new Set(['Georgia', 'Washington']);
