@@ -75,8 +75,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     }
 
     const articleIds = articles.map((a) => a.id);
-    // Article items first (idempotent puts): counters never point at an article that is not there.
-    await deps.store.putItems(articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })));
+    // Article items and their entity references first (idempotent puts): counters never count an article that is
+    // not there, and a crash after the commit cannot leave a counted article without its references.
+    await deps.store.putItems([...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })), ...articles.flatMap(refItems)]);
     const result = await deps.store.commitObject(ref.key, state, {
       ...(obj ? { etag: obj.etag } : {}),
       indexEtag,
@@ -92,7 +93,6 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     const indexNow = (await deps.index?.load())?.etag ?? 'none';
     const relinkNeeded = indexNow !== indexEtag;
     const stale = (state?.articleIds ?? []).filter((id) => !articleIds.includes(id));
-    await deps.store.putItems(articles.flatMap(refItems));
     if (stale.length) {
       // Their references first (found through the stored article), then the articles.
       const old = await deps.store.getArticles(stale);

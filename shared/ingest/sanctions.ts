@@ -72,6 +72,8 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
     throw err;
   }
   if (!obj) return removeObject(ref, deps, done);
+  // Long files: say at once that work has started (`radar put` and the dashboard show it).
+  await deps.store.putIngestStatus({ key: ref.key, status: 'processing', etag: obj.etag, records: ZERO, updatedAt: new Date(now()).toISOString() });
 
   let closeZip: (() => void) | undefined;
   try {
