@@ -42,6 +42,7 @@ export interface ObjectState {
 
 /** Article object states are listed through gsi1 (for relinking), never by a scan. */
 export const ARTICLE_OBJECTS = 'ARTOBJ';
+const INGESTS_BY_TIME = 'INGESTS';
 
 export interface IngestStatus {
   key: string;
@@ -284,7 +285,8 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     },
 
     async putIngestStatus(s: IngestStatus): Promise<void> {
-      await send(() => doc.send(new PutCommand({ TableName: table, Item: { ...ingestStatusKey(s.key), ...s } })));
+      // gsi1 orders ingests newest first (the dashboard's "recent ingests").
+      await send(() => doc.send(new PutCommand({ TableName: table, Item: { ...ingestStatusKey(s.key), gsi1pk: INGESTS_BY_TIME, gsi1sk: `${s.updatedAt}#${s.key}`, ...s } })));
     },
 
     async getIngestStatus(key: string): Promise<IngestStatus | undefined> {
@@ -292,44 +294,23 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       return r.Item as IngestStatus | undefined;
     },
 
+    /** Ingests, newest first; `after` is the last item's gsi1 sort key from the previous page. */
     async listIngests(limit: number, after?: string): Promise<{ items: IngestStatus[]; last?: string }> {
       const r = await send(() =>
         doc.send(
           new QueryCommand({
             TableName: table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': INGEST_PK },
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :p',
+            ExpressionAttributeValues: { ':p': INGESTS_BY_TIME },
+            ScanIndexForward: false,
             Limit: limit,
-            ...(after ? { ExclusiveStartKey: { pk: INGEST_PK, sk: after } } : {}),
+            ...(after ? { ExclusiveStartKey: { gsi1pk: INGESTS_BY_TIME, gsi1sk: after, pk: INGEST_PK, sk: after.slice(after.indexOf('#') + 1) } } : {}),
           }),
         ),
       );
-      return { items: (r.Items ?? []) as IngestStatus[], ...(r.LastEvaluatedKey ? { last: String(r.LastEvaluatedKey.sk) } : {}) };
-    },
-
-    /**
-     * Every member of a counter dimension (a bounded set, e.g. countries). With a date range, the dated twin of the
-     * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
-     */
-    async readCounters(dimension: string, range?: { from?: string; to?: string }): Promise<CounterRow[]> {
-      if (range && (range.from || range.to)) return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
-      const rows: CounterRow[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await send(() =>
-          doc.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        for (const it of r.Items ?? []) rows.push({ ...it, member: String(it.sk), articles: Number(it.articles ?? 0), mentions: Number(it.mentions ?? 0) });
-        start = r.LastEvaluatedKey;
-      } while (start);
-      return rows;
+      const items = (r.Items ?? []) as (IngestStatus & { gsi1sk: string })[];
+      return { items, ...(r.LastEvaluatedKey ? { last: String(r.LastEvaluatedKey.gsi1sk) } : {}) };
     },
 
     /** Keys of every article object with a recorded state (via gsi1). */

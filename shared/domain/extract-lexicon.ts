@@ -41,7 +41,7 @@ export const TITLE_MODIFIERS = words(`
   deputy vice under assistant acting caretaker interim former prime first senior special chief executive foreign finance
   defence defense interior home justice trade commerce economy economic energy oil treasury state health education
   security intelligence national federal supreme high grand foreign-affairs affairs central bank army navy air force
-  minority majority house senate us u.s. uk eu un white
+  minority majority house senate white
 `);
 
 /** A capitalised run containing one of these is an organisation ("Bank of China", "Ministry of Defence"). */
@@ -59,6 +59,8 @@ export const ORG_KEYWORDS = words(`
   communications media news times post journal daily herald gazette telegraph tribune television radio network networks
   agency reuters press hospital airport port railways railway exchange board centre center programme program
   management consulting airways refinery refineries
+  kompaniya korporatsiya zavod kombinat obyedineniye gruppa ticaret sanayi sirketi grupo gruppo empresa compania
+  sociedad societe société gesellschaft werke
 `);
 
 /** Legal-form suffixes: the strongest organisation cue (and may be written in upper case). */
@@ -94,13 +96,6 @@ export const KNOWN_ORGS: readonly string[] = (
   'Pemex;Aramco;ADNOC;NIOC;Hezbollah;Hamas;Houthis;Houthi;Taliban;al-Qaeda;al-Shabaab;ISIS;IRGC;Quds Force;' +
   'Tornado Cash;Garantex;Binance;Coinbase;Tether;Telegram;Facebook;Twitter;YouTube'
 ).split(';');
-
-/** Acronyms of blocs and international bodies, when the country resolver does not know them. */
-export const BLOCS: Record<string, string> = {
-  EU: 'EU', 'European Union': 'EU', NATO: 'NATO', UN: 'UN', 'United Nations': 'UN', G7: 'G7', G20: 'G20',
-  ASEAN: 'ASEAN', BRICS: 'BRICS', 'African Union': 'AU', 'Arab League': 'ARAB-LEAGUE', 'Gulf Cooperation Council': 'GCC',
-  GCC: 'GCC', OSCE: 'OSCE', 'Eurasian Economic Union': 'EAEU', CIS: 'CIS', SCO: 'SCO',
-};
 
 /**
  * Common given names (many origins, in the usual Latin spellings of news copy). A capitalised run that starts with one,

@@ -7,7 +7,7 @@
  * the 3 ms per 700-word article we can spend (see scripts/eval-ner.ts and the tests). Countries, demonyms, metonyms and
  * blocs come from the country-resolution module (`findPlaceMentions`).
  */
-import * as countries from './countries.ts';
+import { findPlaceMentions, type PlaceMention } from './countries.ts';
 import {
   GIVEN_NAMES,
   KNOWN_ORGS,
@@ -25,7 +25,6 @@ import {
 import { tokenize, type Token } from './news-tokens.ts';
 import { buildPhraseIndex, matchPhraseAt } from './phrase-index.ts';
 import { PLACES } from './place-data.ts';
-import { findPlaceMentionsFallback, type PlaceMention } from './place-mentions-fallback.ts';
 
 export type EntityKind = 'person' | 'organization' | 'country' | 'location' | 'bloc';
 
@@ -49,18 +48,14 @@ export interface ExtractedEntity {
   surfaces: string[];
 }
 
-// ADAPTER: countries.ts is still a placeholder without findPlaceMentions; the real one is used as soon as it exists.
-const findPlaceMentions: (text: string) => PlaceMention[] =
-  (countries as unknown as { findPlaceMentions?: (text: string) => PlaceMention[] }).findPlaceMentions ??
-  findPlaceMentionsFallback;
-
 type Gazetteer = { kind: 'location'; country?: string } | { kind: 'organization' } | { kind: 'person'; full: string };
 
-const GAZETTEER = buildPhraseIndex<Gazetteer>([
-  ...PLACES.map((p) => [p.name, p.country ? { kind: 'location', country: p.country } : { kind: 'location' }] as const),
-  ...KNOWN_ORGS.map((o) => [o, { kind: 'organization' }] as const),
-  ...WELL_KNOWN_PEOPLE.map((p) => [p, { kind: 'person', full: p }] as const),
-]);
+const GAZETTEER_ROWS: [string, Gazetteer][] = [
+  ...PLACES.map((p): [string, Gazetteer] => [p.name, p.country ? { kind: 'location', country: p.country } : { kind: 'location' }]),
+  ...KNOWN_ORGS.map((o): [string, Gazetteer] => [o, { kind: 'organization' }]),
+  ...WELL_KNOWN_PEOPLE.map((p): [string, Gazetteer] => [p, { kind: 'person', full: p }]),
+];
+const GAZETTEER = buildPhraseIndex(GAZETTEER_ROWS);
 
 const surnameOf = (words: readonly string[]): string[] => {
   const first = words[0]?.toLowerCase();
@@ -79,9 +74,15 @@ for (const full of WELL_KNOWN_PEOPLE) {
   for (const s of surnameOf(words)) if (!FAMOUS_BY_SURNAME.has(s)) FAMOUS_BY_SURNAME.set(s, full);
 }
 
-const isTitleWord = (t: Token) => TITLE_HEADS.has(t.lower) || TITLE_MODIFIERS.has(t.lower);
+const bare = (t: Token) => (t.lower.endsWith('.') && !t.lower.slice(0, -1).includes('.') ? t.lower.slice(0, -1) : t.lower);
+const isTitleWord = (t: Token) => TITLE_HEADS.has(bare(t)) || TITLE_MODIFIERS.has(bare(t));
+const isTitleHead = (t: Token) => TITLE_HEADS.has(bare(t));
+// Words around a name that say it is a person's ("…, who", "Wilder said", "said Dennis Wilder").
+const PERSON_CUES_AFTER = new Set(['said', 'says', 'told', 'added', 'wrote', 'who', 'whose', 'argued', 'warned', 'noted']);
+const PERSON_CUES_BEFORE = new Set(['said', 'says', 'told', 'by', 'wrote', 'added']);
 const isConnector = (t: Token) => !t.cap && (ORG_CONNECTORS.has(t.lower) || NAME_PARTICLES.has(t.lower) || t.text === '&');
-const isOrgCue = (t: Token) => t.cap && (ORG_KEYWORDS.has(t.lower) || LEGAL_SUFFIXES.has(t.lower) || LEGAL_SUFFIXES.has(t.text.toLowerCase()));
+const isLegalSuffix = (t: Token) => t.cap && LEGAL_SUFFIXES.has(t.lower);
+const isOrgCue = (t: Token) => t.cap && (ORG_KEYWORDS.has(t.lower) || LEGAL_SUFFIXES.has(t.lower));
 // Abbreviated country names that prefix an organisation's name without being part of it ("U.S. Treasury Department").
 const PREFIX_CODES = new Set(['US', 'U.S.', 'UK', 'U.K.', 'EU']);
 
@@ -115,6 +116,31 @@ export function findEntitySpans(text: string): EntitySpan[] {
   const lowerWords = new Set<string>();
   for (const t of tokens) if (t.word && !t.cap) lowerWords.add(t.lower);
 
+  // Title-case lines (headlines: "South Korea Seizes Ship Suspected of Sending Oil"): capitals there say nothing.
+  const headline = new Uint8Array(n);
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && !tokens[j]!.breakBefore) j++;
+    const words = tokens.slice(i, j).filter((t) => t.word);
+    const caps = words.filter((t) => t.cap).length;
+    // A headline has no closing full stop; a sentence dense with names ("Spetstekhimport LLC and …") does.
+    const closing = tokens[j - 1]!.text;
+    const ends = closing === '.' || closing === '!' || closing === '?' || closing === '”' || closing === '"';
+    if (!ends && words.length >= 4 && caps / words.length >= 0.6) headline.fill(1, i, j);
+    i = j;
+  }
+  const hasPersonCue = (a: number, b: number) => {
+    const after = tokens[b];
+    const after2 = tokens[b + 1];
+    const before = tokens[a - 1];
+    if (after && PERSON_CUES_AFTER.has(after.lower)) return true;
+    if (after?.text === ',' && after2 && ['who', 'whose', 'a', 'an', 'the'].includes(after2.lower)) return true;
+    // "…, said a foreign ministry spokesman, Geng Shuang."
+    const before2 = tokens[a - 2];
+    if (before?.text === ',' && before2 && isTitleHead(before2)) return true;
+    return !!before && PERSON_CUES_BEFORE.has(before.lower);
+  };
+
   const found: Pending[] = [];
   const singles: number[] = []; // lone capitalised words left unclassified: surnames, maybe (second pass)
 
@@ -131,11 +157,13 @@ export function findEntitySpans(text: string): EntitySpan[] {
     if (len >= 2 && PLACE_KEYWORDS.has(last.lower)) return void found.push({ a, b, kind: 'location' });
     if (personHint) return void found.push({ a, b, kind: 'person' });
     if (len === 1) return void singles.push(a);
+    if (headline[a]) return;
     if (len > 4) return;
     const nameLike = (t: Token) =>
       t.cap && !t.shout && !STOP_CAPITALS.has(t.lower) && !isTitleWord(t) && (!lowerWords.has(t.lower) || GIVEN_NAMES.has(t.lower));
     const words = tokens.slice(a, b);
-    if (GIVEN_NAMES.has(first.lower) || (SURNAME_FIRST.has(first.lower) && len <= 3) || words.every(nameLike)) {
+    if (headline[a]) return;
+    if (GIVEN_NAMES.has(first.lower) || (SURNAME_FIRST.has(first.lower) && len <= 3) || (words.every(nameLike) && hasPersonCue(a, b))) {
       found.push({ a, b, kind: 'person' });
     }
   };
@@ -180,11 +208,31 @@ export function findEntitySpans(text: string): EntitySpan[] {
   };
 
   const classifyRun = (a: number, b: number) => {
-    // Sentence-initial function words ("The", "In"), unless they begin a known name ("The Hague").
-    while (a < b && STOP_CAPITALS.has(tokens[a]!.lower) && !isTitleWord(tokens[a]!) && !matchPhraseAt(GAZETTEER, tokens, a)) a++;
+    // Sentence-initial function words ("The", "In") and common words the text also writes in lower case ("Shipping
+    // insurers…"), unless they begin a known name ("The Hague").
+    while (
+      a < b &&
+      !matchPhraseAt(GAZETTEER, tokens, a) &&
+      !placeAt.has(a) &&
+      ((STOP_CAPITALS.has(tokens[a]!.lower) && !isTitleWord(tokens[a]!)) ||
+        (tokens[a]!.sentenceStart && lowerWords.has(tokens[a]!.lower) && !GIVEN_NAMES.has(tokens[a]!.lower)))
+    )
+      a++;
     while (a < b && isConnector(tokens[a]!)) a++;
     while (b > a && isConnector(tokens[b - 1]!)) b--;
     if (a >= b) return;
+    // A legal form ends an organisation's name: "Gulf Meridian General Trading FZE (of Dubai)".
+    for (let k = b - 1; k > a; k--) {
+      if (!isLegalSuffix(tokens[k]!) || headline[a]) continue;
+      const p = placeAt.get(a);
+      if (p && k + 1 - a > p.length && PREFIX_CODES.has(p.mention.surface)) {
+        emitPlace(a, p);
+        a += p.length;
+      }
+      found.push({ a, b: k + 1, kind: 'organization' });
+      if (k + 1 < b) classifyRun(k + 1, b);
+      return;
+    }
     const last = tokens[b - 1]!;
     // A title ("Treasury Secretary", "Deputy Secretary of State") introduces a person; what precedes it stands apart.
     if (!isOrgCue(last)) {
@@ -193,7 +241,7 @@ export function findEntitySpans(text: string): EntitySpan[] {
         let m = k;
         let head = -1;
         while (m < b && (isTitleWord(tokens[m]!) || (tokens[m]!.lower === 'of' && m > k))) {
-          if (TITLE_HEADS.has(tokens[m]!.lower)) head = m;
+          if (isTitleHead(tokens[m]!)) head = m;
           m++;
         }
         if (head < 0) {
@@ -214,7 +262,8 @@ export function findEntitySpans(text: string): EntitySpan[] {
         k = m - 1;
       }
     }
-    if (tokens.slice(a, b).some(isOrgCue)) {
+    // A lone keyword ("Council", "Times") is a back-reference, not a name.
+    if (!headline[a] && b - a >= 2 && tokens.slice(a, b).some(isOrgCue)) {
       const p = placeAt.get(a);
       if (p && b - a > p.length && PREFIX_CODES.has(p.mention.surface) && !isConnector(tokens[a + p.length]!)) {
         emitPlace(a, p);
@@ -244,7 +293,11 @@ export function findEntitySpans(text: string): EntitySpan[] {
         let k = j;
         while (k < n && isConnector(tokens[k]!) && !tokens[k]!.breakBefore) k++;
         const v = tokens[k];
-        if (v && v.word && v.cap && !v.breakBefore && k - j <= 3) {
+        // "and" joins one word to a name ("Industrial and Commercial Bank"), never two names ("Samsung Electronics and
+        // SK Hynix"); nothing joins a weekday or month ("Treasury Department on Wednesday").
+        const segment = j - i;
+        const andJoin = tokens.slice(j, k).some((c) => c.lower === 'and' || c.text === '&');
+        if (v && v.word && v.cap && !v.breakBefore && k - j <= 3 && !STOP_CAPITALS.has(v.lower) && !(andJoin && segment > 1)) {
           j = k;
           continue;
         }

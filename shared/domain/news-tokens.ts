@@ -25,6 +25,17 @@ const PARTICLE_NAME = /^(?:al|el|bin|ibn|abu)-\p{Lu}/u;
 // "Moscow-based", "Kremlin-backed": the capitalised part is the name, the lower-case tail is not.
 const LOWER_TAIL = /^(\p{Lu}[\p{L}\p{N}]*)-\p{Ll}[\p{Ll}-]*$/u;
 
+const UPPER = /^\p{Lu}/u;
+const LETTER = /^\p{L}/u;
+const isUpperAt0 = (t: string) => {
+  const c = t.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER.test(t);
+};
+const isLetterAt0 = (t: string) => {
+  const c = t.charCodeAt(0);
+  return c < 128 ? (c >= 65 && c <= 90) || (c >= 97 && c <= 122) : LETTER.test(t);
+};
+
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let sentenceStart = true;
@@ -32,30 +43,31 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(TOKEN)) {
     let t = m[0];
     const start = m.index;
-    const tail = LOWER_TAIL.exec(t);
-    if (tail && !PARTICLE_NAME.test(t)) t = tail[1]!;
-    const gap = text.slice(lastEnd, start);
-    const breakBefore = gap.includes('\n');
+    const hyphen = t.includes('-');
+    if (hyphen) {
+      const tail = LOWER_TAIL.exec(t);
+      if (tail && !PARTICLE_NAME.test(t)) t = tail[1]!;
+    }
+    const nl = text.indexOf('\n', lastEnd);
+    const breakBefore = nl !== -1 && nl < start;
     if (breakBefore) sentenceStart = true;
     lastEnd = start + m[0].length;
-    const first = t.charCodeAt(0);
-    const isWord = /^\p{L}/u.test(t);
-    if (!isWord) {
+    if (!isLetterAt0(t)) {
       out.push({ text: t, lower: t, start, end: start + t.length, word: false, cap: false, shout: false, sentenceStart: false, breakBefore });
-      if (t === '.' || t === '!' || t === '?' || t === ':' || t === '—' || t === '–') sentenceStart = true;
       // An opening quote or bracket keeps the sentence start for the word after it.
+      if (t === '.' || t === '!' || t === '?' || t === ':' || t === '—' || t === '–') sentenceStart = true;
       continue;
     }
-    const cap = /^\p{Lu}/u.test(t) || PARTICLE_NAME.test(t);
-    const letters = t.replace(/[^\p{L}]/gu, '');
+    const cap = isUpperAt0(t) || (hyphen && PARTICLE_NAME.test(t));
+    const lower = t.toLowerCase();
     out.push({
       text: t,
-      lower: t.toLowerCase().replace(/’/g, "'"),
+      lower: lower.includes('’') ? lower.replace(/’/g, "'") : lower,
       start,
       end: start + t.length,
-      word: first > 0,
+      word: true,
       cap,
-      shout: letters.length > 4 && letters === letters.toUpperCase(),
+      shout: cap && t.length > 4 && t === t.toUpperCase() && t !== lower,
       sentenceStart,
       breakBefore,
     });

@@ -97,13 +97,22 @@ export async function countsByCountry(q: z.infer<typeof CountriesQuery>, store: 
 }
 
 export async function listIngests(q: z.infer<typeof IngestsQuery>, store: DynamoStore) {
-  const after = q.cursor ? decodeCursorKey(q.cursor) : undefined;
+  const after = q.cursor ? decodeIngestCursor(q.cursor) : undefined;
   const r = await store.listIngests(q.limit, after);
-  return { items: r.items.map((s) => { const { pk: _pk, sk: _sk, ...rest } = s as unknown as Record<string, unknown>; return rest; }), nextCursor: r.last ? Buffer.from(r.last).toString('base64url') : null };
+  return {
+    items: r.items.map((s) => {
+      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _h, ...rest } = s as unknown as Record<string, unknown>;
+      return rest;
+    }),
+    nextCursor: r.last ? Buffer.from(r.last).toString('base64url') : null,
+  };
 }
 
-function decodeCursorKey(c: string): string {
-  return Buffer.from(c, 'base64url').toString('utf8');
+/** An ingests cursor is a position in the ingests index (timestamp#key); anything else is refused. */
+function decodeIngestCursor(c: string): string {
+  const s = Buffer.from(c, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#.+$/.test(s)) throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
+  return s;
 }
 
 export async function ingestStatus(key: string, store: DynamoStore) {

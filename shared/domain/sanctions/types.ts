@@ -2,12 +2,15 @@ import type { ListedEntity, ListId } from '../model.ts';
 
 /**
  * What every list parser yields, streaming: one distinct listed entity, a rejection of one record (with where and why),
- * or an enrichment of an entity defined in another file of the same list (OFAC `add.csv`, `alt.csv`, `sdn_comments.csv`).
+ * an enrichment of an entity defined in another file of the same list (OFAC `add.csv`, `alt.csv`, `sdn_comments.csv`),
+ * or, in a delta file only, the deletion of an entity (an ADD or MOD is an `entity`: it replaces the whole entity).
  */
 export type ParsedRecord =
   | { kind: 'entity'; entity: ListedEntity }
   | { kind: 'enrich'; sourceId: string; patch: EntityPatch }
-  | { kind: 'reject'; where: string; reason: string };
+  | { kind: 'reject'; where: string; reason: string }
+  /** A delta file (role `delta`, OpenSanctions `{"op":"DEL"}`) removes this entity from the list's current version. */
+  | { kind: 'delete'; sourceId: string };
 
 /** Fields an enrichment adds to an entity (merged, deduped, by the ingest). */
 export interface EntityPatch {
