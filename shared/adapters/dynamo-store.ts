@@ -313,6 +313,31 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       return { items, ...(r.LastEvaluatedKey ? { last: String(r.LastEvaluatedKey.gsi1sk) } : {}) };
     },
 
+    /**
+     * Every member of a counter dimension (a bounded set, e.g. countries). With a date range, the dated twin of the
+     * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
+     */
+    async readCounters(dimension: string, range?: { from?: string; to?: string }): Promise<CounterRow[]> {
+      if (range && (range.from || range.to)) return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
+      const rows: CounterRow[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await send(() =>
+          doc.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        for (const it of r.Items ?? []) rows.push({ ...it, member: String(it.sk), articles: Number(it.articles ?? 0), mentions: Number(it.mentions ?? 0) });
+        start = r.LastEvaluatedKey;
+      } while (start);
+      return rows;
+    },
+
     /** Keys of every article object with a recorded state (via gsi1). */
     async listArticleObjects(): Promise<string[]> {
       const keys: string[] = [];
