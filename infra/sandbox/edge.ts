@@ -29,8 +29,8 @@ export interface EdgeOptions {
   faults?: Faults;
   host: string;
   port: number;
-  s3Port: number;
-  dynamoPort: number;
+  /** Filled in once the servers behind the edge are up (the edge binds its port first, so nothing can take it). */
+  upstream: { s3Port: number; dynamoPort: number };
   onObjectChange: (change: ObjectChange) => void;
   /** Extra routes under /_sandbox/ (status, dead letters, redrive). */
   sandboxRoute: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -48,6 +48,7 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
       opts.sandboxRoute(req, res).catch((err) => sendError(res, 500, String(err)));
       return;
     }
+    if (!opts.upstream.s3Port || !opts.upstream.dynamoPort) return sendError(res, 503, 'sandbox is starting; try again in a moment');
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target.startsWith('DynamoDB_')) {
       const f = opts.faults;
@@ -56,7 +57,7 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
         if (roll < f.throttle) return injectDynamoFault(req, res, 400, target.endsWith('TransactWriteItems') ? 'ThrottlingException' : 'ProvisionedThroughputExceededException');
         if (roll < f.throttle + f.error) return injectDynamoFault(req, res, 500, 'InternalServerError');
       }
-      return proxy(req, res, opts.dynamoPort, req.headers);
+      return proxy(req, res, opts.upstream.dynamoPort, req.headers);
     }
     return proxyS3(req, res, opts);
   });
@@ -145,7 +146,7 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions): 
   const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
   const isSubresource = ['tagging', 'acl', 'retention', 'legal-hold', 'torrent', 'uploads'].some((s) => q.has(s));
 
-  proxy(req, res, opts.s3Port, headers, body, (upstream) => {
+  proxy(req, res, opts.upstream.s3Port, headers, body, (upstream) => {
     const ok = (upstream.statusCode ?? 500) < 300;
     if (!ok || !bucket) return false;
     if (method === 'POST' && q.has('delete') && !key) {

@@ -19,7 +19,7 @@ import {
   TABLE,
   TABLE_NAME,
 } from '../../shared/resources.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { checkJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEdge, type ObjectChange } from './edge.ts';
 import { serveFunctionUrl } from './http.ts';
 import { assertPortFree } from './ports.ts';
@@ -79,10 +79,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     // Env first: handler modules read their config once, at import (cold start).
     Object.assign(process.env, sandboxEnv(opts.edgePort), { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
 
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal(opts.memory ? undefined : join(dataDir, 'dynamodb'));
-    stops.push(() => dynamo.stop());
-    const s3: S3Server = await startS3Server(opts.memory ? undefined : join(dataDir, 's3'));
-    stops.push(() => s3.stop());
+    checkJava();
+    const upstream = { s3Port: 0, dynamoPort: 0 };
 
     const queues: SandboxQueue[] = [];
     const queueFile = join(dataDir, 'queues.json');
@@ -114,10 +112,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const routeFor = (key: string) => INGEST_ROUTES.findIndex((r) => key.startsWith(r.prefix));
 
     const s3Client = new S3Client({
-      endpoint: `http://${SANDBOX.host}:${s3.port}`,
+      endpoint: `http://${SANDBOX.host}:${opts.edgePort}`,
       region: SANDBOX.region,
       forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
     const onObjectChange = (change: ObjectChange) => {
       if (change.bucket !== BUCKET_NAME) return;
@@ -143,8 +141,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       faults,
       host: SANDBOX.host,
       port: opts.edgePort,
-      s3Port: s3.port,
-      dynamoPort: dynamo.port,
+      upstream,
       onObjectChange,
       sandboxRoute: async (req, res) => {
         const url = new URL(req.url ?? '/', 'http://edge');
@@ -189,8 +186,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     });
     stops.push(() => new Promise<void>((r) => { edge.closeAllConnections(); edge.close(() => r()); }));
 
-    await createResources(opts.edgePort);
-
     const queryMod = (await import(pathToFileURL(join(ROOT, 'functions', 'query', 'handler.ts')).href)) as {
       handler: Parameters<typeof serveFunctionUrl>[0];
     };
@@ -198,6 +193,16 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       throw err.code === 'EADDRINUSE' ? new Error(`port ${opts.queryPort} is taken. Stop what uses it, or set QUERY_PORT.`) : err;
     });
     stops.push(() => new Promise<void>((r) => { query.closeAllConnections(); query.close(() => r()); }));
+
+    // The user's ports are ours now; the servers behind the edge take free ports of their own.
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal(opts.memory ? undefined : join(dataDir, 'dynamodb'));
+    stops.push(() => dynamo.stop());
+    const s3: S3Server = await startS3Server(opts.memory ? undefined : join(dataDir, 's3'));
+    stops.push(() => s3.stop());
+    upstream.s3Port = s3.port;
+    upstream.dynamoPort = dynamo.port;
+
+    await createResources(opts.edgePort);
 
     for (const q of queues) q.start();
     let persistTimer: NodeJS.Timeout | undefined;
