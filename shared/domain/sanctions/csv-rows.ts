@@ -28,16 +28,19 @@ export async function* readCsvRows(
       relax_column_count: true,
       // Real files carry stray quotes inside unquoted cells (OFSI "People´s", "14"" screens"): keep them as text.
       relax_quotes: true,
-      skip_empty_lines: true,
       max_record_size: MAX_RECORD_CHARS,
-      info: true,
     }),
   );
+  // Our own line count (the line a record starts on): csv-parse's `info.lines` counts a CRLF inside a quoted cell as
+  // two lines, and would skip blank lines silently. Blank lines come through as one empty cell and are counted here.
+  let next = 1;
   try {
-    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = rec.info.lines;
-      // OFAC-style files end with a Ctrl-Z (0x1A) after the last line: a lone SUB cell is not a record.
-      if (rec.record.length === 1 && /^[\s\x1a]*$/.test(rec.record[0]!)) continue;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = next;
+      next += 1 + record.reduce((n, c) => n + (c.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+      // Blank lines, and the Ctrl-Z (0x1A) OFAC-style files end with: a lone empty or SUB cell is not a record.
+      if (record.length === 1 && /^[\s\x1a]*$/.test(record[0]!)) continue;
+      const rec = { record };
       const long = rec.record.findIndex((c) => c.length > MAX_FIELD_CHARS);
       if (long >= 0) yield { kind: 'reject', line, reason: `field ${long + 1} longer than ${MAX_FIELD_CHARS} characters` };
       else yield { kind: 'row', line, cells: rec.record };

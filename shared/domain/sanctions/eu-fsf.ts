@@ -49,6 +49,7 @@ async function* parseEuXml(text: AsyncIterable<string>, summary: FileSummary): A
   let draft: EntityDraft | undefined;
   let textLength = 0;
   let rootSeen = false;
+  let designated = false;
   const fail = (message: string): never => {
     throw new InvalidInputError(message, { where: `line ${parser.line} column ${parser.column}` });
   };
@@ -70,6 +71,7 @@ async function* parseEuXml(text: AsyncIterable<string>, summary: FileSummary): A
       addIdentifier(draft, 'eu-reference', a.euReferenceNumber);
       addIdentifier(draft, 'un-reference', a.unitedNationId);
       addListedOn(draft, isoDay(a.designationDate));
+      designated = draft.listedOn !== undefined;
       return;
     }
     if (!draft) return;
@@ -84,7 +86,7 @@ async function* parseEuXml(text: AsyncIterable<string>, summary: FileSummary): A
       case 'regulation':
         addProgram(draft, a.programme);
         // No designationDate (often empty): the entity's own regulation is when it was listed.
-        if (parent === 'sanctionEntity' && !a.designationDate) addListedOn(draft, isoDay(a.publicationDate));
+        if (parent === 'sanctionEntity' && !designated) addListedOn(draft, isoDay(a.publicationDate));
         break;
       case 'citizenship':
       case 'address':

@@ -120,6 +120,8 @@ async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<{ line: n
   try {
     for await (const raw of linesOf(text, MAX_LINE_CHARS)) {
       line++;
+      // linesOf only checks the carry between chunks: a long line completed within one chunk is checked here.
+      if (raw.length > MAX_LINE_CHARS) throw new InvalidInputError(`JSON line longer than ${MAX_LINE_CHARS} characters`, { where: `line ${line}` });
       if (!raw.trim()) continue;
       try {
         yield { line, value: JSON.parse(raw) };
