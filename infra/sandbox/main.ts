@@ -66,9 +66,18 @@ export const sandboxEnv = (edgePort: number): Record<string, string> => ({
 type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse | void>;
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
-  const stops: (() => Promise<void>)[] = [];
+  const stops: { name: string; run: () => Promise<void> }[] = [];
+  const queuesRef: SandboxQueue[] = [];
+  const onStop = (name: string, run: () => Promise<void>) => stops.push({ name, run });
+  // Each part gets a few seconds to stop cleanly; one that hangs is reported and passed over, so Ctrl-C always ends.
   const stopAll = async () => {
-    for (const s of stops.reverse()) await s().catch(() => {});
+    for (const { name, run } of stops.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 5000)));
+      const outcome = await Promise.race([run().catch(() => undefined), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') opts.log(`(${name} did not stop within 5 s; going on)${name === 'queues' ? ` in flight: ${JSON.stringify(queuesRef.flatMap((q) => q.inFlight()))}` : ''}`);
+    }
   };
   try {
     await assertPortFree(SANDBOX.host, opts.edgePort, 'SANDBOX_PORT');
@@ -82,7 +91,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     checkJava();
     const upstream = { s3Port: 0, dynamoPort: 0 };
 
-    const queues: SandboxQueue[] = [];
+    const queues: SandboxQueue[] = queuesRef;
     const queueFile = join(dataDir, 'queues.json');
     const saved = !opts.memory && existsSync(queueFile) ? JSON.parse(readFileSync(queueFile, 'utf8')) : {};
     for (const route of INGEST_ROUTES) {
@@ -184,7 +193,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         ? new Error(`port ${opts.edgePort} is taken (another sandbox or LocalStack running?). Stop it, or set SANDBOX_PORT.`)
         : err;
     });
-    stops.push(() => new Promise<void>((r) => { edge.closeAllConnections(); edge.close(() => r()); }));
+    onStop('edge', () => new Promise<void>((r) => { edge.close(() => r()); edge.closeAllConnections(); }));
 
     const queryMod = (await import(pathToFileURL(join(ROOT, 'functions', 'query', 'handler.ts')).href)) as {
       handler: Parameters<typeof serveFunctionUrl>[0];
@@ -192,13 +201,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const query = await serveFunctionUrl(queryMod.handler, SANDBOX.host, opts.queryPort).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'EADDRINUSE' ? new Error(`port ${opts.queryPort} is taken. Stop what uses it, or set QUERY_PORT.`) : err;
     });
-    stops.push(() => new Promise<void>((r) => { query.closeAllConnections(); query.close(() => r()); }));
+    onStop('query API', () => new Promise<void>((r) => { query.close(() => r()); query.closeAllConnections(); }));
 
     // The user's ports are ours now; the servers behind the edge take free ports of their own.
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(opts.memory ? undefined : join(dataDir, 'dynamodb'));
-    stops.push(() => dynamo.stop());
+    onStop('DynamoDB Local', () => dynamo.stop());
     const s3: S3Server = await startS3Server(opts.memory ? undefined : join(dataDir, 's3'));
-    stops.push(() => s3.stop());
+    onStop('S3 server', () => s3.stop());
     upstream.s3Port = s3.port;
     upstream.dynamoPort = dynamo.port;
 
@@ -211,9 +220,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         writeFileSync(queueFile, JSON.stringify(Object.fromEntries(queues.map((q) => [q.arn, q.snapshot()]))));
       persistTimer = setInterval(persist, 500);
       persistTimer.unref();
-      stops.push(async () => persist());
+      onStop('queue persistence', async () => persist());
     }
-    stops.push(async () => {
+    onStop('queues', async () => {
       if (persistTimer) clearInterval(persistTimer);
       await Promise.all(queues.map((q) => q.stop()));
     });

@@ -91,6 +91,12 @@ export class SandboxQueue {
     while (this.running > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
+  /** Batches being handled now, with how long they have run (for diagnosing a stop that hangs). */
+  inFlight(): { messageIds: string[]; ms: number }[] {
+    return [...this.delivering].map(([batch, started]) => ({ messageIds: batch.map((m) => m.messageId), ms: Date.now() - started }));
+  }
+  private readonly delivering = new Map<QueueMessage[], number>();
+
   /** Messages still queued (persisted by the sandbox across restarts). */
   snapshot(): { messages: QueueMessage[]; deadLetters: (QueueMessage & { reason: string })[] } {
     return { messages: this.messages.map((m) => ({ ...m, visibleAt: 0 })), deadLetters: [...this.deadLetters] };
@@ -161,6 +167,15 @@ export class SandboxQueue {
   }
 
   private async deliver(batch: QueueMessage[]): Promise<void> {
+    this.delivering.set(batch, Date.now());
+    try {
+      await this.deliverNow(batch);
+    } finally {
+      this.delivering.delete(batch);
+    }
+  }
+
+  private async deliverNow(batch: QueueMessage[]): Promise<void> {
     const event: SQSEvent = { Records: batch.map((m) => this.toRecord(m)) };
     let failed: Set<string>;
     let error: string | undefined;

@@ -14,6 +14,8 @@ export function makeS3Client(config: Config): S3Client {
     // Default CRC32 trailers need aws-chunked uploads; plain requests work on every S3-compatible server.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // No request may hang an invocation: a stalled call fails and is retried (the SDK sets no timeout by default).
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   });
 }
 
@@ -22,6 +24,7 @@ export function makeDocumentClient(config: Config): DynamoDBDocumentClient {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
     maxAttempts: 8,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../errors.ts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readCsvRows } from './csv-rows.ts';
 import { addCountry, addIdentifier, addName, addProgram, cleanText, createDraft, finishDraft } from './entity-draft.ts';
-import { idCountryRoleOf, identifierTypeOf, imoNumberOf } from './ofac-ids.ts';
+import { pickIdCountryRole, normaliseIdType, extractImoNumber } from './ofac-ids.ts';
 import type { DetectHint, EntityPatch, ListFormat, ParsedRecord } from './types.ts';
 
 /*
@@ -53,7 +53,7 @@ const NATIONALITY = /^(?:alt\.\s+)?nationality\s+(?!of\b)(.+)$/i;
 const CITIZEN = /^(?:alt\.\s+)?citizen\s+(.+)$/i;
 const POB = /^(?:alt\.\s+)?POB\s+(.+)$/;
 const REGISTRATION_COUNTRY = /^nationality of registration\s+(.+)$/i;
-const ID = /^(?:alt\.\s+)?(Passport|National ID No\.|Registration ID|Registration Number)\s+(.+)$/i;
+const ID = /^(?:alt\.\s+)?(Passport|National ID No\.|Cedula No\.|Registration ID|Registration Number|Tax ID No\.)\s+(.+)$/i;
 const IMO = /\bIMO\s+(\d{7})\b/;
 
 /**
@@ -77,32 +77,32 @@ export function extractRemarkFacts(remarks: string): RemarkFacts {
     } else if ((m = CITIZEN.exec(part))) {
       for (const code of countryCodesIn(m[1]!)) facts.countries.push({ code, role: 'citizenship' });
     } else if ((m = POB.exec(part))) {
-      const code = birthCountryOf(m[1]!);
+      const code = findBirthCountry(m[1]!);
       if (code) facts.countries.push({ code, role: 'birth' });
     } else if ((m = ID.exec(part))) {
-      const type = identifierTypeOf(m[1]!);
+      const type = normaliseIdType(m[1]!);
       // `P0017003 (Belize)`, `123 (Iran) issued 2010`: the number stops at the parenthesised issuer.
       const paren = /^(.*?)\s*\(([^)]*)\)/.exec(m[2]!);
       const value = cleanText(paren ? paren[1] : m[2]);
       if (value) facts.identifiers.push({ type, value });
       const code = paren ? countryCodeOf(paren[2]!) : undefined;
-      if (code) facts.countries.push({ code, role: idCountryRoleOf(type) });
+      if (code) facts.countries.push({ code, role: pickIdCountryRole(type) });
     }
     const imo = IMO.exec(part);
-    if (imo) facts.identifiers.push({ type: 'imo', value: imoNumberOf(imo[1]!) });
+    if (imo) facts.identifiers.push({ type: 'imo', value: extractImoNumber(imo[1]!) });
   }
   return facts;
 }
 
 /** `Toledo District, Belize` → BZ: the country is the last comma part; a lone place is tried whole. */
-export function birthCountryOf(place: string): string | undefined {
+export function findBirthCountry(place: string): string | undefined {
   const parts = place.split(',').map((p) => p.trim()).filter(Boolean);
   const last = parts[parts.length - 1];
   return last === undefined ? undefined : (countryCodeOf(last) ?? (parts.length > 1 ? countryCodeOf(place) : undefined));
 }
 
 /** `SDGT] [IFSR` → [SDGT, IFSR]: OFAC drops the outer brackets of a bracketed list. */
-export const programsOf = (raw: string): string[] =>
+export const splitPrograms = (raw: string): string[] =>
   raw
     .split(/\]\s*\[/)
     .map((p) => cleanText(p.replace(/^\[|\]$/g, '')))
@@ -111,7 +111,7 @@ export const programsOf = (raw: string): string[] =>
 const TYPES: Record<string, EntityType> = { individual: 'person', vessel: 'vessel', aircraft: 'aircraft', '': 'organization' };
 
 /** `LAST, First` → `First LAST` when the name has exactly one comma; else undefined. */
-export function naturalOrderOf(name: string): string | undefined {
+export function toNaturalOrder(name: string): string | undefined {
   const parts = name.split(',');
   if (parts.length !== 2) return undefined;
   const [last, first] = [cleanText(parts[0]), cleanText(parts[1])];
@@ -121,7 +121,7 @@ export function naturalOrderOf(name: string): string | undefined {
 const ENT_NUM = /^\d{1,12}$/;
 
 /** Tracks row shapes: a few stray rows are rejected; a file whose rows mostly have the wrong shape is not this format. */
-function shapeGuard(expected: number, file: string): { check(cells: string[], line: number): string | undefined; end(): void } {
+function createShapeGuard(expected: number, file: string): { check(cells: string[], line: number): string | undefined; end(): void } {
   let good = 0;
   let bad = 0;
   const fail = (line: number): never => {
@@ -145,7 +145,7 @@ function shapeGuard(expected: number, file: string): { check(cells: string[], li
 
 /** Reads the 12-column primary file (`sdn.csv`, `cons_prim.csv`). */
 export async function* parseOfacPrimaryCsv(text: AsyncIterable<string>, list: ListId): AsyncGenerator<ParsedRecord> {
-  const guard = shapeGuard(12, 'sdn.csv/cons_prim.csv');
+  const guard = createShapeGuard(12, 'sdn.csv/cons_prim.csv');
   const seen = new Set<string>();
   let rows = 0;
   for await (const row of readCsvRows(withoutCtrlZ(text), { delimiter: ',' })) {
@@ -170,20 +170,20 @@ export async function* parseOfacPrimaryCsv(text: AsyncIterable<string>, list: Li
       continue;
     }
     seen.add(id);
-    yield entityOfRow(row.cells, list, where);
+    yield buildEntityFromRow(row.cells, list, where);
   }
   guard.end();
   if (rows === 0) throw new InvalidInputError('empty OFAC primary file: no rows', { where: 'line 1' });
 }
 
-function entityOfRow(cells: string[], list: ListId, where: string): ParsedRecord {
+function buildEntityFromRow(cells: string[], list: ListId, where: string): ParsedRecord {
   const d = createDraft(list, cell(cells, 0));
   const name = cell(cells, 1);
   const typeCell = cell(cells, 2).toLowerCase();
   d.type = TYPES[typeCell] ?? 'other';
   addName(d, name);
-  if (d.type === 'person') addName(d, naturalOrderOf(name));
-  for (const p of programsOf(cell(cells, 3))) addProgram(d, p);
+  if (d.type === 'person') addName(d, toNaturalOrder(name));
+  for (const p of splitPrograms(cell(cells, 3))) addProgram(d, p);
   const callSign = cell(cells, 5);
   if (callSign) addIdentifier(d, 'call-sign', callSign);
   const flag = cell(cells, 9);
@@ -200,7 +200,7 @@ const PART_COLUMNS: Record<PartKind, number> = { address: 6, alias: 5, comments:
 
 /** Reads a part file (`add.csv`, `alt.csv`, `sdn_comments.csv` or a `cons_` twin) as enrichments keyed by `ent_num`. */
 export async function* parseOfacPartCsv(text: AsyncIterable<string>, part: PartKind): AsyncGenerator<ParsedRecord> {
-  const guard = shapeGuard(PART_COLUMNS[part], `${part} file`);
+  const guard = createShapeGuard(PART_COLUMNS[part], `${part} file`);
   for await (const row of readCsvRows(withoutCtrlZ(text), { delimiter: ',' })) {
     const where = `line ${row.line}`;
     if (row.kind === 'reject') {
@@ -217,14 +217,14 @@ export async function* parseOfacPartCsv(text: AsyncIterable<string>, part: PartK
       yield { kind: 'reject', where, reason: id ? `ent_num "${id.slice(0, 40)}" is not a number` : 'no id' };
       continue;
     }
-    const patch = patchOfRow(row.cells, part);
+    const patch = buildPatchFromRow(row.cells, part);
     if (patch === 'no-name') yield { kind: 'reject', where, reason: 'alias row without a name' };
     else if (patch) yield { kind: 'enrich', sourceId: id, patch };
   }
   guard.end();
 }
 
-function patchOfRow(cells: string[], part: PartKind): EntityPatch | 'no-name' | undefined {
+function buildPatchFromRow(cells: string[], part: PartKind): EntityPatch | 'no-name' | undefined {
   if (part === 'address') {
     const country = cell(cells, 4);
     const code = country ? countryCodeOf(country) : undefined;
@@ -250,7 +250,7 @@ function mergeCountries(list: { code: string; role: CountryRole }[]): ListedEnti
 }
 
 /** The list a part file belongs to: the `cons_` prefix (or a `cons` folder) says consolidated, else SDN. */
-export const ofacListOfKey = (hint: DetectHint): ListId => (/(^|[\/_.-])cons(olidated)?([\/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn');
+export const pickOfacListFromKey = (hint: DetectHint): ListId => (/(^|[\/_.-])cons(olidated)?([\/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn');
 
 export const ofacSdnCsv: ListFormat = {
   id: 'us-ofac-sdn-csv',
@@ -268,27 +268,27 @@ export const ofacConsCsv: ListFormat = {
 
 export const ofacAddressCsv: ListFormat = {
   id: 'us-ofac-add-csv',
-  list: ofacListOfKey,
+  list: pickOfacListFromKey,
   role: 'part',
   parse: (text) => parseOfacPartCsv(text, 'address'),
 };
 
 export const ofacAliasCsv: ListFormat = {
   id: 'us-ofac-alt-csv',
-  list: ofacListOfKey,
+  list: pickOfacListFromKey,
   role: 'part',
   parse: (text) => parseOfacPartCsv(text, 'alias'),
 };
 
 export const ofacCommentsCsv: ListFormat = {
   id: 'us-ofac-comments-csv',
-  list: ofacListOfKey,
+  list: pickOfacListFromKey,
   role: 'part',
   parse: (text) => parseOfacPartCsv(text, 'comments'),
 };
 
 /** The first complete record of the head, parsed as OFAC writes it (quoted cells may hold commas). */
-function firstRecordOf(head: string): string[] | undefined {
+function readFirstRecord(head: string): string[] | undefined {
   const text = head.replace(/^\uFEFF/, '').replaceAll('\x1a', '');
   const nl = text.indexOf('\n');
   const line = (nl >= 0 ? text.slice(0, nl) : text).replace(/\r$/, '');
@@ -306,8 +306,8 @@ export type OfacCsvShape = 'primary' | 'address' | 'alias' | 'comments';
  * What the first row of a head looks like: the primary file has 12 cells and an entry type in cell 3; the address file 6
  * cells and two numbers; the alias file 5 cells, two numbers and aka/fka/nka; the comments file 2 cells and a number.
  */
-export function ofacCsvShapeOf(head: string): OfacCsvShape | undefined {
-  const r = firstRecordOf(head);
+export function detectOfacCsvShape(head: string): OfacCsvShape | undefined {
+  const r = readFirstRecord(head);
   if (!r) return undefined;
   const at = (i: number): string => (NULL_CELL.test(r[i] ?? '') ? '' : cleanText(r[i]));
   if (!ENT_NUM.test(at(0))) return undefined;
@@ -333,8 +333,8 @@ const SHAPE_OF_FORMAT: Record<string, OfacCsvShape> = {
  */
 export function sniffOfacCsv(formatId: string, head: string, key: string): number {
   const want = SHAPE_OF_FORMAT[formatId];
-  if (!want || ofacCsvShapeOf(head) !== want) return 0;
+  if (!want || detectOfacCsvShape(head) !== want) return 0;
   if (want !== 'primary') return 0.95;
-  const cons = ofacListOfKey({ key, head }) === 'us-ofac-cons';
+  const cons = pickOfacListFromKey({ key, head }) === 'us-ofac-cons';
   return formatId === 'us-ofac-cons-csv' ? (cons ? 0.95 : 0.9) : cons ? 0.9 : 0.95;
 }

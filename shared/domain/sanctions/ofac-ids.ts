@@ -16,7 +16,7 @@ const PSEUDO_ID =
 export const isPseudoId = (idType: string): boolean => PSEUDO_ID.test(cleanText(idType));
 
 /** A stable short identifier type: `passport`, `national-id`, `registration`, `imo`, `mmsi`, `swift-bic`, `tax-id`, else a slug. */
-export function identifierTypeOf(idType: string): string {
+export function normaliseIdType(idType: string): string {
   const t = cleanText(idType).toLowerCase();
   if (/passport/.test(t)) return 'passport';
   if (/^national id|^identification number|cedula|c\.u\.r\.p|d\.n\.i/.test(t)) return 'national-id';
@@ -30,9 +30,10 @@ export function identifierTypeOf(idType: string): string {
 
 /**
  * The country an identifier's issuer gives: a registration's country is where the organisation is registered; a
- * passport's or ID card's issuing country is a country of the person but not one of the named roles, hence `other`.
+ * passport's, ID card's or tax number's issuing country is a country of the target but not one of the named roles (a
+ * person has a tax number too), hence `other`.
  */
-export const idCountryRoleOf = (type: string): CountryRole => (type === 'registration' || type === 'tax-id' ? 'registration' : 'other');
+export const pickIdCountryRole = (type: string): CountryRole => (type === 'registration' ? 'registration' : 'other');
 
 /** `IMO 9187629` / `9187629` → `9187629` (the number is what joins lists). */
-export const imoNumberOf = (raw: string): string => /\b(\d{7})\b/.exec(raw)?.[1] ?? cleanText(raw);
+export const extractImoNumber = (raw: string): string => /\b(\d{7})\b/.exec(raw)?.[1] ?? cleanText(raw);

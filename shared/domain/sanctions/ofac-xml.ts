@@ -2,10 +2,10 @@ import { countryCodeOf, countryCodesIn } from '../countries.ts';
 import type { EntityType, ListId } from '../model.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { addCountry, addIdentifier, addName, addProgram, cleanText, createDraft, finishDraft, isoDateOf } from './entity-draft.ts';
-import { birthCountryOf } from './ofac-csv.ts';
-import { idCountryRoleOf, identifierTypeOf, imoNumberOf, isPseudoId } from './ofac-ids.ts';
+import { findBirthCountry } from './ofac-csv.ts';
+import { pickIdCountryRole, normaliseIdType, extractImoNumber, isPseudoId } from './ofac-ids.ts';
 import type { DetectHint, FileSummary, ListFormat, ParsedRecord } from './types.ts';
-import { childOf, childrenOf, readXmlRecords, textOf, type XmlNode } from './xml-records.ts';
+import { findChild, findChildren, readXmlRecords, readChildText, type XmlNode } from './xml-records.ts';
 
 /*
  * OFAC legacy XML, `sdnList` schema (sanctions-formats.md §2): `sdn.xml` and the non-SDN `consolidated.xml`.
@@ -26,7 +26,7 @@ import { childOf, childrenOf, readXmlRecords, textOf, type XmlNode } from './xml
 
 const NON_SDN_MARKS = /<(?:\w+:)?program>\s*(?:NS-PLC|561List|FSE-[A-Z]+|NS-MBS|NS-ISA|NS-CMIC|CMIC-EO13959)\s*</i;
 
-export function ofacXmlListOf(hint: DetectHint): ListId {
+export function pickOfacXmlList(hint: DetectHint): ListId {
   if (NON_SDN_MARKS.test(hint.head) || /Not on the SDN List/i.test(hint.head)) return 'us-ofac-cons';
   return /(^|[\/_.-])cons(olidated)?([\/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn';
 }
@@ -34,16 +34,16 @@ export function ofacXmlListOf(hint: DetectHint): ListId {
 const TYPES: Record<string, EntityType> = { individual: 'person', entity: 'organization', vessel: 'vessel', aircraft: 'aircraft' };
 
 /** `LAST` + `First` → [`LAST, First`, `First LAST`]; an entity (no first name) → [`NAME`]. */
-function namesOf(node: XmlNode): string[] {
-  const last = cleanText(textOf(node, 'lastName'));
-  const first = cleanText(textOf(node, 'firstName'));
+function readNames(node: XmlNode): string[] {
+  const last = cleanText(readChildText(node, 'lastName'));
+  const first = cleanText(readChildText(node, 'firstName'));
   if (!first) return last ? [last] : [];
   if (!last) return [first];
   return [`${last}, ${first}`, `${first} ${last}`];
 }
 
 export async function* parseOfacXml(text: AsyncIterable<string>, hint: DetectHint, summary: FileSummary): AsyncGenerator<ParsedRecord> {
-  const list = ofacXmlListOf(hint);
+  const list = pickOfacXmlList(hint);
   const seen = new Set<string>();
   for await (const item of readXmlRecords(text, (n) => n === 'sdnEntry' || n === 'publshInformation')) {
     if (item.kind === 'root') {
@@ -56,62 +56,62 @@ export async function* parseOfacXml(text: AsyncIterable<string>, hint: DetectHin
     }
     const { node, index } = item;
     if (node.name === 'publshInformation') {
-      const date = isoDateOf(textOf(node, 'Publish_Date'), 'mdy');
+      const date = isoDateOf(readChildText(node, 'Publish_Date'), 'mdy');
       if (date) summary.publishedAt = date;
-      const count = textOf(node, 'Record_Count');
+      const count = readChildText(node, 'Record_Count');
       if (/^\d{1,9}$/.test(count)) summary.declaredCount = Number(count);
       continue;
     }
     const where = `element sdnEntry #${index}`;
-    const uid = textOf(node, 'uid');
+    const uid = readChildText(node, 'uid');
     if (uid && seen.has(uid)) {
       yield { kind: 'reject', where, reason: `uid ${uid} repeated` };
       continue;
     }
     if (uid) seen.add(uid);
-    yield entityOf(node, list, where);
+    yield buildEntity(node, list, where);
   }
 }
 
-function entityOf(node: XmlNode, list: ListId, where: string): ParsedRecord {
-  const d = createDraft(list, textOf(node, 'uid'));
-  d.type = TYPES[textOf(node, 'sdnType').toLowerCase()] ?? 'other';
-  for (const n of namesOf(node)) addName(d, n);
-  for (const p of childrenOf(childOf(node, 'programList'), 'program')) addProgram(d, p.text);
-  for (const aka of childrenOf(childOf(node, 'akaList'), 'aka')) {
-    const weak = textOf(aka, 'category').toLowerCase() === 'weak';
-    for (const n of namesOf(aka)) addName(d, n, weak ? 'weak' : 'strong');
+function buildEntity(node: XmlNode, list: ListId, where: string): ParsedRecord {
+  const d = createDraft(list, readChildText(node, 'uid'));
+  d.type = TYPES[readChildText(node, 'sdnType').toLowerCase()] ?? 'other';
+  for (const n of readNames(node)) addName(d, n);
+  for (const p of findChildren(findChild(node, 'programList'), 'program')) addProgram(d, p.text);
+  for (const aka of findChildren(findChild(node, 'akaList'), 'aka')) {
+    const weak = readChildText(aka, 'category').toLowerCase() === 'weak';
+    for (const n of readNames(aka)) addName(d, n, weak ? 'weak' : 'strong');
   }
-  for (const a of childrenOf(childOf(node, 'addressList'), 'address')) addCountry(d, countryCodeOf(textOf(a, 'country')), 'address');
-  for (const n of childrenOf(childOf(node, 'nationalityList'), 'nationality')) {
-    for (const code of countryCodesIn(textOf(n, 'country'))) addCountry(d, code, 'nationality');
+  for (const a of findChildren(findChild(node, 'addressList'), 'address')) addCountry(d, countryCodeOf(readChildText(a, 'country')), 'address');
+  for (const n of findChildren(findChild(node, 'nationalityList'), 'nationality')) {
+    for (const code of countryCodesIn(readChildText(n, 'country'))) addCountry(d, code, 'nationality');
   }
-  for (const c of childrenOf(childOf(node, 'citizenshipList'), 'citizenship')) {
-    for (const code of countryCodesIn(textOf(c, 'country'))) addCountry(d, code, 'citizenship');
+  for (const c of findChildren(findChild(node, 'citizenshipList'), 'citizenship')) {
+    for (const code of countryCodesIn(readChildText(c, 'country'))) addCountry(d, code, 'citizenship');
   }
-  for (const p of childrenOf(childOf(node, 'placeOfBirthList'), 'placeOfBirthItem')) {
-    addCountry(d, birthCountryOf(textOf(p, 'placeOfBirth')), 'birth');
+  for (const p of findChildren(findChild(node, 'placeOfBirthList'), 'placeOfBirthItem')) {
+    addCountry(d, findBirthCountry(readChildText(p, 'placeOfBirth')), 'birth');
   }
-  const vessel = childOf(node, 'vesselInfo');
+  const vessel = findChild(node, 'vesselInfo');
   if (vessel) {
-    addCountry(d, countryCodeOf(textOf(vessel, 'vesselFlag')), 'flag');
-    addIdentifier(d, 'call-sign', textOf(vessel, 'callSign'));
+    addCountry(d, countryCodeOf(readChildText(vessel, 'vesselFlag')), 'flag');
+    addIdentifier(d, 'call-sign', readChildText(vessel, 'callSign'));
   }
-  for (const id of childrenOf(childOf(node, 'idList'), 'id')) {
-    const idType = textOf(id, 'idType');
+  for (const id of findChildren(findChild(node, 'idList'), 'id')) {
+    const idType = readChildText(id, 'idType');
     if (!idType || isPseudoId(idType)) continue;
-    const type = identifierTypeOf(idType);
-    const number = textOf(id, 'idNumber');
-    addIdentifier(d, type, type === 'imo' ? imoNumberOf(number) : number);
-    const country = textOf(id, 'idCountry');
-    if (country) addCountry(d, countryCodeOf(country), idCountryRoleOf(type));
+    const type = normaliseIdType(idType);
+    const number = readChildText(id, 'idNumber');
+    addIdentifier(d, type, type === 'imo' ? extractImoNumber(number) : number);
+    const country = readChildText(id, 'idCountry');
+    if (country) addCountry(d, countryCodeOf(country), pickIdCountryRole(type));
   }
   return finishDraft(d, where);
 }
 
 export const ofacXml: ListFormat = {
   id: 'us-ofac-xml',
-  list: ofacXmlListOf,
+  list: pickOfacXmlList,
   role: 'full',
   parse: parseOfacXml,
 };
@@ -119,12 +119,12 @@ export const ofacXml: ListFormat = {
 /** The root element `sdnList` (any namespace) in the head, after the XML declaration and comments. */
 export function sniffOfacXml(head: string, key: string): number {
   if (!/^\s*</.test(head.replace(/^\uFEFF/, ''))) return 0;
-  if (rootNameOf(head) === 'sdnList') return 0.98;
+  if (readRootName(head) === 'sdnList') return 0.98;
   return /sdn.*\.xml$/i.test(key) && /<(?:\w+:)?sdnEntry\b/.test(head) ? 0.5 : 0;
 }
 
 /** The local name of the first element of an XML head (skipping the declaration, comments and processing instructions). */
-export function rootNameOf(head: string): string | undefined {
+export function readRootName(head: string): string | undefined {
   const s = head.replace(/^\uFEFF/, '').replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '');
   const m = /<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)[\s>/]/.exec(s);
   if (!m || m[1]!.startsWith('!')) return undefined;

@@ -1,10 +1,10 @@
 import { countryCodeOf, countryCodesIn } from '../countries.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { addCountry, addIdentifier, addListedOn, addName, addProgram, cleanText, createDraft, finishDraft } from './entity-draft.ts';
-import { identifierTypeOf } from './ofac-ids.ts';
-import { rootNameOf } from './ofac-xml.ts';
+import { normaliseIdType } from './ofac-ids.ts';
+import { readRootName } from './ofac-xml.ts';
 import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
-import { childOf, childrenOf, readXmlRecords, textOf, type XmlNode } from './xml-records.ts';
+import { findChild, findChildren, readXmlRecords, readChildText, type XmlNode } from './xml-records.ts';
 
 /*
  * UN Security Council Consolidated List (sanctions-formats.md §6): `<CONSOLIDATED_LIST dateGenerated>` with
@@ -39,47 +39,47 @@ export async function* parseUnXml(text: AsyncIterable<string>, _hint: unknown, s
       continue;
     }
     const where = `element ${item.node.name} #${item.index}`;
-    const id = textOf(item.node, 'DATAID');
+    const id = readChildText(item.node, 'DATAID');
     if (id && seen.has(id)) {
       yield { kind: 'reject', where, reason: `DATAID ${id} repeated` };
       continue;
     }
     if (id) seen.add(id);
-    yield entityOf(item.node, where);
+    yield buildEntity(item.node, where);
   }
 }
 
-function entityOf(node: XmlNode, where: string): ParsedRecord {
+function buildEntity(node: XmlNode, where: string): ParsedRecord {
   const person = node.name === 'INDIVIDUAL';
-  const d = createDraft('un-sc', textOf(node, 'DATAID'));
+  const d = createDraft('un-sc', readChildText(node, 'DATAID'));
   d.type = person ? 'person' : 'organization';
-  addName(d, NAME_PARTS.map((p) => textOf(node, p)).filter(Boolean).join(' '));
-  addName(d, textOf(node, 'NAME_ORIGINAL_SCRIPT'));
-  addIdentifier(d, 'un-reference', textOf(node, 'REFERENCE_NUMBER'));
-  addProgram(d, textOf(node, 'UN_LIST_TYPE'));
-  const listedOn = /^\d{4}-\d{2}-\d{2}/.exec(textOf(node, 'LISTED_ON'))?.[0];
+  addName(d, NAME_PARTS.map((p) => readChildText(node, p)).filter(Boolean).join(' '));
+  addName(d, readChildText(node, 'NAME_ORIGINAL_SCRIPT'));
+  addIdentifier(d, 'un-reference', readChildText(node, 'REFERENCE_NUMBER'));
+  addProgram(d, readChildText(node, 'UN_LIST_TYPE'));
+  const listedOn = /^\d{4}-\d{2}-\d{2}/.exec(readChildText(node, 'LISTED_ON'))?.[0];
   addListedOn(d, listedOn);
 
-  for (const alias of childrenOf(node, person ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS')) {
-    const weak = textOf(alias, 'QUALITY').toLowerCase() === 'low';
-    addName(d, textOf(alias, 'ALIAS_NAME'), weak ? 'weak' : 'strong');
-    addCountry(d, countryCodeOf(textOf(alias, 'COUNTRY_OF_BIRTH')), 'birth');
+  for (const alias of findChildren(node, person ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS')) {
+    const weak = readChildText(alias, 'QUALITY').toLowerCase() === 'low';
+    addName(d, readChildText(alias, 'ALIAS_NAME'), weak ? 'weak' : 'strong');
+    addCountry(d, countryCodeOf(readChildText(alias, 'COUNTRY_OF_BIRTH')), 'birth');
   }
-  for (const value of childrenOf(childOf(node, 'NATIONALITY'), 'VALUE')) {
+  for (const value of findChildren(findChild(node, 'NATIONALITY'), 'VALUE')) {
     for (const code of countryCodesIn(value.text)) addCountry(d, code, 'nationality');
   }
-  for (const address of childrenOf(node, person ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
-    addCountry(d, countryCodeOf(textOf(address, 'COUNTRY')), 'address');
+  for (const address of findChildren(node, person ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
+    addCountry(d, countryCodeOf(readChildText(address, 'COUNTRY')), 'address');
   }
-  for (const place of childrenOf(node, 'INDIVIDUAL_PLACE_OF_BIRTH')) {
-    addCountry(d, countryCodeOf(textOf(place, 'COUNTRY')), 'birth');
+  for (const place of findChildren(node, 'INDIVIDUAL_PLACE_OF_BIRTH')) {
+    addCountry(d, countryCodeOf(readChildText(place, 'COUNTRY')), 'birth');
   }
-  for (const doc of childrenOf(node, 'INDIVIDUAL_DOCUMENT')) {
-    const number = textOf(doc, 'NUMBER');
-    const docType = textOf(doc, 'TYPE_OF_DOCUMENT');
-    if (number) addIdentifier(d, docType ? identifierTypeOf(docType) : 'document', number);
-    addCountry(d, countryCodeOf(textOf(doc, 'ISSUING_COUNTRY')), 'other');
-    addCountry(d, countryCodeOf(textOf(doc, 'COUNTRY_OF_ISSUE')), 'other');
+  for (const doc of findChildren(node, 'INDIVIDUAL_DOCUMENT')) {
+    const number = readChildText(doc, 'NUMBER');
+    const docType = readChildText(doc, 'TYPE_OF_DOCUMENT');
+    if (number) addIdentifier(d, docType ? normaliseIdType(docType) : 'document', number);
+    addCountry(d, countryCodeOf(readChildText(doc, 'ISSUING_COUNTRY')), 'other');
+    addCountry(d, countryCodeOf(readChildText(doc, 'COUNTRY_OF_ISSUE')), 'other');
   }
   return finishDraft(d, where);
 }
@@ -92,7 +92,7 @@ export const unXml: ListFormat = {
 };
 
 /** The root element `CONSOLIDATED_LIST`. */
-export function sniffUnXml(head: string, key: string): number {
-  if (rootNameOf(head) === 'CONSOLIDATED_LIST') return /<INDIVIDUALS?\b|<ENTIT(Y|IES)\b|sc-sanctions/.test(head) ? 0.98 : 0.9;
-  return 0 * key.length;
+export function sniffUnXml(head: string, _key: string): number {
+  if (readRootName(head) === 'CONSOLIDATED_LIST') return /<INDIVIDUALS?\b|<ENTIT(Y|IES)\b|sc-sanctions/.test(head) ? 0.98 : 0.9;
+  return 0;
 }

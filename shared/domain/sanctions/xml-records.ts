@@ -67,7 +67,8 @@ export async function* readXmlRecords(
 
   const addText = (t: string): void => {
     const node = stack[stack.length - 1];
-    if (node === undefined || dropped > 0) return;
+    // Indentation between child elements is not text; kept, it would count towards the limit in a record with many children.
+    if (node === undefined || dropped > 0 || !/\S/.test(t)) return;
     if (node.text.length + t.length > MAX_XML_TEXT_CHARS) return fail(`text of <${node.name}> longer than ${MAX_XML_TEXT_CHARS} characters`);
     node.text += t;
   };
@@ -180,10 +181,10 @@ function advance(line: number, column: number, s: string): { line: number; colum
 }
 
 /** The first child with that local name. */
-export const childOf = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
+export const findChild = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
 
 /** Every child with that local name. */
-export const childrenOf = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
+export const findChildren = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
 
 /** The trimmed text of the first child with that local name ('' when absent). */
-export const textOf = (node: XmlNode | undefined, name: string): string => childOf(node, name)?.text.trim() ?? '';
+export const readChildText = (node: XmlNode | undefined, name: string): string => findChild(node, name)?.text.trim() ?? '';
