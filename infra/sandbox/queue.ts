@@ -134,7 +134,9 @@ export class SandboxQueue {
       if (batch.length === 0) break;
       for (const m of batch) {
         m.receiveCount++;
-        m.visibleAt = now + this.opts.visibilityTimeoutMs;
+        // Invisible while the handler runs: on AWS the visibility timeout is 6 × the function timeout, so a message
+        // is never handed to a second worker while the first still works on it.
+        m.visibleAt = Number.POSITIVE_INFINITY;
       }
       this.running++;
       void this.deliver(batch).finally(() => {
@@ -192,7 +194,8 @@ export class SandboxQueue {
     for (const m of batch) {
       if (failed.has(m.messageId)) {
         m.lastError = error;
-        continue; // stays invisible until its visibility timeout ends, then is received again
+        m.visibleAt = Date.now() + this.opts.visibilityTimeoutMs; // received again once its visibility timeout ends
+        continue;
       }
       const i = this.messages.indexOf(m);
       if (i >= 0) this.messages.splice(i, 1);

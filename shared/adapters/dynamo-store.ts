@@ -67,6 +67,8 @@ export interface ListPointer {
   /** Orders versions: later uploads win (eventTime, then S3 sequencer). */
   order: string;
   key: string;
+  /** OpenSanctions delta versions applied on top of the full export, in order. */
+  appliedDeltas?: string[];
   /** The version this one replaced, kept one generation for readers still following the old pointer. */
   previous?: string;
   /** Part files (OFAC add/alt/comments) the version was built with. */

@@ -4,7 +4,7 @@ import { decodeStream } from '../domain/encoding.ts';
 import { listedEntityKey } from '../domain/keys.ts';
 import { addToAggregate, emptyAggregate, mergeEntity } from '../domain/list-aggregate.ts';
 import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
-import type { DetectHint, EntityPatch, FileSummary, ListFormat } from '../domain/sanctions/types.ts';
+import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
 import type { DynamoStore, IngestStatus, ListPointer } from '../adapters/dynamo-store.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import type { S3Source } from '../adapters/s3-source.ts';
@@ -104,9 +104,7 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
     const list = listOf(trigger);
     const primary = files.find((f) => f.format.role === 'full' && listOf(f) === list);
     const parts = files.filter((f) => f.format.role === 'part' && listOf(f) === list);
-    if (trigger.format.role === 'delta') {
-      return done({ key: ref.key, status: 'failed', format: trigger.format.id, list, records: ZERO, error: 'delta files are applied by the delta ingest (not available yet): upload a full export' });
-    }
+    if (trigger.format.role === 'delta') return await applyDelta({ ref, deps, list, delta: trigger, obj: { etag: obj.etag, lastModified: obj.lastModified }, done, refuse, started });
     if (!primary) {
       // A part alone: kept, and used as soon as its primary file arrives in the same folder.
       return done({ key: ref.key, status: 'done', format: trigger.format.id, list, records: ZERO, error: `waiting for the primary file of ${list} in ${posix.dirname(ref.key)}/; this part will be applied with it` });
@@ -133,6 +131,10 @@ async function buildVersion(a: {
   list: string;
   primary: ListFile;
   parts: ListFile[];
+  /** Where the version's records come from (default: the primary file parsed). */
+  records?: (summary: FileSummary) => Promise<AsyncIterable<ParsedRecord>>;
+  /** Delta versions applied on top of the primary, kept on the pointer. */
+  appliedDeltas?: string[];
   setEtag: string;
   current: ListPointer | undefined;
   obj: { etag: string; lastModified?: Date; force: boolean };
@@ -169,7 +171,8 @@ async function buildVersion(a: {
   let batch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
   try {
-    for await (const rec of primary.format.parse(decodeStream(await primary.open()), { key: primary.name, head: primary.head }, summary)) {
+    const source = a.records ? await a.records(summary) : primary.format.parse(decodeStream(await primary.open()), { key: primary.name, head: primary.head }, summary);
+    for await (const rec of source) {
       if (rec.kind === 'reject') {
         reject(rec.where, rec.reason);
         continue;
@@ -221,6 +224,7 @@ async function buildVersion(a: {
     order,
     key: primary.name,
     parts: a.parts.map((p) => p.name),
+    ...(a.appliedDeltas?.length ? { appliedDeltas: a.appliedDeltas } : {}),
     ...(current && current.version !== version ? { previous: current.version } : {}),
     etag: a.setEtag,
     entityCount: agg.entityCount,
@@ -233,7 +237,7 @@ async function buildVersion(a: {
   if (!swapped) {
     // A newer upload of this list is already current (or this very version is): ours is not made current.
     const cur = await deps.store.getListPointer(list);
-    if (cur?.version === version) return a.done({ ...base, status: 'unchanged', version, records: { read, written: 0, rejected } });
+    if (cur?.version === version) return a.done({ ...base, version, records: { read, written: agg.entityCount, rejected }, ...(rejections.length ? { rejections } : {}) });
     await deps.store.deleteListVersion(list, version);
     return a.done({ ...base, version, records: { read, written: 0, rejected }, error: 'superseded: a newer upload of this list is current; this one was not made current' });
   }
@@ -243,6 +247,70 @@ async function buildVersion(a: {
   if (current?.previous && current.previous !== version) await deps.store.deleteListVersion(list, current.previous);
   await deps.onListsChanged?.();
   return a.done({ ...base, version, records: { read, written: agg.entityCount, rejected }, ...(rejections.length ? { rejections } : {}) });
+}
+
+/**
+ * An OpenSanctions delta (ADD/MOD/DEL) applied to the list's current version, copy-on-write: the current entities with
+ * the delta applied become a new version, swapped in like any other, so readers never see a half-applied delta.
+ * Deltas apply in version order: one older than the last applied is refused (a MOD would undo a newer one).
+ */
+async function applyDelta(a: {
+  ref: ObjectRef;
+  deps: SanctionsDeps;
+  list: string;
+  delta: ListFile;
+  obj: { etag: string; lastModified?: Date };
+  done: (s: Status) => Promise<IngestStatus>;
+  refuse: (err: InvalidInputError, extra?: Partial<IngestStatus>) => Promise<IngestStatus>;
+  started: number;
+}): Promise<IngestStatus> {
+  const { deps, list, delta } = a;
+  const current = await deps.store.getListPointer(list);
+  const base: Status = { key: a.ref.key, status: 'done', format: delta.format.id, list, etag: a.obj.etag, records: ZERO };
+  if (!current) return a.refuse(new InvalidInputError(`no current version of ${list} to apply this delta to: upload a full export first`, { where: 'file' }), { format: delta.format.id, list });
+  // The delta's own version id: OpenSanctions puts it in the path (…/20240528014702-pfh/entities.delta.json).
+  const deltaVersion = /(\d{14}-[a-z0-9]+)/i.exec(a.ref.key)?.[1] ?? `${a.obj.lastModified?.toISOString() ?? a.ref.eventTime}#${a.ref.key}`;
+  const applied = current.appliedDeltas ?? [];
+  if (applied.includes(deltaVersion)) return a.done({ ...base, status: 'unchanged', version: current.version });
+  const last = applied[applied.length - 1];
+  if (last && deltaVersion < last)
+    return a.done({ ...base, status: 'failed', version: current.version, error: `delta ${deltaVersion} is older than the last applied (${last}); upload a full export to rebuild the list` });
+
+  const entities = new Map<string, Record<string, unknown>>();
+  for (const e of await deps.store.readListVersion(list, current.version)) {
+    const { pk: _pk, sk: _sk, ...rest } = e;
+    entities.set(String(rest.sourceId), rest);
+  }
+  const rejects: ParsedRecord[] = [];
+  let ops = 0;
+  for await (const rec of delta.format.parse(decodeStream(await delta.open()), { key: delta.name, head: delta.head }, {})) {
+    ops++;
+    if (rec.kind === 'entity') entities.set(rec.entity.sourceId, rec.entity as unknown as Record<string, unknown>);
+    else if (rec.kind === 'delete') entities.delete(rec.sourceId);
+    else if (rec.kind === 'reject') rejects.push(rec);
+  }
+  const primary: ListFile = { name: current.key, etag: current.etag, format: delta.format, head: '', open: async () => (async function* () {})() };
+  const status = await buildVersion({
+    ref: a.ref,
+    deps,
+    list,
+    primary,
+    parts: [],
+    setEtag: `${current.etag}+${deltaVersion}`,
+    current,
+    obj: { etag: a.obj.etag, lastModified: a.obj.lastModified, force: true },
+    base,
+    done: a.done,
+    refuse: a.refuse,
+    started: a.started,
+    appliedDeltas: [...applied, deltaVersion].slice(-1000),
+    records: async () =>
+      (async function* () {
+        yield* rejects;
+        for (const e of entities.values()) yield { kind: 'entity' as const, entity: e as unknown as ListedEntity };
+      })(),
+  });
+  return status.status === 'done' ? { ...status, records: { ...status.records, read: ops } } : status;
 }
 
 /** A deleted object: the list it is the primary of goes away; a list it was a part of is rebuilt without it. */
