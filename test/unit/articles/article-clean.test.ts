@@ -198,15 +198,13 @@ describe('htmlToArticle', () => {
     const unclosed = `<body>${'<span><b>'.repeat(n)}Unclosed text about sanctions on Iran.`;
     const strayEnds = `<body><p>Text before stray end tags, about sanctions on Iran.</p>${'</section>'.repeat(n)}</body>`;
     // Act
-    const started = Date.now();
     const results = [nested, unclosed, strayEnds].map(htmlToArticle);
-    const elapsed = Date.now() - started;
     // Assess
     expect(results[0]!.body).toContain('Deep text about sanctions on Iran, long enough to count.');
     expect(results[1]!.body).toBe('Unclosed text about sanctions on Iran.');
     expect(results[2]!.body).toBe('Text before stray end tags, about sanctions on Iran.');
-    // htmlparser2's own Parser needed seconds for this (its open-element stack is unshift-based).
-    expect(elapsed).toBeLessThan(5_000);
+    // htmlparser2's own Parser needed seconds for this (its open-element stack is unshift-based); the speed is in
+    // the benchmarks, the test only proves it finishes and is right.
   });
 
   it('does not walk deep JSON-LD recursively', () => {

@@ -129,22 +129,17 @@ describe('findPlaceMentions', () => {
     );
   });
 
-  it('scans a 700-word text in well under a few milliseconds', () => {
-    // Prepare: synthetic prose, 700 words, dense in places and traps. Measured on the dev box: ~0.25 ms per text
-    // (≈ 4,000 texts/s on one core), so 200 articles/s costs ~5 % of a core.
+  it('scans a long text dense in places and traps', () => {
+    // Prepare: 700 words; its speed is measured by `npm run bench`, not asserted here
     const sentence =
       'Officials in Washington said the Kremlin and Beijing discussed sanctions on Iranian oil with the EU while George ' +
       'Washington stayed in Atlanta, Georgia and the South China Sea remained tense near the Turks and Caicos too. ';
     const words = sentence.split(' ').filter(Boolean);
     const text = Array.from({ length: 700 }, (_, k) => words[k % words.length]).join(' ');
-    const runs = 200;
     // Act
-    findPlaceMentions(text); // warm-up
-    const t0 = performance.now();
-    for (let k = 0; k < runs; k++) findPlaceMentions(text);
-    const msPerText = (performance.now() - t0) / runs;
-    // Assess: generous bound (20× the measurement) so a slow CI box does not flake, yet a quadratic scan would fail it
-    expect(findPlaceMentions(text).length).toBeGreaterThan(100);
-    expect(msPerText).toBeLessThan(5);
+    const found = findPlaceMentions(text);
+    // Assess
+    expect(found.length).toBeGreaterThan(100);
+    expect(found.some((m) => m.code === 'GE')).toBe(false);
   });
 });

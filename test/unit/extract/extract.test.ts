@@ -185,19 +185,4 @@ describe('gold set (test/fixtures/ner/gold.conll)', () => {
     expect(overall.f1).toBeGreaterThanOrEqual(0.95);
     for (const t of byType.filter((x) => x.type !== 'MISC')) expect(t.f1, t.type).toBeGreaterThanOrEqual(0.9);
   });
-
-  it('handles a 700-word article in well under 3 ms', () => {
-    // Prepare
-    const dir = new URL('../../fixtures/articles/', import.meta.url);
-    const text = readFileSync(new URL('04-iran-oil-tankers.txt', dir), 'utf8');
-    const words = text.split(/\s+/).length;
-    for (let i = 0; i < 50; i++) extractEntities(text);
-    // Act
-    const runs = 200;
-    const t0 = performance.now();
-    for (let i = 0; i < runs; i++) extractEntities(text);
-    const msPer700 = ((performance.now() - t0) / runs / words) * 700;
-    // Assess: generous bound so a loaded CI machine does not flake; the measured figure is ~1.1 ms.
-    expect(msPer700).toBeLessThan(3);
-  });
 });
