@@ -9,6 +9,8 @@ import { relinkAllArticles } from '../shared/ingest/articles.ts';
 
 /** The same relink the sanctions function runs after a list changes, run from here against any endpoint. */
 export async function relink(env: NodeJS.ProcessEnv, onProgress: (done: number, total: number) => void) {
+  // The SDK reads credentials and region from the process environment.
+  Object.assign(process.env, env);
   const config = loadConfig(env);
   const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
   const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);

@@ -4,7 +4,7 @@ import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
-import { makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
+import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
@@ -23,4 +23,9 @@ const deps = {
   maxBytes: config.MAX_ARTICLE_BYTES,
 };
 
-export const handler = makeSqsHandler(logger, metrics, (ref) => reconcileArticleObject(ref, deps));
+export const handler = makeSqsHandler(
+  logger,
+  metrics,
+  (ref) => reconcileArticleObject(ref, deps),
+  (ref, err) => deps.store.putIngestStatus(failedStatus(ref, err)),
+);

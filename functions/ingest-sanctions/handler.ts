@@ -5,7 +5,7 @@ import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
-import { makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
+import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
@@ -42,7 +42,12 @@ const deps = {
   },
 };
 
-const processBatch = makeSqsHandler(logger, metrics, (ref) => reconcileSanctionsObject(ref, deps));
+const processBatch = makeSqsHandler(
+  logger,
+  metrics,
+  (ref) => reconcileSanctionsObject(ref, deps),
+  (ref, err) => store.putIngestStatus(failedStatus(ref, err)),
+);
 
 export const handler = async (event: SQSEvent, context: Context) => {
   deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - 60_000);

@@ -103,6 +103,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         region: SANDBOX.region,
         batchSize: route.batchSize,
         visibilityTimeoutMs: opts.visibilityMs,
+        functionTimeoutMs: route.timeoutSeconds * 1000,
         maxReceiveCount: MAX_RECEIVE_COUNT,
         concurrency: 2,
         handler: async (event, context) => {

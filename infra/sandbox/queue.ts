@@ -11,6 +11,8 @@ export interface QueueOptions {
   region: string;
   batchSize: number;
   visibilityTimeoutMs: number;
+  /** The function's timeout (the Lambda context's remaining time starts from it). */
+  functionTimeoutMs: number;
   maxReceiveCount: number;
   /** Batches in flight at once (Lambda concurrency). */
   concurrency: number;
@@ -162,7 +164,9 @@ export class SandboxQueue {
 
   private scheduleNext(): void {
     if (this.stopped || this.messages.length === 0) return;
-    const next = Math.min(...this.messages.map((m) => m.visibleAt));
+    // In-flight messages (visibleAt = Infinity) wake nobody: their batch's end pumps the queue.
+    const next = Math.min(...this.messages.map((m) => m.visibleAt).filter((v) => Number.isFinite(v)));
+    if (!Number.isFinite(next)) return;
     const wait = Math.max(5, next - Date.now());
     this.timer = setTimeout(() => this.pump(), wait);
     this.timer.unref();
@@ -182,7 +186,7 @@ export class SandboxQueue {
     let failed: Set<string>;
     let error: string | undefined;
     try {
-      const res = await this.opts.handler(event, lambdaContext(this.opts.name, this.opts.visibilityTimeoutMs));
+      const res = await this.opts.handler(event, lambdaContext(this.opts.name, this.opts.functionTimeoutMs));
       failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       if (failed.size) error = 'reported in batchItemFailures';
     } catch (err) {

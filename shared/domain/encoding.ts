@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { InvalidInputError } from '../errors.ts';
 
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -102,15 +103,17 @@ export function decodeBytes(bytes: Uint8Array): { text: string; encoding: TextEn
 /** Splits decoded text chunks into lines (LF or CRLF), without holding more than one line. */
 export async function* linesOf(chunks: AsyncIterable<string>, maxLineChars = 1_000_000): AsyncGenerator<string> {
   let carry = '';
+  let line = 0;
   for await (const chunk of chunks) {
     carry += chunk;
     let nl: number;
     while ((nl = carry.indexOf('\n')) >= 0) {
-      const line = carry.slice(0, nl);
+      const text = carry.slice(0, nl);
       carry = carry.slice(nl + 1);
-      yield line.endsWith('\r') ? line.slice(0, -1) : line;
+      line++;
+      yield text.endsWith('\r') ? text.slice(0, -1) : text;
     }
-    if (carry.length > maxLineChars) throw new RangeError(`line longer than ${maxLineChars} characters`);
+    if (carry.length > maxLineChars) throw new InvalidInputError(`a line longer than ${maxLineChars} characters`, { where: `line ${line + 1}` });
   }
   if (carry) yield carry.endsWith('\r') ? carry.slice(0, -1) : carry;
 }

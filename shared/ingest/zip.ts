@@ -44,7 +44,12 @@ export async function openZip(body: AsyncIterable<Uint8Array>, limits: ZipLimits
     const entries: ZipEntryRef[] = [];
     let total = 0;
     await new Promise<void>((resolve, reject) => {
-      zip.on('error', (err: Error) => reject(new InvalidInputError(`corrupt zip: ${err.message}`, { where: 'zip' })));
+      zip.on('error', (err: Error) => {
+        // yauzl refuses unsafe names itself, before our own check sees them.
+        const unsafe = /invalid relative path: (.*)$|absolute path: (.*)$/.exec(err.message);
+        if (unsafe) return reject(new InvalidInputError(`zip entry name "${unsafe[1] ?? unsafe[2]}" points outside the archive`, { where: `zip entry ${unsafe[1] ?? unsafe[2]}` }));
+        reject(new InvalidInputError(`corrupt zip: ${err.message}`, { where: 'zip' }));
+      });
       zip.on('end', () => resolve());
       zip.on('entry', (e: yauzl.Entry) => {
         try {
@@ -59,7 +64,12 @@ export async function openZip(body: AsyncIterable<Uint8Array>, limits: ZipLimits
           entries.push({
             name: e.fileName,
             size: e.uncompressedSize,
-            open: () => new Promise((res, rej) => zip.openReadStream(e, (err, stream) => (err ? rej(new InvalidInputError(`zip entry ${e.fileName}: ${err.message}`, { where: `zip entry ${e.fileName}` })) : res(stream)))),
+            open: () =>
+              new Promise((res, rej) =>
+                zip.openReadStream(e, (err, stream) =>
+                  err ? rej(new InvalidInputError(`zip entry ${e.fileName}: ${err.message}`, { where: `zip entry ${e.fileName}` })) : res(asInvalidInput(stream, e.fileName)),
+                ),
+              ),
           });
           zip.readEntry();
         } catch (err) {
@@ -72,5 +82,17 @@ export async function openZip(body: AsyncIterable<Uint8Array>, limits: ZipLimits
   } catch (err) {
     close();
     throw err;
+  }
+}
+
+/**
+ * An entry's data as it inflates: any failure (above all yauzl's check that an entry inflates to exactly the size it
+ * declares, which stops a zip bomb that lies about its size) is the file's fault, not a transient one.
+ */
+async function* asInvalidInput(stream: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (err) {
+    throw new InvalidInputError(`zip entry ${name}: ${(err as Error).message}`, { where: `zip entry ${name}` });
   }
 }

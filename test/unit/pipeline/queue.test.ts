@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SQSEvent } from 'aws-lambda';
 import { SandboxQueue } from '../../../infra/sandbox/queue.ts';
 
-const base = { name: 'q', region: 'us-east-1', batchSize: 10, visibilityTimeoutMs: 30, maxReceiveCount: 3, concurrency: 1 };
+const base = { name: 'q', region: 'us-east-1', batchSize: 10, visibilityTimeoutMs: 30, functionTimeoutMs: 1000, maxReceiveCount: 3, concurrency: 1 };
 
 describe('SandboxQueue', () => {
   it('delivers SQS records and deletes them on success', async () => {
