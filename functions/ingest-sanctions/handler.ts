@@ -7,6 +7,7 @@ import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
 import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { DependencyError } from '../../shared/errors.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
 import { describeExpectedFormats, detectListFormat } from '../../shared/domain/sanctions/detect.ts';
@@ -37,8 +38,9 @@ const deps = {
       { source, store, index, extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES },
       { deadline },
     );
-    if (!r.finished) logger.warn('relink not finished in this invocation; run `radar relink` to finish it', r);
-    else if (r.relinked) logger.info('articles relinked', r);
+    // Unfinished: fail the message so it comes back; relinking is idempotent, so each try goes further.
+    if (!r.finished) throw new DependencyError(`relinked ${r.relinked} of ${r.total} article objects before the time ran out; retrying`);
+    if (r.relinked) logger.info('articles relinked', r);
   },
 };
 

@@ -186,7 +186,13 @@ export class SandboxQueue {
     let failed: Set<string>;
     let error: string | undefined;
     try {
-      const res = await this.opts.handler(event, lambdaContext(this.opts.name, this.opts.functionTimeoutMs));
+      // Like Lambda, an invocation that outlives the function timeout is abandoned and its batch fails.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Task timed out after ${(this.opts.functionTimeoutMs / 1000).toFixed(2)} seconds`)), this.opts.functionTimeoutMs);
+        timer.unref();
+      });
+      const res = await Promise.race([this.opts.handler(event, lambdaContext(this.opts.name, this.opts.functionTimeoutMs)), timeout]).finally(() => clearTimeout(timer));
       failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       if (failed.size) error = 'reported in batchItemFailures';
     } catch (err) {

@@ -69,3 +69,26 @@ describe('SandboxQueue', () => {
     await q.stop();
   });
 });
+
+describe('SandboxQueue timeouts', () => {
+  it('abandons an invocation that outlives the function timeout, as Lambda does, and retries the batch', async () => {
+    // Prepare
+    let calls = 0;
+    const q = new SandboxQueue({
+      ...base,
+      functionTimeoutMs: 50,
+      handler: async () => {
+        calls++;
+        if (calls === 1) await new Promise(() => {}); // hangs for ever
+      },
+    });
+    q.start();
+    // Act
+    q.send('slow');
+    await q.whenIdle();
+    // Assess
+    expect(calls).toBe(2);
+    expect(q.deadLetters).toHaveLength(0);
+    await q.stop();
+  });
+});
