@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BUCKET_NAME, PREFIXES, SANDBOX, TABLE_NAME } from '../shared/resources.ts';
+import type { IngestStatus } from '../shared/adapters/dynamo-store.ts';
 import { ApiError, apiGet } from './api-client.ts';
 import { bold, dim, green, red, table, yellow, progress, formatBytes } from './output.ts';
 import { extractFile } from './extract-file.ts';
@@ -209,18 +210,7 @@ program
     process.stdout.write(`${green('✓')} ${r.total} article objects checked, ${r.relinked} relinked\n`);
   });
 
-interface IngestView {
-  key: string;
-  status: string;
-  format?: string;
-  list?: string;
-  version?: string;
-  etag?: string;
-  records: { read: number; written: number; rejected: number };
-  rejections?: { where: string; reason: string }[];
-  error?: string;
-  updatedAt: string;
-}
+type IngestView = IngestStatus;
 
 class UsageError extends Error {}
 

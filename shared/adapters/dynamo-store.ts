@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { chunk, diffContributions, type Contribution, type Delta } from '../domain/contribution.ts';
 import {
@@ -322,44 +323,16 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     async readCounters(dimension: string, range?: { from?: string; to?: string }): Promise<CounterRow[]> {
       if (range && (range.from || range.to)) return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
       const rows: CounterRow[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await send(() =>
-          doc.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        for (const it of r.Items ?? []) rows.push({ ...it, member: String(it.sk), articles: Number(it.articles ?? 0), mentions: Number(it.mentions ?? 0) });
-        start = r.LastEvaluatedKey;
-      } while (start);
+      for await (const it of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition(dimension) } }))
+        rows.push({ ...it, member: String(it.sk), articles: Number(it.articles ?? 0), mentions: Number(it.mentions ?? 0) });
       return rows;
     },
 
     /** Keys of every article object with a recorded state (via gsi1). */
     async listArticleObjects(): Promise<string[]> {
       const keys: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await send(() =>
-          doc.send(
-            new QueryCommand({
-              TableName: table,
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :p',
-              ExpressionAttributeValues: { ':p': ARTICLE_OBJECTS },
-              ProjectionExpression: 'gsi1sk',
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        for (const it of r.Items ?? []) keys.push(String(it.gsi1sk));
-        start = r.LastEvaluatedKey;
-      } while (start);
+      for await (const it of queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': ARTICLE_OBJECTS }, ProjectionExpression: 'gsi1sk' }))
+        keys.push(String(it.gsi1sk));
       return keys;
     },
 
@@ -426,21 +399,8 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       const parts = await Promise.all(
         Array.from({ length: ENTITY_SHARDS }, async (_, shard) => {
           const items: Record<string, unknown>[] = [];
-          let start: Record<string, unknown> | undefined;
-          do {
-            const r = await send(() =>
-              doc.send(
-                new QueryCommand({
-                  TableName: table,
-                  KeyConditionExpression: 'pk = :pk',
-                  ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) },
-                  ExclusiveStartKey: start,
-                }),
-              ),
-            );
-            items.push(...(r.Items ?? []));
-            start = r.LastEvaluatedKey;
-          } while (start);
+          for await (const it of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) } }))
+            items.push(it);
           return items;
         }),
       );
@@ -455,24 +415,11 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     async deleteListVersion(list: string, version: string): Promise<number> {
       let n = 0;
       for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const r = await send(() =>
-            doc.send(
-              new QueryCommand({
-                TableName: table,
-                KeyConditionExpression: 'pk = :pk',
-                ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) },
-                ProjectionExpression: 'pk, sk',
-                ExclusiveStartKey: start,
-              }),
-            ),
-          );
-          const keys = (r.Items ?? []).map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } }));
-          await batchWrite(keys);
-          n += keys.length;
-          start = r.LastEvaluatedKey;
-        } while (start);
+        const keys: Record<string, unknown>[] = [];
+        for await (const it of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) }, ProjectionExpression: 'pk, sk' }))
+          keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
+        await batchWrite(keys);
+        n += keys.length;
       }
       await send(() => doc.send(new DeleteCommand({ TableName: table, Key: listVersionKey(list, version) })));
       return n;
@@ -486,29 +433,26 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     table,
   };
 
-  async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
-    const sums = new Map<string, CounterRow>();
+  /** Every item a Query matches, page after page (a partition or an index range: never a scan). */
+  async function* queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
     do {
-      const r = await send(() =>
-        doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-            ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const it of r.Items ?? []) {
-        const member = String(it.sk).slice(11);
-        const row = sums.get(member) ?? { ...it, member, articles: 0, mentions: 0 };
-        row.articles += Number(it.articles ?? 0);
-        row.mentions += Number(it.mentions ?? 0);
-        sums.set(member, row);
-      }
+      const r = await send(() => doc.send(new QueryCommand({ TableName: table, ...input, ExclusiveStartKey: start })));
+      yield* r.Items ?? [];
       start = r.LastEvaluatedKey;
     } while (start);
+  }
+
+  async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
+    const sums = new Map<string, CounterRow>();
+    const range = { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b', ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` } };
+    for await (const it of queryAll(range)) {
+      const member = String(it.sk).slice(11);
+      const row = sums.get(member) ?? { ...it, member, articles: 0, mentions: 0 };
+      row.articles += Number(it.articles ?? 0);
+      row.mentions += Number(it.mentions ?? 0);
+      sums.set(member, row);
+    }
     return [...sums.values()];
   }
 
