@@ -431,6 +431,13 @@ Ctrl-C stops everything.
       },
     );
   };
+  // Started by a test or a tool (SANDBOX_EXIT_WITH_PARENT=1): stop when that parent dies, never linger as an orphan.
+  if (process.env.SANDBOX_EXIT_WITH_PARENT === '1') {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown('parent exited');
+    }, 1000).unref();
+  }
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => shutdown('SIGHUP'));

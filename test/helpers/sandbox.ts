@@ -34,7 +34,7 @@ export async function startSandboxProcess(opts: { args?: string[]; dataDir?: str
   const child = spawn(
     process.execPath,
     ['--openssl-legacy-provider', '--import', 'tsx', 'infra/sandbox/main.ts', '--data-dir', dataDir, '--visibility', '1', ...(opts.args ?? ['--memory', '--no-demo'])],
-    { cwd: ROOT, env: { ...process.env, SANDBOX_PORT: String(edgePort), QUERY_PORT: String(queryPort), ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, SANDBOX_PORT: String(edgePort), QUERY_PORT: String(queryPort), SANDBOX_EXIT_WITH_PARENT: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
