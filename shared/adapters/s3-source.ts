@@ -78,6 +78,18 @@ export function makeS3Source(s3: S3Client, bucket: string) {
       }
     },
 
+    /** The object's ETag now, or undefined when it is gone. */
+    async headEtag(key: string): Promise<string | undefined> {
+      try {
+        const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return (r.ETag ?? '').replace(/"/g, '');
+      } catch (err) {
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (err as Error).name === 'NotFound') return undefined;
+        return wrap(err, `HeadObject ${key}`);
+      }
+    },
+
     async headMetadata(key: string): Promise<Record<string, string> | undefined> {
       try {
         const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

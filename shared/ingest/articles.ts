@@ -38,6 +38,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     }
     const idx = await deps.index?.load();
     const indexEtag = idx?.etag ?? 'none';
+    // A relink pass skips, with one HEAD, an object already linked against this index.
+    if (ref.eventName === 'Relink' && state && (state.indexEtag ?? 'none') === indexEtag && state.etag && (await deps.source.headEtag(ref.key)) === state.etag)
+      return { key: ref.key, status: 'unchanged', records: { read: 0, written: 0, rejected: 0 }, updatedAt: new Date(now()).toISOString() };
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
       if (err instanceof InvalidInputError) return { invalid: err } as const;
       throw err;
@@ -100,7 +103,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       await deps.store.deleteArticles(stale);
     }
     if (relinkNeeded && attempt < MAX_ATTEMPTS) continue;
-    return status(
+    // A relink is not an upload: the object's ingest status stays what its upload left.
+    const record = ref.eventName === 'Relink' ? quietStatus : status;
+    return record(
       deps,
       {
         key: ref.key,
@@ -163,6 +168,11 @@ async function reject(ref: ObjectRef, deps: ArticleDeps, err: InvalidInputError,
   );
 }
 
+async function quietStatus(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>, started: number): Promise<IngestStatus> {
+  const now = deps.now ?? Date.now;
+  return { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
+}
+
 async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>, started: number): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
   const full: IngestStatus = { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
@@ -174,14 +184,25 @@ async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'du
  * Relinks every stored article against the current name index (after a list changed): each object is reconciled again,
  * and only those whose links were computed with another index are recomputed; the counters move by the difference.
  */
-export async function relinkAllArticles(deps: ArticleDeps, opts: { deadline?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ total: number; relinked: number; finished: boolean }> {
+export async function relinkAllArticles(deps: ArticleDeps, opts: { deadline?: number; concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ total: number; relinked: number; finished: boolean }> {
   const keys = await deps.store.listArticleObjects();
   let relinked = 0;
-  for (const [i, key] of keys.entries()) {
-    if (opts.deadline && Date.now() > opts.deadline) return { total: keys.length, relinked, finished: false };
-    const s = await reconcileArticleObject({ bucket: deps.source.bucket, key, eventName: 'Relink', eventTime: new Date().toISOString() }, deps);
-    if (s.status === 'done') relinked++;
-    opts.onProgress?.(i + 1, keys.length);
-  }
-  return { total: keys.length, relinked, finished: true };
+  let done = 0;
+  let next = 0;
+  let finished = true;
+  // A few objects at a time: the work is mostly waiting on S3 and DynamoDB.
+  const worker = async () => {
+    while (next < keys.length) {
+      if (opts.deadline && Date.now() > opts.deadline) {
+        finished = false;
+        return;
+      }
+      const key = keys[next++]!;
+      const s = await reconcileArticleObject({ bucket: deps.source.bucket, key, eventName: 'Relink', eventTime: new Date().toISOString() }, deps);
+      if (s.status === 'done') relinked++;
+      opts.onProgress?.(++done, keys.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, keys.length) }, worker));
+  return { total: keys.length, relinked, finished };
 }
