@@ -11,6 +11,8 @@ const Env = z.object({
   MAX_ARTICLE_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   /** A new full list version smaller than this fraction of the current one is quarantined unless forced. */
   SHRINK_GUARD: z.coerce.number().min(0).max(1).default(0.5),
+  /** How long the query function may answer a counts question from its memory (0 = always read the store). */
+  QUERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 export type Config = z.infer<typeof Env>;
 

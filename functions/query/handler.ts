@@ -17,6 +17,7 @@ import {
   ingestStatus,
   listIngests,
 } from '../../shared/query/api.ts';
+import { makeTtlCache } from '../../shared/query/cache.ts';
 import { openApiDocument } from '../../shared/query/openapi.ts';
 import { DASHBOARD_HTML } from './dashboard.ts';
 
@@ -25,6 +26,7 @@ const logger = new Logger({ serviceName: 'query' });
 const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
 
 const OPENAPI = openApiDocument();
+const cached = makeTtlCache(config.QUERY_CACHE_MS);
 
 type Route = (event: APIGatewayProxyEventV2, params: Record<string, string>) => Promise<HttpResult>;
 
@@ -33,8 +35,14 @@ const routes: [RegExp, Route][] = [
   [/^\/$/, async () => ({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: DASHBOARD_HTML })],
   [/^\/health$/, async () => json(200, { status: 'ok' })],
   [/^\/openapi\.json$/, async () => json(200, OPENAPI)],
-  [/^\/counts\/countries$/, async (e) => json(200, await countsByCountry(parseParams(CountriesQuery, e.queryStringParameters ?? {}), store))],
-  [/^\/counts\/entities$/, async (e) => json(200, await countsByEntity(parseParams(EntitiesQuery, e.queryStringParameters ?? {}), store))],
+  [/^\/counts\/countries$/, async (e) => {
+    const q = parseParams(CountriesQuery, e.queryStringParameters ?? {});
+    return json(200, await cached(`countries ${JSON.stringify(q)}`, () => countsByCountry(q, store)));
+  }],
+  [/^\/counts\/entities$/, async (e) => {
+    const q = parseParams(EntitiesQuery, e.queryStringParameters ?? {});
+    return json(200, await cached(`entities ${JSON.stringify(q)}`, () => countsByEntity(q, store)));
+  }],
   [/^\/entities\/(?<id>.+)$/, async (_e, p) => json(200, await entityDetail(p.id!, store))],
   [/^\/ingests$/, async (e) => json(200, await listIngests(parseParams(IngestsQuery, e.queryStringParameters ?? {}), store))],
   [/^\/ingests\/(?<key>.+)$/, async (_e, p) => json(200, await ingestStatus(p.key!, store))],

@@ -24,6 +24,8 @@ export interface RunningSandbox {
 }
 
 /**
+ * Tests read their writes at once, so the query function's short answer cache is off here (QUERY_CACHE_MS=0).
+ *
  * Starts `npm start`'s sandbox as a child process on free ports (as a user runs it), with its own data folder.
  * The legacy OpenSSL provider is what s3rver's continuation tokens (DES) need on Node 20+.
  */
@@ -34,7 +36,7 @@ export async function startSandboxProcess(opts: { args?: string[]; dataDir?: str
   const child = spawn(
     process.execPath,
     ['--openssl-legacy-provider', '--import', 'tsx', 'infra/sandbox/main.ts', '--data-dir', dataDir, '--visibility', '1', ...(opts.args ?? ['--memory', '--no-demo'])],
-    { cwd: ROOT, env: { ...process.env, SANDBOX_PORT: String(edgePort), QUERY_PORT: String(queryPort), SANDBOX_EXIT_WITH_PARENT: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, SANDBOX_PORT: String(edgePort), QUERY_PORT: String(queryPort), SANDBOX_EXIT_WITH_PARENT: '1', QUERY_CACHE_MS: '0', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
