@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { createReadStream, statSync } from 'node:fs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BUCKET_NAME } from '../../shared/resources.ts';
+import { startSandboxProcess, type RunningSandbox } from '../../test/helpers/sandbox.ts';
+import { ROOT } from './paths.ts';
+
+export type { RunningSandbox };
+
+/** Sandboxes still running, stopped by run.ts if the bench is interrupted (no orphaned DynamoDB Local). */
+export const RUNNING = new Set<{ stop(): Promise<unknown> }>();
+
+/** The sandbox as `npm start` runs it (DynamoDB Local, s3rver, queues), in a child process, on free ports, in memory. */
+export async function startBenchSandbox(): Promise<RunningSandbox & { upload(key: string, file: string, metadata?: Record<string, string>): Promise<void> }> {
+  const sb = await startSandboxProcess();
+  // Plain PUTs: the SDK's default CRC trailers would make every upload aws-chunked.
+  const s3 = new S3Client({
+    endpoint: sb.edgeUrl,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const stop = sb.stop.bind(sb);
+  const handle = { stop: () => stop() };
+  RUNNING.add(handle);
+  return Object.assign(sb, {
+    async upload(key: string, file: string, metadata: Record<string, string> = {}) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET_NAME, Key: key, Body: createReadStream(file), ContentLength: statSync(file).size, Metadata: metadata }));
+    },
+    async stop(signal?: NodeJS.Signals) {
+      s3.destroy();
+      RUNNING.delete(handle);
+      return stop(signal);
+    },
+  });
+}
+
+/** Runs bench/ingest-child.ts with a job; returns its JSON line. */
+export function runChild<T>(job: Record<string, unknown>, timeoutMs = 20 * 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bench/ingest-child.ts', JSON.stringify(job)],
+      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' } },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`ingest child failed: ${err.message}\n${stderr}`));
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(line) as T);
+        } catch {
+          reject(new Error(`ingest child printed no result:\n${stdout}\n${stderr}`));
+        }
+      },
+    );
+  });
+}
