@@ -11,8 +11,11 @@ export type { RunningSandbox };
 export const RUNNING = new Set<{ stop(): Promise<unknown> }>();
 
 /** The sandbox as `npm start` runs it (DynamoDB Local, s3rver, queues), in a child process, on free ports, in memory. */
-export async function startBenchSandbox(): Promise<RunningSandbox & { upload(key: string, file: string, metadata?: Record<string, string>): Promise<void> }> {
-  const sb = await startSandboxProcess();
+export async function startBenchSandbox(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningSandbox & { upload(key: string, file: string, metadata?: Record<string, string>): Promise<void> }> {
+  // With a data folder the sandbox keeps its data on disk, so a restart (other settings) finds it loaded.
+  // The query function's answer cache as deployed (2 s), unless QUERY_CACHE_MS says otherwise (0 = measure the store).
+  const env = { QUERY_CACHE_MS: process.env.QUERY_CACHE_MS ?? '2000', ...opts.env };
+  const sb = await startSandboxProcess({ ...(opts.dataDir ? { dataDir: opts.dataDir, args: ['--no-demo'] } : {}), env });
   // Plain PUTs: the SDK's default CRC trailers would make every upload aws-chunked.
   const s3 = new S3Client({
     endpoint: sb.edgeUrl,
