@@ -143,17 +143,8 @@ const DEMONYMS = ['Chinese', 'Russian', 'Iranian', 'North Korean', 'Venezuelan',
 export const LISTED_NAMES = ['Eric Badege', 'Mohsen Hojati', 'Oriental Oil Kish', 'Korea Achim Shipping Co', 'Global Relief Foundation'];
 const OTHERS = ['Northwind Logistics', 'Anna Petrova', 'Harbor Line Bank', 'John Mercer', 'Baltic Crest Shipping', 'Maria Alvarez'];
 
-/** A small deterministic pseudo-random generator (mulberry32): workloads repeat exactly for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks' seeded generator (mulberry32): workloads repeat exactly for a seed. */
+export { seededRandom } from '../../bench/lib/corpus.ts';
 
 /** One synthetic article text: countries by capital and demonym, a listed name, an unlisted one. */
 export function syntheticArticle(i: number, variant = 0): string {
