@@ -105,7 +105,7 @@ export const parseSuite: Suite = {
         const ours: number[] = [];
         const base: number[] = [];
         let records = 0;
-        const minSeconds = ctx.quick ? 0.05 : 0.2;
+        const minSeconds = ctx.quick ? 0.05 : 0.15;
         // Warm-up (JIT), not counted.
         if (scale === 1) await secondsPerCall(() => Promise.all([parseRecords(fx.format, bytes, key, head), tokenise(scaler.family, bytes)]), minSeconds);
         for (let i = 0; i < reps(scale); i++) {

@@ -18,7 +18,7 @@ export const querySuite: Suite = {
     // The query issue asks for ≥ 20,000 entities and 5,000 articles; the quick pass loads less (and says so).
     const wantEntities = ctx.quick ? 5_000 : 20_000;
     const wantArticles = ctx.quick ? 500 : 5_000;
-    const seconds = ctx.quick ? 1 : 6;
+    const seconds = ctx.quick ? 1 : 4;
     const reps = 3;
     const connections = 8;
     const { fx, scaler } = await pickIngestFixture();
@@ -57,11 +57,14 @@ export const querySuite: Suite = {
       const statuses = new Map<string, number>();
       for (const it of ingests.body.items ?? []) {
         statuses.set(it.status, (statuses.get(it.status) ?? 0) + 1);
+        // `unchanged`: a redelivered event found the object already ingested (its status record was overwritten by the
+        // second delivery), so its articles are loaded; each file holds ARTICLES_PER_FILE.
+        if (it.status === 'unchanged' && !it.list) loaded.articles += ARTICLES_PER_FILE;
         if (it.status !== 'done') continue;
         if (it.list) loaded.entities += it.records.written;
         else loaded.articles += it.records.written;
       }
-      if ((statuses.get('done') ?? 0) !== (ingests.body.items ?? []).length) ctx.notes.push(`query: ingest statuses after loading: ${JSON.stringify(Object.fromEntries(statuses))}`);
+      if ((statuses.get('done') ?? 0) !== all.length) ctx.notes.push(`query: ingest statuses after loading: ${JSON.stringify(Object.fromEntries(statuses))}`);
       ctx.log(`  loaded ${loaded.entities} listed entities (${fx.format.id}) and ${loaded.articles} articles in ${loadS.toFixed(0)} s`);
       ctx.notes.push(`query: sandbox loaded with ${loaded.entities} listed entities (${fx.format.id}) and ${loaded.articles} articles (${wantArticles} uploaded in ${wantArticles / ARTICLES_PER_FILE} NDJSON files) in ${loadS.toFixed(0)} s; ${connections} connections, ${seconds} s per run.`);
       ctx.figures.push(figureOf({ suite: 'query', name: 'load (list + articles through S3 → queue → handlers)', unit: 'articles/s', better: 'higher', params: { route: '', entities: loaded.entities, articles: loaded.articles }, runs: [loaded.articles / loadS] }));
