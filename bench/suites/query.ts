@@ -6,6 +6,8 @@ import { composeArticles } from '../lib/corpus.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { figureOf } from '../lib/report.ts';
 import { startBenchSandbox } from '../lib/sandbox.ts';
+import type { FormatFixture } from '../lib/formats.ts';
+import type { Scaler } from '../lib/scale.ts';
 import { pickIngestFixture, writeScaled } from './ingest.ts';
 
 const ARTICLES_PER_FILE = 100;
@@ -22,65 +24,71 @@ export const querySuite: Suite = {
     const reps = 3;
     const connections = 8;
     const { fx, scaler } = await pickIngestFixture();
-    // Data on disk, so the sandbox can be restarted loaded: first with the query function's answer cache off (every
-    // request reads DynamoDB: the cost of a miss), then with its default (as `npm start` runs it).
-    const dataDir = join(ctx.tmpDir, 'query-sandbox');
+    // Two sandboxes in turn, loaded alike: first with the query function's answer cache off (every request reads
+    // DynamoDB: the cost of a miss), then with its default (as `npm start` runs it). In memory both: DynamoDB Local on
+    // disk made the article load several times slower (and Lambda-timeout redeliveries with it).
     const cacheMs = String(loadConfig({ TABLE_NAME: 'x', BUCKET_NAME: 'x' }).QUERY_CACHE_MS);
-    let sb = await startBenchSandbox({ dataDir, env: { QUERY_CACHE_MS: '0' } });
-    try {
-      // Load: one list through the real S3 → queue → handler path, then the articles in NDJSON batches.
-      const t0 = Date.now();
-      const copies = Math.ceil(wantEntities / scaler.baseRecords);
-      const listFile = join(ctx.tmpDir, 'query-list');
-      await writeScaled(scaler, copies, listFile);
-      await sb.upload(`sanctions/bench/${fx.path.split('/').pop()}`, listFile);
-      await sb.idle(600_000);
-      const articles = composeArticles(wantArticles, 23);
-      for (let i = 0; i < articles.length; i += ARTICLES_PER_FILE) {
-        const file = join(ctx.tmpDir, `articles-${i}.ndjson`);
-        writeFileSync(file, articles.slice(i, i + ARTICLES_PER_FILE).map((a) => JSON.stringify({ title: a.title, published: a.publishedAt, text: a.body })).join('\n') + '\n');
-        await sb.upload(`articles/bench/batch-${String(i / ARTICLES_PER_FILE).padStart(4, '0')}.ndjson`, file);
+    for (const cache of ['0', cacheMs]) {
+      const label = cache === '0' ? 'off' : `${Number(cache) / 1000} s`;
+      const sb = await startBenchSandbox({ env: { QUERY_CACHE_MS: cache } });
+      try {
+        const loaded = await load(ctx, sb, { fx, scaler, wantEntities, wantArticles, label, seconds, connections });
+        await measureRoutes(ctx, sb, { cache: label, seconds, reps, connections, loaded });
+      } finally {
+        await sb.stop();
       }
-      await sb.idle(1_500_000);
-      const loadS = (Date.now() - t0) / 1000;
-      type Ingest = { status: string; list?: string; records: { written: number } };
-      const all: Ingest[] = [];
-      for (let cursor: string | null | undefined, pages = 0; pages < 100; pages++) {
-        const page = await sb.get<{ items?: Ingest[]; nextCursor?: string | null }>(`/ingests?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        if (page.status !== 200) throw new Error(`/ingests answered ${page.status}: ${JSON.stringify(page.body)}`);
-        all.push(...(page.body.items ?? []));
-        cursor = page.body.nextCursor;
-        if (!cursor) break;
-      }
-      const ingests = { body: { items: all } };
-      const loaded = { entities: 0, articles: 0 };
-      const statuses = new Map<string, number>();
-      for (const it of ingests.body.items ?? []) {
-        statuses.set(it.status, (statuses.get(it.status) ?? 0) + 1);
-        // `unchanged`: a redelivered event found the object already ingested (its status record was overwritten by the
-        // second delivery), so its articles are loaded; each file holds ARTICLES_PER_FILE.
-        if (it.status === 'unchanged' && !it.list) loaded.articles += ARTICLES_PER_FILE;
-        if (it.status !== 'done') continue;
-        if (it.list) loaded.entities += it.records.written;
-        else loaded.articles += it.records.written;
-      }
-      if ((statuses.get('done') ?? 0) !== all.length) ctx.notes.push(`query: ingest statuses after loading: ${JSON.stringify(Object.fromEntries(statuses))}`);
-      ctx.log(`  loaded ${loaded.entities} listed entities (${fx.format.id}) and ${loaded.articles} articles in ${loadS.toFixed(0)} s`);
-      ctx.notes.push(`query: sandbox loaded with ${loaded.entities} listed entities (${fx.format.id}) and ${loaded.articles} articles (${wantArticles} uploaded in ${wantArticles / ARTICLES_PER_FILE} NDJSON files) in ${loadS.toFixed(0)} s; ${connections} connections, ${seconds} s per run.`);
-      ctx.figures.push(figureOf({ suite: 'query', name: 'load (list + articles through S3 → queue → handlers)', unit: 'articles/s', better: 'higher', params: { route: '', entities: loaded.entities, articles: loaded.articles }, runs: [loaded.articles / loadS] }));
-
-      for (const cache of ['0', cacheMs]) {
-        if (cache !== '0') {
-          await sb.stop();
-          sb = await startBenchSandbox({ dataDir, env: { QUERY_CACHE_MS: cache } });
-        }
-        await measureRoutes(ctx, sb, { cache: cache === '0' ? 'off' : `${Number(cache) / 1000} s`, seconds, reps, connections, loaded });
-      }
-    } finally {
-      await sb.stop();
     }
   },
 };
+
+async function load(
+  ctx: SuiteContext,
+  sb: Awaited<ReturnType<typeof startBenchSandbox>>,
+  o: { fx: FormatFixture; scaler: Scaler; wantEntities: number; wantArticles: number; label: string; seconds: number; connections: number },
+): Promise<{ entities: number; articles: number }> {
+  const { fx, scaler, wantEntities, wantArticles, seconds, connections } = o;
+  // Load: one list through the real S3 → queue → handler path, then the articles in NDJSON batches.
+  const t0 = Date.now();
+  const copies = Math.ceil(wantEntities / scaler.baseRecords);
+  const listFile = join(ctx.tmpDir, `query-list-${o.label}`);
+  await writeScaled(scaler, copies, listFile);
+  await sb.upload(`sanctions/bench/${fx.path.split('/').pop()}`, listFile);
+  await sb.idle(600_000);
+  const articles = composeArticles(wantArticles, 23);
+  for (let i = 0; i < articles.length; i += ARTICLES_PER_FILE) {
+    const file = join(ctx.tmpDir, `articles-${i}.ndjson`);
+    writeFileSync(file, articles.slice(i, i + ARTICLES_PER_FILE).map((a) => JSON.stringify({ title: a.title, published: a.publishedAt, text: a.body })).join('\n') + '\n');
+    await sb.upload(`articles/bench/batch-${String(i / ARTICLES_PER_FILE).padStart(4, '0')}.ndjson`, file);
+  }
+  await sb.idle(300_000); // the edge's longest wait
+  const loadS = (Date.now() - t0) / 1000;
+  type Ingest = { status: string; list?: string; records: { written: number } };
+  const all: Ingest[] = [];
+  for (let cursor: string | null | undefined, pages = 0; pages < 100; pages++) {
+    const page = await sb.get<{ items?: Ingest[]; nextCursor?: string | null }>(`/ingests?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (page.status !== 200) throw new Error(`/ingests answered ${page.status}: ${JSON.stringify(page.body)}`);
+    all.push(...(page.body.items ?? []));
+    cursor = page.body.nextCursor;
+    if (!cursor) break;
+  }
+  const ingests = { body: { items: all } };
+  const loaded = { entities: 0, articles: 0 };
+  const statuses = new Map<string, number>();
+  for (const it of ingests.body.items ?? []) {
+    statuses.set(it.status, (statuses.get(it.status) ?? 0) + 1);
+    // `unchanged`: a redelivered event found the object already ingested (its status record was overwritten by the
+    // second delivery), so its articles are loaded; each file holds ARTICLES_PER_FILE.
+    if (it.status === 'unchanged' && !it.list) loaded.articles += ARTICLES_PER_FILE;
+    if (it.status !== 'done') continue;
+    if (it.list) loaded.entities += it.records.written;
+    else loaded.articles += it.records.written;
+  }
+  if ((statuses.get('done') ?? 0) !== all.length) ctx.notes.push(`query (cache ${o.label}): ingest statuses after loading: ${JSON.stringify(Object.fromEntries(statuses))}`);
+  ctx.log(`  loaded ${loaded.entities} listed entities (${fx.format.id}) and ${loaded.articles} articles in ${loadS.toFixed(0)} s`);
+  ctx.notes.push(`query (cache ${o.label}): sandbox loaded with ${loaded.entities} listed entities (${fx.format.id}) and ${loaded.articles} articles (${wantArticles} uploaded in ${wantArticles / ARTICLES_PER_FILE} NDJSON files) in ${loadS.toFixed(0)} s; ${connections} connections, ${seconds} s per run.`);
+  ctx.figures.push(figureOf({ suite: 'query', name: 'load (list + articles through S3 → queue → handlers)', unit: 'articles/s', better: 'higher', params: { route: '', cache: o.label, entities: loaded.entities, articles: loaded.articles }, runs: [loaded.articles / loadS] }));
+  return loaded;
+}
 
 async function measureRoutes(
   ctx: SuiteContext,
@@ -110,7 +118,7 @@ async function measureRoutes(
       const r = await sb.get(route);
       if (r.status !== 200) ctx.notes.push(`query (cache ${o.cache}): ${route} answered ${r.status}`);
       // Warm-up: a restarted sandbox's DynamoDB Local (a JVM) is slow for its first seconds.
-    await autocannon({ url: `${sb.queryUrl}${route}`, connections, duration: 2 });
+    await autocannon({ url: `${sb.queryUrl}${route}`, connections, duration: ctx.quick ? 1 : 2 });
     }
     // Rounds over all routes, so a noisy moment is spread across them rather than landing on one.
     for (let rep = 0; rep < reps; rep++) {
