@@ -9,6 +9,8 @@ export interface StoredObject {
   lastModified?: Date;
   metadata: Record<string, string>;
   body: AsyncIterable<Uint8Array>;
+  /** Releases the connection when the body will not be read (an unread body holds its socket until it times out). */
+  discard(): void;
 }
 
 export function makeS3Source(s3: S3Client, bucket: string) {
@@ -38,6 +40,7 @@ export function makeS3Source(s3: S3Client, bucket: string) {
         ...(r.LastModified ? { lastModified: r.LastModified } : {}),
         metadata: r.Metadata ?? {},
         body: limitBytes(r.Body as AsyncIterable<Uint8Array>, maxBytes),
+        discard: () => (r.Body as Readable | undefined)?.destroy?.(),
       };
     },
 

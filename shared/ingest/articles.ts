@@ -48,6 +48,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     if (obj && 'invalid' in obj) return reject(ref, deps, obj.invalid, started, undefined);
 
     if (obj && state && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
+      obj.discard();
       // A relink pass leaves the status of an object it did not change as it was.
       if (ref.eventName === 'Relink') return { key: ref.key, status: 'unchanged', records: { read: 0, written: 0, rejected: 0 }, updatedAt: new Date(now()).toISOString() };
       return status(deps, { key: ref.key, status: 'unchanged', etag: obj.etag, records: { read: 0, written: 0, rejected: 0 } }, started);

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDocumentClient } from '../../shared/adapters/aws.ts';
+import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
+import { makeS3Source } from '../../shared/adapters/s3-source.ts';
+import type { ObjectRef } from '../../shared/adapters/s3-event.ts';
+import { loadConfig, type Config } from '../../shared/config.ts';
+import { parseArticles } from '../../shared/domain/article-formats.ts';
+import { extractEntities } from '../../shared/domain/extract.ts';
+import { describeExpectedFormats, detectListFormat } from '../../shared/domain/sanctions/detect.ts';
+import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
+import { reconcileSanctionsObject } from '../../shared/ingest/sanctions.ts';
+import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
+
+// An S3 GetObject whose body is never read keeps its socket busy until the server closes the connection (5 s here,
+// longer on AWS). A handler that answers "unchanged" to duplicate events without reading the body would, after 50 of
+// them (the SDK's pool), stall every later S3 call of the container. Here the pool has two sockets, and after each
+// delivery none may still be busy.
+
+let sb: RunningSandbox;
+type Base = { config: Config; source: ReturnType<typeof makeS3Source>; store: ReturnType<typeof makeDynamoStore> };
+let s3: S3Client;
+const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+/** Sockets handed out and not yet returned to the pool, after a moment for a destroyed one to close. */
+const busySockets = async () => {
+  await new Promise((r) => setTimeout(r, 200));
+  return Object.values(agent.sockets).reduce((n, list) => n + (list?.length ?? 0), 0);
+};
+
+describe('connections: a handler never leaves a response body unread', () => {
+  beforeAll(async () => {
+    sb = await startSandboxProcess();
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    s3 = new S3Client({
+      endpoint: sb.edgeUrl,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      requestHandler: { httpAgent: agent, requestTimeout: 60_000 },
+    });
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await sb?.stop();
+  });
+
+  /** Uploads `body` (the sandbox ingests it), then delivers its event `times` more times to `reconcile` run here. */
+  async function deliverAgain(key: string, body: string | Buffer, times: number, reconcile: (ref: ObjectRef, base: Base) => Promise<{ status: string }>) {
+    await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: body }));
+    await sb.idle();
+    const config = loadConfig({ TABLE_NAME: 'radar', BUCKET_NAME: 'radar-ingest', AWS_ENDPOINT_URL: sb.edgeUrl, AWS_REGION: 'us-east-1' });
+    const base = { config, source: makeS3Source(s3, 'radar-ingest'), store: makeDynamoStore(makeDocumentClient(config), 'radar') };
+    for (let i = 0; i < times; i++) {
+      const ref = { bucket: 'radar-ingest', key, eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString() };
+      expect((await reconcile(ref, base)).status).toBe('unchanged');
+      expect(await busySockets(), `sockets still busy after delivery ${i + 1}`).toBe(0);
+    }
+  }
+
+  it('duplicate deliveries of an unchanged article release their connection', async () => {
+    const text = 'Officials in Moscow and Beijing met on Tuesday.\n\nThe talks in Moscow ended without a statement.';
+    await deliverAgain('articles/dup/one.txt', text, 6, (ref, { config, source, store }) =>
+      reconcileArticleObject(ref, { source, store, extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES }),
+    );
+  });
+
+  it('duplicate deliveries of an unchanged list file release their connection', async () => {
+    const file = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'));
+    await deliverAgain('sanctions/un/dup.xml', file, 4, (ref, { config, source, store }) =>
+      reconcileSanctionsObject(ref, { source, store, detect: detectListFormat, describeExpected: describeExpectedFormats, maxBytes: config.MAX_OBJECT_BYTES, shrinkGuard: config.SHRINK_GUARD }),
+    );
+  });
+});
