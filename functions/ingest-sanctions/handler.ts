@@ -36,7 +36,7 @@ const deps = {
     if (built.rebuilt) logger.info('name index rebuilt', built);
     const r = await relinkAllArticles(
       { source, store, index, extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES },
-      { deadline },
+      { deadline, skipIfCurrent: true },
     );
     // Unfinished: fail the message so it comes back; relinking is idempotent, so each try goes further.
     if (!r.finished) throw new DependencyError(`relinked ${r.relinked} of ${r.total} article objects before the time ran out; retrying`);

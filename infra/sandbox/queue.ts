@@ -36,6 +36,8 @@ export interface QueueStats {
   inFlight: number;
   deadLetters: number;
   processed: number;
+  /** Batches being handled now: how long each has run and the object keys it carries. */
+  running?: { ms: number; keys: string[] }[];
 }
 
 export class SandboxQueue {
@@ -69,6 +71,7 @@ export class SandboxQueue {
       inFlight: this.messages.length - visible,
       deadLetters: this.deadLetters.length,
       processed: this.processed,
+      ...(this.delivering.size ? { running: [...this.delivering].map(([batch, started]) => ({ ms: now - started, keys: batch.flatMap(keysOf) })) } : {}),
     };
   }
 
@@ -249,4 +252,14 @@ export function lambdaContext(functionName: string, timeoutMs: number): Context 
     fail: () => {},
     succeed: () => {},
   };
+}
+
+/** The object keys an S3 event message names (for the status page); none when the body is not one. */
+function keysOf(m: QueueMessage): string[] {
+  try {
+    const records = (JSON.parse(m.body) as { Records?: { s3?: { object?: { key?: string } } }[] }).Records ?? [];
+    return records.map((r) => decodeURIComponent((r.s3?.object?.key ?? '').replace(/\+/g, ' ')));
+  } catch {
+    return [];
+  }
 }

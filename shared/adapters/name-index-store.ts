@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { NameMatcher, type NameIndex } from '../domain/name-index.ts';
 import { OUTPUT_PREFIXES } from '../resources.ts';
@@ -14,7 +15,10 @@ export function makeNameIndexStore(source: S3Source) {
   return {
     /** `builtFrom` names the list versions it holds (kept in the object's metadata). */
     async save(index: NameIndex, builtFrom: string): Promise<void> {
-      await source.put(NAME_INDEX_KEY, gzipSync(JSON.stringify(index)), 'application/gzip', { 'built-from': builtFrom });
+      // A build id makes every build's ETag new, even for the same content: an ETag seen once never comes back, so
+      // "linked against this ETag" always means "linked against this build" (relinkAllArticles relies on it).
+      const body = gzipSync(JSON.stringify({ ...index, buildId: randomUUID() }));
+      await source.put(NAME_INDEX_KEY, body, 'application/gzip', { 'built-from': builtFrom });
     },
     async builtFrom(): Promise<string | undefined> {
       return (await source.headMetadata(NAME_INDEX_KEY))?.['built-from'];

@@ -9,11 +9,13 @@
  *  LIST#<list>                VER#<version>      one version of a list: status, counts, source object
  *  LE#<list>#<version>#<shard> <sourceId>        one listed entity of a version
  *  INGEST                     <object key>       the status of the last ingest of an object
+ *  RELINK                     DONE               the name index the last finished relink pass linked against
  */
 export const objectStateKey = (objectKey: string) => ({ pk: `OBJ#${objectKey}`, sk: 'STATE' });
 export const articleKey = (articleId: string) => ({ pk: `ART#${articleId}`, sk: 'META' });
 export const ingestStatusKey = (objectKey: string) => ({ pk: 'INGEST', sk: objectKey });
 export const INGEST_PK = 'INGEST';
+export const RELINK_MARK_KEY = { pk: 'RELINK', sk: 'DONE' } as const;
 
 /** A counter cell id is `<dimension>|<member>`; the dimension names the partition. */
 export const cellId = (dimension: string, member: string): string => `${dimension}|${member}`;

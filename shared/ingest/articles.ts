@@ -1,6 +1,6 @@
 import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
 import { binaryOffset, decodeBytes } from '../domain/encoding.ts';
-import { articleKey, entityRefKey, listedEntityId, mentionEntityId } from '../domain/keys.ts';
+import { articleKey, entityRefKey, listedEntityId, mentionEntityId, RELINK_MARK_KEY } from '../domain/keys.ts';
 import type { Article } from '../domain/model.ts';
 import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
@@ -184,8 +184,17 @@ async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'du
 /**
  * Relinks every stored article against the current name index (after a list changed): each object is reconciled again,
  * and only those whose links were computed with another index are recomputed; the counters move by the difference.
+ *
+ * With `skipIfCurrent`, a pass is skipped when the last finished one ran wholly under the index build that is current
+ * now (duplicate and retried list events then cost one read). Articles ingested since were linked by their own handler
+ * against that build, or linked again by it when the index changed under it.
  */
-export async function relinkAllArticles(deps: ArticleDeps, opts: { deadline?: number; concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ total: number; relinked: number; finished: boolean }> {
+export async function relinkAllArticles(
+  deps: ArticleDeps,
+  opts: { deadline?: number; concurrency?: number; skipIfCurrent?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ total: number; relinked: number; finished: boolean; skipped?: boolean }> {
+  const indexEtag = (await deps.index?.load())?.etag ?? 'none';
+  if (opts.skipIfCurrent && (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === indexEtag) return { total: 0, relinked: 0, finished: true, skipped: true };
   const keys = await deps.store.listArticleObjects();
   let relinked = 0;
   let done = 0;
@@ -205,5 +214,8 @@ export async function relinkAllArticles(deps: ArticleDeps, opts: { deadline?: nu
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, keys.length) }, worker));
+  // Marked done only when the index stayed the same build throughout (build ETags never recur: name-index-store).
+  if (finished && ((await deps.index?.load())?.etag ?? 'none') === indexEtag)
+    await deps.store.putItems([{ ...RELINK_MARK_KEY, indexEtag, at: new Date().toISOString(), objects: keys.length }]);
   return { total: keys.length, relinked, finished };
 }

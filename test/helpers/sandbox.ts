@@ -77,7 +77,8 @@ export async function startSandboxProcess(opts: { args?: string[]; dataDir?: str
       // Events are queued right after the S3 response; give the edge a moment to enqueue them.
       await new Promise((r) => setTimeout(r, 150));
       const res = await fetch(`${edgeUrl}/_sandbox/idle?timeoutMs=${timeoutMs}`);
-      if (res.status !== 200) throw new Error(`sandbox not idle after ${timeoutMs} ms: ${await res.text()}`);
+      if (res.status !== 200)
+        throw new Error(`sandbox not idle after ${timeoutMs} ms: ${await res.text()}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`);
     },
     async get<T>(path: string) {
       const res = await fetch(`${queryUrl}${path}`);

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELINK_MARK_KEY } from '../../shared/domain/keys.ts';
+import { makeDynamoClient } from '../helpers/recount.ts';
 import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 
 const BUCKET = 'radar-ingest';
@@ -56,6 +60,23 @@ describe('linking news to lists (name index, relink, exact counts)', () => {
     const detail = await sb.get<{ id: string; recentArticles: { key: string; mentions: number }[] }>(`/entities/${encodeURIComponent('l:un-sc:690735')}`);
     expect(detail.status).toBe(200);
     expect(detail.body.recentArticles).toEqual([expect.objectContaining({ key: 'articles/komid.txt', mentions: 2 })]);
+  });
+
+  it('the same list file again links nothing again: the relink pass of its build is recorded as done', async () => {
+    const ddb = makeDynamoClient(sb.edgeUrl);
+    try {
+      const mark = async () => unmarshall((await ddb.send(new GetItemCommand({ TableName: 'radar', Key: marshall(RELINK_MARK_KEY), ConsistentRead: true }))).Item ?? {});
+      const before = await mark();
+      const indexEtag = (await sb.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'index/names.json.gz' }))).ETag?.replace(/"/g, '');
+      expect(before).toMatchObject({ indexEtag, objects: 1 });
+      await put('sanctions/un/list.xml', UN);
+      await sb.idle();
+      const again = await sb.get<{ status: string }>(`/ingests/${encodeURIComponent('sanctions/un/list.xml')}`);
+      expect(again.body.status).toBe('unchanged');
+      expect(await mark(), 'no second pass over the articles').toEqual(before);
+    } finally {
+      ddb.destroy();
+    }
   });
 
   it('a new list version without an entity unlinks it; the counts move exactly', async () => {
