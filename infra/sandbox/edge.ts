@@ -1,5 +1,7 @@
 import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.ts';
+import { KeyLocks } from './key-locks.ts';
 
 /** What the edge saw happen to an object (before the sandbox turns it into an S3 event record). */
 export interface ObjectChange {
@@ -42,6 +44,7 @@ export interface EdgeOptions {
  * one (s3rver does not verify SigV4 signatures, only that the key exists).
  */
 export function startEdge(opts: EdgeOptions): Promise<Server> {
+  const locks = new KeyLocks();
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/_sandbox/')) {
@@ -59,7 +62,7 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
       }
       return proxy(req, res, opts.upstream.dynamoPort, req.headers);
     }
-    return proxyS3(req, res, opts);
+    return proxyS3(req, res, opts, locks);
   });
   // Uploads of large files: no request timeout on the edge.
   server.requestTimeout = 0;
@@ -98,10 +101,15 @@ function proxy(
     (upstream) => {
       if (onResponse?.(upstream)) return; // the callback took over the response
       res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-      upstream.pipe(res);
+      // An upstream response cut short ends the client's too (pipe() would leave it waiting for the rest for ever);
+      // a client that goes away ends the upstream one.
+      pipeline(upstream, res, () => {});
     },
   );
-  up.on('error', (err) => sendError(res, 502, `sandbox edge: upstream failed: ${err.message}`));
+  up.on('error', (err) => (res.headersSent ? res.destroy(err) : sendError(res, 502, `sandbox edge: upstream failed: ${err.message}`)));
+  res.on('close', () => {
+    if (!res.writableFinished) up.destroy();
+  });
   body.on('error', (err: Error) => {
     up.destroy(err);
     sendError(res, 400, `sandbox edge: bad request body: ${err.message}`);
@@ -113,7 +121,7 @@ function rewriteCredential(value: string): string {
   return value.replace(/Credential=[^/,\s]+\//, 'Credential=S3RVER/');
 }
 
-function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions): void {
+function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, locks: KeyLocks): void {
   const headers = { ...req.headers };
   if (headers.authorization) headers.authorization = rewriteCredential(headers.authorization);
   const u = new URL(req.url ?? '/', 'http://edge');
@@ -146,37 +154,53 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions): 
   const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
   const isSubresource = ['tagging', 'acl', 'retention', 'legal-hold', 'torrent', 'uploads'].some((s) => q.has(s));
 
-  proxy(req, res, opts.upstream.s3Port, headers, body, (upstream) => {
-    const ok = (upstream.statusCode ?? 500) < 300;
-    if (!ok || !bucket) return false;
-    if (method === 'POST' && q.has('delete') && !key) {
-      // Multi-object delete: the deleted keys are in the response body.
-      const parts: Buffer[] = [];
-      upstream.on('data', (d: Buffer) => parts.push(d));
-      upstream.on('end', () => {
-        const xml = Buffer.concat(parts);
-        res.writeHead(upstream.statusCode ?? 200, { ...upstream.headers, 'content-length': String(xml.length) });
-        res.end(xml);
-        for (const m of xml.toString('utf8').matchAll(/<Deleted>\s*<Key>([^<]*)<\/Key>/g))
-          opts.onObjectChange({ bucket, key: decodeXml(m[1]!), eventName: 'ObjectRemoved:Delete', sourceIp });
-      });
-      return true;
-    }
-    if (!key || isSubresource) return false;
-    const etag = upstream.headers.etag ? String(upstream.headers.etag).replace(/"/g, '') : undefined;
-    let change: ObjectChange | undefined;
-    if (method === 'PUT' && !q.has('partNumber') && !q.has('uploadId'))
-      change = { bucket, key, eventName: req.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put', sourceIp };
-    else if (method === 'POST' && q.has('uploadId'))
-      change = { bucket, key, eventName: 'ObjectCreated:CompleteMultipartUpload', sourceIp };
-    else if (method === 'DELETE' && !q.has('uploadId')) change = { bucket, key, eventName: 'ObjectRemoved:Delete', sourceIp };
-    if (change) {
-      if (etag && change.eventName === 'ObjectCreated:Put') change.eTag = etag;
-      // The event fires once the response is complete, as S3 notifies after the write is durable.
-      res.once('finish', () => opts.onObjectChange(change));
-    }
-    return false;
-  });
+  // One key's requests as S3 orders them: a read never sees a write half done (key-locks.ts).
+  const objectWrite =
+    (method === 'PUT' && !q.has('partNumber') && !q.has('uploadId')) || (method === 'POST' && q.has('uploadId')) || (method === 'DELETE' && !q.has('uploadId'));
+  const objectRead = method === 'GET' || method === 'HEAD';
+  if (bucket && key && !isSubresource && (objectWrite || objectRead)) {
+    let gone = false; // the client went away while the request waited for the lock
+    res.once('close', () => (gone = true));
+    void locks.acquire(`${bucket}/${key}`, objectWrite).then((release) => {
+      if (gone) return release();
+      res.once('close', release);
+      forward();
+    });
+  } else forward();
+
+  function forward() {
+    proxy(req, res, opts.upstream.s3Port, headers, body, (upstream) => {
+      const ok = (upstream.statusCode ?? 500) < 300;
+      if (!ok || !bucket) return false;
+      if (method === 'POST' && q.has('delete') && !key) {
+        // Multi-object delete: the deleted keys are in the response body.
+        const parts: Buffer[] = [];
+        upstream.on('data', (d: Buffer) => parts.push(d));
+        upstream.on('end', () => {
+          const xml = Buffer.concat(parts);
+          res.writeHead(upstream.statusCode ?? 200, { ...upstream.headers, 'content-length': String(xml.length) });
+          res.end(xml);
+          for (const m of xml.toString('utf8').matchAll(/<Deleted>\s*<Key>([^<]*)<\/Key>/g))
+            opts.onObjectChange({ bucket, key: decodeXml(m[1]!), eventName: 'ObjectRemoved:Delete', sourceIp });
+        });
+        return true;
+      }
+      if (!key || isSubresource) return false;
+      const etag = upstream.headers.etag ? String(upstream.headers.etag).replace(/"/g, '') : undefined;
+      let change: ObjectChange | undefined;
+      if (method === 'PUT' && !q.has('partNumber') && !q.has('uploadId'))
+        change = { bucket, key, eventName: req.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put', sourceIp };
+      else if (method === 'POST' && q.has('uploadId'))
+        change = { bucket, key, eventName: 'ObjectCreated:CompleteMultipartUpload', sourceIp };
+      else if (method === 'DELETE' && !q.has('uploadId')) change = { bucket, key, eventName: 'ObjectRemoved:Delete', sourceIp };
+      if (change) {
+        if (etag && change.eventName === 'ObjectCreated:Put') change.eTag = etag;
+        // The event fires once the response is complete, as S3 notifies after the write is durable.
+        res.once('finish', () => opts.onObjectChange(change));
+      }
+      return false;
+    });
+  }
 }
 
 /** Path-style `/bucket/key…` → [bucket, decoded key]. */
