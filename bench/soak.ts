@@ -38,12 +38,40 @@ const MAX_GROWTH = 0.2;
 /** Back-pressure: uploads pause while this many messages wait, so the soak measures a steady state, not a backlog. */
 const MAX_BACKLOG = 100;
 
+/** A queue with work waiting that processes nothing for this long has stalled (an error: the soak measured nothing). */
+const STALL_MS = 60_000;
+
 interface Sample {
   t: number;
   nodeKb: number;
   javaKb: number;
   totalKb: number;
   backlog: number;
+  processed: number;
+  /** The longest-running handler invocation now, in ms. */
+  longestRunMs: number;
+}
+
+/** Stretches of at least `stallMs` during which work waited and the processed count did not move. */
+export function stallsIn(samples: Pick<Sample, 't' | 'backlog' | 'processed'>[], stallMs = STALL_MS): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  let since: Pick<Sample, 't' | 'processed'> | undefined; // first sample of the stretch
+  let last: Pick<Sample, 't'> | undefined; // its last sample
+  const close = () => {
+    if (since && last && last.t - since.t >= stallMs) out.push({ from: since.t, to: last.t });
+    since = last = undefined;
+  };
+  for (const s of samples) {
+    if (s.backlog === 0) {
+      close();
+      continue;
+    }
+    if (since && s.processed !== since.processed) close();
+    since ??= s;
+    last = s;
+  }
+  close();
+  return out;
 }
 
 /** VmRSS of a process in kB (0 when it is gone). */
@@ -115,17 +143,21 @@ async function run(
   const started = Date.now();
   const fail = (what: string) => errors.push({ at: Date.now() - started, what });
   let backlog = 0;
+  let processed = 0;
+  let longestRunMs = 0;
 
   const sample = async () => {
     try {
       const st = await sandboxStatus(sb.edgeUrl);
       backlog = st.queues.reduce((n, q) => n + q.visible + q.inFlight, 0);
+      processed = st.queues.reduce((n, q) => n + q.processed, 0);
+      longestRunMs = Math.max(0, ...st.queues.flatMap((q) => (q.running ?? []).map((r) => r.ms)));
     } catch (err) {
       fail(`status: ${String(err)}`);
     }
     const nodeKb = rssKb(pid);
     const javaKb = rssKb(javaPid);
-    samples.push({ t: Date.now() - started, nodeKb, javaKb, totalKb: nodeKb + javaKb, backlog });
+    samples.push({ t: Date.now() - started, nodeKb, javaKb, totalKb: nodeKb + javaKb, backlog, processed, longestRunMs });
   };
   await sample();
   const sampler = setInterval(() => void sample(), SAMPLE_EVERY_MS);
@@ -223,13 +255,15 @@ async function run(
   }
   const status = await sandboxStatus(sb.edgeUrl);
   for (const d of status.deadLetters) fail(`dead letter (${d.queue}): ${d.reason}`);
+  const stalls = stallsIn(samples);
+  for (const st of stalls) fail(`stalled from ${Math.round(st.from / 1000)} s to ${Math.round(st.to / 1000)} s: work waited and no message was processed`);
   const stored = await readStoredCounts(ddb);
   const expected = await recountFromS3(sb.s3, await buildCurrentMatcher(ddb));
   const diff = diffCounts(stored, expected);
   const currentIds = await readCurrentIds(ddb, 'un-sc');
   const listCurrent = !newestIds || (currentIds !== undefined && [...newestIds].sort().join() === [...currentIds].sort().join());
   const mem = { node: growthAfterWarmup(samples, warmupMs, 'nodeKb'), java: growthAfterWarmup(samples, warmupMs, 'javaKb'), total: growthAfterWarmup(samples, warmupMs, 'totalKb') };
-  const processed = status.queues.reduce((n, q) => n + q.processed, 0);
+  const totalProcessed = status.queues.reduce((n, q) => n + q.processed, 0);
 
   ddb.destroy();
 
@@ -237,11 +271,13 @@ async function run(
     minutes,
     seed: o.seed,
     ops,
-    messagesProcessed: processed,
+    messagesProcessed: totalProcessed,
     errors: errors.length,
     errorSamples: errors.slice(0, 20),
     counts: { cells: Object.keys(expected).length, exact: diff.length === 0, mismatchedCells: diff.length, mismatchSamples: diff.slice(0, 10) },
     list: { versionsUploaded: listVersion, newestIsCurrent: listCurrent },
+    stalls,
+    longestRunMs: Math.max(0, ...samples.map((s) => s.longestRunMs)),
     memory: { warmupMs, maxGrowth: MAX_GROWTH, ...mem },
     samples,
   };
@@ -250,14 +286,15 @@ async function run(
 
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   const pct = (g: number) => `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`;
-  log('\n  t (s)   node RSS   java RSS   total     backlog');
+  log('\n  t (s)   node RSS   java RSS   total     backlog   processed   longest run');
   const every = Math.max(1, Math.ceil(samples.length / 20));
   for (const [i, s] of samples.entries())
     if (i % every === 0 || i === samples.length - 1)
-      log(`  ${String(Math.round(s.t / 1000)).padStart(5)}   ${mb(s.nodeKb).padStart(8)}   ${mb(s.javaKb).padStart(8)}   ${mb(s.totalKb).padStart(7)}   ${String(s.backlog).padStart(7)}`);
+      log(`  ${String(Math.round(s.t / 1000)).padStart(5)}   ${mb(s.nodeKb).padStart(8)}   ${mb(s.javaKb).padStart(8)}   ${mb(s.totalKb).padStart(7)}   ${String(s.backlog).padStart(7)}   ${String(s.processed).padStart(9)}   ${`${(s.longestRunMs / 1000).toFixed(1)} s`.padStart(11)}`);
   log(`
-  operations          ${Object.entries(ops).map(([k, v]) => `${k} ${v}`).join(', ')}; messages processed ${processed}
+  operations          ${Object.entries(ops).map(([k, v]) => `${k} ${v}`).join(', ')}; messages processed ${totalProcessed}
   errors              ${errors.length}${errors.length ? ` (first: ${errors[0]!.what})` : ''}
+  stalls              ${stalls.length ? stalls.map((st) => `${Math.round(st.from / 1000)}–${Math.round(st.to / 1000)} s`).join(', ') : 'none'} (work waiting, nothing processed for ${STALL_MS / 1000} s or more)
   counts              ${diff.length === 0 ? 'exact' : `INEXACT: ${diff.length} of ${Object.keys(expected).length} cells differ (first: ${JSON.stringify(diff[0])})`}
   newest list current ${listCurrent ? 'yes' : 'NO'} (${listVersion} versions uploaded)
   memory after warm-up node ${mb(mem.node.baseKb)} → ${mb(mem.node.endKb)} (${pct(mem.node.growth)}), java ${mb(mem.java.baseKb)} → ${mb(mem.java.endKb)} (${pct(mem.java.growth)}), total ${pct(mem.total.growth)} (limit +${MAX_GROWTH * 100} %)

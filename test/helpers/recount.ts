@@ -184,7 +184,7 @@ export const unIds = (recs: string[]): Set<string> => new Set(recs.map((r) => /<
 export const UN_VERSIONS = { a: UN_RECORDS.slice(0, 40), b: UN_RECORDS.slice(0, 50), c: UN_RECORDS } as const;
 
 interface SandboxStatus {
-  queues: { name: string; visible: number; inFlight: number; deadLetters: number; processed: number }[];
+  queues: { name: string; visible: number; inFlight: number; deadLetters: number; processed: number; running?: { ms: number; keys: string[] }[] }[];
   deadLetters: { queue: string; reason: string; body: string }[];
 }
 
