@@ -148,6 +148,13 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
   }
   req.url = path;
 
+  // Conditional GETs are answered here: s3rver opens the object file and, answering 304, never closes it (one file
+  // descriptor lost per call: an article handler checks the name index that way on every event).
+  const ifNoneMatch = req.method === 'GET' ? headers['if-none-match'] : undefined;
+  const ifModifiedSince = req.method === 'GET' ? headers['if-modified-since'] : undefined;
+  delete headers['if-none-match'];
+  delete headers['if-modified-since'];
+
   const [bucket, key] = splitPath(u.pathname);
   const q = u.searchParams;
   const method = req.method ?? 'GET';
@@ -172,6 +179,13 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
     proxy(req, res, opts.upstream.s3Port, headers, body, (upstream) => {
       const ok = (upstream.statusCode ?? 500) < 300;
       if (!ok || !bucket) return false;
+      if (notModified(upstream, ifNoneMatch, ifModifiedSince)) {
+        upstream.destroy(); // s3rver (koa) closes the file when its response ends
+        const { etag, 'last-modified': lastModified } = upstream.headers;
+        res.writeHead(304, { ...(etag ? { etag } : {}), ...(lastModified ? { 'last-modified': lastModified } : {}) });
+        res.end();
+        return true;
+      }
       if (method === 'POST' && q.has('delete') && !key) {
         // Multi-object delete: the deleted keys are in the response body.
         const parts: Buffer[] = [];
@@ -201,6 +215,22 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
       return false;
     });
   }
+}
+
+/** S3's rules for If-None-Match (an ETag list or `*`) and, without it, If-Modified-Since. */
+export function notModified(upstream: Pick<IncomingMessage, 'headers'>, ifNoneMatch?: string | string[], ifModifiedSince?: string | string[]): boolean {
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '').replace(/"/g, '');
+  const etag = bare(String(upstream.headers.etag ?? ''));
+  if (ifNoneMatch !== undefined) {
+    const tags = String(ifNoneMatch).split(',').map(bare);
+    return tags.includes('*') || (etag !== '' && tags.includes(etag));
+  }
+  if (ifModifiedSince !== undefined) {
+    const since = Date.parse(String(ifModifiedSince));
+    const modified = Date.parse(String(upstream.headers['last-modified'] ?? ''));
+    return Number.isFinite(since) && Number.isFinite(modified) && modified <= since;
+  }
+  return false;
 }
 
 /** Path-style `/bucket/key…` → [bucket, decoded key]. */

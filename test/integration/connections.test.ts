@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -102,5 +102,34 @@ describe('connections: a handler never leaves a response body unread', () => {
     });
     await Promise.all([...writers, ...readers]);
     expect(problems).toEqual([]);
+  });
+
+  it('conditional GETs answered 304 leave no file open in the sandbox, and still answer as S3 does', async (ctx) => {
+    if (!existsSync(`/proc/${sb.process.pid}/fd`)) return ctx.skip(); // open files are counted through Linux's /proc
+    const key = 'scratch/conditional.txt';
+    const put = await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: 'version one' }));
+    const openFiles = () => readdirSync(`/proc/${sb.process.pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${sb.process.pid}/fd/${fd}`).includes('conditional.txt');
+      } catch {
+        return false; // closed meanwhile
+      }
+    }).length;
+    const status = async (input: Record<string, unknown>) => {
+      try {
+        const r = await sb.s3.send(new GetObjectCommand({ Bucket: 'radar-ingest', Key: key, ...input }));
+        await r.Body!.transformToString();
+        return r.$metadata.httpStatusCode;
+      } catch (err) {
+        return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      }
+    };
+    for (let i = 0; i < 40; i++) expect(await status({ IfNoneMatch: put.ETag })).toBe(304);
+    expect(await status({ IfNoneMatch: '"0123"' })).toBe(200);
+    expect(await status({ IfNoneMatch: '*' })).toBe(304);
+    expect(await status({ IfModifiedSince: new Date(Date.now() + 60_000) })).toBe(304);
+    expect(await status({ IfModifiedSince: new Date(Date.now() - 3_600_000) })).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(openFiles(), 'files of the object still open in the sandbox').toBe(0);
   });
 });
