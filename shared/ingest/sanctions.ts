@@ -27,8 +27,6 @@ export interface SanctionsDeps {
   onListsChanged?: () => Promise<void>;
 }
 
-/** Entity flushes written at once while parsing goes on (each is parallel BatchWriteItem underneath). */
-const FLUSHES_IN_FLIGHT = 3;
 const HEAD_CHARS = 16 * 1024;
 const HEAD_BYTES = 64 * 1024;
 const MAX_REJECTIONS_KEPT = 20;
@@ -172,14 +170,6 @@ async function buildVersion(a: {
   const seen = new Set<string>();
   let batch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
-  // Writes overlap the parsing: up to FLUSHES_IN_FLIGHT flushes go on while the next one fills (memory stays bounded).
-  const writes = new Set<Promise<void>>();
-  const flush = async (items: Record<string, unknown>[]) => {
-    while (writes.size >= FLUSHES_IN_FLIGHT) await Promise.race(writes);
-    const w: Promise<void> = deps.store.putItems(items).finally(() => writes.delete(w));
-    w.catch(() => {}); // awaited below (race or all); this only keeps a failure from counting as unhandled meanwhile
-    writes.add(w);
-  };
   try {
     const source = a.records ? await a.records(summary) : primary.format.parse(decodeStream(await primary.open()), { key: primary.name, head: primary.head }, summary);
     for await (const rec of source) {
@@ -202,14 +192,12 @@ async function buildVersion(a: {
       addToAggregate(agg, e);
       batch.push({ ...listedEntityKey(list, version, e.sourceId), ...e });
       if (batch.length >= flushSize) {
-        await flush(batch);
+        await deps.store.putItems(batch);
         batch = [];
       }
     }
-    if (batch.length) await flush(batch);
-    await Promise.all(writes);
+    if (batch.length) await deps.store.putItems(batch);
   } catch (err) {
-    await Promise.allSettled(writes); // no write may land after the version is deleted or the message retried
     if (!(err instanceof InvalidInputError)) throw err; // transient: retried; the version id stays the same
     await deps.store.deleteListVersion(list, version);
     return a.refuse(err, { format: base.format, list, records: { read, written: 0, rejected } });
