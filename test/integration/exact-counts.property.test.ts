@@ -81,7 +81,7 @@ describe('exact counts under any event order (property-based, real handler and s
   beforeAll(async () => {
     sb = await startSandboxProcess();
     // The real handler module, configured for this sandbox (it reads its config once, at import).
-    Object.assign(process.env, { TABLE_NAME: 'radar', BUCKET_NAME: BUCKET, AWS_ENDPOINT_URL: sb.edgeUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    Object.assign(process.env, { TABLE_NAME: 'radar', BUCKET_NAME: BUCKET, AWS_ENDPOINT_URL: sb.edgeUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' });
     handler = (await import('../../functions/ingest-article/handler.ts')).handler;
     ddb = new DynamoDBClient({ endpoint: sb.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   });
