@@ -102,6 +102,18 @@ const lookUp = (text: string): string | undefined => {
  * as a nationality) → ISO alpha-2 upper case, or undefined. Never a FIPS code.
  */
 export function countryCodeOf(text: string): string | undefined {
+  // A list names the same few hundred countries thousands of times: answers are remembered (bounded).
+  const known = CODE_MEMO.get(text);
+  if (known !== undefined || CODE_MEMO.has(text)) return known;
+  if (CODE_MEMO.size >= MEMO_MAX) CODE_MEMO.clear();
+  const code = resolveCode(text);
+  CODE_MEMO.set(text, code);
+  return code;
+}
+const MEMO_MAX = 10_000;
+const CODE_MEMO = new Map<string, string | undefined>();
+
+function resolveCode(text: string): string | undefined {
   // OFAC writes sub-national areas as "Region: Crimea", "Region: Gaza".
   const t = text.trim().replace(/^region:\s*/i, '');
   if (NULL_VALUES.has(t.toLowerCase())) return undefined;

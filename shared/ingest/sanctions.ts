@@ -179,14 +179,19 @@ async function buildVersion(a: {
       }
       if (rec.kind !== 'entity') continue;
       read++;
-      let entity: ListedEntity = rec.entity;
-      for (const p of patches.get(entity.sourceId) ?? []) entity = mergeEntity(entity, p);
-      const parsed = ListedEntitySchema.safeParse(entity);
-      if (!parsed.success) {
-        reject(`record ${read} (${entity.sourceId})`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        continue;
+      // A parser's entity has passed the schema already (finishDraft); one enriched by part files, or rebuilt from a
+      // stored version and a delta, is checked again.
+      let e: ListedEntity = rec.entity;
+      const enrich = patches.get(e.sourceId);
+      if (enrich || a.records) {
+        for (const p of enrich ?? []) e = mergeEntity(e, p);
+        const parsed = ListedEntitySchema.safeParse(e);
+        if (!parsed.success) {
+          reject(`record ${read} (${e.sourceId})`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+          continue;
+        }
+        e = parsed.data;
       }
-      const e = parsed.data;
       if (seen.has(e.sourceId)) continue; // one logical record over many rows: distinct ids, never rows
       seen.add(e.sourceId);
       addToAggregate(agg, e);

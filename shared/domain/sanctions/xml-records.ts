@@ -68,7 +68,7 @@ export async function* readXmlRecords(
   const addText = (t: string): void => {
     const node = stack[stack.length - 1];
     // Indentation between child elements is not text; kept, it would count towards the limit in a record with many children.
-    if (node === undefined || dropped > 0 || !/\S/.test(t)) return;
+    if (node === undefined || dropped > 0 || isBlank(t)) return;
     if (node.text.length + t.length > MAX_XML_TEXT_CHARS) return fail(`text of <${node.name}> longer than ${MAX_XML_TEXT_CHARS} characters`);
     node.text += t;
   };
@@ -78,7 +78,9 @@ export async function* readXmlRecords(
   parser.on('opentag', (tag) => {
     if (tag.name.length > MAX_XML_NAME_CHARS) return fail(`element name longer than ${MAX_XML_NAME_CHARS} characters`);
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) {
+    const given = tag.attributes as Record<string, string>;
+    for (const k in given) {
+      const v = given[k]!;
       if (k.length > MAX_XML_NAME_CHARS) return fail(`attribute name longer than ${MAX_XML_NAME_CHARS} characters`);
       if (v.length > MAX_XML_TEXT_CHARS) return fail(`attribute ${localName(k)} longer than ${MAX_XML_TEXT_CHARS} characters`);
       attrs[localName(k)] = v;
@@ -142,30 +144,47 @@ function rawScanner(fail: (message: string, line: number, column: number) => voi
   /** Position of the first character of `tail`. */
   let tailAt = { line: 1, column: 1 };
   let run = 0;
+  /** The run that passes the limit began before `before` ends (its start is reported). */
+  const runTooLong = (before: string): void => {
+    const at = advance(tailAt.line, tailAt.column, before);
+    fail(`more than ${MAX_RAW_RUN_CHARS} characters without markup`, at.line, at.column);
+  };
   return (chunk) => {
     const joined = tail + chunk;
-    const m = /<!DOCTYPE/i.exec(joined);
+    const m = joined.includes('<!') ? /<!DOCTYPE/i.exec(joined) : null;
     if (m) {
       const at = advance(tailAt.line, tailAt.column, joined.slice(0, m.index));
       fail('a DOCTYPE (DTD) is not accepted in a list file', at.line, at.column);
       return;
     }
-    for (let from = 0; ; ) {
-      const less = chunk.indexOf('<', from);
-      run += (less < 0 ? chunk.length : less) - from;
-      if (run > MAX_RAW_RUN_CHARS) {
-        const at = advance(tailAt.line, tailAt.column, joined.slice(0, tail.length + from));
-        fail(`more than ${MAX_RAW_RUN_CHARS} characters without markup`, at.line, at.column);
-        return;
+    // Within a chunk shorter than the limit only the run that reaches into it from before can pass the limit: look
+    // at the first and the last `<` alone (a tag-dense file has a `<` every few characters).
+    const first = chunk.indexOf('<');
+    if (chunk.length <= MAX_RAW_RUN_CHARS && first >= 0) {
+      if (run + first > MAX_RAW_RUN_CHARS) return runTooLong(joined.slice(0, tail.length));
+      run = chunk.length - chunk.lastIndexOf('<') - 1;
+    } else
+      for (let from = 0; ; ) {
+        const less = chunk.indexOf('<', from);
+        run += (less < 0 ? chunk.length : less) - from;
+        if (run > MAX_RAW_RUN_CHARS) return runTooLong(joined.slice(0, tail.length + from));
+        if (less < 0) break;
+        run = 0;
+        from = less + 1;
       }
-      if (less < 0) break;
-      run = 0;
-      from = less + 1;
-    }
     const keep = Math.min(16, joined.length);
     tailAt = advance(tailAt.line, tailAt.column, joined.slice(0, joined.length - keep));
     tail = joined.slice(joined.length - keep);
   };
+}
+
+/** Only XML white space (the indentation between elements). */
+function isBlank(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
 }
 
 function advance(line: number, column: number, s: string): { line: number; column: number } {
