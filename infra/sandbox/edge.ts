@@ -161,14 +161,23 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
   const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
   const isSubresource = ['tagging', 'acl', 'retention', 'legal-hold', 'torrent', 'uploads'].some((s) => q.has(s));
 
+  // What a successful request does to the object (S3's event name), or undefined when it does not change it.
+  const changes: ObjectChange['eventName'] | undefined =
+    method === 'PUT' && !q.has('partNumber') && !q.has('uploadId')
+      ? req.headers['x-amz-copy-source']
+        ? 'ObjectCreated:Copy'
+        : 'ObjectCreated:Put'
+      : method === 'POST' && q.has('uploadId')
+        ? 'ObjectCreated:CompleteMultipartUpload'
+        : method === 'DELETE' && !q.has('uploadId')
+          ? 'ObjectRemoved:Delete'
+          : undefined;
   // One key's requests as S3 orders them: a read never sees a write half done (key-locks.ts).
-  const objectWrite =
-    (method === 'PUT' && !q.has('partNumber') && !q.has('uploadId')) || (method === 'POST' && q.has('uploadId')) || (method === 'DELETE' && !q.has('uploadId'));
   const objectRead = method === 'GET' || method === 'HEAD';
-  if (bucket && key && !isSubresource && (objectWrite || objectRead)) {
+  if (bucket && key && !isSubresource && (changes || objectRead)) {
     let gone = false; // the client went away while the request waited for the lock
     res.once('close', () => (gone = true));
-    void locks.acquire(`${bucket}/${key}`, objectWrite).then((release) => {
+    void locks.acquire(`${bucket}/${key}`, changes !== undefined).then((release) => {
       if (gone) return release();
       res.once('close', release);
       forward();
@@ -201,14 +210,9 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
       }
       if (!key || isSubresource) return false;
       const etag = upstream.headers.etag ? String(upstream.headers.etag).replace(/"/g, '') : undefined;
-      let change: ObjectChange | undefined;
-      if (method === 'PUT' && !q.has('partNumber') && !q.has('uploadId'))
-        change = { bucket, key, eventName: req.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put', sourceIp };
-      else if (method === 'POST' && q.has('uploadId'))
-        change = { bucket, key, eventName: 'ObjectCreated:CompleteMultipartUpload', sourceIp };
-      else if (method === 'DELETE' && !q.has('uploadId')) change = { bucket, key, eventName: 'ObjectRemoved:Delete', sourceIp };
-      if (change) {
-        if (etag && change.eventName === 'ObjectCreated:Put') change.eTag = etag;
+      if (changes) {
+        const change: ObjectChange = { bucket, key, eventName: changes, sourceIp };
+        if (etag && changes === 'ObjectCreated:Put') change.eTag = etag;
         // The event fires once the response is complete, as S3 notifies after the write is durable.
         res.once('finish', () => opts.onObjectChange(change));
       }

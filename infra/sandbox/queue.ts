@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { objectRefsFrom } from '../../shared/adapters/s3-event.ts';
 
 /**
  * A small SQS look-alike feeding one handler: visibility timeout, ApproximateReceiveCount, partial batch failures
@@ -257,8 +258,7 @@ export function lambdaContext(functionName: string, timeoutMs: number): Context 
 /** The object keys an S3 event message names (for the status page); none when the body is not one. */
 function keysOf(m: QueueMessage): string[] {
   try {
-    const records = (JSON.parse(m.body) as { Records?: { s3?: { object?: { key?: string } } }[] }).Records ?? [];
-    return records.map((r) => decodeURIComponent((r.s3?.object?.key ?? '').replace(/\+/g, ' ')));
+    return objectRefsFrom(m.body).map((r) => r.key);
   } catch {
     return [];
   }
