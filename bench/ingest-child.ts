@@ -45,15 +45,31 @@ async function ingest(key: string) {
   const status = await reconcileSanctionsObject(
     { bucket: BUCKET_NAME, key, eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString() },
     // No name-index rebuild or relink here: they are the article side's cost, measured there.
-    { source, store, detect: detectListFormat, describeExpected: describeExpectedFormats, maxBytes: config.MAX_OBJECT_BYTES, shrinkGuard: config.SHRINK_GUARD },
+    {
+      source,
+      store,
+      detect: detectListFormat,
+      describeExpected: describeExpectedFormats,
+      maxBytes: config.MAX_OBJECT_BYTES,
+      shrinkGuard: config.SHRINK_GUARD,
+    },
   );
-  return { seconds: (performance.now() - t0) / 1000, status: status.status, written: status.records.written, rejected: status.records.rejected, error: status.error, format: status.format };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    status: status.status,
+    written: status.records.written,
+    rejected: status.records.rejected,
+    error: status.error,
+    format: status.format,
+  };
 }
 
 /** The store's ceiling: BatchWriteItem of 25 with `parallel` batches in flight, nothing else. */
 async function ceiling(items: number, parallel: number, sample: Record<string, unknown>) {
   const run = `${Date.now().toString(36)}${process.pid}`;
-  const all = Array.from({ length: items }, (_, i) => ({ PutRequest: { Item: { ...sample, pk: `BENCH#${run}#${i % 8}`, sk: `E#${i}`, sourceId: `c${i}` } } }));
+  const all = Array.from({ length: items }, (_, i) => ({
+    PutRequest: { Item: { ...sample, pk: `BENCH#${run}#${i % 8}`, sk: `E#${i}`, sourceId: `c${i}` } },
+  }));
   const batches: (typeof all)[] = [];
   for (let i = 0; i < all.length; i += 25) batches.push(all.slice(i, i + 25));
   let next = 0;
@@ -72,7 +88,10 @@ async function ceiling(items: number, parallel: number, sample: Record<string, u
   return { seconds: (performance.now() - t0) / 1000, written: items };
 }
 
-const out = job.mode === 'ingest' ? await ingest(job.key!) : await ceiling(job.items ?? 10_000, job.parallel ?? 16, job.sample ?? {});
+const out =
+  job.mode === 'ingest'
+    ? await ingest(job.key!)
+    : await ceiling(job.items ?? 10_000, job.parallel ?? 16, job.sample ?? {});
 // ru_maxrss is in KiB on Linux.
 process.stdout.write(`${JSON.stringify({ ...out, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
 doc.destroy();

@@ -38,7 +38,12 @@ async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({
-      options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
       strict: true,
     }).values;
   } catch (err) {
@@ -49,7 +54,12 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const wanted = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : SUITES.map((s) => s.name);
+  const wanted = args.only
+    ? args.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : SUITES.map((s) => s.name);
   const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
   if (unknown.length) {
     process.stderr.write(`unknown suite ${unknown.join(', ')}\n\n${USAGE}`);
@@ -58,8 +68,17 @@ async function main(): Promise<number> {
   const mode = args.quick ? 'quick' : 'full';
   const started = Date.now();
   const tmpDir = mkdtempSync(join(tmpdir(), 'radar-bench-'));
-  const ctx: SuiteContext = { quick: args.quick, tmpDir, figures: [], growth: [], notes: [], log: (l) => process.stdout.write(`${l}\n`) };
-  ctx.log(`sanctions-radar benchmarks: ${mode === 'quick' ? 'QUICK pass (smaller inputs, fewer runs)' : 'full run'}; suites: ${wanted.join(', ')}`);
+  const ctx: SuiteContext = {
+    quick: args.quick,
+    tmpDir,
+    figures: [],
+    growth: [],
+    notes: [],
+    log: (l) => process.stdout.write(`${l}\n`),
+  };
+  ctx.log(
+    `sanctions-radar benchmarks: ${mode === 'quick' ? 'QUICK pass (smaller inputs, fewer runs)' : 'full run'}; suites: ${wanted.join(', ')}`,
+  );
   let failed = false;
   try {
     for (const suite of SUITES.filter((s) => wanted.includes(s.name))) {
@@ -89,7 +108,8 @@ async function main(): Promise<number> {
   const out = writeResults(results, args.out);
   ctx.log(`\nwrote ${out.json} and ${out.md} (${results.durationS.toFixed(0)} s)`);
   const missed = results.figures.filter((f) => f.goal?.met === false);
-  if (missed.length) ctx.log(`goals missed: ${missed.map((f) => `${f.name} [${Object.values(f.params).join(' ')}]`).join('; ')}`);
+  if (missed.length)
+    ctx.log(`goals missed: ${missed.map((f) => `${f.name} [${Object.values(f.params).join(' ')}]`).join('; ')}`);
   return failed ? 1 : 0;
 }
 

@@ -53,7 +53,10 @@ interface Sample {
 }
 
 /** Stretches of at least `stallMs` during which work waited and the processed count did not move. */
-export function stallsIn(samples: Pick<Sample, 't' | 'backlog' | 'processed'>[], stallMs = STALL_MS): { from: number; to: number }[] {
+export function stallsIn(
+  samples: Pick<Sample, 't' | 'backlog' | 'processed'>[],
+  stallMs = STALL_MS,
+): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
   let since: Pick<Sample, 't' | 'processed'> | undefined; // first sample of the stretch
   let last: Pick<Sample, 't'> | undefined; // its last sample
@@ -100,7 +103,11 @@ const median = (xs: number[]) => {
  * Memory growth after warm-up: the median of the samples in the minute after warm-up against the median of the last
  * few samples (medians: one GC pause or Java heap step must not decide the verdict).
  */
-export function growthAfterWarmup(samples: Sample[], warmupMs: number, field: 'nodeKb' | 'javaKb' | 'totalKb'): { baseKb: number; endKb: number; growth: number } {
+export function growthAfterWarmup(
+  samples: Sample[],
+  warmupMs: number,
+  field: 'nodeKb' | 'javaKb' | 'totalKb',
+): { baseKb: number; endKb: number; growth: number } {
   const after = samples.filter((s) => s.t >= warmupMs);
   const base = median(after.filter((s) => s.t < warmupMs + 60_000).map((s) => s[field]));
   const end = median(after.slice(-3).map((s) => s[field]));
@@ -108,7 +115,9 @@ export function growthAfterWarmup(samples: Sample[], warmupMs: number, field: 'n
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { minutes: { type: 'string', default: '10' }, seed: { type: 'string', default: '1' } },
+  });
   const minutes = Number(values.minutes);
   if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got ${values.minutes}`);
   const durationMs = minutes * 60_000;
@@ -129,7 +138,15 @@ async function main(): Promise<void> {
 
 async function run(
   sb: RunningSandbox,
-  o: { minutes: number; durationMs: number; warmupMs: number; random: () => number; pick: <T>(xs: readonly T[]) => T; log: (l: string) => void; seed: number },
+  o: {
+    minutes: number;
+    durationMs: number;
+    warmupMs: number;
+    random: () => number;
+    pick: <T>(xs: readonly T[]) => T;
+    log: (l: string) => void;
+    seed: number;
+  },
 ): Promise<void> {
   const { minutes, durationMs, warmupMs, random, pick, log } = o;
   const ddb = makeDynamoClient(sb.edgeUrl);
@@ -157,13 +174,24 @@ async function run(
     }
     const nodeKb = rssKb(pid);
     const javaKb = rssKb(javaPid);
-    samples.push({ t: Date.now() - started, nodeKb, javaKb, totalKb: nodeKb + javaKb, backlog, processed, longestRunMs });
+    samples.push({
+      t: Date.now() - started,
+      nodeKb,
+      javaKb,
+      totalKb: nodeKb + javaKb,
+      backlog,
+      processed,
+      longestRunMs,
+    });
   };
   await sample();
   const sampler = setInterval(() => void sample(), SAMPLE_EVERY_MS);
 
   // Article keys come from a bounded pool, so overwrites and deletes hit objects that exist (or existed).
-  const articleKeys = Array.from({ length: 150 }, (_, i) => `articles/soak/${i % 4 === 0 ? `n° ${i}` : i % 4 === 1 ? `a+b ${i}` : `p-${i}`}.txt`);
+  const articleKeys = Array.from(
+    { length: 150 },
+    (_, i) => `articles/soak/${i % 4 === 0 ? `n° ${i}` : i % 4 === 1 ? `a+b ${i}` : `p-${i}`}.txt`,
+  );
   const live = new Set<string>();
   // List versions: random sizes over the excerpt, growing or shrinking within the shrink guard, on one key.
   let listVersion = 0;
@@ -194,7 +222,15 @@ async function run(
       const key = pick(articleKeys);
       const overwrite = live.has(key);
       overwrite ? ops.articleOverwrite++ : ops.articlePut++;
-      await s3op(`put ${key}`, () => sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: syntheticArticle(Math.floor(random() * 1000), Math.floor(random() * 5)) })));
+      await s3op(`put ${key}`, () =>
+        sb.s3.send(
+          new PutObjectCommand({
+            Bucket: BUCKET,
+            Key: key,
+            Body: syntheticArticle(Math.floor(random() * 1000), Math.floor(random() * 5)),
+          }),
+        ),
+      );
       live.add(key);
     } else if (r < 0.45) {
       const key = pick(articleKeys);
@@ -204,14 +240,24 @@ async function run(
     } else if (r < 0.5) {
       ops.batchPut++;
       const key = `articles/soak/batch-${Math.floor(random() * 5)}.ndjson`;
-      await s3op(`put ${key}`, () => sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: ndjsonBatch(20 + Math.floor(random() * 60), Math.floor(random() * 50)) })));
+      await s3op(`put ${key}`, () =>
+        sb.s3.send(
+          new PutObjectCommand({
+            Bucket: BUCKET,
+            Key: key,
+            Body: ndjsonBatch(20 + Math.floor(random() * 60), Math.floor(random() * 50)),
+          }),
+        ),
+      );
     } else if (r < 0.53) {
       ops.listPut++;
       listVersion++;
       // 40–60 records: never below half the current one, so every version is accepted without the force flag.
       const n = 40 + Math.floor(random() * 21);
       const recs = UN_RECORDS.slice(0, n);
-      await s3op(`put ${listKey}`, () => sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: listKey, Body: unFile(recs) })));
+      await s3op(`put ${listKey}`, () =>
+        sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: listKey, Body: unFile(recs) })),
+      );
       newestIds = unIds(recs);
     } else {
       await query(
@@ -238,7 +284,9 @@ async function run(
       if (Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
         const s = samples[samples.length - 1]!;
-        log(`  ${Math.round((Date.now() - started) / 1000)} s: rss node ${Math.round(s.nodeKb / 1024)} MB, java ${Math.round(s.javaKb / 1024)} MB, backlog ${backlog}, errors ${errors.length}`);
+        log(
+          `  ${Math.round((Date.now() - started) / 1000)} s: rss node ${Math.round(s.nodeKb / 1024)} MB, java ${Math.round(s.javaKb / 1024)} MB, backlog ${backlog}, errors ${errors.length}`,
+        );
       }
     }
   });
@@ -256,13 +304,21 @@ async function run(
   const status = await sandboxStatus(sb.edgeUrl);
   for (const d of status.deadLetters) fail(`dead letter (${d.queue}): ${d.reason}`);
   const stalls = stallsIn(samples);
-  for (const st of stalls) fail(`stalled from ${Math.round(st.from / 1000)} s to ${Math.round(st.to / 1000)} s: work waited and no message was processed`);
+  for (const st of stalls)
+    fail(
+      `stalled from ${Math.round(st.from / 1000)} s to ${Math.round(st.to / 1000)} s: work waited and no message was processed`,
+    );
   const stored = await readStoredCounts(ddb);
   const expected = await recountFromS3(sb.s3, await buildCurrentMatcher(ddb));
   const diff = diffCounts(stored, expected);
   const currentIds = await readCurrentIds(ddb, 'un-sc');
-  const listCurrent = !newestIds || (currentIds !== undefined && [...newestIds].sort().join() === [...currentIds].sort().join());
-  const mem = { node: growthAfterWarmup(samples, warmupMs, 'nodeKb'), java: growthAfterWarmup(samples, warmupMs, 'javaKb'), total: growthAfterWarmup(samples, warmupMs, 'totalKb') };
+  const listCurrent =
+    !newestIds || (currentIds !== undefined && [...newestIds].sort().join() === [...currentIds].sort().join());
+  const mem = {
+    node: growthAfterWarmup(samples, warmupMs, 'nodeKb'),
+    java: growthAfterWarmup(samples, warmupMs, 'javaKb'),
+    total: growthAfterWarmup(samples, warmupMs, 'totalKb'),
+  };
   const totalProcessed = status.queues.reduce((n, q) => n + q.processed, 0);
 
   ddb.destroy();
@@ -274,7 +330,12 @@ async function run(
     messagesProcessed: totalProcessed,
     errors: errors.length,
     errorSamples: errors.slice(0, 20),
-    counts: { cells: Object.keys(expected).length, exact: diff.length === 0, mismatchedCells: diff.length, mismatchSamples: diff.slice(0, 10) },
+    counts: {
+      cells: Object.keys(expected).length,
+      exact: diff.length === 0,
+      mismatchedCells: diff.length,
+      mismatchSamples: diff.slice(0, 10),
+    },
     list: { versionsUploaded: listVersion, newestIsCurrent: listCurrent },
     stalls,
     longestRunMs: Math.max(0, ...samples.map((s) => s.longestRunMs)),
@@ -290,9 +351,13 @@ async function run(
   const every = Math.max(1, Math.ceil(samples.length / 20));
   for (const [i, s] of samples.entries())
     if (i % every === 0 || i === samples.length - 1)
-      log(`  ${String(Math.round(s.t / 1000)).padStart(5)}   ${mb(s.nodeKb).padStart(8)}   ${mb(s.javaKb).padStart(8)}   ${mb(s.totalKb).padStart(7)}   ${String(s.backlog).padStart(7)}   ${String(s.processed).padStart(9)}   ${`${(s.longestRunMs / 1000).toFixed(1)} s`.padStart(11)}`);
+      log(
+        `  ${String(Math.round(s.t / 1000)).padStart(5)}   ${mb(s.nodeKb).padStart(8)}   ${mb(s.javaKb).padStart(8)}   ${mb(s.totalKb).padStart(7)}   ${String(s.backlog).padStart(7)}   ${String(s.processed).padStart(9)}   ${`${(s.longestRunMs / 1000).toFixed(1)} s`.padStart(11)}`,
+      );
   log(`
-  operations          ${Object.entries(ops).map(([k, v]) => `${k} ${v}`).join(', ')}; messages processed ${totalProcessed}
+  operations          ${Object.entries(ops)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; messages processed ${totalProcessed}
   errors              ${errors.length}${errors.length ? ` (first: ${errors[0]!.what})` : ''}
   stalls              ${stalls.length ? stalls.map((st) => `${Math.round(st.from / 1000)}–${Math.round(st.to / 1000)} s`).join(', ') : 'none'} (work waiting, nothing processed for ${STALL_MS / 1000} s or more)
   counts              ${diff.length === 0 ? 'exact' : `INEXACT: ${diff.length} of ${Object.keys(expected).length} cells differ (first: ${JSON.stringify(diff[0])})`}

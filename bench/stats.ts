@@ -35,7 +35,15 @@ export function summarise(values: readonly number[]): Summary {
   const median = quantileOf(s, 0.5);
   const min = s[0]!;
   const max = s[s.length - 1]!;
-  return { n: s.length, median, min, max, q1: quantileOf(s, 0.25), q3: quantileOf(s, 0.75), spread: median === 0 ? 0 : (max - min) / median };
+  return {
+    n: s.length,
+    median,
+    min,
+    max,
+    q1: quantileOf(s, 0.25),
+    q3: quantileOf(s, 0.75),
+    spread: median === 0 ? 0 : (max - min) / median,
+  };
 }
 
 /** Ratio of two medians (a figure to its baseline); undefined when the baseline is zero. */

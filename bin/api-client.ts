@@ -3,7 +3,11 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: { title?: string; detail?: string; errors?: { parameter: string; reason: string }[] } | undefined, message: string) {
+  constructor(
+    readonly status: number,
+    readonly problem: { title?: string; detail?: string; errors?: { parameter: string; reason: string }[] } | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -13,15 +17,22 @@ export class ApiError extends Error {
  * GETs JSON from the query API. A Lambda Function URL on AWS needs SigV4 (IAM auth): requests to `*.lambda-url.*` (or
  * with `sign`) are signed with the default credential chain (env, profile, SSO…).
  */
-export async function apiGet<T>(base: string, path: string, opts: { sign?: boolean; region?: string } = {}): Promise<T> {
+export async function apiGet<T>(
+  base: string,
+  path: string,
+  opts: { sign?: boolean; region?: string } = {},
+): Promise<T> {
   const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
   let headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.sign || /\.lambda-url\.[a-z0-9-]+\.on\.aws$/.test(url.hostname)) headers = await sign(url, headers, opts.region);
+  if (opts.sign || /\.lambda-url\.[a-z0-9-]+\.on\.aws$/.test(url.hostname))
+    headers = await sign(url, headers, opts.region);
   let res: Response;
   try {
     res = await fetch(url, { headers });
   } catch (err) {
-    throw new Error(`cannot reach the query API at ${url.origin} (${(err as Error).message}). Is the sandbox running (npm start)? Or pass --api URL.`);
+    throw new Error(
+      `cannot reach the query API at ${url.origin} (${(err as Error).message}). Is the sandbox running (npm start)? Or pass --api URL.`,
+    );
   }
   const text = await res.text();
   let body: unknown;
@@ -32,16 +43,33 @@ export async function apiGet<T>(base: string, path: string, opts: { sign?: boole
   }
   if (!res.ok) {
     const p = body as ApiError['problem'];
-    throw new ApiError(res.status, p, `${res.status} ${p?.title ?? res.statusText}: ${p?.detail ?? text.slice(0, 200)}`);
+    throw new ApiError(
+      res.status,
+      p,
+      `${res.status} ${p?.title ?? res.statusText}: ${p?.detail ?? text.slice(0, 200)}`,
+    );
   }
   return body as T;
 }
 
 async function sign(url: URL, headers: Record<string, string>, region?: string): Promise<Record<string, string>> {
-  const r = region ?? /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
-  const signer = new SignatureV4({ service: 'lambda', region: r, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+  const r =
+    region ?? /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const signer = new SignatureV4({
+    service: 'lambda',
+    region: r,
+    credentials: defaultProvider(),
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const query: Record<string, string> = {};
-  url.searchParams.forEach((v, k) => (query[k] = v));
-  const signed = await signer.sign({ method: 'GET', protocol: url.protocol, hostname: url.hostname, path: url.pathname, query, headers: { ...headers, host: url.host } });
+  for (const [k, v] of url.searchParams) query[k] = v;
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    path: url.pathname,
+    query,
+    headers: { ...headers, host: url.host },
+  });
   return signed.headers as Record<string, string>;
 }

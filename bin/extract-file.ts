@@ -14,13 +14,22 @@ export interface ExtractedView {
 export function extractFile(path: string, bytes: Uint8Array): ExtractedView[] {
   const { text } = decodeBytes(bytes);
   const { articles, rejects } = parseArticles(text, path);
-  if (articles.length === 0) throw new Error(`no article found in ${path}${rejects[0] ? `: ${rejects[0].reason} (at ${rejects[0].where})` : ''}`);
+  if (articles.length === 0)
+    throw new Error(
+      `no article found in ${path}${rejects[0] ? `: ${rejects[0].reason} (at ${rejects[0].where})` : ''}`,
+    );
   const merged = new Map<string, ExtractedView>();
   articles.forEach((raw, i) => {
     for (const m of analyseArticle(path, i, raw, extractEntities).mentions) {
       const cur = merged.get(m.key);
       if (cur) cur.count += m.count;
-      else merged.set(m.key, { name: m.surface, kind: m.kind, ...(m.country ? { country: m.country } : {}), count: m.count });
+      else
+        merged.set(m.key, {
+          name: m.surface,
+          kind: m.kind,
+          ...(m.country ? { country: m.country } : {}),
+          count: m.count,
+        });
     }
   });
   return [...merged.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));

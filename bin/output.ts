@@ -1,8 +1,11 @@
 /** Terminal output: colour only on a terminal (and never with NO_COLOR), aligned tables. */
-const colour = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+const colour = (stream: NodeJS.WriteStream) =>
+  Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
-const wrap = (code: number, reset: number) => (s: string, stream: NodeJS.WriteStream = process.stdout) =>
-  colour(stream) ? `\u001b[${code}m${s}\u001b[${reset}m` : s;
+const wrap =
+  (code: number, reset: number) =>
+  (s: string, stream: NodeJS.WriteStream = process.stdout) =>
+    colour(stream) ? `\u001b[${code}m${s}\u001b[${reset}m` : s;
 export const bold = wrap(1, 22);
 export const dim = wrap(2, 22);
 export const red = wrap(31, 39);
@@ -15,7 +18,10 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) =>
-    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [bold(line(headers)), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -31,7 +37,9 @@ export function progress(label: string, total: number): { update(done: number): 
       last = pct;
       const width = 30;
       const filled = Math.round((pct / 100) * width);
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${pct}% of ${formatBytes(total)}`);
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${pct}% of ${formatBytes(total)}`,
+      );
     },
     end() {
       if (tty && last >= 0) process.stderr.write('\n');

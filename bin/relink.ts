@@ -15,7 +15,14 @@ export async function relink(env: NodeJS.ProcessEnv, onProgress: (done: number, 
   const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
   const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
   return relinkAllArticles(
-    { source, store, index: makeNameIndexStore(source), extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES },
+    {
+      source,
+      store,
+      index: makeNameIndexStore(source),
+      extract: extractEntities,
+      parse: parseArticles,
+      maxBytes: config.MAX_ARTICLE_BYTES,
+    },
     { onProgress },
   );
 }

@@ -2,7 +2,14 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  EventType,
+  ObjectOwnership,
+  type CfnBucket,
+} from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import {
@@ -42,7 +49,9 @@ const OBJECT_ACCESS: Record<IngestRoute['name'], { read: string[]; write: string
 };
 
 /** The sandbox and this stack share INGEST_ROUTES × SUBSCRIBED_EVENTS; this is that product, once. */
-export function notificationsOf(routes: readonly IngestRoute[] = INGEST_ROUTES): { route: IngestRoute; event: EventType }[] {
+export function notificationsOf(
+  routes: readonly IngestRoute[] = INGEST_ROUTES,
+): { route: IngestRoute; event: EventType }[] {
   const known = new Set<string>(Object.values(EventType));
   return routes.flatMap((route) =>
     SUBSCRIBED_EVENTS.map((event) => {
@@ -114,11 +123,19 @@ export class IngestStack extends Stack {
 
     // Failed *asynchronous* invocations (e.g. `aws lambda invoke --invocation-type Event`) land here; the SQS-fed
     // invocations have their own dead-letter queues per route, and Function URL calls are synchronous.
-    const asyncDlq = makeSecureQueue(this, 'AsyncInvokeDeadLetterQueue', { retentionPeriod: Duration.days(DLQ_RETENTION_DAYS), removalPolicy });
+    const asyncDlq = makeSecureQueue(this, 'AsyncInvokeDeadLetterQueue', {
+      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+      removalPolicy,
+    });
     const asyncAlarm = alarmOnDeadLetters(this, 'AsyncInvokeDeadLetterAlarm', asyncDlq, 'asynchronous invocations');
 
     this.ingests = INGEST_ROUTES.map((route) => {
-      const ingest = new QueuedIngest(this, pascal(route.name), { route, bucket: this.bucket, asyncDeadLetterQueue: asyncDlq, removalPolicy });
+      const ingest = new QueuedIngest(this, pascal(route.name), {
+        route,
+        bucket: this.bucket,
+        asyncDeadLetterQueue: asyncDlq,
+        removalPolicy,
+      });
       ingest.function.bind(this.table, 'RW').grantObjects(this.bucket, OBJECT_ACCESS[route.name]);
       return ingest;
     });
@@ -156,14 +173,17 @@ export class IngestStack extends Stack {
   private wireNotificationsWithCdk(): void {
     const byName = new Map(this.ingests.map((i) => [i.route.name, i]));
     for (const { route, event } of notificationsOf()) {
-      this.bucket.addEventNotification(event, new SqsDestination(byName.get(route.name)!.queue), { prefix: route.prefix });
+      this.bucket.addEventNotification(event, new SqsDestination(byName.get(route.name)!.queue), {
+        prefix: route.prefix,
+      });
     }
     // The custom resource's handler is CDK's own code, not ours: acknowledge its findings by exact id.
     const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     if (!handler) throw new Error('CDK bucket notifications handler not found');
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'Role of CDK’s own deploy-time notifications handler (aws-s3); the managed policy only lets it write its logs.',
+      reason:
+        'Role of CDK’s own deploy-time notifications handler (aws-s3); the managed policy only lets it write its logs.',
     });
   }
 

@@ -15,7 +15,11 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'test/fixtures/ner/src');
 
-interface Span { start: number; end: number; type: string }
+interface Span {
+  start: number;
+  end: number;
+  type: string;
+}
 
 /** `[TYPE text]` markup → plain text and the entity spans in it. */
 export function parseMarkup(line: string, where: string): { text: string; spans: Span[] } {
@@ -45,9 +49,13 @@ export function tokenise(text: string): { token: string; start: number; end: num
 function main(): void {
   const docs: string[] = [];
   let tokens = 0;
-  for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ann')).sort()) {
+  for (const file of readdirSync(srcDir)
+    .filter((f) => f.endsWith('.ann'))
+    .sort()) {
     const name = basename(file, '.ann');
-    const paragraphs = readFileSync(join(srcDir, file), 'utf8').trim().split(/\n\s*\n/);
+    const paragraphs = readFileSync(join(srcDir, file), 'utf8')
+      .trim()
+      .split(/\n\s*\n/);
     const plain: string[] = [];
     const sentences: string[] = [];
     paragraphs.forEach((para, p) => {
@@ -61,7 +69,8 @@ function main(): void {
         let prevSpan: Span | undefined;
         for (const t of tokenise(text)) {
           const span = spans.find((s) => t.start < s.end && t.end > s.start);
-          if (span && (t.start < span.start || t.end > span.end)) throw new Error(`${where}: token ${t.token} straddles an entity edge`);
+          if (span && (t.start < span.start || t.end > span.end))
+            throw new Error(`${where}: token ${t.token} straddles an entity edge`);
           const tag = !span ? 'O' : span === prevSpan ? `I-${span.type}` : `B-${span.type}`;
           prevSpan = span;
           rows.push(`${t.token} -X- -X- ${tag}`);

@@ -15,10 +15,26 @@ import { fileURLToPath } from 'node:url';
 import { findEntitySpans, type EntitySpan } from '../shared/domain/extract.ts';
 
 export type NerType = 'PER' | 'ORG' | 'LOC' | 'MISC';
-export interface Sentence { tokens: string[]; tags: string[] }
-export interface Doc { sentences: Sentence[] }
-export interface TypeScore { type: string; gold: number; predicted: number; correct: number; precision: number; recall: number; f1: number }
-export interface Score { byType: TypeScore[]; overall: TypeScore }
+export interface Sentence {
+  tokens: string[];
+  tags: string[];
+}
+export interface Doc {
+  sentences: Sentence[];
+}
+export interface TypeScore {
+  type: string;
+  gold: number;
+  predicted: number;
+  correct: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+export interface Score {
+  byType: TypeScore[];
+  overall: TypeScore;
+}
 
 /** Documents of a CoNLL file (`-DOCSTART-` lines separate them; blank lines separate sentences). */
 export function parseConll(text: string): Doc[] {
@@ -33,7 +49,10 @@ export function parseConll(text: string): Doc[] {
     sent = { tokens: [], tags: [] };
   };
   text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return endSentence();
+    if (!line.trim()) {
+      endSentence();
+      return;
+    }
     const cols = line.trim().split(/\s+/);
     if (cols[0] === '-DOCSTART-') {
       endSentence();
@@ -41,7 +60,8 @@ export function parseConll(text: string): Doc[] {
       return;
     }
     const tag = cols[3];
-    if (cols.length < 4 || !tag || !/^(O|[BI]-[A-Z]+)$/.test(tag)) throw new Error(`line ${i + 1}: expected "token POS chunk TAG", got ${JSON.stringify(line)}`);
+    if (cols.length < 4 || !tag || !/^(O|[BI]-[A-Z]+)$/.test(tag))
+      throw new Error(`line ${i + 1}: expected "token POS chunk TAG", got ${JSON.stringify(line)}`);
     sent.tokens.push(cols[0]!);
     sent.tags.push(tag);
   });
@@ -69,7 +89,11 @@ export function chunksOf(tags: readonly string[]): { start: number; end: number;
 /** Span-exact precision, recall and F1 per type and micro-averaged over all types. */
 export function scoreTags(gold: readonly string[][], predicted: readonly string[][]): Score {
   const counts = new Map<string, { gold: number; predicted: number; correct: number }>();
-  const get = (t: string) => counts.get(t) ?? (counts.set(t, { gold: 0, predicted: 0, correct: 0 }), counts.get(t)!);
+  const get = (t: string) => {
+    let c = counts.get(t);
+    if (!c) counts.set(t, (c = { gold: 0, predicted: 0, correct: 0 }));
+    return c;
+  };
   gold.forEach((g, s) => {
     const p = predicted[s] ?? [];
     const gc = chunksOf(g);
@@ -89,7 +113,10 @@ export function scoreTags(gold: readonly string[][], predicted: readonly string[
     return { type, ...c, precision, recall, f1 };
   };
   const byType = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, c]) => finish(t, c));
-  const total = byType.reduce((acc, t) => ({ gold: acc.gold + t.gold, predicted: acc.predicted + t.predicted, correct: acc.correct + t.correct }), { gold: 0, predicted: 0, correct: 0 });
+  const total = byType.reduce(
+    (acc, t) => ({ gold: acc.gold + t.gold, predicted: acc.predicted + t.predicted, correct: acc.correct + t.correct }),
+    { gold: 0, predicted: 0, correct: 0 },
+  );
   return { byType, overall: finish('overall', total) };
 }
 
@@ -151,7 +178,8 @@ export function evaluateConll(text: string, extract?: (text: string) => EntitySp
 export function formatScore(score: Score): string {
   const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
   const rows = [...score.byType, score.overall].map(
-    (t) => `${t.type.padEnd(8)} ${pct(t.precision)} ${pct(t.recall)} ${pct(t.f1)} ${String(t.gold).padStart(6)} ${String(t.predicted).padStart(6)} ${String(t.correct).padStart(6)}`,
+    (t) =>
+      `${t.type.padEnd(8)} ${pct(t.precision)} ${pct(t.recall)} ${pct(t.f1)} ${String(t.gold).padStart(6)} ${String(t.predicted).padStart(6)} ${String(t.correct).padStart(6)}`,
   );
   return [`type       prec.    rec.      F1   gold   pred   corr`, ...rows].join('\n');
 }

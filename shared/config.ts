@@ -7,8 +7,16 @@ const Env = z.object({
   AWS_ENDPOINT_URL: z.string().url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Largest object an ingest reads (bytes). */
-  MAX_OBJECT_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
-  MAX_ARTICLE_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  MAX_OBJECT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
+  MAX_ARTICLE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   /** A new full list version smaller than this fraction of the current one is quarantined unless forced. */
   SHRINK_GUARD: z.coerce.number().min(0).max(1).default(0.5),
   /** How long the query function may answer a counts question from its memory (0 = always read the store). */
@@ -19,6 +27,7 @@ export type Config = z.infer<typeof Env>;
 /** Parsed once at cold start; fails fast with the names of what is missing. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const r = Env.safeParse(env);
-  if (!r.success) throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
 };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidInputError } from './errors.ts';
 
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
@@ -11,7 +11,12 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 });
 
 /** RFC 9457 problem details. */
-export const problem = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}): HttpResult => ({
+export const problem = (
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): HttpResult => ({
   statusCode: status,
   headers: { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' },
   body: JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }),
@@ -22,8 +27,14 @@ export function parseParams<S extends z.ZodType>(schema: S, params: Record<strin
   const r = schema.safeParse(params);
   if (r.success) return r.data;
   const errors = r.error.issues.map((i) => ({
-    parameter: i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys?.join(', ') : '') || '(query)',
+    parameter:
+      i.path.join('.') ||
+      (i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys?.join(', ') : '') ||
+      '(query)',
     reason: i.message,
   }));
-  throw new InvalidInputError(errors.map((e) => `${e.parameter}: ${e.reason}`).join('; '), { cause: errors, where: 'query' });
+  throw new InvalidInputError(errors.map((e) => `${e.parameter}: ${e.reason}`).join('; '), {
+    cause: errors,
+    where: 'query',
+  });
 }

@@ -43,7 +43,10 @@ export async function timeOf<T>(fn: () => Promise<T>): Promise<{ seconds: number
  * Seconds per call of `fn`, calling it repeatedly until at least `minSeconds` passed: a small input parsed once takes
  * a few milliseconds, where timer and scheduler noise would swamp it.
  */
-export async function secondsPerCall<T>(fn: () => Promise<T>, minSeconds: number): Promise<{ seconds: number; value: T }> {
+export async function secondsPerCall<T>(
+  fn: () => Promise<T>,
+  minSeconds: number,
+): Promise<{ seconds: number; value: T }> {
   collectGarbage();
   const t0 = process.hrtime.bigint();
   let calls = 0;

@@ -48,12 +48,17 @@ export function sampleArticles(): RawArticle[] {
 export function composeArticles(count: number, seed = 1): RawArticle[] {
   const samples = sampleArticles();
   const paras = samples.flatMap((a) => {
-    const ps = a.body.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 40);
-    return ps.length > 2 ? ps : a.body.split(/(?<=[.!?])\s+(?=[A-Z“"])/).reduce<string[]>((acc, s, i) => {
-      if (i % 2 === 0) acc.push(s);
-      else acc[acc.length - 1] += ` ${s}`;
-      return acc;
-    }, []);
+    const ps = a.body
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter((p) => p.length > 40);
+    return ps.length > 2
+      ? ps
+      : a.body.split(/(?<=[.!?])\s+(?=[A-Z“"])/).reduce<string[]>((acc, s, i) => {
+          if (i % 2 === 0) acc.push(s);
+          else acc[acc.length - 1] += ` ${s}`;
+          return acc;
+        }, []);
   });
   const titles = samples.map((a) => a.title).filter((t): t is string => !!t);
   const rnd = seededRandom(seed);
@@ -77,7 +82,10 @@ async function realNames(): Promise<{ name: string; type: string; countries: str
   const { formats } = await discoverFormats();
   for (const fx of await fixturesByFormat(formats)) {
     if (fx.format.role !== 'full') continue;
-    for (const r of await parseAll(fx.format, fx.text, { key: `sanctions/${fx.path}`, head: fx.text.slice(0, 16384) }).catch(() => [])) {
+    for (const r of await parseAll(fx.format, fx.text, {
+      key: `sanctions/${fx.path}`,
+      head: fx.text.slice(0, 16384),
+    }).catch(() => [])) {
       if (r.kind !== 'entity') continue;
       const countries = r.entity.countries.map((c) => c.code);
       for (const n of [r.entity.name, ...r.entity.aliases]) out.push({ name: n, type: r.entity.type, countries });
@@ -85,7 +93,8 @@ async function realNames(): Promise<{ name: string; type: string; countries: str
   }
   for (const a of sampleArticles()) {
     for (const e of extractEntities(`${a.title ?? ''}\n\n${a.body}`)) {
-      if (e.kind === 'person' || e.kind === 'organization') out.push({ name: e.name, type: e.kind, countries: e.country ? [e.country] : [] });
+      if (e.kind === 'person' || e.kind === 'organization')
+        out.push({ name: e.name, type: e.kind, countries: e.country ? [e.country] : [] });
     }
   }
   return out;
@@ -100,10 +109,20 @@ export async function indexEntities(aliases: number, seed = 7): Promise<(Indexed
   const real = await realNames();
   const rnd = seededRandom(seed);
   const words = (s: string) => s.split(/\s+/).filter((w) => /^\p{L}[\p{L}'’.-]*$/u.test(w));
-  const persons = real.filter((r) => r.type === 'person').map((r) => words(r.name)).filter((w) => w.length >= 2);
+  const persons = real
+    .filter((r) => r.type === 'person')
+    .map((r) => words(r.name))
+    .filter((w) => w.length >= 2);
   const given = [...new Set(persons.map((w) => w[0]!))];
   const surname = [...new Set(persons.map((w) => w[w.length - 1]!))];
-  const orgWords = [...new Set(real.filter((r) => r.type !== 'person').flatMap((r) => words(r.name)).filter((w) => w.length > 2 && !isLegalForm(w.toLowerCase())))];
+  const orgWords = [
+    ...new Set(
+      real
+        .filter((r) => r.type !== 'person')
+        .flatMap((r) => words(r.name))
+        .filter((w) => w.length > 2 && !isLegalForm(w.toLowerCase())),
+    ),
+  ];
   const forms = ['LLC', 'Ltd', 'JSC', 'Co. Ltd', 'Trading', 'Shipping', 'Holdings', 'Group', 'Industries'];
   const countries = [...new Set(real.flatMap((r) => r.countries))];
   const seen = new Set<string>();

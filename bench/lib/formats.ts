@@ -9,7 +9,10 @@ import { ROOT } from './paths.ts';
 export const FIXTURE_DIRS = ['test/fixtures/files/sanctions', 'demo/sanctions'];
 
 const looksLikeFormat = (v: unknown): v is ListFormat =>
-  typeof v === 'object' && v !== null && typeof (v as ListFormat).id === 'string' && typeof (v as ListFormat).parse === 'function' &&
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ListFormat).id === 'string' &&
+  typeof (v as ListFormat).parse === 'function' &&
   ['full', 'part', 'delta'].includes((v as ListFormat).role);
 
 /**
@@ -22,7 +25,9 @@ export async function discoverFormats(): Promise<{ formats: ListFormat[]; regist
   const byId = new Map<string, ListFormat>();
   const registered = new Set<string>();
   try {
-    const reg = (await import(pathToFileURL(join(dir, 'registry.ts')).href)) as { LIST_FORMATS?: readonly ListFormat[] };
+    const reg = (await import(pathToFileURL(join(dir, 'registry.ts')).href)) as {
+      LIST_FORMATS?: readonly ListFormat[];
+    };
     for (const f of reg.LIST_FORMATS ?? []) {
       byId.set(f.id, f);
       registered.add(f.id);
@@ -31,7 +36,9 @@ export async function discoverFormats(): Promise<{ formats: ListFormat[]; regist
     /* no registry yet */
   }
   // Parsers written but not registered yet are measured too (and marked so in the results).
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as Record<string, unknown>;
     for (const v of Object.values(mod)) if (looksLikeFormat(v) && !byId.has(v.id)) byId.set(v.id, v);
   }
@@ -96,7 +103,10 @@ export async function fixturesByFormat(formats: readonly ListFormat[]): Promise<
     if (detected) candidates = formats.filter((f) => f.id === detected.id);
     let chosen: FormatFixture | undefined;
     for (const format of candidates) {
-      const n = await parseAll(format, text, hint).then((rs) => rs.filter(isUseful).length, () => 0);
+      const n = await parseAll(format, text, hint).then(
+        (rs) => rs.filter(isUseful).length,
+        () => 0,
+      );
       if (n > 0 && (!chosen || n > chosen.records)) chosen = { format, path, text, records: n };
     }
     // A format keeps its largest fixture: more varied records to repeat.

@@ -75,7 +75,10 @@ export function machineInfo(): Machine {
 
 /** A figure from raw runs, with its baseline's runs when it has one. */
 export function figureOf(
-  f: Omit<Figure, 'summary' | 'baseline' | 'ratio'> & { runs: number[]; baselineRuns?: { name: string; runs: number[] } },
+  f: Omit<Figure, 'summary' | 'baseline' | 'ratio'> & {
+    runs: number[];
+    baselineRuns?: { name: string; runs: number[] };
+  },
 ): Figure {
   const { runs, baselineRuns, ...rest } = f;
   const summary = summarise(runs);
@@ -92,7 +95,11 @@ export function figureOf(
 export function growthOf(g: Omit<Growth, 'exponent' | 'linearOrBetter'>): Growth {
   const exponent = scalingExponentOf(g.points);
   const linear = isLinearOrBetter(exponent);
-  return { ...g, ...(exponent !== undefined ? { exponent } : {}), ...(linear !== undefined ? { linearOrBetter: linear } : {}) };
+  return {
+    ...g,
+    ...(exponent !== undefined ? { exponent } : {}),
+    ...(linear !== undefined ? { linearOrBetter: linear } : {}),
+  };
 }
 
 const fmt = (v: number): string => {
@@ -123,7 +130,9 @@ export function renderMarkdown(r: Results): string {
     if (!figs.length) continue;
     lines.push(`## ${suite}`, '');
     const paramKeys = [...new Set(figs.flatMap((f) => Object.keys(f.params)))];
-    lines.push(`| figure | ${paramKeys.join(' | ')} | median | unit | n | min–max | spread | baseline (median) | ratio | goal |`);
+    lines.push(
+      `| figure | ${paramKeys.join(' | ')} | median | unit | n | min–max | spread | baseline (median) | ratio | goal |`,
+    );
     lines.push(`|---|${paramKeys.map(() => '---|').join('')}---:|---|---:|---|---:|---|---:|---|`);
     for (const f of figs) {
       const s = f.summary;

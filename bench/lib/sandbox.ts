@@ -11,11 +11,16 @@ export type { RunningSandbox };
 export const RUNNING = new Set<{ stop(): Promise<unknown> }>();
 
 /** The sandbox as `npm start` runs it (DynamoDB Local, s3rver, queues), in a child process, on free ports, in memory. */
-export async function startBenchSandbox(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningSandbox & { upload(key: string, file: string, metadata?: Record<string, string>): Promise<void> }> {
+export async function startBenchSandbox(
+  opts: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<RunningSandbox & { upload(key: string, file: string, metadata?: Record<string, string>): Promise<void> }> {
   // With a data folder the sandbox keeps its data on disk, so a restart (other settings) finds it loaded.
   // The query function's answer cache as deployed (2 s), unless QUERY_CACHE_MS says otherwise (0 = measure the store).
   const env = { QUERY_CACHE_MS: process.env.QUERY_CACHE_MS ?? '2000', ...opts.env };
-  const sb = await startSandboxProcess({ ...(opts.dataDir ? { dataDir: opts.dataDir, args: ['--no-demo'] } : {}), env });
+  const sb = await startSandboxProcess({
+    ...(opts.dataDir ? { dataDir: opts.dataDir, args: ['--no-demo'] } : {}),
+    env,
+  });
   // Plain PUTs: the SDK's default CRC trailers would make every upload aws-chunked.
   const s3 = new S3Client({
     endpoint: sb.edgeUrl,
@@ -30,7 +35,15 @@ export async function startBenchSandbox(opts: { dataDir?: string; env?: Record<s
   RUNNING.add(handle);
   return Object.assign(sb, {
     async upload(key: string, file: string, metadata: Record<string, string> = {}) {
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET_NAME, Key: key, Body: createReadStream(file), ContentLength: statSync(file).size, Metadata: metadata }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET_NAME,
+          Key: key,
+          Body: createReadStream(file),
+          ContentLength: statSync(file).size,
+          Metadata: metadata,
+        }),
+      );
     },
     async stop(signal?: NodeJS.Signals) {
       s3.destroy();
@@ -46,7 +59,16 @@ export function runChild<T>(job: Record<string, unknown>, timeoutMs = 20 * 60_00
     execFile(
       process.execPath,
       ['--import', 'tsx', 'bench/ingest-child.ts', JSON.stringify(job)],
-      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' } },
+      {
+        cwd: ROOT,
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        env: {
+          ...process.env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+        },
+      },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(`ingest child failed: ${err.message}\n${stderr}`));
         const line = stdout.trim().split('\n').pop() ?? '';

@@ -11,7 +11,11 @@ import { isUseful, parseAll, sourceIdOfRecord, type FormatFixture } from './form
  * container elements kept) and parsed, so no per-format table of id columns is needed here.
  */
 
-export type Family = { kind: 'xml' } | { kind: 'csv'; delimiter: string } | { kind: 'json-results' } | { kind: 'ndjson' };
+export type Family =
+  | { kind: 'xml' }
+  | { kind: 'csv'; delimiter: string }
+  | { kind: 'json-results' }
+  | { kind: 'ndjson' };
 
 export interface Scaler {
   family: Family;
@@ -31,10 +35,18 @@ export const newIdOf = (id: string, k: number): string =>
 export function familyOf(text: string): Family {
   const t = text.replace(/^\uFEFF/, '').trimStart();
   if (t.startsWith('<')) return { kind: 'xml' };
-  if (t.startsWith('{') && /^\{[\s\S]*?"results"\s*:\s*\[/.test(t.slice(0, 1 << 20)) && !/^\{[^\n]*\}\s*\n\s*\{/.test(t)) return { kind: 'json-results' };
+  if (
+    t.startsWith('{') &&
+    /^\{[\s\S]*?"results"\s*:\s*\[/.test(t.slice(0, 1 << 20)) &&
+    !/^\{[^\n]*\}\s*\n\s*\{/.test(t)
+  )
+    return { kind: 'json-results' };
   if (t.startsWith('{')) return { kind: 'ndjson' };
   const first = t.split(/\r?\n/, 1)[0] ?? '';
-  return { kind: 'csv', delimiter: first.includes('\t') ? '\t' : first.includes(';') && !first.includes(',') ? ';' : ',' };
+  return {
+    kind: 'csv',
+    delimiter: first.includes('\t') ? '\t' : first.includes(';') && !first.includes(',') ? ';' : ',',
+  };
 }
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -51,7 +63,9 @@ export async function makeScaler(fx: FormatFixture): Promise<Scaler> {
     return undefined;
   };
   const baseRecords = (await parseAll(fx.format, fx.text, hint(fx.text))).filter(isUseful).length;
-  const build = async (): Promise<Omit<Scaler, 'baseRecords' | 'copiesFor' | 'bytesPerCopy'> & { copyText(k: number): string }> => {
+  const build = async (): Promise<
+    Omit<Scaler, 'baseRecords' | 'copiesFor' | 'bytesPerCopy'> & { copyText(k: number): string }
+  > => {
     switch (family.kind) {
       case 'csv':
         return csvScaler(fx.text, family.delimiter, idOf);
@@ -78,24 +92,43 @@ type IdOf = (doc: string) => Promise<string | undefined>;
 
 async function csvScaler(text: string, delimiter: string, idOf: IdOf) {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const rows = (parseCsvSync(text.replace(/^\uFEFF/, ''), { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][])
+  const rows = (
+    parseCsvSync(text.replace(/^\uFEFF/, ''), {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }) as string[][]
+  )
     // A trailing Ctrl-Z (OFAC) is not a record.
     .filter((r) => !(r.length === 1 && /^[\s\x1a]*$/.test(r[0]!)));
   const line = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(delimiter) + eol;
   // Header rows: the fewest leading rows after which a single row parses into a record.
   let head = 0;
   for (; head < Math.min(5, rows.length - 1); head++) {
-    if (await idOf(rows.slice(0, head + 1).map(line).join(''))) break;
+    if (
+      await idOf(
+        rows
+          .slice(0, head + 1)
+          .map(line)
+          .join(''),
+      )
+    )
+      break;
   }
   const header = rows.slice(0, head);
   const data = rows.slice(head);
   const fold = (s: string) => s.replace(/\s+/g, ' ').trim().toUpperCase();
   // The id is a cell, or ends with one (`ISN:NAME`-style composite ids).
-  const holds = (cell: string, id: string) => fold(cell) !== '' && (fold(cell) === fold(id) || fold(id).endsWith(`:${fold(cell)}`));
+  const holds = (cell: string, id: string) =>
+    fold(cell) !== '' && (fold(cell) === fold(id) || fold(id).endsWith(`:${fold(cell)}`));
   const ids = await Promise.all(data.map((r) => idOf([...header, r].map(line).join(''))));
   // The id column: the cell that holds the record's id in most rows.
   const votes = new Map<number, number>();
-  data.forEach((r, i) => r.forEach((c, j) => ids[i] && holds(c, ids[i]!) && votes.set(j, (votes.get(j) ?? 0) + 1)));
+  data.forEach((r, i) => {
+    for (const [j, c] of r.entries()) if (ids[i] && holds(c, ids[i]!)) votes.set(j, (votes.get(j) ?? 0) + 1);
+  });
   const idCol = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const copyText = (k: number) =>
     data
@@ -154,13 +187,18 @@ async function xmlScaler(text: string, idOf: IdOf, baseRecords: number) {
   for (const m of text.matchAll(re)) recs.push({ start: m.index!, end: m.index! + m[0].length, body: m[0] });
   const gaps = recs.map((r, i) => text.slice(i === 0 ? 0 : recs[i - 1]!.end, r.start));
   const tail = text.slice(recs[recs.length - 1]!.end);
-  const ids = await Promise.all(recs.map((r, i) => idOf(gaps.slice(0, i + 1).join('') + r.body + gaps.slice(i + 1).join('') + tail)));
+  const ids = await Promise.all(
+    recs.map((r, i) => idOf(gaps.slice(0, i + 1).join('') + r.body + gaps.slice(i + 1).join('') + tail)),
+  );
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const renamed = (i: number, k: number) => {
     const id = ids[i];
     if (!id || k === 0) return recs[i]!.body;
     const n = newIdOf(id, k);
-    return recs[i]!.body.replace(new RegExp(`>\\s*${esc(id)}\\s*<`, 'g'), `>${n}<`).replace(new RegExp(`="${esc(id)}"`, 'g'), `="${n}"`);
+    return recs[i]!.body.replace(new RegExp(`>\\s*${esc(id)}\\s*<`, 'g'), `>${n}<`).replace(
+      new RegExp(`="${esc(id)}"`, 'g'),
+      `="${n}"`,
+    );
   };
   // Groups: runs of records separated by whitespace only (UN: INDIVIDUALS, then ENTITIES).
   const groups: { from: number; to: number; after: string }[] = [];
@@ -199,28 +237,47 @@ async function jsonScaler(text: string, shape: 'results' | 'lines', idOf: IdOf) 
     rest = Object.fromEntries(Object.entries(doc).filter(([k]) => k !== 'results'));
   } else {
     // A line that is not JSON (a fixture's deliberate trap) is repeated as it is.
-    items = text.split(/\r?\n/).filter((l) => l.trim()).map((l) => {
-      try {
-        return JSON.parse(l) as unknown;
-      } catch {
-        return new RawLine(l);
-      }
-    });
+    items = text
+      .split(/\r?\n/)
+      .filter((l) => l.trim())
+      .map((l) => {
+        try {
+          return JSON.parse(l) as unknown;
+        } catch {
+          return new RawLine(l);
+        }
+      });
   }
   const docOf = (xs: unknown[]) =>
-    shape === 'results' ? `{${Object.entries(rest).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"results":[${xs.map(jsonOf).join(',\n')}]}` : xs.map((x) => `${jsonOf(x)}\n`).join('');
+    shape === 'results'
+      ? `{${Object.entries(rest)
+          .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`)
+          .join('')}"results":[${xs.map(jsonOf).join(',\n')}]}`
+      : xs.map((x) => `${jsonOf(x)}\n`).join('');
   // Ids: what the parser says each record is about, and every `id` value (FtM entities point at each other by id).
   const idSet = new Set<string>();
   const collect = (v: unknown): void => {
     if (v instanceof RawLine) return;
     if (Array.isArray(v)) v.forEach(collect);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'id' && typeof x === 'string' ? idSet.add(x) : collect(x);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) k === 'id' && typeof x === 'string' ? idSet.add(x) : collect(x);
   };
   items.forEach(collect);
   for (const id of await Promise.all(items.map((x) => idOf(docOf([x]))))) if (id) idSet.add(id);
   const rename = (v: unknown, k: number): unknown =>
-    v instanceof RawLine ? v : typeof v === 'string' ? (idSet.has(v) ? newIdOf(v, k) : v) : Array.isArray(v) ? v.map((x) => rename(x, k)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([a, x]) => [a, rename(x, k)])) : v;
-  const copyText = (k: number) => items.map((x) => jsonOf(k === 0 ? x : rename(x, k))).join(shape === 'results' ? ',\n' : '\n') + '\n';
+    v instanceof RawLine
+      ? v
+      : typeof v === 'string'
+        ? idSet.has(v)
+          ? newIdOf(v, k)
+          : v
+        : Array.isArray(v)
+          ? v.map((x) => rename(x, k))
+          : v && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([a, x]) => [a, rename(x, k)]))
+            : v;
+  const copyText = (k: number) =>
+    `${items.map((x) => jsonOf(k === 0 ? x : rename(x, k))).join(shape === 'results' ? ',\n' : '\n')}\n`;
   return {
     family: { kind: shape === 'results' ? 'json-results' : 'ndjson' } as Family,
     copyText,
@@ -229,7 +286,9 @@ async function jsonScaler(text: string, shape: 'results' | 'lines', idOf: IdOf) 
         for (let k = 0; k < copies; k++) yield copyText(k);
         return;
       }
-      yield `{${Object.entries(rest).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"results":[\n`;
+      yield `{${Object.entries(rest)
+        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`)
+        .join('')}"results":[\n`;
       for (let k = 0; k < copies; k++) yield (k ? ',\n' : '') + copyText(k).replace(/\n$/, '');
       yield ']}\n';
     },
@@ -247,8 +306,17 @@ export function generateText(s: Scaler, copies: number): string {
  * Checks a generated file parses into copies × the fixture's distinct record ids (renaming kept every record distinct).
  * Parts (OFAC alt.csv) carry several records per id, so ids are counted, not records.
  */
-export async function verifyScaled(format: ListFormat, s: Scaler, copies: number, key: string): Promise<{ expected: number; got: number }> {
+export async function verifyScaled(
+  format: ListFormat,
+  s: Scaler,
+  copies: number,
+  key: string,
+): Promise<{ expected: number; got: number }> {
   const distinct = async (text: string) =>
-    new Set((await parseAll(format, text, { key, head: text.slice(0, 16 * 1024) })).filter(isUseful).map((r) => `${r.kind}:${sourceIdOfRecord(r) ?? ''}`)).size;
+    new Set(
+      (await parseAll(format, text, { key, head: text.slice(0, 16 * 1024) }))
+        .filter(isUseful)
+        .map((r) => `${r.kind}:${sourceIdOfRecord(r) ?? ''}`),
+    ).size;
   return { expected: (await distinct(generateText(s, 1))) * copies, got: await distinct(generateText(s, copies)) };
 }

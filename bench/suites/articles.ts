@@ -10,7 +10,8 @@ const extract = extractEntities as unknown as Extractor;
 
 async function analyseAll(articles: readonly RawArticle[], matcher?: NameMatcher): Promise<number> {
   let mentions = 0;
-  articles.forEach((raw, i) => (mentions += analyseArticle(`articles/bench/${i}.ndjson`, i, raw, extract, matcher).mentions.length));
+  for (const [i, raw] of articles.entries())
+    mentions += analyseArticle(`articles/bench/${i}.ndjson`, i, raw, extract, matcher).mentions.length;
   return mentions;
 }
 
@@ -35,7 +36,16 @@ export const articlesSuite: Suite = {
         builds.push(t.seconds * 1000);
         matcher = t.value;
       }
-      ctx.figures.push(figureOf({ suite: 'articles', name: 'build name index + matcher', unit: 'ms', better: 'lower', params: { aliases: size, articles: '' }, runs: builds }));
+      ctx.figures.push(
+        figureOf({
+          suite: 'articles',
+          name: 'build name index + matcher',
+          unit: 'ms',
+          better: 'lower',
+          params: { aliases: size, articles: '' },
+          runs: builds,
+        }),
+      );
       const ours: number[] = [];
       const plain: number[] = [];
       for (let i = 0; i < reps; i++) {
@@ -53,7 +63,9 @@ export const articlesSuite: Suite = {
       });
       if (size === 100_000) f.goal = { text: '≥ 200 articles/s/core at 100,000 aliases', met: f.summary.median >= 200 };
       ctx.figures.push(f);
-      ctx.log(`  ${size} aliases: ${f.summary.median.toFixed(0)} articles/s (${Math.round((f.ratio ?? 0) * 100)} % of extract-only), index built in ${Math.round(builds.sort((a, b) => a - b)[builds.length >> 1]!)} ms`);
+      ctx.log(
+        `  ${size} aliases: ${f.summary.median.toFixed(0)} articles/s (${Math.round((f.ratio ?? 0) * 100)} % of extract-only), index built in ${Math.round(builds.sort((a, b) => a - b)[builds.length >> 1]!)} ms`,
+      );
       biggest = matcher;
     }
     // Growth at the largest index: 1×, 10×, 100× the articles.
@@ -62,11 +74,23 @@ export const articlesSuite: Suite = {
       const n = (ctx.quick ? 4 : 10) * scale;
       const slice = articles.slice(0, n);
       const runs: number[] = [];
-      for (let i = 0; i < (scale === 100 ? Math.min(3, reps) : reps); i++) runs.push(n / (await secondsPerCall(() => analyseAll(slice, biggest), scale === 1 ? minSeconds / 2 : 0)).seconds);
-      const f = figureOf({ suite: 'articles', name: 'extract + link (growth)', unit: 'articles/s', better: 'higher', params: { aliases: 100_000, articles: n }, runs });
+      for (let i = 0; i < (scale === 100 ? Math.min(3, reps) : reps); i++)
+        runs.push(
+          n / (await secondsPerCall(() => analyseAll(slice, biggest), scale === 1 ? minSeconds / 2 : 0)).seconds,
+        );
+      const f = figureOf({
+        suite: 'articles',
+        name: 'extract + link (growth)',
+        unit: 'articles/s',
+        better: 'higher',
+        params: { aliases: 100_000, articles: n },
+        runs,
+      });
       ctx.figures.push(f);
       points.push({ scale, size: n, throughput: f.summary.median });
     }
-    ctx.growth.push(growthOf({ suite: 'articles', name: 'extract + link at 100,000 aliases', unit: 'articles/s', points }));
+    ctx.growth.push(
+      growthOf({ suite: 'articles', name: 'extract + link at 100,000 aliases', unit: 'articles/s', points }),
+    );
   },
 };

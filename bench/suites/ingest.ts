@@ -12,8 +12,13 @@ const PREFERRED = ['us-ofac-xml', 'un-sc-xml', 'eu-fsf-xml', 'us-ofac-sdn-csv', 
 
 export async function pickIngestFixture(): Promise<{ fx: FormatFixture; scaler: Scaler }> {
   const { formats, registered } = await discoverFormats();
-  const fixtures = (await fixturesByFormat(formats)).filter((f) => f.format.role === 'full' && registered.has(f.format.id));
-  const ordered = [...PREFERRED.map((id) => fixtures.find((f) => f.format.id === id)).filter((f): f is FormatFixture => !!f), ...fixtures];
+  const fixtures = (await fixturesByFormat(formats)).filter(
+    (f) => f.format.role === 'full' && registered.has(f.format.id),
+  );
+  const ordered = [
+    ...PREFERRED.map((id) => fixtures.find((f) => f.format.id === id)).filter((f): f is FormatFixture => !!f),
+    ...fixtures,
+  ];
   for (const fx of ordered) {
     const scaler = await makeScaler(fx).catch(() => undefined);
     if (!scaler) continue;
@@ -47,7 +52,9 @@ export const ingestSuite: Suite = {
     const id = fx.format.id;
     const sizesMB = ctx.quick ? [0.1, 1, 10] : [1, 10, 100];
     const reps = (mb: number) => (ctx.quick ? (mb >= 10 ? 1 : 2) : mb >= 100 ? 2 : 3);
-    const sample = (await parseAll(fx.format, fx.text, { key: 'x', head: fx.text.slice(0, 16384) })).find((r) => r.kind === 'entity');
+    const sample = (await parseAll(fx.format, fx.text, { key: 'x', head: fx.text.slice(0, 16384) })).find(
+      (r) => r.kind === 'entity',
+    );
     const sb = await startBenchSandbox();
     try {
       ctx.log(`  format ${id} (from ${fx.path.replace(/^.*\/(test|demo)\//, '$1/')}), sandbox at ${sb.edgeUrl}`);
@@ -58,8 +65,20 @@ export const ingestSuite: Suite = {
       let sizeCeiling: number[] = [];
       const measureCeiling = async () => {
         const item = sample?.kind === 'entity' ? sample.entity : {};
-        const r16 = await runChild<{ seconds: number; written: number }>({ mode: 'ceiling', edgePort: sb.edgePort, items: ceilingItems, parallel: 16, sample: item });
-        const r4 = await runChild<{ seconds: number; written: number }>({ mode: 'ceiling', edgePort: sb.edgePort, items: ceilingItems, parallel: 4, sample: item });
+        const r16 = await runChild<{ seconds: number; written: number }>({
+          mode: 'ceiling',
+          edgePort: sb.edgePort,
+          items: ceilingItems,
+          parallel: 16,
+          sample: item,
+        });
+        const r4 = await runChild<{ seconds: number; written: number }>({
+          mode: 'ceiling',
+          edgePort: sb.edgePort,
+          items: ceilingItems,
+          parallel: 4,
+          sample: item,
+        });
         ceilingRuns.push(r16.written / r16.seconds);
         sizeCeiling.push(r16.written / r16.seconds);
         ceiling4.push(r4.written / r4.seconds);
@@ -88,11 +107,14 @@ export const ingestSuite: Suite = {
           // The ceiling is measured between ingests, so both see the store in the same state of the run.
           if (!ctx.quick || rep === 0) await measureCeiling();
           const r = await runChild<IngestResult>({ mode: 'ingest', edgePort: sb.edgePort, key });
-          if (r.status !== 'done' || r.written === 0) throw new Error(`ingest of ${key} ended ${r.status}: ${r.error ?? ''}`);
+          if (r.status !== 'done' || r.written === 0)
+            throw new Error(`ingest of ${key} ended ${r.status}: ${r.error ?? ''}`);
           entities = r.written;
           runs.push(r.written / r.seconds);
           rss.push(r.maxRssMiB);
-          ctx.log(`  ${id} ${actualMB.toFixed(1)} MB run ${rep + 1}: ${r.written} entities in ${r.seconds.toFixed(1)} s = ${(r.written / r.seconds).toFixed(0)}/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
+          ctx.log(
+            `  ${id} ${actualMB.toFixed(1)} MB run ${rep + 1}: ${r.written} entities in ${r.seconds.toFixed(1)} s = ${(r.written / r.seconds).toFixed(0)}/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
+          );
         }
         const params = { format: id, scale: `${scale}×`, size: `${actualMB.toFixed(1)} MB`, entities };
         const f = figureOf({
@@ -105,14 +127,31 @@ export const ingestSuite: Suite = {
           baselineRuns: { name: `BatchWriteItem ceiling (16 in flight, ${ceilingItems} items)`, runs: sizeCeiling },
         });
         // Judged at the largest file: small ones are dominated by per-file costs (reads, pointer swap, status), not by writes.
-        if (f.ratio !== undefined && i === sizesMB.length - 1) f.goal = { text: '≥ 70 % of the BatchWrite ceiling', met: f.ratio >= 0.7 };
+        if (f.ratio !== undefined && i === sizesMB.length - 1)
+          f.goal = { text: '≥ 70 % of the BatchWrite ceiling', met: f.ratio >= 0.7 };
         ctx.figures.push(f);
-        const m = figureOf({ suite: 'ingest', name: 'peak RSS of the ingest process', unit: 'MiB', better: 'lower', params, runs: rss });
+        const m = figureOf({
+          suite: 'ingest',
+          name: 'peak RSS of the ingest process',
+          unit: 'MiB',
+          better: 'lower',
+          params,
+          runs: rss,
+        });
         if (mb >= 100) m.goal = { text: '< 256 MB for a 100 MB file', met: m.summary.max < 256 };
         ctx.figures.push(m);
         points.push({ scale, size: entities, throughput: f.summary.median });
       }
-      ctx.figures.push(figureOf({ suite: 'ingest', name: 'BatchWriteItem ceiling, 16 in flight', unit: 'items/s', better: 'higher', params: { entities: ceilingItems }, runs: ceilingRuns }));
+      ctx.figures.push(
+        figureOf({
+          suite: 'ingest',
+          name: 'BatchWriteItem ceiling, 16 in flight',
+          unit: 'items/s',
+          better: 'higher',
+          params: { entities: ceilingItems },
+          runs: ceilingRuns,
+        }),
+      );
       ctx.figures.push(
         figureOf({
           suite: 'ingest',
@@ -125,7 +164,10 @@ export const ingestSuite: Suite = {
         }),
       );
       ctx.growth.push(growthOf({ suite: 'ingest', name: `list ingest ${id}`, unit: 'entities/s', points }));
-      if (ctx.quick) ctx.notes.push('ingest: quick pass measures 0.1, 1 and 10 MB files; the 100 MB file (and its RSS goal) only in the full run.');
+      if (ctx.quick)
+        ctx.notes.push(
+          'ingest: quick pass measures 0.1, 1 and 10 MB files; the 100 MB file (and its RSS goal) only in the full run.',
+        );
     } finally {
       await sb.stop();
     }

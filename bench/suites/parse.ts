@@ -32,7 +32,16 @@ async function tokenise(family: Family, bytes: Buffer): Promise<number> {
     case 'csv': {
       let n = 0;
       const parser = Readable.from(text, { objectMode: false }).pipe(
-        parseCsv({ delimiter: family.delimiter, quote: '"', bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: 1_000_000, info: true }),
+        parseCsv({
+          delimiter: family.delimiter,
+          quote: '"',
+          bom: true,
+          relax_column_count: true,
+          relax_quotes: true,
+          skip_empty_lines: true,
+          max_record_size: 1_000_000,
+          info: true,
+        }),
       );
       for await (const _ of parser) n++;
       return n;
@@ -68,7 +77,8 @@ const BASELINE_NAME: Record<Family['kind'], string> = {
 async function parseRecords(format: ListFormat, bytes: Buffer, key: string, head: string): Promise<number> {
   let n = 0;
   const summary: FileSummary = {};
-  for await (const r of format.parse(decodeStream(chunksOf(bytes)), { key, head }, summary)) if (r.kind !== 'reject') n++;
+  for await (const r of format.parse(decodeStream(chunksOf(bytes)), { key, head }, summary))
+    if (r.kind !== 'reject') n++;
   return n;
 }
 
@@ -94,7 +104,10 @@ export const parseSuite: Suite = {
         continue;
       }
       const check = await verifyScaled(fx.format, scaler, 3, key);
-      if (check.got < check.expected) ctx.notes.push(`parse ${id}: 3 copies gave ${check.got} distinct records, not ${check.expected} (ids not all renamed).`);
+      if (check.got < check.expected)
+        ctx.notes.push(
+          `parse ${id}: 3 copies gave ${check.got} distinct records, not ${check.expected} (ids not all renamed).`,
+        );
       const baseCopies = scaler.copiesFor(baseBytes);
       const mbPoints: { scale: number; size: number; throughput: number }[] = [];
       const recPoints: typeof mbPoints = [];
@@ -107,7 +120,11 @@ export const parseSuite: Suite = {
         let records = 0;
         const minSeconds = ctx.quick ? 0.05 : 0.15;
         // Warm-up (JIT), not counted.
-        if (scale === 1) await secondsPerCall(() => Promise.all([parseRecords(fx.format, bytes, key, head), tokenise(scaler.family, bytes)]), minSeconds);
+        if (scale === 1)
+          await secondsPerCall(
+            () => Promise.all([parseRecords(fx.format, bytes, key, head), tokenise(scaler.family, bytes)]),
+            minSeconds,
+          );
         for (let i = 0; i < reps(scale); i++) {
           // Interleaved, so a noisy moment hits both alike.
           const a = await secondsPerCall(() => parseRecords(fx.format, bytes, key, head), minSeconds);
@@ -116,7 +133,12 @@ export const parseSuite: Suite = {
           ours.push(a.seconds);
           base.push(b.seconds);
         }
-        const params = { format: `${id}${registered.has(id) ? '' : ' (unregistered)'}`, scale: `${scale}×`, size: `${mb.toFixed(2)} MB`, records };
+        const params = {
+          format: `${id}${registered.has(id) ? '' : ' (unregistered)'}`,
+          scale: `${scale}×`,
+          size: `${mb.toFixed(2)} MB`,
+          records,
+        };
         const mbs = figureOf({
           suite: 'parse',
           name: 'parse MB/s',
@@ -126,13 +148,23 @@ export const parseSuite: Suite = {
           runs: ours.map((s) => mb / s),
           baselineRuns: { name: BASELINE_NAME[scaler.family.kind], runs: base.map((s) => mb / s) },
         });
-        if (mbs.ratio !== undefined && scale === scales[scales.length - 1]) mbs.goal = { text: '≥ 50 % of tokenise-only', met: mbs.ratio >= 0.5 };
+        if (mbs.ratio !== undefined && scale === scales[scales.length - 1])
+          mbs.goal = { text: '≥ 50 % of tokenise-only', met: mbs.ratio >= 0.5 };
         ctx.figures.push(mbs);
-        const eps = figureOf({ suite: 'parse', name: 'parse records/s', unit: 'records/s', better: 'higher', params, runs: ours.map((s) => records / s) });
+        const eps = figureOf({
+          suite: 'parse',
+          name: 'parse records/s',
+          unit: 'records/s',
+          better: 'higher',
+          params,
+          runs: ours.map((s) => records / s),
+        });
         ctx.figures.push(eps);
         mbPoints.push({ scale, size: mb, throughput: mbs.summary.median });
         recPoints.push({ scale, size: records, throughput: eps.summary.median });
-        ctx.log(`  ${id} ${scale}× ${mb.toFixed(2)} MB: ${mbs.summary.median.toFixed(1)} MB/s (${Math.round((mbs.ratio ?? 0) * 100)} % of tokenise), ${Math.round(eps.summary.median)} records/s`);
+        ctx.log(
+          `  ${id} ${scale}× ${mb.toFixed(2)} MB: ${mbs.summary.median.toFixed(1)} MB/s (${Math.round((mbs.ratio ?? 0) * 100)} % of tokenise), ${Math.round(eps.summary.median)} records/s`,
+        );
       }
       ctx.growth.push(growthOf({ suite: 'parse', name: `parse ${id}`, unit: 'MB/s', points: mbPoints }));
       ctx.growth.push(growthOf({ suite: 'parse', name: `parse ${id}`, unit: 'records/s', points: recPoints }));

@@ -39,7 +39,10 @@ const deps = {
       { deadline, skipIfCurrent: true },
     );
     // Unfinished: fail the message so it comes back; relinking is idempotent, so each try goes further.
-    if (!r.finished) throw new DependencyError(`relinked ${r.relinked} of ${r.total} article objects before the time ran out; retrying`);
+    if (!r.finished)
+      throw new DependencyError(
+        `relinked ${r.relinked} of ${r.total} article objects before the time ran out; retrying`,
+      );
     if (r.relinked) logger.info('articles relinked', r);
   },
 };

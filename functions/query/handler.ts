@@ -32,19 +32,31 @@ type Route = (event: APIGatewayProxyEventV2, params: Record<string, string>) => 
 
 /** A Function URL delivers every path to one function: the routes of design §5 are matched here. */
 const routes: [RegExp, Route][] = [
-  [/^\/$/, async () => ({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: DASHBOARD_HTML })],
+  [
+    /^\/$/,
+    async () => ({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: DASHBOARD_HTML }),
+  ],
   [/^\/health$/, async () => json(200, { status: 'ok' })],
   [/^\/openapi\.json$/, async () => json(200, OPENAPI)],
-  [/^\/counts\/countries$/, async (e) => {
-    const q = parseParams(CountriesQuery, e.queryStringParameters ?? {});
-    return json(200, await cached(`countries ${JSON.stringify(q)}`, () => countsByCountry(q, store)));
-  }],
-  [/^\/counts\/entities$/, async (e) => {
-    const q = parseParams(EntitiesQuery, e.queryStringParameters ?? {});
-    return json(200, await cached(`entities ${JSON.stringify(q)}`, () => countsByEntity(q, store)));
-  }],
+  [
+    /^\/counts\/countries$/,
+    async (e) => {
+      const q = parseParams(CountriesQuery, e.queryStringParameters ?? {});
+      return json(200, await cached(`countries ${JSON.stringify(q)}`, () => countsByCountry(q, store)));
+    },
+  ],
+  [
+    /^\/counts\/entities$/,
+    async (e) => {
+      const q = parseParams(EntitiesQuery, e.queryStringParameters ?? {});
+      return json(200, await cached(`entities ${JSON.stringify(q)}`, () => countsByEntity(q, store)));
+    },
+  ],
   [/^\/entities\/(?<id>.+)$/, async (_e, p) => json(200, await entityDetail(p.id!, store))],
-  [/^\/ingests$/, async (e) => json(200, await listIngests(parseParams(IngestsQuery, e.queryStringParameters ?? {}), store))],
+  [
+    /^\/ingests$/,
+    async (e) => json(200, await listIngests(parseParams(IngestsQuery, e.queryStringParameters ?? {}), store)),
+  ],
   [/^\/ingests\/(?<key>.+)$/, async (_e, p) => json(200, await ingestStatus(p.key!, store))],
 ];
 
@@ -54,12 +66,24 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   for (const [re, fn] of routes) {
     const m = re.exec(path);
     if (!m) continue;
-    if (method !== 'GET' && method !== 'HEAD') return problem(405, 'Method Not Allowed', `${method} is not allowed on ${path}; use GET`);
+    if (method !== 'GET' && method !== 'HEAD')
+      return problem(405, 'Method Not Allowed', `${method} is not allowed on ${path}; use GET`);
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
     return fn(event, params);
   }
-  return problem(404, 'Not Found', `no route for ${path}`, { routes: ['/', '/health', '/openapi.json', '/counts/countries', '/counts/entities', '/entities/{id}', '/ingests', '/ingests/{key}'] });
+  return problem(404, 'Not Found', `no route for ${path}`, {
+    routes: [
+      '/',
+      '/health',
+      '/openapi.json',
+      '/counts/countries',
+      '/counts/entities',
+      '/entities/{id}',
+      '/ingests',
+      '/ingests/{key}',
+    ],
+  });
 }
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()

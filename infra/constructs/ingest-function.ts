@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -115,14 +115,19 @@ export class IngestFunction extends NodejsFunction {
     // AwsSolutions-L1 wants the newest runtime CDK knows (nodejs24.x).
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node 22 is pinned on purpose: the code is kept Node-22-clean and tested there (design §7); Node 24 is a deliberate later upgrade.',
+      reason:
+        'Node 22 is pinned on purpose: the code is kept Node-22-clean and tested there (design §7); Node 24 is a deliberate later upgrade.',
     });
   }
 
   /** Grants the table access and sets TABLE_NAME in one call, so neither can be forgotten. */
   bind(table: ITable, access: TableAccess): this {
     const indexArns = TABLE.indexes.map((i) => `${table.tableArn}/index/${i.name}`);
-    Grant.addToPrincipal({ grantee: this, actions: [...TABLE_ACTIONS[access]], resourceArns: [table.tableArn, ...indexArns] });
+    Grant.addToPrincipal({
+      grantee: this,
+      actions: [...TABLE_ACTIONS[access]],
+      resourceArns: [table.tableArn, ...indexArns],
+    });
     this.addEnvironment('TABLE_NAME', table.tableName);
     return this;
   }
@@ -138,7 +143,9 @@ export class IngestFunction extends NodejsFunction {
       }
     }
     const objects = (prefixes: readonly string[]) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
-    this.acknowledgePrefixWildcards([...(access.read ?? []), ...(access.write ?? [])].map((p) => bucket.arnForObjects(`${p}*`)));
+    this.acknowledgePrefixWildcards(
+      [...(access.read ?? []), ...(access.write ?? [])].map((p) => bucket.arnForObjects(`${p}*`)),
+    );
     if (access.read?.length) {
       Grant.addToPrincipal({ grantee: this, actions: ['s3:GetObject'], resourceArns: objects(access.read) });
       // Without s3:ListBucket, GetObject/HeadObject on a missing key answer 403 instead of 404, and the handlers
@@ -161,7 +168,8 @@ export class IngestFunction extends NodejsFunction {
     for (const arn of new Set(arns.map((a) => flattenCfnReference(Stack.of(this).resolve(a))))) {
       Validations.of(this.executionRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${arn}]`,
-        reason: 'Object grant scoped to one key prefix of one bucket; the trailing * is how IAM names the objects under a prefix.',
+        reason:
+          'Object grant scoped to one key prefix of one bucket; the trailing * is how IAM names the objects under a prefix.',
       });
     }
   }

@@ -1,5 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -16,7 +16,16 @@ export interface QueuedIngestProps {
 }
 
 /** An encrypted queue that refuses plain HTTP: the same settings for every queue of the stack. */
-export function makeSecureQueue(scope: Construct, id: string, props: { visibilityTimeout?: Duration; retentionPeriod?: Duration; deadLetterQueue?: { queue: IQueue; maxReceiveCount: number }; removalPolicy?: RemovalPolicy }): Queue {
+export function makeSecureQueue(
+  scope: Construct,
+  id: string,
+  props: {
+    visibilityTimeout?: Duration;
+    retentionPeriod?: Duration;
+    deadLetterQueue?: { queue: IQueue; maxReceiveCount: number };
+    removalPolicy?: RemovalPolicy;
+  },
+): Queue {
   return new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -26,13 +35,15 @@ export function makeSecureQueue(scope: Construct, id: string, props: { visibilit
 
 /** An alarm as soon as one message waits in a dead-letter queue: nothing lands there in normal operation. */
 export function alarmOnDeadLetters(scope: Construct, id: string, dlq: Queue, what: string): Alarm {
-  return dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(scope, id, {
-    alarmDescription: `Messages in the dead-letter queue of ${what}: inspect, fix, then redrive.`,
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
+  return dlq
+    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+    .createAlarm(scope, id, {
+      alarmDescription: `Messages in the dead-letter queue of ${what}: inspect, fix, then redrive.`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
 }
 
 /**

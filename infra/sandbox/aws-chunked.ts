@@ -22,8 +22,8 @@ export class AwsChunkedDecoder extends Transform {
 
   override _flush(cb: TransformCallback): void {
     if (this.state === 'data' || (this.state === 'size' && this.buf.length > 0))
-      return cb(new Error('aws-chunked body ended inside a chunk'));
-    cb();
+      cb(new Error('aws-chunked body ended inside a chunk'));
+    else cb();
   }
 
   private drain(): void {

@@ -1,4 +1,10 @@
-import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { pipeline } from 'node:stream';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.ts';
 import { KeyLocks } from './key-locks.ts';
@@ -51,13 +57,20 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
       opts.sandboxRoute(req, res).catch((err) => sendError(res, 500, String(err)));
       return;
     }
-    if (!opts.upstream.s3Port || !opts.upstream.dynamoPort) return sendError(res, 503, 'sandbox is starting; try again in a moment');
+    if (!opts.upstream.s3Port || !opts.upstream.dynamoPort)
+      return sendError(res, 503, 'sandbox is starting; try again in a moment');
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target.startsWith('DynamoDB_')) {
       const f = opts.faults;
       if (f && WRITE_TARGETS.test(target)) {
         const roll = Math.random();
-        if (roll < f.throttle) return injectDynamoFault(req, res, 400, target.endsWith('TransactWriteItems') ? 'ThrottlingException' : 'ProvisionedThroughputExceededException');
+        if (roll < f.throttle)
+          return injectDynamoFault(
+            req,
+            res,
+            400,
+            target.endsWith('TransactWriteItems') ? 'ThrottlingException' : 'ProvisionedThroughputExceededException',
+          );
         if (roll < f.throttle + f.error) return injectDynamoFault(req, res, 500, 'InternalServerError');
       }
       return proxy(req, res, opts.upstream.dynamoPort, req.headers);
@@ -79,7 +92,12 @@ function injectDynamoFault(req: IncomingMessage, res: ServerResponse, status: nu
   req.resume();
   req.on('end', () => {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
-    res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'injected by the sandbox (fault test)' }));
+    res.end(
+      JSON.stringify({
+        __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+        message: 'injected by the sandbox (fault test)',
+      }),
+    );
   });
 }
 
@@ -96,17 +114,16 @@ function proxy(
   body: NodeJS.ReadableStream = req,
   onResponse?: (upstream: IncomingMessage) => boolean,
 ): void {
-  const up = httpRequest(
-    { host: '127.0.0.1', port, method: req.method, path: req.url, headers },
-    (upstream) => {
-      if (onResponse?.(upstream)) return; // the callback took over the response
-      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-      // An upstream response cut short ends the client's too (pipe() would leave it waiting for the rest for ever);
-      // a client that goes away ends the upstream one.
-      pipeline(upstream, res, () => {});
-    },
+  const up = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (upstream) => {
+    if (onResponse?.(upstream)) return; // the callback took over the response
+    res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+    // An upstream response cut short ends the client's too (pipe() would leave it waiting for the rest for ever);
+    // a client that goes away ends the upstream one.
+    pipeline(upstream, res, () => {});
+  });
+  up.on('error', (err) =>
+    res.headersSent ? res.destroy(err) : sendError(res, 502, `sandbox edge: upstream failed: ${err.message}`),
   );
-  up.on('error', (err) => (res.headersSent ? res.destroy(err) : sendError(res, 502, `sandbox edge: upstream failed: ${err.message}`)));
   res.on('close', () => {
     if (!res.writableFinished) up.destroy();
   });
@@ -127,7 +144,10 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
   const u = new URL(req.url ?? '/', 'http://edge');
   let path = req.url ?? '/';
   if (u.searchParams.has('X-Amz-Credential')) {
-    u.searchParams.set('X-Amz-Credential', rewriteCredential(`Credential=${u.searchParams.get('X-Amz-Credential')}`).slice(11));
+    u.searchParams.set(
+      'X-Amz-Credential',
+      rewriteCredential(`Credential=${u.searchParams.get('X-Amz-Credential')}`).slice(11),
+    );
     path = u.pathname + u.search;
   }
   let body: NodeJS.ReadableStream = req;
@@ -222,7 +242,11 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
 }
 
 /** S3's rules for If-None-Match (an ETag list or `*`) and, without it, If-Modified-Since. */
-export function notModified(upstream: Pick<IncomingMessage, 'headers'>, ifNoneMatch?: string | string[], ifModifiedSince?: string | string[]): boolean {
+export function notModified(
+  upstream: Pick<IncomingMessage, 'headers'>,
+  ifNoneMatch?: string | string[],
+  ifModifiedSince?: string | string[],
+): boolean {
   const bare = (tag: string) => tag.trim().replace(/^W\//, '').replace(/"/g, '');
   const etag = bare(String(upstream.headers.etag ?? ''));
   if (ifNoneMatch !== undefined) {

@@ -19,7 +19,8 @@ export async function toFunctionUrlEvent(req: IncomingMessage): Promise<APIGatew
   }
   const body = Buffer.concat(chunks);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   // Function URLs join repeated parameters with commas.
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;

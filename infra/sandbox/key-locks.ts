@@ -6,7 +6,10 @@
  * waits for ever behind a stream of reads).
  */
 export class KeyLocks {
-  private readonly keys = new Map<string, { readers: number; writer: boolean; queue: { write: boolean; grant: () => void }[] }>();
+  private readonly keys = new Map<
+    string,
+    { readers: number; writer: boolean; queue: { write: boolean; grant: () => void }[] }
+  >();
 
   /** Resolves with the release function once the lock is held. */
   acquire(key: string, write: boolean): Promise<() => void> {
@@ -32,7 +35,10 @@ export class KeyLocks {
     return this.keys.size;
   }
 
-  private drain(key: string, s: { readers: number; writer: boolean; queue: { write: boolean; grant: () => void }[] }): void {
+  private drain(
+    key: string,
+    s: { readers: number; writer: boolean; queue: { write: boolean; grant: () => void }[] },
+  ): void {
     while (s.queue.length) {
       const next = s.queue[0]!;
       if (s.writer || (next.write && s.readers > 0)) break;

@@ -11,14 +11,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BUCKET_NAME,
-  INGEST_ROUTES,
-  MAX_RECEIVE_COUNT,
-  SANDBOX,
-  TABLE,
-  TABLE_NAME,
-} from '../../shared/resources.ts';
+import { BUCKET_NAME, INGEST_ROUTES, MAX_RECEIVE_COUNT, SANDBOX, TABLE, TABLE_NAME } from '../../shared/resources.ts';
 import { checkJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEdge, type ObjectChange } from './edge.ts';
 import { serveFunctionUrl } from './http.ts';
@@ -63,7 +56,7 @@ export const sandboxEnv = (edgePort: number): Record<string, string> => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
-type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse | void>;
+type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse | undefined>;
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const stops: { name: string; run: () => Promise<void> }[] = [];
@@ -76,7 +69,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 5000)));
       const outcome = await Promise.race([run().catch(() => undefined), late]);
       clearTimeout(timer);
-      if (outcome === 'late') opts.log(`(${name} did not stop within 5 s; going on)${name === 'queues' ? ` in flight: ${JSON.stringify(queuesRef.flatMap((q) => q.inFlight()))}` : ''}`);
+      if (outcome === 'late')
+        opts.log(
+          `(${name} did not stop within 5 s; going on)${name === 'queues' ? ` in flight: ${JSON.stringify(queuesRef.flatMap((q) => q.inFlight()))}` : ''}`,
+        );
     }
   };
   try {
@@ -86,7 +82,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     if (!opts.memory) mkdirSync(dataDir, { recursive: true });
 
     // Env first: handler modules read their config once, at import (cold start).
-    Object.assign(process.env, sandboxEnv(opts.edgePort), { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+    Object.assign(process.env, sandboxEnv(opts.edgePort), {
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
 
     checkJava();
     const upstream = { s3Port: 0, dynamoPort: 0 };
@@ -110,7 +108,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           const started = Date.now();
           const res = await mod.handler(event, context);
           const failed = res?.batchItemFailures?.length ?? 0;
-          for (const r of event.Records) logRecord(opts.log, route.name, r.body, failed ? 'retry' : 'ok', Date.now() - started);
+          for (const r of event.Records)
+            logRecord(opts.log, route.name, r.body, failed ? 'retry' : 'ok', Date.now() - started);
           return res;
         },
         onDeadLetter: (m, reason) => opts.log(`✗ ${route.name}: message ${m.messageId} dead-lettered: ${reason}`),
@@ -141,7 +140,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           size = head?.ContentLength;
           eTag ??= head?.ETag?.replace(/"/g, '');
         }
-        const record = buildS3EventRecord(change, { size, eTag, region: SANDBOX.region, configurationId: INGEST_ROUTES[i]!.name });
+        const record = buildS3EventRecord(change, {
+          size,
+          eTag,
+          region: SANDBOX.region,
+          configurationId: INGEST_ROUTES[i]!.name,
+        });
         queues[i]!.send(JSON.stringify({ Records: [record] }));
       })();
     };
@@ -163,7 +167,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           return json(200, {
             queues: queues.map((q) => q.stats()),
             deadLetters: queues.flatMap((q) =>
-              q.deadLetters.map((d) => ({ queue: q.stats().name, messageId: d.messageId, reason: d.reason, body: d.body })),
+              q.deadLetters.map((d) => ({
+                queue: q.stats().name,
+                messageId: d.messageId,
+                reason: d.reason,
+                body: d.body,
+              })),
             ),
           });
         }
@@ -181,28 +190,52 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           let body = '';
           for await (const c of req) body += c;
           const f = JSON.parse(body || '{}') as Partial<typeof faults>;
-          for (const k of ['throttle', 'error'] as const) if (typeof f[k] === 'number' && f[k]! >= 0 && f[k]! <= 1) faults[k] = f[k]!;
+          for (const k of ['throttle', 'error'] as const)
+            if (typeof f[k] === 'number' && f[k]! >= 0 && f[k]! <= 1) faults[k] = f[k]!;
           return json(200, faults);
         }
         if (url.pathname === '/_sandbox/redrive' && req.method === 'POST') {
           return json(200, { redriven: queues.reduce((n, q) => n + q.redrive(), 0) });
         }
-        return json(404, { error: 'unknown sandbox route', routes: ['/_sandbox/status', '/_sandbox/idle', 'POST /_sandbox/redrive', 'POST /_sandbox/faults'] });
+        return json(404, {
+          error: 'unknown sandbox route',
+          routes: ['/_sandbox/status', '/_sandbox/idle', 'POST /_sandbox/redrive', 'POST /_sandbox/faults'],
+        });
       },
     }).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'EADDRINUSE'
-        ? new Error(`port ${opts.edgePort} is taken (another sandbox or LocalStack running?). Stop it, or set SANDBOX_PORT.`)
+        ? new Error(
+            `port ${opts.edgePort} is taken (another sandbox or LocalStack running?). Stop it, or set SANDBOX_PORT.`,
+          )
         : err;
     });
-    onStop('edge', () => new Promise<void>((r) => { edge.close(() => r()); edge.closeAllConnections(); }));
+    onStop(
+      'edge',
+      () =>
+        new Promise<void>((r) => {
+          edge.close(() => r());
+          edge.closeAllConnections();
+        }),
+    );
 
     const queryMod = (await import(pathToFileURL(join(ROOT, 'functions', 'query', 'handler.ts')).href)) as {
       handler: Parameters<typeof serveFunctionUrl>[0];
     };
-    const query = await serveFunctionUrl(queryMod.handler, SANDBOX.host, opts.queryPort).catch((err: NodeJS.ErrnoException) => {
-      throw err.code === 'EADDRINUSE' ? new Error(`port ${opts.queryPort} is taken. Stop what uses it, or set QUERY_PORT.`) : err;
-    });
-    onStop('query API', () => new Promise<void>((r) => { query.close(() => r()); query.closeAllConnections(); }));
+    const query = await serveFunctionUrl(queryMod.handler, SANDBOX.host, opts.queryPort).catch(
+      (err: NodeJS.ErrnoException) => {
+        throw err.code === 'EADDRINUSE'
+          ? new Error(`port ${opts.queryPort} is taken. Stop what uses it, or set QUERY_PORT.`)
+          : err;
+      },
+    );
+    onStop(
+      'query API',
+      () =>
+        new Promise<void>((r) => {
+          query.close(() => r());
+          query.closeAllConnections();
+        }),
+    );
 
     // The user's ports are ours now; the servers behind the edge take free ports of their own.
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(opts.memory ? undefined : join(dataDir, 'dynamodb'));
@@ -285,7 +318,12 @@ async function createResources(edgePort: number): Promise<void> {
   } finally {
     ddb.destroy();
   }
-  const s3 = new S3Client({ endpoint: env.AWS_ENDPOINT_URL, region: SANDBOX.region, forcePathStyle: true, credentials });
+  const s3 = new S3Client({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: SANDBOX.region,
+    forcePathStyle: true,
+    credentials,
+  });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET_NAME }));
   } catch (err) {
@@ -302,7 +340,9 @@ async function loadDemo(edgeUrl: string): Promise<number> {
   if (!existsSync(dir)) return 0;
   const files = (readdirSync(dir, { recursive: true }) as string[])
     .map((f) => join(dir, f))
-    .filter((f) => /^(articles|sanctions)\//.test(relative(dir, f)) && !/(PROVENANCE|README)\.md$/.test(f) && !readdirSafe(f));
+    .filter(
+      (f) => /^(articles|sanctions)\//.test(relative(dir, f)) && !/(PROVENANCE|README)\.md$/.test(f) && !readdirSafe(f),
+    );
   const s3 = new S3Client({
     endpoint: edgeUrl,
     region: SANDBOX.region,
@@ -310,7 +350,9 @@ async function loadDemo(edgeUrl: string): Promise<number> {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   for (const f of files) {
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET_NAME, Key: relative(dir, f).split('\\').join('/'), Body: readFileSync(f) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET_NAME, Key: relative(dir, f).split('\\').join('/'), Body: readFileSync(f) }),
+    );
   }
   s3.destroy();
   return files.length;
@@ -329,7 +371,9 @@ function logRecord(log: (l: string) => void, fn: string, body: string, outcome: 
   try {
     const rec = JSON.parse(body).Records?.[0];
     const key = rec ? decodeURIComponent(String(rec.s3.object.key).replace(/\+/g, ' ')) : '?';
-    log(`${outcome === 'ok' ? '✓' : '↻'} ${fn}: ${rec?.eventName ?? 'event'} ${key} (${ms} ms${outcome === 'ok' ? '' : ', retrying'})`);
+    log(
+      `${outcome === 'ok' ? '✓' : '↻'} ${fn}: ${rec?.eventName ?? 'event'} ${key} (${ms} ms${outcome === 'ok' ? '' : ', retrying'})`,
+    );
   } catch {
     log(`${outcome} ${fn}`);
   }

@@ -31,7 +31,9 @@ export async function assertPortFree(host: string, port: number, envName: string
     srv.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new Error(`port ${port} is taken (another sandbox, or LocalStack, is running?). Stop it, or set ${envName}.`)
+          ? new Error(
+              `port ${port} is taken (another sandbox, or LocalStack, is running?). Stop it, or set ${envName}.`,
+            )
           : err,
       ),
     );

@@ -17,7 +17,7 @@ export interface QueueOptions {
   maxReceiveCount: number;
   /** Batches in flight at once (Lambda concurrency). */
   concurrency: number;
-  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   onDeadLetter?: (m: QueueMessage, reason: string) => void;
   onError?: (err: unknown, batch: QueueMessage[]) => void;
 }
@@ -72,7 +72,14 @@ export class SandboxQueue {
       inFlight: this.messages.length - visible,
       deadLetters: this.deadLetters.length,
       processed: this.processed,
-      ...(this.delivering.size ? { running: [...this.delivering].map(([batch, started]) => ({ ms: now - started, keys: batch.flatMap(keysOf) })) } : {}),
+      ...(this.delivering.size
+        ? {
+            running: [...this.delivering].map(([batch, started]) => ({
+              ms: now - started,
+              keys: batch.flatMap(keysOf),
+            })),
+          }
+        : {}),
     };
   }
 
@@ -99,7 +106,10 @@ export class SandboxQueue {
 
   /** Batches being handled now, with how long they have run (for diagnosing a stop that hangs). */
   inFlight(): { messageIds: string[]; ms: number }[] {
-    return [...this.delivering].map(([batch, started]) => ({ messageIds: batch.map((m) => m.messageId), ms: Date.now() - started }));
+    return [...this.delivering].map(([batch, started]) => ({
+      messageIds: batch.map((m) => m.messageId),
+      ms: Date.now() - started,
+    }));
   }
   private readonly delivering = new Map<QueueMessage[], number>();
 
@@ -193,10 +203,16 @@ export class SandboxQueue {
       // Like Lambda, an invocation that outlives the function timeout is abandoned and its batch fails.
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Task timed out after ${(this.opts.functionTimeoutMs / 1000).toFixed(2)} seconds`)), this.opts.functionTimeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`Task timed out after ${(this.opts.functionTimeoutMs / 1000).toFixed(2)} seconds`)),
+          this.opts.functionTimeoutMs,
+        );
         timer.unref();
       });
-      const res = await Promise.race([this.opts.handler(event, lambdaContext(this.opts.name, this.opts.functionTimeoutMs)), timeout]).finally(() => clearTimeout(timer));
+      const res = await Promise.race([
+        this.opts.handler(event, lambdaContext(this.opts.name, this.opts.functionTimeoutMs)),
+        timeout,
+      ]).finally(() => clearTimeout(timer));
       failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       if (failed.size) error = 'reported in batchItemFailures';
     } catch (err) {

@@ -38,7 +38,14 @@ export interface ObjectState {
   indexEtag?: string;
   applied: Contribution;
   articleIds: string[];
-  pending?: { planId: string; target: Contribution; done: number; etag?: string; indexEtag?: string; articleIds: string[] };
+  pending?: {
+    planId: string;
+    target: Contribution;
+    done: number;
+    etag?: string;
+    indexEtag?: string;
+    articleIds: string[];
+  };
 }
 
 /** Article object states are listed through gsi1 (for relinking), never by a scan. */
@@ -101,7 +108,9 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
   const isConflict = (err: unknown) =>
     err instanceof ConditionalCheckFailedException ||
     (err instanceof TransactionCanceledException &&
-      (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
+      (err.CancellationReasons ?? []).some(
+        (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+      ));
 
   const counterUpdate = (d: Delta, info?: Record<string, unknown>) => {
     const names: Record<string, string> = { '#a': 'articles', '#m': 'mentions' };
@@ -136,7 +145,9 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
 
   return {
     async getObjectState(key: string): Promise<ObjectState | undefined> {
-      const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: objectStateKey(key), ConsistentRead: true })));
+      const r = await send(() =>
+        doc.send(new GetCommand({ TableName: table, Key: objectStateKey(key), ConsistentRead: true })),
+      );
       return r.Item as ObjectState | undefined;
     },
 
@@ -165,7 +176,11 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         articleIds: next.articleIds,
       };
       const cond = current
-        ? { ConditionExpression: '#v = :v AND attribute_not_exists(#p)', ExpressionAttributeNames: { '#v': 'version', '#p': 'pending' }, ExpressionAttributeValues: { ':v': version } }
+        ? {
+            ConditionExpression: '#v = :v AND attribute_not_exists(#p)',
+            ExpressionAttributeNames: { '#v': 'version', '#p': 'pending' },
+            ExpressionAttributeValues: { ':v': version },
+          }
         : { ConditionExpression: 'attribute_not_exists(pk)' };
       try {
         if (deltas.length <= CELLS_PER_TX) {
@@ -192,7 +207,14 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
           ...(current?.etag ? { etag: current.etag } : {}),
           applied: current?.applied ?? {},
           articleIds: current?.articleIds ?? [],
-          pending: { planId, target: next.contribution, done: 0, ...(next.etag ? { etag: next.etag } : {}), ...(next.indexEtag ? { indexEtag: next.indexEtag } : {}), articleIds: next.articleIds },
+          pending: {
+            planId,
+            target: next.contribution,
+            done: 0,
+            ...(next.etag ? { etag: next.etag } : {}),
+            ...(next.indexEtag ? { indexEtag: next.indexEtag } : {}),
+            articleIds: next.articleIds,
+          },
         };
         await send(() => doc.send(new PutCommand({ TableName: table, Item: planned, ...cond })));
         await this.finishPlan(planned, cellInfo);
@@ -204,7 +226,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     },
 
     /** Applies the remaining chunks of a pending plan (after a crash, any worker can finish it). Idempotent. */
-    async finishPlan(state: ObjectState, cellInfo: (cell: string) => Record<string, unknown> | undefined = () => undefined): Promise<void> {
+    async finishPlan(
+      state: ObjectState,
+      cellInfo: (cell: string) => Record<string, unknown> | undefined = () => undefined,
+    ): Promise<void> {
       const p = state.pending;
       if (!p) return;
       const chunks = chunk(diffContributions(state.applied, p.target), CELLS_PER_TX);
@@ -243,8 +268,25 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
               Key: key,
               UpdateExpression: 'SET #ap = #p.#t, #ids = #p.#pids, #v = #v + :one, #e = :etag, #ie = :ietag REMOVE #p',
               ConditionExpression: '#p.#id = :id AND #p.#d = :n',
-              ExpressionAttributeNames: { '#ap': 'applied', '#p': 'pending', '#t': 'target', '#ids': 'articleIds', '#pids': 'articleIds', '#v': 'version', '#e': 'etag', '#id': 'planId', '#d': 'done', '#ie': 'indexEtag' },
-              ExpressionAttributeValues: { ':id': p.planId, ':n': chunks.length, ':one': 1, ':etag': p.etag ?? null, ':ietag': p.indexEtag ?? null },
+              ExpressionAttributeNames: {
+                '#ap': 'applied',
+                '#p': 'pending',
+                '#t': 'target',
+                '#ids': 'articleIds',
+                '#pids': 'articleIds',
+                '#v': 'version',
+                '#e': 'etag',
+                '#id': 'planId',
+                '#d': 'done',
+                '#ie': 'indexEtag',
+              },
+              ExpressionAttributeValues: {
+                ':id': p.planId,
+                ':n': chunks.length,
+                ':one': 1,
+                ':etag': p.etag ?? null,
+                ':ietag': p.indexEtag ?? null,
+              },
             }),
           ),
         );
@@ -260,7 +302,9 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     async getArticles(ids: string[]): Promise<Article[]> {
       const out: Article[] = [];
       for (const part of chunk(ids, 100)) {
-        const r = await send(() => doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: part.map(articleKey) } } })));
+        const r = await send(() =>
+          doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: part.map(articleKey) } } })),
+        );
         out.push(...((r.Responses?.[table] ?? []) as Article[]));
       }
       return out;
@@ -273,7 +317,15 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     /** Items of one partition, newest sort key first (entity → article references). */
     async queryPartition(pk: string, limit: number, newestFirst = true): Promise<Record<string, unknown>[]> {
       const r = await send(() =>
-        doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ScanIndexForward: !newestFirst, Limit: limit })),
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ScanIndexForward: !newestFirst,
+            Limit: limit,
+          }),
+        ),
       );
       return r.Items ?? [];
     },
@@ -289,7 +341,14 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
 
     async putIngestStatus(s: IngestStatus): Promise<void> {
       // gsi1 orders ingests newest first (the dashboard's "recent ingests").
-      await send(() => doc.send(new PutCommand({ TableName: table, Item: { ...ingestStatusKey(s.key), gsi1pk: INGESTS_BY_TIME, gsi1sk: `${s.updatedAt}#${s.key}`, ...s } })));
+      await send(() =>
+        doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...ingestStatusKey(s.key), gsi1pk: INGESTS_BY_TIME, gsi1sk: `${s.updatedAt}#${s.key}`, ...s },
+          }),
+        ),
+      );
     },
 
     async getIngestStatus(key: string): Promise<IngestStatus | undefined> {
@@ -308,7 +367,16 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
             ExpressionAttributeValues: { ':p': INGESTS_BY_TIME },
             ScanIndexForward: false,
             Limit: limit,
-            ...(after ? { ExclusiveStartKey: { gsi1pk: INGESTS_BY_TIME, gsi1sk: after, pk: INGEST_PK, sk: after.slice(after.indexOf('#') + 1) } } : {}),
+            ...(after
+              ? {
+                  ExclusiveStartKey: {
+                    gsi1pk: INGESTS_BY_TIME,
+                    gsi1sk: after,
+                    pk: INGEST_PK,
+                    sk: after.slice(after.indexOf('#') + 1),
+                  },
+                }
+              : {}),
           }),
         ),
       );
@@ -321,17 +389,31 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
      * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
      */
     async readCounters(dimension: string, range?: { from?: string; to?: string }): Promise<CounterRow[]> {
-      if (range && (range.from || range.to)) return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
+      if (range && (range.from || range.to))
+        return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
       const rows: CounterRow[] = [];
-      for await (const it of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition(dimension) } }))
-        rows.push({ ...it, member: String(it.sk), articles: Number(it.articles ?? 0), mentions: Number(it.mentions ?? 0) });
+      for await (const it of queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
+      }))
+        rows.push({
+          ...it,
+          member: String(it.sk),
+          articles: Number(it.articles ?? 0),
+          mentions: Number(it.mentions ?? 0),
+        });
       return rows;
     },
 
     /** Keys of every article object with a recorded state (via gsi1). */
     async listArticleObjects(): Promise<string[]> {
       const keys: string[] = [];
-      for await (const it of queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': ARTICLE_OBJECTS }, ProjectionExpression: 'gsi1sk' }))
+      for await (const it of queryAll({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': ARTICLE_OBJECTS },
+        ProjectionExpression: 'gsi1sk',
+      }))
         keys.push(String(it.gsi1sk));
       return keys;
     },
@@ -339,13 +421,21 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     /** Current-version pointers of every list (one small partition), with their aggregates. */
     async readListPointers(): Promise<ListPointer[]> {
       const r = await send(() =>
-        doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': LISTS_PK } })),
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': LISTS_PK },
+          }),
+        ),
       );
       return (r.Items ?? []) as ListPointer[];
     },
 
     async getListPointer(list: string): Promise<ListPointer | undefined> {
-      const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: listPointerKey(list), ConsistentRead: true })));
+      const r = await send(() =>
+        doc.send(new GetCommand({ TableName: table, Key: listPointerKey(list), ConsistentRead: true })),
+      );
       return r.Item as ListPointer | undefined;
     },
 
@@ -399,7 +489,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       const parts = await Promise.all(
         Array.from({ length: ENTITY_SHARDS }, async (_, shard) => {
           const items: Record<string, unknown>[] = [];
-          for await (const it of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) } }))
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) },
+          }))
             items.push(it);
           return items;
         }),
@@ -408,7 +501,11 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     },
 
     async putListVersion(list: string, version: string, meta: Record<string, unknown>): Promise<void> {
-      await send(() => doc.send(new PutCommand({ TableName: table, Item: { ...listVersionKey(list, version), list, version, ...meta } })));
+      await send(() =>
+        doc.send(
+          new PutCommand({ TableName: table, Item: { ...listVersionKey(list, version), list, version, ...meta } }),
+        ),
+      );
     },
 
     /** Deletes every entity of a version (a superseded, refused or replaced one) and its version record. */
@@ -416,7 +513,11 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       let n = 0;
       for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
         const keys: Record<string, unknown>[] = [];
-        for await (const it of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) }, ProjectionExpression: 'pk, sk' }))
+        for await (const it of queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) },
+          ProjectionExpression: 'pk, sk',
+        }))
           keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
         await batchWrite(keys);
         n += keys.length;
@@ -434,7 +535,9 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
   };
 
   /** Every item a Query matches, page after page (a partition or an index range: never a scan). */
-  async function* queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, unknown>> {
+  async function* queryAll(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
     do {
       const r = await send(() => doc.send(new QueryCommand({ TableName: table, ...input, ExclusiveStartKey: start })));
@@ -445,7 +548,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
 
   async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
     const sums = new Map<string, CounterRow>();
-    const range = { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b', ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` } };
+    const range = {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` },
+    };
     for await (const it of queryAll(range)) {
       const member = String(it.sk).slice(11);
       const row = sums.get(member) ?? { ...it, member, articles: 0, mentions: 0 };
@@ -464,8 +570,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       while (next < batches.length) {
         let pending = batches[next++]!;
         for (let attempt = 0; pending.length; attempt++) {
-          if (attempt > 10) throw new DependencyError(`BatchWriteItem: ${pending.length} items still unprocessed after 10 retries`);
-          if (attempt) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random())));
+          if (attempt > 10)
+            throw new DependencyError(`BatchWriteItem: ${pending.length} items still unprocessed after 10 retries`);
+          if (attempt)
+            await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random())));
           const r = await send(() => doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } })));
           pending = (r.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
         }

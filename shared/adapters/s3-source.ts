@@ -1,4 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { DependencyError, InvalidInputError } from '../errors.ts';
 
@@ -25,13 +32,20 @@ export function makeS3Source(s3: S3Client, bucket: string) {
       try {
         r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       } catch (err) {
-        if (err instanceof NoSuchKey || (err as Error).name === 'NoSuchKey' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+        if (
+          err instanceof NoSuchKey ||
+          (err as Error).name === 'NoSuchKey' ||
+          (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+        )
+          return undefined;
         return wrap(err, `GetObject ${key}`);
       }
       const size = r.ContentLength ?? 0;
       if (size > maxBytes) {
         (r.Body as Readable | undefined)?.destroy?.();
-        throw new InvalidInputError(`object is ${size} bytes; the limit is ${maxBytes} bytes`, { where: 'object size' });
+        throw new InvalidInputError(`object is ${size} bytes; the limit is ${maxBytes} bytes`, {
+          where: 'object size',
+        });
       }
       return {
         key,
@@ -45,9 +59,14 @@ export function makeS3Source(s3: S3Client, bucket: string) {
     },
 
     /** A small object read whole, unless its ETag is still `knownEtag` (then `notModified`). */
-    async getIfChanged(key: string, knownEtag?: string): Promise<{ etag: string; bytes: Buffer } | 'notModified' | undefined> {
+    async getIfChanged(
+      key: string,
+      knownEtag?: string,
+    ): Promise<{ etag: string; bytes: Buffer } | 'notModified' | undefined> {
       try {
-        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(knownEtag ? { IfNoneMatch: `"${knownEtag}"` } : {}) }));
+        const r = await s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, ...(knownEtag ? { IfNoneMatch: `"${knownEtag}"` } : {}) }),
+        );
         const bytes = await readAll(r.Body as AsyncIterable<Uint8Array>);
         return { etag: (r.ETag ?? '').replace(/"/g, ''), bytes };
       } catch (err) {
@@ -61,8 +80,14 @@ export function makeS3Source(s3: S3Client, bucket: string) {
     /** Keys and ETags of the objects directly in a folder (one level), for list files that come as a set. */
     async listFolder(prefix: string, max = 50): Promise<{ key: string; etag: string; size: number }[]> {
       try {
-        const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', MaxKeys: max }));
-        return (r.Contents ?? []).map((o) => ({ key: o.Key!, etag: (o.ETag ?? '').replace(/"/g, ''), size: o.Size ?? 0 }));
+        const r = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', MaxKeys: max }),
+        );
+        return (r.Contents ?? []).map((o) => ({
+          key: o.Key!,
+          etag: (o.ETag ?? '').replace(/"/g, ''),
+          size: o.Size ?? 0,
+        }));
       } catch (err) {
         return wrap(err, `ListObjectsV2 ${prefix}`);
       }
@@ -104,9 +129,16 @@ export function makeS3Source(s3: S3Client, bucket: string) {
       }
     },
 
-    async put(key: string, body: string | Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void> {
+    async put(
+      key: string,
+      body: string | Uint8Array,
+      contentType: string,
+      metadata?: Record<string, string>,
+    ): Promise<void> {
       try {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata }));
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata }),
+        );
       } catch (err) {
         wrap(err, `PutObject ${key}`);
       }

@@ -31,17 +31,32 @@ export function makeSqsHandler(
         try {
           for (const ref of objectRefsFrom(msg.body)) {
             const result = await process(ref);
-            logger.info('ingested', { key: ref.key, eventName: ref.eventName, outcome: result.status, records: result.records, durationMs: result.durationMs });
+            logger.info('ingested', {
+              key: ref.key,
+              eventName: ref.eventName,
+              outcome: result.status,
+              records: result.records,
+              durationMs: result.durationMs,
+            });
             metrics.addMetric('recordsRead', MetricUnit.Count, result.records?.read ?? 0);
             metrics.addMetric('recordsWritten', MetricUnit.Count, result.records?.written ?? 0);
             metrics.addMetric('recordsRejected', MetricUnit.Count, result.records?.rejected ?? 0);
-            metrics.addMetric(result.status === 'quarantined' ? 'filesQuarantined' : 'filesIngested', MetricUnit.Count, 1);
-            if (result.durationMs !== undefined) metrics.addMetric('ingestDuration', MetricUnit.Milliseconds, result.durationMs);
+            metrics.addMetric(
+              result.status === 'quarantined' ? 'filesQuarantined' : 'filesIngested',
+              MetricUnit.Count,
+              1,
+            );
+            if (result.durationMs !== undefined)
+              metrics.addMetric('ingestDuration', MetricUnit.Milliseconds, result.durationMs);
           }
         } catch (err) {
           const receives = Number(msg.attributes.ApproximateReceiveCount ?? 1);
           const final = receives >= MAX_RECEIVE_COUNT;
-          logger.error(final ? 'ingest failed; going to the dead-letter queue' : 'ingest failed; will retry', { messageId: msg.messageId, receiveCount: receives, error: err as Error });
+          logger.error(final ? 'ingest failed; going to the dead-letter queue' : 'ingest failed; will retry', {
+            messageId: msg.messageId,
+            receiveCount: receives,
+            error: err as Error,
+          });
           metrics.addMetric('ingestFailures', MetricUnit.Count, 1);
           if (final && onFinalFailure) {
             let refs: ObjectRef[] = [];

@@ -16,33 +16,60 @@ import type { RawArticle } from './article-formats.ts';
 // ---------------------------------------------------------------------------------------------------------------
 // Plain-text noise
 
-const NETWORKS = 'facebook|twitter|x|instagram|linkedin|whatsapp|telegram|youtube|tiktok|pinterest|reddit|threads|bluesky|flipboard|snapchat|tumblr|weibo|wechat|google\\+|google plus';
+const NETWORKS =
+  'facebook|twitter|x|instagram|linkedin|whatsapp|telegram|youtube|tiktok|pinterest|reddit|threads|bluesky|flipboard|snapchat|tumblr|weibo|wechat|google\\+|google plus';
 /** Words a row of share buttons is made of ("Share Facebook Twitter Email", "Play Facebook", "Google Plus"). */
 const SOCIAL_WORDS = new Set(
-  'play share tweet embed google plus google+ facebook twitter x instagram linkedin whatsapp telegram youtube tiktok pinterest reddit threads bluesky flipboard messenger snapchat email e-mail print copy link sms mail tumblr vk weibo wechat'.split(' '),
+  'play share tweet embed google plus google+ facebook twitter x instagram linkedin whatsapp telegram youtube tiktok pinterest reddit threads bluesky flipboard messenger snapchat email e-mail print copy link sms mail tumblr vk weibo wechat'.split(
+    ' ',
+  ),
 );
 
 /** Whole-line patterns (tested on the trimmed, whitespace-collapsed line, case-insensitive), each with a length cap. */
 const NOISE: readonly { re: RegExp; max: number }[] = [
   { re: /^share(?: (?:this|the) (?:article|story|page|post))?(?: (?:on|via) \w+)?(?: with .{1,30})?[.:!]?$/i, max: 60 },
   { re: /^(?:share|tweet|post|send|email|pin)(?: (?:on|to|via) [\w ]{1,20})?[.!]?$/i, max: 30 },
-  { re: /^(?:read|see|view|continue reading) (?:the )?(?:full|original|whole|rest of the) (?:article|story|report|post)(?: here| (?:on|at) .{1,40})?[.:!…]*$/i, max: 100 },
+  {
+    re: /^(?:read|see|view|continue reading) (?:the )?(?:full|original|whole|rest of the) (?:article|story|report|post)(?: here| (?:on|at) .{1,40})?[.:!…]*$/i,
+    max: 100,
+  },
   { re: /^continue reading(?: the main story| below| here)?[.:!…]*$/i, max: 40 },
-  { re: /^(?:story continues below(?: advertisement)?|advertisement(?: - scroll to continue(?: with content)?)?|sponsored(?: content)?|ad|ads|promoted(?: content)?|paid (?:post|content)|supported by)[.…:]*$/i, max: 60 },
+  {
+    re: /^(?:story continues below(?: advertisement)?|advertisement(?: - scroll to continue(?: with content)?)?|sponsored(?: content)?|ad|ads|promoted(?: content)?|paid (?:post|content)|supported by)[.…:]*$/i,
+    max: 60,
+  },
   // NYT pages flatten "Advertisement" and "Continue reading the main story" into one line.
-  { re: /^advertisement\s+(?:continue reading the main story|story continues below(?: advertisement)?)[.…:]*$/i, max: 70 },
+  {
+    re: /^advertisement\s+(?:continue reading the main story|story continues below(?: advertisement)?)[.…:]*$/i,
+    max: 70,
+  },
   { re: /^exit mobile version$/i, max: 30 },
   { re: /^skip to (?:main )?(?:content|navigation|main content|search|footer|article)$/i, max: 40 },
   { re: /^(?:back to top|top of page|return to top|go to top|scroll to top)$/i, max: 30 },
-  { re: /^(?:menu|close|search|home|next|previous|prev|open|toggle navigation|main menu|more|loading|please wait|photo|photos|video|image|gallery|listen|watch|audio)[.…]*$/i, max: 30 },
+  {
+    re: /^(?:menu|close|search|home|next|previous|prev|open|toggle navigation|main menu|more|loading|please wait|photo|photos|video|image|gallery|listen|watch|audio)[.…]*$/i,
+    max: 30,
+  },
   { re: /^(?:accept|reject|allow|decline|manage)(?: all)?(?: cookies| cookie settings| preferences)?$/i, max: 40 },
   // Cookie banners: "cookie" alongside the words every banner has, in a short line.
-  { re: /^(?=.*\bcookies?\b)(?=.*\b(?:accept|consent|agree|privacy policy|cookie policy|manage|preferences|settings|continuing|browsing|experience)\b).*$/i, max: 400 },
-  { re: /^(?:stay (?:informed|updated|up to date|in the know)|get (?:the latest|our|free) .{0,40}(?:updates|newsletter|alerts))\b.*$/i, max: 100 },
-  { re: /^(?:subscribe|sign up|signup|sign in|log in|login|register (?:now|for free|here|to)|join (?:our|the) (?:newsletter|mailing list))\b.*$/i, max: 140 },
+  {
+    re: /^(?=.*\bcookies?\b)(?=.*\b(?:accept|consent|agree|privacy policy|cookie policy|manage|preferences|settings|continuing|browsing|experience)\b).*$/i,
+    max: 400,
+  },
+  {
+    re: /^(?:stay (?:informed|updated|up to date|in the know)|get (?:the latest|our|free) .{0,40}(?:updates|newsletter|alerts))\b.*$/i,
+    max: 100,
+  },
+  {
+    re: /^(?:subscribe|sign up|signup|sign in|log in|login|register (?:now|for free|here|to)|join (?:our|the) (?:newsletter|mailing list))\b.*$/i,
+    max: 140,
+  },
   { re: /^(?:get|receive|join|try) .{0,60}\bnewsletters?\b.*$/i, max: 140 },
   { re: /^.{0,50}\bnewsletters?\b[.:!]?$/i, max: 60 },
-  { re: /^(?:already a subscriber|not a subscriber|become a (?:member|subscriber)|support (?:our|independent) journalism)\b.*$/i, max: 140 },
+  {
+    re: /^(?:already a subscriber|not a subscriber|become a (?:member|subscriber)|support (?:our|independent) journalism)\b.*$/i,
+    max: 140,
+  },
   { re: new RegExp(`^(?:follow|like) (?:us|.{1,60}?) on (?:${NETWORKS})(?:\\b|$).*$`, 'i'), max: 160 },
   { re: /^click (?:here|to)\b.*$/i, max: 120 },
   { re: /^(?:download|get) (?:our|the) .{0,30}\bapp\b.*$/i, max: 120 },
@@ -75,7 +102,10 @@ const LIST_ITEM = /^(?:[-*+•·▪]|\d{1,3}[.)])\s/;
 const SENTENCE_END = /[.!?…"”’»)\]:;]$/;
 
 function isSocialLine(line: string): boolean {
-  const words = line.toLowerCase().split(/\s*[|·•,/]\s*|\s+/).filter(Boolean);
+  const words = line
+    .toLowerCase()
+    .split(/\s*[|·•,/]\s*|\s+/)
+    .filter(Boolean);
   return words.length > 0 && words.length <= 8 && words.every((w) => SOCIAL_WORDS.has(w));
 }
 
@@ -90,13 +120,15 @@ const isHeadlineLike = (line: string): boolean => line.length > 0 && line.length
 
 /** Normalise spaces and line ends; one entry per line, trimmed, '' for a blank line. */
 function normaliseLines(text: string): string[] {
-  return text
-    .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
-    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ')
-    // Zero-width characters, soft hyphens, BOMs and C0/C1 controls carry no text (and break word matching).
-    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]/g, '')
-    .split('\n')
-    .map((l) => l.replace(/ {2,}/g, ' ').trim());
+  return (
+    text
+      .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
+      .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ')
+      // Zero-width characters, soft hyphens, BOMs and C0/C1 controls carry no text (and break word matching).
+      .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]/g, '')
+      .split('\n')
+      .map((l) => l.replace(/ {2,}/g, ' ').trim())
+  );
 }
 
 /** Lines of a block that a human hard-wrapped at a fixed width are one paragraph; others are one paragraph each. */
@@ -156,18 +188,99 @@ type HtmlNode = HtmlElement | string;
 const isElement = (n: HtmlNode): n is HtmlElement => typeof n !== 'string';
 
 /** Elements whose text is never article text (kept out of the tree's text, and their subtrees skipped). */
-const RAW_TEXT_SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'title', 'svg', 'math', 'head']);
+const RAW_TEXT_SKIPPED = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'textarea',
+  'title',
+  'svg',
+  'math',
+  'head',
+]);
 const DROP_TAGS = new Set([
-  ...RAW_TEXT_SKIPPED, 'nav', 'header', 'footer', 'aside', 'form', 'iframe', 'button', 'select', 'input', 'option',
-  'canvas', 'video', 'audio', 'object', 'embed', 'figure', 'figcaption', 'dialog', 'menu', 'picture', 'img', 'label',
-  'link', 'meta',
+  ...RAW_TEXT_SKIPPED,
+  'nav',
+  'header',
+  'footer',
+  'aside',
+  'form',
+  'iframe',
+  'button',
+  'select',
+  'input',
+  'option',
+  'canvas',
+  'video',
+  'audio',
+  'object',
+  'embed',
+  'figure',
+  'figcaption',
+  'dialog',
+  'menu',
+  'picture',
+  'img',
+  'label',
+  'link',
+  'meta',
 ]);
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'dl', 'dt', 'dd',
-  'blockquote', 'pre', 'table', 'tr', 'td', 'th', 'tbody', 'thead', 'hr', 'br', 'address', 'center', 'body', 'html',
-  'header', 'footer', 'aside', 'nav', 'figure', 'figcaption', 'details', 'summary', 'caption',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'blockquote',
+  'pre',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'tbody',
+  'thead',
+  'hr',
+  'br',
+  'address',
+  'center',
+  'body',
+  'html',
+  'header',
+  'footer',
+  'aside',
+  'nav',
+  'figure',
+  'figcaption',
+  'details',
+  'summary',
+  'caption',
 ]);
-const NOISE_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'dialog', 'alertdialog', 'search', 'menu', 'menubar', 'toolbar', 'tablist']);
+const NOISE_ROLES = new Set([
+  'navigation',
+  'banner',
+  'contentinfo',
+  'complementary',
+  'dialog',
+  'alertdialog',
+  'search',
+  'menu',
+  'menubar',
+  'toolbar',
+  'tablist',
+]);
 /** Readability's "unlikely candidates", plus the share/cookie/newsletter/related furniture news pages carry. */
 const NOISE_CLASS =
   /(?:^|[\s_-])(?:share|sharing|sharetools|social|cookie|cookies|consent|gdpr|newsletter|subscribe|subscription|signup|paywall|related|recommend|recommended|promo|comment|comments|disqus|advert|advertisement|ad|ads|adslot|ad-slot|dfp|sponsor|sponsored|outbrain|taboola|breadcrumbs?|nav|navbar|navigation|menu|footer|header|masthead|sidebar|rail|widget|popup|modal|overlay|banner|toolbar|byline|caption|credit|tags|author-bio|whats-next|trending|most-popular|skyscraper|pagination|pager|print|rss|supplemental|shoutbox|remark|replies|community|hidden|visually-hidden|sr-only|newsletter-signup|interstitial)(?:$|[\s_-])/i;
@@ -184,13 +297,57 @@ interface PageMeta {
 }
 
 const VOID_TAGS = new Set([
-  'area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'image', 'img', 'input', 'keygen', 'link',
-  'meta', 'param', 'source', 'track', 'wbr',
+  'area',
+  'base',
+  'basefont',
+  'br',
+  'col',
+  'command',
+  'embed',
+  'frame',
+  'hr',
+  'image',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
 ]);
 /** HTML's implied end tags, the common cases: opening one of these closes an open <p>. */
 const CLOSES_P = new Set([
-  'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'details',
+  'div',
+  'dl',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'ul',
 ]);
 const CLOSES_SIBLING: Record<string, ReadonlySet<string>> = {
   li: new Set(['li']),
@@ -344,7 +501,12 @@ function isSemantic(el: HtmlElement): 0 | 1 | 2 | 3 {
 function isNoiseElement(el: HtmlElement): boolean {
   if (DROP_TAGS.has(el.name)) return true;
   const a = el.attrs;
-  if (a.hidden !== undefined || a['aria-hidden'] === 'true' || /display\s*:\s*none|visibility\s*:\s*hidden/i.test(a.style ?? '')) return true;
+  if (
+    a.hidden !== undefined ||
+    a['aria-hidden'] === 'true' ||
+    /display\s*:\s*none|visibility\s*:\s*hidden/i.test(a.style ?? '')
+  )
+    return true;
   if (a.role && NOISE_ROLES.has(a.role)) return true;
   if (a['aria-label'] && NOISE_LABEL.test(a['aria-label'])) return true;
   const cls = `${a.class ?? ''} ${a.id ?? ''}`.trim();
@@ -373,7 +535,15 @@ function analyse(root: HtmlElement): Analysis {
   const gone = new Set<HtmlElement>();
   for (const el of order) {
     if (el.parent && gone.has(el.parent)) gone.add(el);
-    else if (el !== root && el.name !== 'body' && el.name !== 'html' && !holdsArticle.has(el) && !isSemantic(el) && isNoiseElement(el)) gone.add(el);
+    else if (
+      el !== root &&
+      el.name !== 'body' &&
+      el.name !== 'html' &&
+      !holdsArticle.has(el) &&
+      !isSemantic(el) &&
+      isNoiseElement(el)
+    )
+      gone.add(el);
     else if (DROP_TAGS.has(el.name)) gone.add(el);
   }
   const textLen = new Map<HtmlElement, number>();
@@ -397,7 +567,10 @@ function analyse(root: HtmlElement): Analysis {
     if (el.name === 'a') l = t;
     textLen.set(el, t);
     linkLen.set(el, l);
-    const isPara = el.name === 'p' || el.name === 'pre' || (el.name === 'div' && !el.children.some((c) => isElement(c) && BLOCK_TAGS.has(c.name) && !gone.has(c)));
+    const isPara =
+      el.name === 'p' ||
+      el.name === 'pre' ||
+      (el.name === 'div' && !el.children.some((c) => isElement(c) && BLOCK_TAGS.has(c.name) && !gone.has(c)));
     if (isPara && t >= 25 && l / t < 0.5) {
       p = t;
       // Readability's paragraph score, spread over five ancestors with a falling weight.
@@ -449,9 +622,17 @@ function chooseContent(an: Analysis): HtmlElement[] {
     if (gone.has(el) || (paraLen.get(el) ?? 0) < 140) continue;
     const rank = isSemantic(el);
     if (!rank) continue;
-    if (!sem || rank > isSemantic(sem) || (rank === isSemantic(sem) && (paraLen.get(el) ?? 0) > (paraLen.get(sem) ?? 0))) sem = el;
+    if (
+      !sem ||
+      rank > isSemantic(sem) ||
+      (rank === isSemantic(sem) && (paraLen.get(el) ?? 0) > (paraLen.get(sem) ?? 0))
+    )
+      sem = el;
   }
-  if (sem && (!top || contains(sem, top) || contains(top, sem) || (paraLen.get(top) ?? 0) <= 2 * (paraLen.get(sem) ?? 0))) {
+  if (
+    sem &&
+    (!top || contains(sem, top) || contains(top, sem) || (paraLen.get(top) ?? 0) <= 2 * (paraLen.get(sem) ?? 0))
+  ) {
     // An articleBody nested in a bigger scored block is still the story; a block scored inside the semantic one is part of it.
     return [sem];
   }
@@ -461,7 +642,10 @@ function chooseContent(an: Analysis): HtmlElement[] {
   if (!parent) return [top];
   const threshold = Math.max(10, topScore * 0.2);
   return parent.children.filter(
-    (c): c is HtmlElement => isElement(c) && !gone.has(c) && (c === top || (score.get(c) ?? 0) >= threshold || (c.name === 'p' && (paraLen.get(c) ?? 0) >= 80)),
+    (c): c is HtmlElement =>
+      isElement(c) &&
+      !gone.has(c) &&
+      (c === top || (score.get(c) ?? 0) >= threshold || (c.name === 'p' && (paraLen.get(c) ?? 0) >= 80)),
   );
 }
 
@@ -506,7 +690,8 @@ function emitParagraphs(roots: readonly HtmlElement[], an: Analysis): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Metadata
 
-const ARTICLE_TYPES = /^(?:NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|BlogPosting|LiveBlogPosting|Report|ScholarlyArticle|TechArticle|SocialMediaPosting)$/;
+const ARTICLE_TYPES =
+  /^(?:NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|BlogPosting|LiveBlogPosting|Report|ScholarlyArticle|TechArticle|SocialMediaPosting)$/;
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -541,7 +726,8 @@ function findJsonLdArticle(blocks: readonly string[]): Record<string, Json> | un
       } else if (isObject(v)) {
         const types = Array.isArray(v['@type']) ? v['@type'] : [v['@type']];
         if (types.some((t) => typeof t === 'string' && ARTICLE_TYPES.test(t))) return v;
-        for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) stack.push({ v: x, depth: depth + 1 });
+        for (const x of Object.values(v))
+          if (typeof x === 'object' && x !== null) stack.push({ v: x, depth: depth + 1 });
       }
     }
   }
@@ -592,7 +778,7 @@ export function htmlToArticle(html: string): RawArticle {
   for (const a of meta.metas) {
     const k = (a.property ?? a.name ?? a.itemprop ?? '').toLowerCase();
     const v = a.content;
-    if (k && v !== undefined && v.trim() && !m.has(k)) m.set(k, v.trim());
+    if (k && v?.trim() && !m.has(k)) m.set(k, v.trim());
   }
   const canonical = meta.links.find((l) => /(?:^|\s)canonical(?:\s|$)/i.test(l.rel ?? ''))?.href;
   const ld = findJsonLdArticle(meta.jsonLd);
@@ -627,13 +813,23 @@ export function htmlToArticle(html: string): RawArticle {
   const articleAuthor = m.get('article:author');
   const ldAuthors = ld ? [...namesIn(ld.author), ...(namesIn(ld.author).length ? [] : namesIn(ld.creator))] : [];
   const author =
-    metaAuthor ?? (ldAuthors.length ? ldAuthors.join(', ') : undefined) ?? (articleAuthor && !/^https?:/i.test(articleAuthor) ? articleAuthor : undefined);
-  const language = normaliseLanguage(meta.lang) ?? normaliseLanguage(m.get('content-language')) ?? normaliseLanguage(m.get('og:locale')) ?? 'en';
+    metaAuthor ??
+    (ldAuthors.length ? ldAuthors.join(', ') : undefined) ??
+    (articleAuthor && !/^https?:/i.test(articleAuthor) ? articleAuthor : undefined);
+  const language =
+    normaliseLanguage(meta.lang) ??
+    normaliseLanguage(m.get('content-language')) ??
+    normaliseLanguage(m.get('og:locale')) ??
+    'en';
 
   let body = dropTitleEcho(cleanText(paragraphs.join('\n\n')), title);
   const ldBody = str(ld?.articleBody);
   // Publishers' own articleBody is clean text; it wins when the page's markup gave us less.
-  if (ldBody && ldBody.length > body.length) body = dropTitleEcho(cleanText(/<[a-z][^>]*>/i.test(ldBody) ? htmlFragmentToText(ldBody) : String(ld?.articleBody)), title);
+  if (ldBody && ldBody.length > body.length)
+    body = dropTitleEcho(
+      cleanText(/<[a-z][^>]*>/i.test(ldBody) ? htmlFragmentToText(ldBody) : String(ld?.articleBody)),
+      title,
+    );
 
   const source = site ?? hostOf(url);
   return {

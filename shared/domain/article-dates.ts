@@ -9,7 +9,18 @@ const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -41,7 +52,15 @@ function zoneOffsetMinutes(zone: string): number | undefined {
   return m[1] === '-' ? -minutes : minutes;
 }
 
-function fromParts(y: number, mo: number, d: number, h: number, mi: number, s: number, zone: string | undefined): string | undefined {
+function fromParts(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  zone: string | undefined,
+): string | undefined {
   const date = isoDate(y, mo, d);
   if (!date || h > 23 || mi > 59 || s > 60) return undefined;
   if (!zone && h === 0 && mi === 0 && s === 0) return date;
@@ -65,7 +84,10 @@ export function normaliseDate(value: unknown): string | undefined {
   if (/^\d{9,13}(\.\d+)?$/.test(s)) return fromEpoch(Number(s));
 
   // ISO 8601 and its common relaxations: space for T, no seconds, "+0000" zones (Telegraph), fractions.
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(s);
+  let m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(
+      s,
+    );
   if (m) {
     if (m[4] === undefined) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
     return fromParts(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), m[7]);
@@ -81,12 +103,20 @@ export function normaliseDate(value: unknown): string | undefined {
   if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
 
   // RFC 2822 (RSS pubDate): "Fri, 29 Dec 2017 03:35:42 +0000", also without weekday or seconds.
-  m = /^(?:[a-z]{3,9},?\s+)?(\d{1,2})\s+([a-z]{3,9})\.?\s+(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|UT|UTC|GMT|[+-]\d{4}|[A-Z]{3})?)?$/i.exec(s);
+  m =
+    /^(?:[a-z]{3,9},?\s+)?(\d{1,2})\s+([a-z]{3,9})\.?\s+(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|UT|UTC|GMT|[+-]\d{4}|[A-Z]{3})?)?$/i.exec(
+      s,
+    );
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase().slice(0, 3)];
     if (!month) return undefined;
     if (m[4] === undefined) return isoDate(Number(m[3]), month, Number(m[1]));
-    const zone = m[7] === undefined ? undefined : /^(UT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)$/i.test(m[7]) ? NAMED_ZONES[m[7].toUpperCase()] : m[7];
+    const zone =
+      m[7] === undefined
+        ? undefined
+        : /^(UT|EST|EDT|CST|CDT|MST|MDT|PST|PDT)$/i.test(m[7])
+          ? NAMED_ZONES[m[7].toUpperCase()]
+          : m[7];
     if (m[7] !== undefined && zone === undefined) return undefined;
     return fromParts(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zone);
   }
@@ -101,5 +131,13 @@ export function normaliseDate(value: unknown): string | undefined {
 
 // RFC 2822 obsolete zone names (§4.3).
 const NAMED_ZONES: Record<string, string> = {
-  UT: 'Z', EST: '-0500', EDT: '-0400', CST: '-0600', CDT: '-0500', MST: '-0700', MDT: '-0600', PST: '-0800', PDT: '-0700',
+  UT: 'Z',
+  EST: '-0500',
+  EDT: '-0400',
+  CST: '-0600',
+  CDT: '-0500',
+  MST: '-0700',
+  MDT: '-0600',
+  PST: '-0800',
+  PDT: '-0700',
 };

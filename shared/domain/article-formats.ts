@@ -24,7 +24,8 @@ export interface ArticleReject {
 const extOf = (key: string): string => /\.([a-z0-9]+)$/i.exec(key.split('?')[0] ?? '')?.[1]?.toLowerCase() ?? '';
 const stripBom = (s: string): string => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
 
-const HTML_START = /^<(?:!doctype\s+html|html|head|body|meta|title|p|div|article|section|main|span|a|h[1-6]|ul|ol|table|br|header|nav|link|script|style|figure|img|blockquote|em|strong|b|i)\b/i;
+const HTML_START =
+  /^<(?:!doctype\s+html|html|head|body|meta|title|p|div|article|section|main|span|a|h[1-6]|ul|ol|table|br|header|nav|link|script|style|figure|img|blockquote|em|strong|b|i)\b/i;
 const HTML_TAG = /<\/?(?:p|div|br|span|a|article|section|h[1-6]|ul|ol|li|table|em|strong|blockquote)\b[^>]*>/gi;
 const MD_HEADING = /^#{1,6}[ \t]+\S/m;
 const MD_FRONT_MATTER = /^---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
@@ -74,17 +75,75 @@ export function detectArticleFormat(head: string, key: string): ArticleFormat {
 // JSON shapes
 
 const TITLE_FIELDS = ['title', 'headline', 'webTitle', 'name'] as const;
-const BODY_FIELDS = ['body', 'content', 'text', 'articleBody', 'maintext', 'bodyText', 'fullText', 'full_text', 'article', 'story', 'html'] as const;
-const SUMMARY_FIELDS = ['description', 'summary', 'abstract', 'excerpt', 'lead_paragraph', 'snippet', 'teaser', 'standfirst'] as const;
+const BODY_FIELDS = [
+  'body',
+  'content',
+  'text',
+  'articleBody',
+  'maintext',
+  'bodyText',
+  'fullText',
+  'full_text',
+  'article',
+  'story',
+  'html',
+] as const;
+const SUMMARY_FIELDS = [
+  'description',
+  'summary',
+  'abstract',
+  'excerpt',
+  'lead_paragraph',
+  'snippet',
+  'teaser',
+  'standfirst',
+] as const;
 const URL_FIELDS = ['url', 'link', 'canonical_url', 'canonicalUrl', 'webUrl', 'web_url', 'permalink', 'uri'] as const;
 const DATE_FIELDS = [
-  'publishedAt', 'published', 'published_at', 'date_publish', 'publish_date', 'pubDate', 'datePublished', 'pub_date',
-  'webPublicationDate', 'publication_date', 'publishedDate', 'date', 'created_at', 'createdAt', 'time', 'timestamp',
+  'publishedAt',
+  'published',
+  'published_at',
+  'date_publish',
+  'publish_date',
+  'pubDate',
+  'datePublished',
+  'pub_date',
+  'webPublicationDate',
+  'publication_date',
+  'publishedDate',
+  'date',
+  'created_at',
+  'createdAt',
+  'time',
+  'timestamp',
 ] as const;
-const SOURCE_FIELDS = ['source', 'source_domain', 'domain', 'site_name', 'siteName', 'publisher', 'source_name', 'sourceName', 'site', 'outlet'] as const;
+const SOURCE_FIELDS = [
+  'source',
+  'source_domain',
+  'domain',
+  'site_name',
+  'siteName',
+  'publisher',
+  'source_name',
+  'sourceName',
+  'site',
+  'outlet',
+] as const;
 const AUTHOR_FIELDS = ['author', 'authors', 'byline', 'creator', 'writer'] as const;
 const LANGUAGE_FIELDS = ['language', 'lang', 'inLanguage', 'locale'] as const;
-const WRAPPERS = ['articles', 'data', 'results', 'items', 'docs', 'stories', 'news', 'posts', 'entries', 'value', 'hits'] as const;
+const WRAPPERS = [
+  'articles',
+  'data',
+  'results',
+  'items',
+  'docs',
+  'stories',
+  'news',
+  'posts',
+  'entries',
+  'value',
+  'hits',
+] as const;
 /** Objects that hold the fields (Guardian `fields`, WordPress `{rendered}`), looked into one level only. */
 const NESTED = ['fields', 'attributes', '_source'] as const;
 
@@ -95,15 +154,18 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 function stringField(o: Obj, name: string): string | undefined {
   const v = o[name];
   if (typeof v === 'string') return v.trim() && v.trim() !== 'None' ? v : undefined;
-  if (isObj(v)) for (const k of ['rendered', 'value', 'main', '#text', 'text']) if (typeof v[k] === 'string' && (v[k] as string).trim()) return v[k] as string;
+  if (isObj(v))
+    for (const k of ['rendered', 'value', 'main', '#text', 'text'])
+      if (typeof v[k] === 'string' && (v[k] as string).trim()) return v[k] as string;
   return undefined;
 }
 
 function firstString(objs: readonly Obj[], names: readonly string[]): string | undefined {
-  for (const name of names) for (const o of objs) {
-    const s = stringField(o, name);
-    if (s) return s.replace(/\s+/g, ' ').trim();
-  }
+  for (const name of names)
+    for (const o of objs) {
+      const s = stringField(o, name);
+      if (s) return s.replace(/\s+/g, ' ').trim();
+    }
   return undefined;
 }
 
@@ -112,7 +174,9 @@ const TRUNCATION_MARK = /\s*…?\s*\[\+\d+ chars\]\s*$/;
 
 function bodyText(raw: string): string {
   const s = raw.replace(TRUNCATION_MARK, '');
-  return /<(?:p|div|br|span|a|h[1-6]|ul|li|em|strong|blockquote|figure)\b[^>]*>/i.test(s) ? htmlFragmentToText(s) : cleanText(s);
+  return /<(?:p|div|br|span|a|h[1-6]|ul|li|em|strong|blockquote|figure)\b[^>]*>/i.test(s)
+    ? htmlFragmentToText(s)
+    : cleanText(s);
 }
 
 function dropTitleEcho(body: string, title: string | undefined): string {
@@ -133,29 +197,34 @@ function hostOf(url: string | undefined): string | undefined {
 
 /** One JSON object → an article, or the reason it is not one. */
 export function articleFromJson(value: unknown): RawArticle | { reason: string } {
-  if (!isObj(value)) return { reason: `not an article object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})` };
+  if (!isObj(value))
+    return {
+      reason: `not an article object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})`,
+    };
   const objs: Obj[] = [value];
   for (const k of NESTED) if (isObj(value[k])) objs.push(value[k] as Obj);
 
   // The longest real body field wins (news APIs ship a short `content` beside a full `text`, or the reverse).
   let body = '';
   let sawText = false;
-  for (const name of BODY_FIELDS) for (const o of objs) {
-    const s = stringField(o, name);
-    if (s) {
-      sawText = true;
-      const t = bodyText(s);
-      if (t.length > body.length) body = t;
-    }
-  }
-  if (!body) {
-    for (const name of SUMMARY_FIELDS) for (const o of objs) {
+  for (const name of BODY_FIELDS)
+    for (const o of objs) {
       const s = stringField(o, name);
-      if (s && !body) {
+      if (s) {
         sawText = true;
-        body = bodyText(s);
+        const t = bodyText(s);
+        if (t.length > body.length) body = t;
       }
     }
+  if (!body) {
+    for (const name of SUMMARY_FIELDS)
+      for (const o of objs) {
+        const s = stringField(o, name);
+        if (s && !body) {
+          sawText = true;
+          body = bodyText(s);
+        }
+      }
   }
   if (!body && sawText) return { reason: 'no body text left after cleaning' };
   if (!body) return { reason: `no body field (expected one of ${[...BODY_FIELDS, ...SUMMARY_FIELDS].join(', ')})` };
@@ -219,7 +288,10 @@ function jsonElements(doc: unknown): { items: unknown[]; batch: boolean } {
   return { items: [doc], batch: false };
 }
 
-function collect(items: readonly unknown[], where: (i: number) => string): { articles: RawArticle[]; rejects: ArticleReject[] } {
+function collect(
+  items: readonly unknown[],
+  where: (i: number) => string,
+): { articles: RawArticle[]; rejects: ArticleReject[] } {
   const articles: RawArticle[] = [];
   const rejects: ArticleReject[] = [];
   items.forEach((item, i) => {
@@ -298,20 +370,22 @@ function parseFrontMatter(block: string): FrontMatter {
 const MD_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", nbsp: ' ' };
 
 function markdownInline(line: string): string {
-  return line
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '') // images (and their alt text: a caption) go
-    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, '$1')
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
-    .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
-    .replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, '')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/(\*\*|__)(?=\S)([^*_]*?\S)\1/g, '$2')
-    // Single `_` only at word edges: snake_case and URLs keep theirs.
-    .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?!\w)/g, '$1$2')
-    .replace(/(^|[^\w_])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1$2')
-    .replace(/~~(?=\S)([^~]*?\S)~~/g, '$1')
-    .replace(/&(amp|lt|gt|quot|apos|#39|nbsp);/g, (_, e: string) => MD_ENTITIES[e] ?? '')
-    .replace(/\\([\\`*_{}[\]()#+\-.!>|~])/g, '$1');
+  return (
+    line
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, '') // images (and their alt text: a caption) go
+      .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, '$1')
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
+      .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
+      .replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, '')
+      .replace(/`([^`]+)`/g, '$1')
+      .replace(/(\*\*|__)(?=\S)([^*_]*?\S)\1/g, '$2')
+      // Single `_` only at word edges: snake_case and URLs keep theirs.
+      .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?!\w)/g, '$1$2')
+      .replace(/(^|[^\w_])_(?=\S)([^_]*?\S)_(?!\w)/g, '$1$2')
+      .replace(/~~(?=\S)([^~]*?\S)~~/g, '$1')
+      .replace(/&(amp|lt|gt|quot|apos|#39|nbsp);/g, (_, e: string) => MD_ENTITIES[e] ?? '')
+      .replace(/\\([\\`*_{}[\]()#+\-.!>|~])/g, '$1')
+  );
 }
 
 function parseMarkdown(text: string): RawArticle {
@@ -360,7 +434,13 @@ function parseMarkdown(text: string): RawArticle {
       else if (h) paragraphs.push(h);
       continue;
     }
-    const stripped = markdownInline(line.replace(/^(?:>\s?)+/, '').replace(/^(?:[-*+]|\d{1,3}[.)])\s+/, '').replace(/^\|(.*)\|$/, '$1').replace(/\s*\|\s*/g, ' '));
+    const stripped = markdownInline(
+      line
+        .replace(/^(?:>\s?)+/, '')
+        .replace(/^(?:[-*+]|\d{1,3}[.)])\s+/, '')
+        .replace(/^\|(.*)\|$/, '$1')
+        .replace(/\s*\|\s*/g, ' '),
+    );
     if (/^(?:>\s?)*(?:[-*+]|\d{1,3}[.)])\s+/.test(line)) {
       // List items are paragraphs of their own, not soft-wrapped continuations.
       flush();
@@ -375,13 +455,15 @@ function parseMarkdown(text: string): RawArticle {
     for (const k of keys) {
       const v = fm[k];
       const s = Array.isArray(v) ? v.join(', ') : v;
-      if (s && s.trim()) return s.trim();
+      if (s?.trim()) return s.trim();
     }
     return undefined;
   };
   const title = fmString('title', 'headline') ?? heading;
   const url = fmString('url', 'link', 'canonical_url', 'canonical', 'permalink');
-  const publishedAt = normaliseDate(fmString('date', 'published', 'publishedat', 'published_at', 'pubdate', 'publish_date'));
+  const publishedAt = normaliseDate(
+    fmString('date', 'published', 'publishedat', 'published_at', 'pubdate', 'publish_date'),
+  );
   const author = fmString('author', 'authors', 'byline');
   const source = fmString('source', 'site', 'site_name', 'publisher') ?? hostOf(url);
   const language = normaliseLanguage(fmString('lang', 'language')) ?? 'en';
@@ -410,7 +492,9 @@ export function parseArticles(
   const format = detectArticleFormat(src.slice(0, DETECT_HEAD), key);
   if (!src.trim()) return { format, articles: [], rejects: [{ where: 'file', reason: 'empty file' }] };
   const single = (a: RawArticle) =>
-    a.body ? { format, articles: [a], rejects: [] } : { format, articles: [], rejects: [{ where: 'file', reason: 'no body text left after cleaning' }] };
+    a.body
+      ? { format, articles: [a], rejects: [] }
+      : { format, articles: [], rejects: [{ where: 'file', reason: 'no body text left after cleaning' }] };
 
   switch (format) {
     case 'html':
@@ -436,7 +520,11 @@ export function parseArticles(
       try {
         doc = JSON.parse(src);
       } catch (err) {
-        return { format, articles: [], rejects: [{ where: 'file', reason: `invalid JSON: ${(err as Error).message}` }] };
+        return {
+          format,
+          articles: [],
+          rejects: [{ where: 'file', reason: `invalid JSON: ${(err as Error).message}` }],
+        };
       }
       const { items, batch } = jsonElements(doc);
       return { format, ...collect(items, (i) => (batch ? `element ${i}` : 'file')) };

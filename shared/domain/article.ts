@@ -34,7 +34,13 @@ export function articleId(objectKey: string, index: number, raw: RawArticle): st
     .slice(0, 32);
 }
 
-export function analyseArticle(objectKey: string, index: number, raw: RawArticle, extract: Extractor, matcher?: NameMatcher): Article {
+export function analyseArticle(
+  objectKey: string,
+  index: number,
+  raw: RawArticle,
+  extract: Extractor,
+  matcher?: NameMatcher,
+): Article {
   const text = raw.title ? `${raw.title}\n\n${raw.body}` : raw.body;
   const mentions: Mention[] = linkEntities(text, extract(text), matcher).map((e) => ({
     surface: e.name,

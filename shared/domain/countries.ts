@@ -231,7 +231,8 @@ for (const row of COUNTRY_ROWS) {
     addPhrase(a.replace(/^the /i, ''), country(row.code, isAbbreviation(a) ? 'code' : 'name'));
   }
 }
-for (const row of COUNTRY_ROWS) for (const d of newsForms(withPlurals(row.demonyms))) addPhrase(d, country(row.code, 'demonym'));
+for (const row of COUNTRY_ROWS)
+  for (const d of newsForms(withPlurals(row.demonyms))) addPhrase(d, country(row.code, 'demonym'));
 for (const row of COUNTRY_ROWS) for (const c of newsForms(row.capitals)) addPhrase(c, country(row.code, 'capital'));
 for (const [code, forms] of Object.entries(METONYMS)) for (const m of forms) addPhrase(m, country(code, 'metonym'));
 
@@ -257,7 +258,8 @@ export function findPlaceMentions(text: string): PlaceMention[] {
   }
   const n = words.length;
   const word = (k: number): string => words[k] ?? '';
-  const gapBefore = (k: number): string | undefined => (k > 0 ? normaliseGap(text, ends[k - 1]!, starts[k]!) : undefined);
+  const gapBefore = (k: number): string | undefined =>
+    k > 0 ? normaliseGap(text, ends[k - 1]!, starts[k]!) : undefined;
   /** A capitalised word that is neither a sentence opener nor itself a place: part of a person's or an organisation's name. */
   const isNamePart = (k: number): boolean =>
     k >= 0 && k < n && isTitleWord(word(k)) && !SENTENCE_WORDS.has(word(k)) && !ROOT.has(word(k));

@@ -241,7 +241,11 @@ EH | | Sahrawi |
 const item = (raw: string): TableItem =>
   raw.startsWith('~') ? { text: raw.slice(1).trim(), news: false } : { text: raw.trim(), news: true };
 const items = (field: string | undefined): TableItem[] =>
-  (field ?? '').split(';').map((s) => s.trim()).filter(Boolean).map(item);
+  (field ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(item);
 
 export const COUNTRY_ROWS: readonly CountryRow[] = ROWS.split('\n')
   .filter((l) => l.trim())
@@ -253,7 +257,15 @@ export const COUNTRY_ROWS: readonly CountryRow[] = ROWS.split('\n')
 /** Government buildings and districts used for the state itself ("the Kremlin said"). */
 export const METONYMS: Readonly<Record<string, readonly string[]>> = {
   RU: ['Kremlin', 'State Duma'],
-  US: ['White House', 'Pentagon', 'Capitol Hill', 'State Department', 'Department of State', 'Oval Office', 'Foggy Bottom'],
+  US: [
+    'White House',
+    'Pentagon',
+    'Capitol Hill',
+    'State Department',
+    'Department of State',
+    'Oval Office',
+    'Foggy Bottom',
+  ],
   GB: ['Downing Street', 'Whitehall', 'Foreign Office', 'Westminster'],
   CN: ['Zhongnanhai'],
   FR: ['Élysée', 'Elysee', 'Élysée Palace', 'Elysee Palace', "Quai d'Orsay"],
@@ -276,11 +288,21 @@ export const BLOCS: Readonly<Record<string, Bloc>> = {
   EU: {
     names: ['European Union'],
     codes: ['EU', 'E.U.'],
-    metonyms: ['Brussels', 'European Commission', 'European Council', 'Council of the European Union', 'European Parliament'],
+    metonyms: [
+      'Brussels',
+      'European Commission',
+      'European Council',
+      'Council of the European Union',
+      'European Parliament',
+    ],
   },
   G7: { names: ['Group of Seven', 'Group of 7'], codes: ['G7', 'G-7'], metonyms: [] },
   G20: { names: ['Group of Twenty', 'Group of 20'], codes: ['G20', 'G-20'], metonyms: [] },
-  NATO: { names: ['North Atlantic Treaty Organization', 'North Atlantic Treaty Organisation'], codes: ['NATO', 'Nato'], metonyms: [] },
+  NATO: {
+    names: ['North Atlantic Treaty Organization', 'North Atlantic Treaty Organisation'],
+    codes: ['NATO', 'Nato'],
+    metonyms: [],
+  },
   // Not "Security Council" alone: "National Security Council", "Russian Security Council" are national bodies.
   UN: { names: ['United Nations'], codes: ['UN', 'U.N.'], metonyms: [] },
   ASEAN: { names: ['Association of Southeast Asian Nations'], codes: ['ASEAN', 'Asean'], metonyms: [] },
@@ -289,7 +311,11 @@ export const BLOCS: Readonly<Record<string, Bloc>> = {
   // Bare "AU" is Australia's ccTLD, gold's symbol, astronomical units: only the full name counts.
   AU: { names: ['African Union'], codes: [], metonyms: [] },
   GCC: { names: ['Gulf Cooperation Council'], codes: ['GCC'], metonyms: [] },
-  SCO: { names: ['Shanghai Cooperation Organisation', 'Shanghai Cooperation Organization'], codes: ['SCO'], metonyms: [] },
+  SCO: {
+    names: ['Shanghai Cooperation Organisation', 'Shanghai Cooperation Organization'],
+    codes: ['SCO'],
+    metonyms: [],
+  },
 };
 
 /**
@@ -297,10 +323,18 @@ export const BLOCS: Readonly<Record<string, Bloc>> = {
  * ISO code ("IN", "IT", "AM", "ME") is an English word or an unrelated acronym.
  */
 export const NEWS_CODES: Readonly<Record<string, string>> = {
-  US: 'US', 'U.S.': 'US', USA: 'US', 'U.S.A.': 'US',
-  UK: 'GB', 'U.K.': 'GB',
-  UAE: 'AE', 'U.A.E.': 'AE',
-  DPRK: 'KP', PRC: 'CN', ROK: 'KR', DRC: 'CD',
+  US: 'US',
+  'U.S.': 'US',
+  USA: 'US',
+  'U.S.A.': 'US',
+  UK: 'GB',
+  'U.K.': 'GB',
+  UAE: 'AE',
+  'U.A.E.': 'AE',
+  DPRK: 'KP',
+  PRC: 'CN',
+  ROK: 'KR',
+  DRC: 'CD',
 };
 
 /** Codes that are also English words: dropped when their line is all capitals ("TRUMP SAYS US WILL ACT"). */
@@ -312,33 +346,90 @@ export const WORD_LIKE_CODES: ReadonlySet<string> = new Set(['US']);
  */
 export const NOT_PLACES: readonly string[] = [
   // Geography named after, but not, the state.
-  'South China Sea', 'East China Sea', 'Indian Ocean', 'Gulf of Mexico', 'New Guinea', 'Korean Peninsula',
-  'Latin America', 'Latin American', 'Latin Americans', 'South America', 'South American', 'South Americans',
-  'North America', 'North American', 'North Americans', 'Central America', 'Central American', 'Central Americans',
-  'Central Africa', 'Central African',
+  'South China Sea',
+  'East China Sea',
+  'Indian Ocean',
+  'Gulf of Mexico',
+  'New Guinea',
+  'Korean Peninsula',
+  'Latin America',
+  'Latin American',
+  'Latin Americans',
+  'South America',
+  'South American',
+  'South Americans',
+  'North America',
+  'North American',
+  'North Americans',
+  'Central America',
+  'Central American',
+  'Central Americans',
+  'Central Africa',
+  'Central African',
   // US states and places.
-  'New Mexico', 'New Mexican', 'New Jersey', 'Jersey City', 'Jersey Shore', 'Washington state', 'Washington State',
-  'New England', 'New South Wales', 'British Columbia', 'Georgia Tech',
+  'New Mexico',
+  'New Mexican',
+  'New Jersey',
+  'Jersey City',
+  'Jersey Shore',
+  'Washington state',
+  'Washington State',
+  'New England',
+  'New South Wales',
+  'British Columbia',
+  'Georgia Tech',
   // People and peoples.
-  'Native American', 'Native Americans', 'American Indian', 'American Indians', 'African American', 'African Americans',
-  'West Indian', 'West Indians', 'West Indies', 'Pan American',
+  'Native American',
+  'Native Americans',
+  'American Indian',
+  'American Indians',
+  'African American',
+  'African Americans',
+  'West Indian',
+  'West Indians',
+  'West Indies',
+  'Pan American',
   // Publications named after a place; an attribution, not a topic.
-  'China Daily', 'South China Morning Post', 'Washington Post', 'Washington Times', 'Washington Examiner',
-  'Jordan River', 'Jordan Valley',
+  'China Daily',
+  'South China Morning Post',
+  'Washington Post',
+  'Washington Times',
+  'Washington Examiner',
+  'Jordan River',
+  'Jordan Valley',
 ];
 
 /**
  * Single-word names that are also given names, surnames or part of organisation names ("Denzel Washington",
  * "Michael Jordan", "Chad Smith", "Paris Hilton"). They are dropped when a capitalised word stands right before or after.
  */
-export const PERSON_LIKE: ReadonlySet<string> = new Set(['Washington', 'Georgia', 'Jordan', 'Chad', 'Paris', 'London', 'Sofia', 'Lima']);
+export const PERSON_LIKE: ReadonlySet<string> = new Set([
+  'Washington',
+  'Georgia',
+  'Jordan',
+  'Chad',
+  'Paris',
+  'London',
+  'Sofia',
+  'Lima',
+]);
 
 /**
  * i18n-iso-countries names left out of running text (list fields still resolve them): words in prose ("Reunion",
  * "Jersey" = New Jersey or a shirt), the ambiguous "Congo" (see NEWS_ALIASES), and abbreviations, which only count
  * through NEWS_CODES so that they are reported `via: 'code'`.
  */
-export const NOT_IN_NEWS: ReadonlySet<string> = new Set(['Reunion', 'Congo', 'Jersey', 'US', 'U.S.', 'USA', 'U.S.A.', 'UK', 'UAE']);
+export const NOT_IN_NEWS: ReadonlySet<string> = new Set([
+  'Reunion',
+  'Congo',
+  'Jersey',
+  'US',
+  'U.S.',
+  'USA',
+  'U.S.A.',
+  'UK',
+  'UAE',
+]);
 
 /**
  * Running-text readings that differ from the list reading. In a list field a bare "Congo" is the ISO short name of
@@ -349,12 +440,40 @@ export const NEWS_ALIASES: Readonly<Record<string, string>> = { Congo: 'CD' };
 
 /** Short English names for display where the ISO/i18n default is an official or inverted form. */
 export const DISPLAY_NAMES: Readonly<Record<string, string>> = {
-  CN: 'China', KP: 'North Korea', KR: 'South Korea', RU: 'Russia', IR: 'Iran', SY: 'Syria', LA: 'Laos', MD: 'Moldova',
-  FM: 'Micronesia', VA: 'Vatican City', FK: 'Falkland Islands', CI: "Côte d'Ivoire", MK: 'North Macedonia', CZ: 'Czechia',
-  TR: 'Türkiye', TW: 'Taiwan', TZ: 'Tanzania', GB: 'United Kingdom', US: 'United States', CD: 'DR Congo',
-  CG: 'Republic of the Congo', PS: 'Palestine', GM: 'Gambia', NL: 'Netherlands', BN: 'Brunei', VG: 'British Virgin Islands',
-  VI: 'US Virgin Islands', AX: 'Åland Islands', MF: 'Saint Martin', SX: 'Sint Maarten', CC: 'Cocos (Keeling) Islands',
-  RE: 'Réunion', CV: 'Cabo Verde', AE: 'United Arab Emirates',
+  CN: 'China',
+  KP: 'North Korea',
+  KR: 'South Korea',
+  RU: 'Russia',
+  IR: 'Iran',
+  SY: 'Syria',
+  LA: 'Laos',
+  MD: 'Moldova',
+  FM: 'Micronesia',
+  VA: 'Vatican City',
+  FK: 'Falkland Islands',
+  CI: "Côte d'Ivoire",
+  MK: 'North Macedonia',
+  CZ: 'Czechia',
+  TR: 'Türkiye',
+  TW: 'Taiwan',
+  TZ: 'Tanzania',
+  GB: 'United Kingdom',
+  US: 'United States',
+  CD: 'DR Congo',
+  CG: 'Republic of the Congo',
+  PS: 'Palestine',
+  GM: 'Gambia',
+  NL: 'Netherlands',
+  BN: 'Brunei',
+  VG: 'British Virgin Islands',
+  VI: 'US Virgin Islands',
+  AX: 'Åland Islands',
+  MF: 'Saint Martin',
+  SX: 'Sint Maarten',
+  CC: 'Cocos (Keeling) Islands',
+  RE: 'Réunion',
+  CV: 'Cabo Verde',
+  AE: 'United Arab Emirates',
 };
 
 /**
@@ -363,7 +482,8 @@ export const DISPLAY_NAMES: Readonly<Record<string, string>> = {
  * part of a name ("George Washington", "Atlanta, Georgia").
  */
 export const SENTENCE_WORDS: ReadonlySet<string> = new Set(
-  ('The A An In At From To And But Or For On With By As Of While When Both Between Against Says Said Told Why How What ' +
+  (
+    'The A An In At From To And But Or For On With By As Of While When Both Between Against Says Said Told Why How What ' +
     'Where Who If Unlike Like Meanwhile After Before Since Until Across Outside Inside Near Via Than Then So Yet Also Only ' +
     'Even Neither Nor Either Whether Though Although Because Under Over Through Within Without Toward Towards Amid Despite ' +
     'Including Beyond About Around Into Upon Among Once Now Here There Today Yesterday Tomorrow Last Next This That These ' +
@@ -371,11 +491,26 @@ export const SENTENCE_WORDS: ReadonlySet<string> = new Set(
     'Officials Sources Analysts Critics Not Does Did Will Would Could Should May Might Must Can Has Had Have Is Was Are ' +
     'Were Do Let Why Whereas Unless Except Given Only Just Perhaps Recently Currently Previously Finally Ultimately ' +
     'Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August ' +
-    'September October November December').split(' '),
+    'September October November December'
+  ).split(' '),
 );
 
 /** Titles before a name, written with a dot: "Mr. Jordan", "Gen. Washington". */
-export const HONORIFICS: ReadonlySet<string> = new Set(['Mr', 'Mrs', 'Ms', 'Dr', 'Gen', 'Sen', 'Rep', 'Gov', 'Lt', 'Col', 'Sgt', 'Prof', 'Rev']);
+export const HONORIFICS: ReadonlySet<string> = new Set([
+  'Mr',
+  'Mrs',
+  'Ms',
+  'Dr',
+  'Gen',
+  'Sen',
+  'Rep',
+  'Gov',
+  'Lt',
+  'Col',
+  'Sgt',
+  'Prof',
+  'Rev',
+]);
 
 /** Person-like names that are also US states: "Atlanta, Georgia" and "Seattle, Washington" are not GE/US-the-state. */
 export const US_STATE_LIKE: ReadonlySet<string> = new Set(['Georgia', 'Washington']);

@@ -15,7 +15,7 @@ export function detectEncoding(head: Uint8Array): TextEncoding {
   const n = Math.min(head.length, 512);
   let evenNul = 0;
   let oddNul = 0;
-  for (let i = 0; i < n; i++) if (head[i] === 0) (i % 2 === 0 ? evenNul++ : oddNul++);
+  for (let i = 0; i < n; i++) if (head[i] === 0) i % 2 === 0 ? evenNul++ : oddNul++;
   if (n >= 4 && oddNul > n / 4 && evenNul === 0) return 'utf-16le';
   if (n >= 4 && evenNul > n / 4 && oddNul === 0) return 'utf-16be';
   return isUtf8(trimPartialSequence(head)) ? 'utf-8' : 'windows-1252';
@@ -64,7 +64,10 @@ export async function* decodeStream(
   }
 }
 
-async function* decodeFrom(it: AsyncIterator<Uint8Array>, onEncoding?: (e: TextEncoding) => void): AsyncGenerator<string> {
+async function* decodeFrom(
+  it: AsyncIterator<Uint8Array>,
+  onEncoding?: (e: TextEncoding) => void,
+): AsyncGenerator<string> {
   const head: Uint8Array[] = [];
   let size = 0;
   let done = false;
@@ -113,7 +116,8 @@ export async function* linesOf(chunks: AsyncIterable<string>, maxLineChars = 1_0
       line++;
       yield text.endsWith('\r') ? text.slice(0, -1) : text;
     }
-    if (carry.length > maxLineChars) throw new InvalidInputError(`a line longer than ${maxLineChars} characters`, { where: `line ${line + 1}` });
+    if (carry.length > maxLineChars)
+      throw new InvalidInputError(`a line longer than ${maxLineChars} characters`, { where: `line ${line + 1}` });
   }
   if (carry) yield carry.endsWith('\r') ? carry.slice(0, -1) : carry;
 }

@@ -51,7 +51,10 @@ export interface ExtractedEntity {
 type Gazetteer = { kind: 'location'; country?: string } | { kind: 'organization' } | { kind: 'person'; full: string };
 
 const GAZETTEER_ROWS: [string, Gazetteer][] = [
-  ...PLACES.map((p): [string, Gazetteer] => [p.name, p.country ? { kind: 'location', country: p.country } : { kind: 'location' }]),
+  ...PLACES.map((p): [string, Gazetteer] => [
+    p.name,
+    p.country ? { kind: 'location', country: p.country } : { kind: 'location' },
+  ]),
   ...KNOWN_ORGS.map((o): [string, Gazetteer] => [o, { kind: 'organization' }]),
   ...WELL_KNOWN_PEOPLE.map((p): [string, Gazetteer] => [p, { kind: 'person', full: p }]),
 ];
@@ -74,13 +77,26 @@ for (const full of WELL_KNOWN_PEOPLE) {
   for (const s of surnameOf(words)) if (!FAMOUS_BY_SURNAME.has(s)) FAMOUS_BY_SURNAME.set(s, full);
 }
 
-const bare = (t: Token) => (t.lower.endsWith('.') && !t.lower.slice(0, -1).includes('.') ? t.lower.slice(0, -1) : t.lower);
+const bare = (t: Token) =>
+  t.lower.endsWith('.') && !t.lower.slice(0, -1).includes('.') ? t.lower.slice(0, -1) : t.lower;
 const isTitleWord = (t: Token) => TITLE_HEADS.has(bare(t)) || TITLE_MODIFIERS.has(bare(t));
 const isTitleHead = (t: Token) => TITLE_HEADS.has(bare(t));
 // Words around a name that say it is a person's ("…, who", "Wilder said", "said Dennis Wilder").
-const PERSON_CUES_AFTER = new Set(['said', 'says', 'told', 'added', 'wrote', 'who', 'whose', 'argued', 'warned', 'noted']);
+const PERSON_CUES_AFTER = new Set([
+  'said',
+  'says',
+  'told',
+  'added',
+  'wrote',
+  'who',
+  'whose',
+  'argued',
+  'warned',
+  'noted',
+]);
 const PERSON_CUES_BEFORE = new Set(['said', 'says', 'told', 'by', 'wrote', 'added']);
-const isConnector = (t: Token) => !t.cap && (ORG_CONNECTORS.has(t.lower) || NAME_PARTICLES.has(t.lower) || t.text === '&');
+const isConnector = (t: Token) =>
+  !t.cap && (ORG_CONNECTORS.has(t.lower) || NAME_PARTICLES.has(t.lower) || t.text === '&');
 const isLegalSuffix = (t: Token) => t.cap && LEGAL_SUFFIXES.has(t.lower);
 const isOrgCue = (t: Token) => t.cap && (ORG_KEYWORDS.has(t.lower) || LEGAL_SUFFIXES.has(t.lower));
 // Abbreviated country names that prefix an organisation's name without being part of it ("U.S. Treasury Department").
@@ -105,7 +121,10 @@ export function findEntitySpans(text: string): EntitySpan[] {
   {
     const byStart = new Map<number, number>();
     const byEnd = new Map<number, number>();
-    tokens.forEach((t, i) => (byStart.set(t.start, i), byEnd.set(t.end, i)));
+    for (const [i, t] of tokens.entries()) {
+      byStart.set(t.start, i);
+      byEnd.set(t.end, i);
+    }
     for (const m of findPlaceMentions(text)) {
       const i = byStart.get(m.start);
       const j = byEnd.get(m.end);
@@ -160,10 +179,18 @@ export function findEntitySpans(text: string): EntitySpan[] {
     if (headline[a]) return;
     if (len > 4) return;
     const nameLike = (t: Token) =>
-      t.cap && !t.shout && !STOP_CAPITALS.has(t.lower) && !isTitleWord(t) && (!lowerWords.has(t.lower) || GIVEN_NAMES.has(t.lower));
+      t.cap &&
+      !t.shout &&
+      !STOP_CAPITALS.has(t.lower) &&
+      !isTitleWord(t) &&
+      (!lowerWords.has(t.lower) || GIVEN_NAMES.has(t.lower));
     const words = tokens.slice(a, b);
     if (headline[a]) return;
-    if (GIVEN_NAMES.has(first.lower) || (SURNAME_FIRST.has(first.lower) && len <= 3) || (words.every(nameLike) && hasPersonCue(a, b))) {
+    if (
+      GIVEN_NAMES.has(first.lower) ||
+      (SURNAME_FIRST.has(first.lower) && len <= 3) ||
+      (words.every(nameLike) && hasPersonCue(a, b))
+    ) {
       found.push({ a, b, kind: 'person' });
     }
   };
@@ -297,7 +324,14 @@ export function findEntitySpans(text: string): EntitySpan[] {
         // SK Hynix"); nothing joins a weekday or month ("Treasury Department on Wednesday").
         const segment = j - i;
         const andJoin = tokens.slice(j, k).some((c) => c.lower === 'and' || c.text === '&');
-        if (v && v.word && v.cap && !v.breakBefore && k - j <= 3 && !STOP_CAPITALS.has(v.lower) && !(andJoin && segment > 1)) {
+        if (
+          v?.word &&
+          v.cap &&
+          !v.breakBefore &&
+          k - j <= 3 &&
+          !STOP_CAPITALS.has(v.lower) &&
+          !(andJoin && segment > 1)
+        ) {
           j = k;
           continue;
         }
@@ -371,9 +405,7 @@ export function extractEntities(text: string): ExtractedEntity[] {
       else if (!fulls) name = famous(s.text) ?? s.text;
     }
     const key =
-      s.kind === 'country' || s.kind === 'bloc'
-        ? `${s.kind}:${s.country ?? fold(name)}`
-        : `${s.kind}:${fold(name)}`;
+      s.kind === 'country' || s.kind === 'bloc' ? `${s.kind}:${s.country ?? fold(name)}` : `${s.kind}:${fold(name)}`;
     const cur = groups.get(key);
     if (cur) {
       cur.count++;
@@ -381,7 +413,13 @@ export function extractEntities(text: string): ExtractedEntity[] {
       // The longest form names the entity ("Antony Blinken" over "Blinken").
       if (s.kind !== 'country' && s.kind !== 'bloc' && s.text.length > cur.name.length) cur.name = s.text;
     } else {
-      const e: ExtractedEntity = { name: s.kind === 'person' ? name : s.text, key, kind: s.kind, count: 1, surfaces: [s.text] };
+      const e: ExtractedEntity = {
+        name: s.kind === 'person' ? name : s.text,
+        key,
+        kind: s.kind,
+        count: 1,
+        surfaces: [s.text],
+      };
       if (s.country && s.kind !== 'bloc') e.country = s.country;
       groups.set(key, e);
     }

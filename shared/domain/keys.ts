@@ -46,7 +46,9 @@ function shardOf(id: string): number {
 /** Public entity ids: `l:<list>:<sourceId>` for a listed entity, `m:<mention key>` for one only seen in the news. */
 export const listedEntityId = (list: string, sourceId: string) => `l:${list}:${sourceId}`;
 export const mentionEntityId = (mentionKey: string) => `m:${mentionKey}`;
-export function parseEntityId(id: string): { kind: 'listed'; list: string; sourceId: string } | { kind: 'mention'; key: string } | undefined {
+export function parseEntityId(
+  id: string,
+): { kind: 'listed'; list: string; sourceId: string } | { kind: 'mention'; key: string } | undefined {
   if (id.startsWith('m:') && id.length > 2) return { kind: 'mention', key: id.slice(2) };
   const m = /^l:((?:opensanctions:)?[^:]+):(.+)$/.exec(id);
   return m ? { kind: 'listed', list: m[1]!, sourceId: m[2]! } : undefined;

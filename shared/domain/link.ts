@@ -33,7 +33,14 @@ export function linkEntities(text: string, found: FoundEntity[], matcher: NameMa
   }
   const extra = new Map<string, Linked>();
   for (const m of matcher.find(text)) {
-    const owners = byForm.get(m.form) ?? byForm.get(formOf(m.text)) ?? out.filter((e) => (e.kind === 'person' || e.kind === 'organization') && (e.surfaces ?? [e.name]).some((s) => s.includes(m.text)));
+    const owners =
+      byForm.get(m.form) ??
+      byForm.get(formOf(m.text)) ??
+      out.filter(
+        (e) =>
+          (e.kind === 'person' || e.kind === 'organization') &&
+          (e.surfaces ?? [e.name]).some((s) => s.includes(m.text)),
+      );
     if (owners.length) {
       for (const o of owners) {
         const links = m.entities.filter((le) => compatible(o.kind, le.type)).map(toLink);
@@ -45,13 +52,24 @@ export function linkEntities(text: string, found: FoundEntity[], matcher: NameMa
     }
     // Not seen by the extractor: only long, specific names stand on their own.
     if (m.form.split(' ').length < 3) continue;
-    if (found.some((f) => (f.kind === 'country' || f.kind === 'location' || f.kind === 'bloc') && m.text.includes(f.name))) continue;
+    if (
+      found.some((f) => (f.kind === 'country' || f.kind === 'location' || f.kind === 'bloc') && m.text.includes(f.name))
+    )
+      continue;
     const type = m.entities[0]!.type;
     const kind = type === 'person' ? 'person' : 'organization';
     const key = `${kind}:${m.form}`;
     const cur = extra.get(key);
     if (cur) cur.count++;
-    else extra.set(key, { name: m.text, key, kind, count: 1, surfaces: [m.text], listed: m.entities.filter((le) => compatible(kind, le.type)).map(toLink) });
+    else
+      extra.set(key, {
+        name: m.text,
+        key,
+        kind,
+        count: 1,
+        surfaces: [m.text],
+        listed: m.entities.filter((le) => compatible(kind, le.type)).map(toLink),
+      });
   }
   return [...out, ...extra.values()];
 }

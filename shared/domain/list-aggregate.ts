@@ -22,7 +22,10 @@ export function addToAggregate(agg: ListAggregate, e: ListedEntity): void {
 }
 
 /** Merges an enrichment into an entity: union of aliases, countries (roles merged), programmes, identifiers. */
-export function mergeEntity(e: ListedEntity, patch: Partial<Pick<ListedEntity, 'aliases' | 'weakAliases' | 'countries' | 'programs' | 'identifiers' | 'listedOn'>>): ListedEntity {
+export function mergeEntity(
+  e: ListedEntity,
+  patch: Partial<Pick<ListedEntity, 'aliases' | 'weakAliases' | 'countries' | 'programs' | 'identifiers' | 'listedOn'>>,
+): ListedEntity {
   const uniq = <T>(xs: T[], key: (x: T) => string) => {
     const seen = new Map<string, T>();
     for (const x of xs) if (!seen.has(key(x))) seen.set(key(x), x);
@@ -31,16 +34,19 @@ export function mergeEntity(e: ListedEntity, patch: Partial<Pick<ListedEntity, '
   const countries = new Map<string, Set<string>>();
   for (const c of [...e.countries, ...(patch.countries ?? [])]) {
     const s = countries.get(c.code) ?? new Set();
-    c.roles.forEach((r) => s.add(r));
+    for (const r of c.roles) s.add(r);
     countries.set(c.code, s);
   }
   return {
     ...e,
     aliases: uniq([...e.aliases, ...(patch.aliases ?? [])], (x) => x),
     weakAliases: uniq([...e.weakAliases, ...(patch.weakAliases ?? [])], (x) => x),
-    countries: [...countries].map(([code, roles]) => ({ code, roles: [...roles] as ListedEntity['countries'][number]['roles'] })),
+    countries: [...countries].map(([code, roles]) => ({
+      code,
+      roles: [...roles] as ListedEntity['countries'][number]['roles'],
+    })),
     programs: uniq([...e.programs, ...(patch.programs ?? [])], (x) => x),
     identifiers: uniq([...e.identifiers, ...(patch.identifiers ?? [])], (x) => `${x.type}\0${x.value}`),
-    ...(e.listedOn ?? patch.listedOn ? { listedOn: e.listedOn ?? patch.listedOn } : {}),
+    ...((e.listedOn ?? patch.listedOn) ? { listedOn: e.listedOn ?? patch.listedOn } : {}),
   };
 }

@@ -17,14 +17,14 @@ export interface NameIndex {
   forms: Record<string, number[]>;
 }
 
-export function buildNameIndex(
-  entities: Iterable<IndexedEntity & { aliases?: string[] }>,
-): NameIndex {
+export function buildNameIndex(entities: Iterable<IndexedEntity & { aliases?: string[] }>): NameIndex {
   const out: NameIndex = { format: 'radar-name-index/1', entities: [], forms: {} };
   for (const e of entities) {
-    const idx = out.entities.push({ list: e.list, sourceId: e.sourceId, name: e.name, type: e.type, countries: e.countries }) - 1;
+    const idx =
+      out.entities.push({ list: e.list, sourceId: e.sourceId, name: e.name, type: e.type, countries: e.countries }) - 1;
     const forms = new Set<string>();
-    for (const n of [e.name, ...(e.aliases ?? [])]) for (const f of nameVariants(n, e.type)) if (isMatchable(f)) forms.add(f);
+    for (const n of [e.name, ...(e.aliases ?? [])])
+      for (const f of nameVariants(n, e.type)) if (isMatchable(f)) forms.add(f);
     for (const f of forms) (out.forms[f] ??= []).push(idx);
   }
   return out;
@@ -44,7 +44,31 @@ interface TrieNode {
 }
 
 /** Words that may stand lower-case inside a capitalised name ("Bank of China", "Abu Bakr al-Baghdadi"). */
-const CONNECTORS = new Set(['of', 'and', 'for', 'the', 'de', 'del', 'da', 'do', 'dos', 'van', 'von', 'der', 'al', 'el', 'bin', 'ibn', 'bint', 'abu', 'y', 'e', 'la', 'le', 'du']);
+const CONNECTORS = new Set([
+  'of',
+  'and',
+  'for',
+  'the',
+  'de',
+  'del',
+  'da',
+  'do',
+  'dos',
+  'van',
+  'von',
+  'der',
+  'al',
+  'el',
+  'bin',
+  'ibn',
+  'bint',
+  'abu',
+  'y',
+  'e',
+  'la',
+  'le',
+  'du',
+]);
 
 /**
  * Finds listed names in text in one pass over its tokens (a token trie walked from each position, leftmost-longest),
@@ -80,7 +104,12 @@ export class NameMatcher {
       const raw = m[0];
       const folded = foldChars(raw).replace(/['’]/g, '');
       if (!folded) continue;
-      tokens.push({ t: folded, start: m.index, end: m.index + raw.length, cap: /^\p{Lu}/u.test(raw) || /^\p{N}/u.test(raw) });
+      tokens.push({
+        t: folded,
+        start: m.index,
+        end: m.index + raw.length,
+        cap: /^\p{Lu}/u.test(raw) || /^\p{N}/u.test(raw),
+      });
     }
     const out: NameMatch[] = [];
     for (let i = 0; i < tokens.length; ) {
@@ -92,7 +121,8 @@ export class NameMatcher {
         if (node.hits) best = { j, hits: node.hits };
       }
       // "Rosneft Oil Company": the index holds the name without its legal form; the match takes it in.
-      while (best && best.j + 1 < tokens.length && tokens[best.j + 1]!.cap && isLegalForm(tokens[best.j + 1]!.t)) best.j++;
+      while (best && best.j + 1 < tokens.length && tokens[best.j + 1]!.cap && isLegalForm(tokens[best.j + 1]!.t))
+        best.j++;
       if (best && this.looksLikeAName(tokens, i, best.j)) {
         const start = tokens[i]!.start;
         const end = tokens[best.j]!.end;
@@ -100,7 +130,10 @@ export class NameMatcher {
           start,
           end,
           text: text.slice(start, end),
-          form: tokens.slice(i, best.j + 1).map((t) => t.t).join(' '),
+          form: tokens
+            .slice(i, best.j + 1)
+            .map((t) => t.t)
+            .join(' '),
           entities: best.hits.map((h) => this.index.entities[h]!),
         });
         i = best.j + 1;

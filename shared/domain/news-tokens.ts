@@ -53,7 +53,17 @@ export function tokenize(text: string): Token[] {
     if (breakBefore) sentenceStart = true;
     lastEnd = start + m[0].length;
     if (!isLetterAt0(t)) {
-      out.push({ text: t, lower: t, start, end: start + t.length, word: false, cap: false, shout: false, sentenceStart: false, breakBefore });
+      out.push({
+        text: t,
+        lower: t,
+        start,
+        end: start + t.length,
+        word: false,
+        cap: false,
+        shout: false,
+        sentenceStart: false,
+        breakBefore,
+      });
       // An opening quote or bracket keeps the sentence start for the word after it.
       if (t === '.' || t === '!' || t === '?' || t === ':' || t === '—' || t === '–') sentenceStart = true;
       continue;

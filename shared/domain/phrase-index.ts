@@ -26,9 +26,13 @@ const isAcronym = (s: string) => s.length <= 4 && s === s.toUpperCase() && /\p{L
  * The longest phrase starting at token `i` (word tokens only, consecutive, no line break inside). Acronyms in the index
  * ("US", "UN") match only as written, so "us" and "Un" never do; other words match in any case, with a capital first.
  */
-export function matchPhraseAt<V>(index: PhraseIndex<V>, tokens: readonly Token[], i: number): { length: number; value: V } | undefined {
+export function matchPhraseAt<V>(
+  index: PhraseIndex<V>,
+  tokens: readonly Token[],
+  i: number,
+): { length: number; value: V } | undefined {
   const first = tokens[i];
-  if (!first || !first.word || !first.cap) return undefined;
+  if (!first?.word || !first.cap) return undefined;
   const candidates = index.byFirst.get(first.lower);
   if (!candidates) return undefined;
   outer: for (const c of candidates) {

@@ -62,7 +62,7 @@ const BY_COUNTRY: Record<string, string> = {
   GB: 'London;City of London;Mayfair;Belgravia;Kensington;Knightsbridge;Chelsea;Westminster;Whitehall;Downing Street;Edinburgh;Glasgow;Manchester;Birmingham;Liverpool;Belfast;Cardiff;Scotland;Wales;Northern Ireland;England;Surrey',
   JE: 'St Helier',
   GG: 'St Peter Port',
-    GI: 'Gibraltar',
+  GI: 'Gibraltar',
   IE: 'Dublin;Cork',
   FR: 'Paris;Marseille;Lyon;Montoir;Dunkirk;Le Havre;Cannes;Strasbourg;Corsica;Riviera;Cote d’Azur;Côte d’Azur',
   DE: 'Berlin;Frankfurt;Munich;Hamburg;Cologne;Dusseldorf;Düsseldorf;Stuttgart;Bonn;Leipzig;Dresden;Bavaria;Lubmin;Rostock',
@@ -122,7 +122,10 @@ const BY_COUNTRY: Record<string, string> = {
   '': 'Middle East;Near East;Far East;Asia;Europe;Africa;Latin America;South America;North America;Central Asia;South Asia;Southeast Asia;East Asia;Caucasus;North Caucasus;Balkans;Western Balkans;Baltics;Scandinavia;Gulf;Persian Gulf;Arabian Sea;Red Sea;Black Sea;Baltic Sea;Caspian Sea;Sea of Azov;Mediterranean;Mediterranean Sea;North Sea;Yellow Sea;East China Sea;South China Sea;Sea of Japan;Taiwan Strait;Strait of Hormuz;Bab el-Mandeb;Gulf of Aden;Gulf of Oman;Kerch Strait;Arctic;Antarctic;Horn of Africa;Sahel;Levant;Maghreb;Korean Peninsula;Pacific;Atlantic;Indian Ocean;Danube;Dnipro River;Kurdish region',
 };
 
-export interface PlaceRow { name: string; country?: string }
+export interface PlaceRow {
+  name: string;
+  country?: string;
+}
 
 /** Every place name with its country (none for places spanning several). */
 export const PLACES: readonly PlaceRow[] = Object.entries(BY_COUNTRY).flatMap(([code, names]) =>

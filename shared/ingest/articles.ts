@@ -13,7 +13,10 @@ export interface ArticleDeps {
   source: S3Source;
   store: DynamoStore;
   extract: Extractor;
-  parse: (text: string, key: string) => { format: string; articles: RawArticle[]; rejects: { where: string; reason: string }[] };
+  parse: (
+    text: string,
+    key: string,
+  ) => { format: string; articles: RawArticle[]; rejects: { where: string; reason: string }[] };
   maxBytes: number;
   /** The listed-name index; absent = no linking. */
   index?: NameIndexStore;
@@ -39,8 +42,19 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     const idx = await deps.index?.load();
     const indexEtag = idx?.etag ?? 'none';
     // A relink pass skips, with one HEAD, an object already linked against this index.
-    if (ref.eventName === 'Relink' && state && (state.indexEtag ?? 'none') === indexEtag && state.etag && (await deps.source.headEtag(ref.key)) === state.etag)
-      return { key: ref.key, status: 'unchanged', records: { read: 0, written: 0, rejected: 0 }, updatedAt: new Date(now()).toISOString() };
+    if (
+      ref.eventName === 'Relink' &&
+      state &&
+      (state.indexEtag ?? 'none') === indexEtag &&
+      state.etag &&
+      (await deps.source.headEtag(ref.key)) === state.etag
+    )
+      return {
+        key: ref.key,
+        status: 'unchanged',
+        records: { read: 0, written: 0, rejected: 0 },
+        updatedAt: new Date(now()).toISOString(),
+      };
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
       if (err instanceof InvalidInputError) return { invalid: err } as const;
       throw err;
@@ -50,8 +64,18 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     if (obj && state && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
       obj.discard();
       // A relink pass leaves the status of an object it did not change as it was.
-      if (ref.eventName === 'Relink') return { key: ref.key, status: 'unchanged', records: { read: 0, written: 0, rejected: 0 }, updatedAt: new Date(now()).toISOString() };
-      return status(deps, { key: ref.key, status: 'unchanged', etag: obj.etag, records: { read: 0, written: 0, rejected: 0 } }, started);
+      if (ref.eventName === 'Relink')
+        return {
+          key: ref.key,
+          status: 'unchanged',
+          records: { read: 0, written: 0, rejected: 0 },
+          updatedAt: new Date(now()).toISOString(),
+        };
+      return status(
+        deps,
+        { key: ref.key, status: 'unchanged', etag: obj.etag, records: { read: 0, written: 0, rejected: 0 } },
+        started,
+      );
     }
     if (!obj && (!state || state.articleIds.length === 0)) {
       return status(deps, { key: ref.key, status: 'deleted', records: { read: 0, written: 0, rejected: 0 } }, started);
@@ -65,12 +89,18 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       try {
         const { text } = decodeBytes(bytes);
         const at = binaryOffset(text);
-        if (at !== undefined) throw new InvalidInputError('binary content, not text: an article must be text, Markdown, HTML, JSON or NDJSON', { where: `character ${at}` });
+        if (at !== undefined)
+          throw new InvalidInputError(
+            'binary content, not text: an article must be text, Markdown, HTML, JSON or NDJSON',
+            { where: `character ${at}` },
+          );
         const parsed = deps.parse(text, ref.key);
         format = parsed.format;
         rejects = parsed.rejects;
         if (parsed.articles.length === 0)
-          throw new InvalidInputError(`no article found (${format})${rejects[0] ? `: ${rejects[0].reason}` : ''}`, { where: rejects[0]?.where ?? 'file' });
+          throw new InvalidInputError(`no article found (${format})${rejects[0] ? `: ${rejects[0].reason}` : ''}`, {
+            where: rejects[0]?.where ?? 'file',
+          });
         articles = parsed.articles.map((raw, i) => analyseArticle(ref.key, i, raw, deps.extract, idx?.matcher));
       } catch (err) {
         if (err instanceof InvalidInputError) return reject(ref, deps, err, started, obj.etag, format);
@@ -81,13 +111,21 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     const articleIds = articles.map((a) => a.id);
     // Article items and their entity references first (idempotent puts): counters never count an article that is
     // not there, and a crash after the commit cannot leave a counted article without its references.
-    await deps.store.putItems([...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })), ...articles.flatMap(refItems)]);
-    const result = await deps.store.commitObject(ref.key, state, {
-      ...(obj ? { etag: obj.etag } : {}),
-      indexEtag,
-      contribution: objectContribution(articles),
-      articleIds,
-    }, cellInfoFrom(articles));
+    await deps.store.putItems([
+      ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
+      ...articles.flatMap(refItems),
+    ]);
+    const result = await deps.store.commitObject(
+      ref.key,
+      state,
+      {
+        ...(obj ? { etag: obj.etag } : {}),
+        indexEtag,
+        contribution: objectContribution(articles),
+        articleIds,
+      },
+      cellInfoFrom(articles),
+    );
     if (result === 'conflict') {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
       await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
@@ -147,13 +185,25 @@ function cellInfoFrom(articles: Article[]): (cell: string) => Record<string, unk
     for (const m of a.mentions)
       if (m.kind === 'person' || m.kind === 'organization') {
         info.set(`entity|${m.key}`, { name: m.surface, kind: m.kind, ...(m.country ? { country: m.country } : {}) });
-        for (const l of m.listed) info.set(`listed|${l.list}|${l.sourceId}`, { name: l.name ?? m.surface, kind: l.type ?? m.kind, countries: l.countries ?? [] });
+        for (const l of m.listed)
+          info.set(`listed|${l.list}|${l.sourceId}`, {
+            name: l.name ?? m.surface,
+            kind: l.type ?? m.kind,
+            countries: l.countries ?? [],
+          });
       }
   // A dated twin (`entityd|2026-03-09#<key>`) carries the same display fields.
   return (cell) => info.get(cell) ?? info.get(cell.replace(/^(\w+)d\|\d{4}-\d{2}-\d{2}#/, '$1|'));
 }
 
-async function reject(ref: ObjectRef, deps: ArticleDeps, err: InvalidInputError, started: number, etag?: string, format?: string) {
+async function reject(
+  ref: ObjectRef,
+  deps: ArticleDeps,
+  err: InvalidInputError,
+  started: number,
+  etag?: string,
+  format?: string,
+) {
   await quarantine(deps.source, ref.key, err, format);
   return status(
     deps,
@@ -169,12 +219,20 @@ async function reject(ref: ObjectRef, deps: ArticleDeps, err: InvalidInputError,
   );
 }
 
-async function quietStatus(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>, started: number): Promise<IngestStatus> {
+async function quietStatus(
+  deps: ArticleDeps,
+  s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>,
+  started: number,
+): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
   return { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
 }
 
-async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>, started: number): Promise<IngestStatus> {
+async function status(
+  deps: ArticleDeps,
+  s: Omit<IngestStatus, 'updatedAt' | 'durationMs'>,
+  started: number,
+): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
   const full: IngestStatus = { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
   await deps.store.putIngestStatus(full);
@@ -191,10 +249,16 @@ async function status(deps: ArticleDeps, s: Omit<IngestStatus, 'updatedAt' | 'du
  */
 export async function relinkAllArticles(
   deps: ArticleDeps,
-  opts: { deadline?: number; concurrency?: number; skipIfCurrent?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    deadline?: number;
+    concurrency?: number;
+    skipIfCurrent?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<{ total: number; relinked: number; finished: boolean; skipped?: boolean }> {
   const indexEtag = (await deps.index?.load())?.etag ?? 'none';
-  if (opts.skipIfCurrent && (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === indexEtag) return { total: 0, relinked: 0, finished: true, skipped: true };
+  if (opts.skipIfCurrent && (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === indexEtag)
+    return { total: 0, relinked: 0, finished: true, skipped: true };
   const keys = await deps.store.listArticleObjects();
   let relinked = 0;
   let done = 0;
@@ -208,7 +272,10 @@ export async function relinkAllArticles(
         return;
       }
       const key = keys[next++]!;
-      const s = await reconcileArticleObject({ bucket: deps.source.bucket, key, eventName: 'Relink', eventTime: new Date().toISOString() }, deps);
+      const s = await reconcileArticleObject(
+        { bucket: deps.source.bucket, key, eventName: 'Relink', eventTime: new Date().toISOString() },
+        deps,
+      );
       if (s.status === 'done') relinked++;
       opts.onProgress?.(++done, keys.length);
     }

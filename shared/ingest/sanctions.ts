@@ -61,7 +61,13 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
   };
   const refuse = async (err: InvalidInputError, extra: Partial<IngestStatus> = {}) => {
     await quarantine(deps.source, ref.key, err, extra.format);
-    return done({ key: ref.key, status: 'quarantined', records: ZERO, error: `${err.message}${err.where ? ` (at ${err.where})` : ''}`, ...extra });
+    return done({
+      key: ref.key,
+      status: 'quarantined',
+      records: ZERO,
+      error: `${err.message}${err.where ? ` (at ${err.where})` : ''}`,
+      ...extra,
+    });
   };
 
   let obj;
@@ -73,7 +79,13 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
   }
   if (!obj) return removeObject(ref, deps, done);
   // Long files: say at once that work has started (`radar put` and the dashboard show it).
-  await deps.store.putIngestStatus({ key: ref.key, status: 'processing', etag: obj.etag, records: ZERO, updatedAt: new Date(now()).toISOString() });
+  await deps.store.putIngestStatus({
+    key: ref.key,
+    status: 'processing',
+    etag: obj.etag,
+    records: ZERO,
+    updatedAt: new Date(now()).toISOString(),
+  });
 
   let closeZip: (() => void) | undefined;
   try {
@@ -87,36 +99,88 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
       for (const e of zip.entries) {
         const head = await headOf(await e.open());
         const format = deps.detect({ key: e.name, head });
-        if (!format) throw new InvalidInputError(`zip entry ${e.name}: unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`, { where: `zip entry ${e.name}` });
+        if (!format)
+          throw new InvalidInputError(
+            `zip entry ${e.name}: unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`,
+            { where: `zip entry ${e.name}` },
+          );
         files.push({ name: `${ref.key}!${e.name}`, etag: `${obj.etag}!${e.name}`, format, head, open: e.open });
       }
     } else {
       const head = await headOf(first.body);
       const format = deps.detect({ key: ref.key, head });
       if (!format)
-        throw new InvalidInputError(`unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`, { where: 'file head' });
-      const self: ListFile = { name: ref.key, etag: obj.etag, format, head, open: async () => (await deps.source.get(ref.key, deps.maxBytes))!.body };
+        throw new InvalidInputError(`unknown sanctions-list format. Expected one of:\n${deps.describeExpected()}`, {
+          where: 'file head',
+        });
+      const self: ListFile = {
+        name: ref.key,
+        etag: obj.etag,
+        format,
+        head,
+        open: async () => (await deps.source.get(ref.key, deps.maxBytes))!.body,
+      };
       files = [self, ...(format.role === 'full' && !hasSiblingParts(format) ? [] : await siblings(ref.key, deps))];
     }
 
     const trigger = files[0]!;
-    const listOf = (f: ListFile) => (typeof f.format.list === 'function' ? f.format.list({ key: f.name, head: f.head }) : f.format.list);
+    const listOf = (f: ListFile) =>
+      typeof f.format.list === 'function' ? f.format.list({ key: f.name, head: f.head }) : f.format.list;
     const list = listOf(trigger);
     const primary = files.find((f) => f.format.role === 'full' && listOf(f) === list);
     const parts = files.filter((f) => f.format.role === 'part' && listOf(f) === list);
-    if (trigger.format.role === 'delta') return await applyDelta({ ref, deps, list, delta: trigger, obj: { etag: obj.etag, lastModified: obj.lastModified }, done, refuse, started });
+    if (trigger.format.role === 'delta')
+      return await applyDelta({
+        ref,
+        deps,
+        list,
+        delta: trigger,
+        obj: { etag: obj.etag, lastModified: obj.lastModified },
+        done,
+        refuse,
+        started,
+      });
     if (!primary) {
       // A part alone: kept, and used as soon as its primary file arrives in the same folder.
-      return done({ key: ref.key, status: 'done', format: trigger.format.id, list, records: ZERO, error: `waiting for the primary file of ${list} in ${posix.dirname(ref.key)}/; this part will be applied with it` });
+      return done({
+        key: ref.key,
+        status: 'done',
+        format: trigger.format.id,
+        list,
+        records: ZERO,
+        error: `waiting for the primary file of ${list} in ${posix.dirname(ref.key)}/; this part will be applied with it`,
+      });
     }
-    const setEtag = [primary, ...parts.sort((a, b) => a.name.localeCompare(b.name))].map((f) => `${f.name}=${f.etag}`).join('|');
+    const setEtag = [primary, ...parts.sort((a, b) => a.name.localeCompare(b.name))]
+      .map((f) => `${f.name}=${f.etag}`)
+      .join('|');
     const current = await deps.store.getListPointer(list);
-    const base: Status = { key: ref.key, status: 'done', format: trigger.format.id, list, etag: obj.etag, records: ZERO };
+    const base: Status = {
+      key: ref.key,
+      status: 'done',
+      format: trigger.format.id,
+      list,
+      etag: obj.etag,
+      records: ZERO,
+    };
     if (current && current.etag === setEtag) {
       await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
       return done({ ...base, status: 'unchanged', version: current.version });
     }
-    return await buildVersion({ ref, deps, list, primary, parts, setEtag, current, obj: { etag: obj.etag, lastModified: obj.lastModified, force: /^(true|1|yes)$/i.test(obj.metadata.force ?? '') }, base, done, refuse, started });
+    return await buildVersion({
+      ref,
+      deps,
+      list,
+      primary,
+      parts,
+      setEtag,
+      current,
+      obj: { etag: obj.etag, lastModified: obj.lastModified, force: /^(true|1|yes)$/i.test(obj.metadata.force ?? '') },
+      base,
+      done,
+      refuse,
+      started,
+    });
   } catch (err) {
     if (err instanceof InvalidInputError) return refuse(err);
     throw err;
@@ -146,7 +210,12 @@ async function buildVersion(a: {
   const { deps, list, primary, current, base } = a;
   const version = createHash('sha256').update(a.setEtag).digest('hex').slice(0, 16);
   const order = `${(a.obj.lastModified ?? new Date(a.ref.eventTime)).toISOString()}#${a.ref.eventTime}#${a.ref.sequencer ?? ''}`;
-  await deps.store.putListVersion(list, version, { status: 'writing', key: primary.name, etag: a.setEtag, startedAt: new Date(a.started).toISOString() });
+  await deps.store.putListVersion(list, version, {
+    status: 'writing',
+    key: primary.name,
+    etag: a.setEtag,
+    startedAt: new Date(a.started).toISOString(),
+  });
 
   const rejections: { where: string; reason: string }[] = [];
   let rejected = 0;
@@ -159,7 +228,11 @@ async function buildVersion(a: {
   // Parts first, into memory (they are small beside the primary: addresses, aliases, remarks by entity id).
   const patches = new Map<string, EntityPatch[]>();
   for (const part of a.parts) {
-    for await (const rec of part.format.parse(decodeStream(await part.open()), { key: part.name, head: part.head }, {})) {
+    for await (const rec of part.format.parse(
+      decodeStream(await part.open()),
+      { key: part.name, head: part.head },
+      {},
+    )) {
       if (rec.kind === 'reject') reject(`${posix.basename(part.name)} ${rec.where}`, rec.reason);
       else if (rec.kind === 'enrich') patches.set(rec.sourceId, [...(patches.get(rec.sourceId) ?? []), rec.patch]);
     }
@@ -171,7 +244,9 @@ async function buildVersion(a: {
   let batch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
   try {
-    const source = a.records ? await a.records(summary) : primary.format.parse(decodeStream(await primary.open()), { key: primary.name, head: primary.head }, summary);
+    const source = a.records
+      ? await a.records(summary)
+      : primary.format.parse(decodeStream(await primary.open()), { key: primary.name, head: primary.head }, summary);
     for await (const rec of source) {
       if (rec.kind === 'reject') {
         reject(rec.where, rec.reason);
@@ -187,7 +262,10 @@ async function buildVersion(a: {
         for (const p of enrich ?? []) e = mergeEntity(e, p);
         const parsed = ListedEntitySchema.safeParse(e);
         if (!parsed.success) {
-          reject(`record ${read} (${e.sourceId})`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+          reject(
+            `record ${read} (${e.sourceId})`,
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
           continue;
         }
         e = parsed.data;
@@ -208,14 +286,22 @@ async function buildVersion(a: {
     return a.refuse(err, { format: base.format, list, records: { read, written: 0, rejected } });
   }
 
-  const keep = { format: base.format, list, records: { read, written: 0, rejected }, ...(rejections.length ? { rejections } : {}) };
+  const keep = {
+    format: base.format,
+    list,
+    records: { read, written: 0, rejected },
+    ...(rejections.length ? { rejections } : {}),
+  };
   const refuse = async (reason: string, where: string) => {
     await deps.store.deleteListVersion(list, version);
     return a.refuse(new InvalidInputError(reason, { where }), keep);
   };
   if (agg.entityCount === 0) return refuse('the file holds no listed entity; the current version stays', 'file');
   if (summary.declaredCount !== undefined && summary.declaredCount !== agg.entityCount)
-    return refuse(`the file declares ${summary.declaredCount} records but holds ${agg.entityCount}: truncated or corrupt; the current version stays`, 'Record_Count');
+    return refuse(
+      `the file declares ${summary.declaredCount} records but holds ${agg.entityCount}: truncated or corrupt; the current version stays`,
+      'Record_Count',
+    );
   if (current && !a.obj.force && agg.entityCount < current.entityCount * deps.shrinkGuard)
     return refuse(
       `the new version has ${agg.entityCount} entities against ${current.entityCount} in the current one (more than ${Math.round((1 - deps.shrinkGuard) * 100)} % fewer); ` +
@@ -242,16 +328,37 @@ async function buildVersion(a: {
   if (!swapped) {
     // A newer upload of this list is already current (or this very version is): ours is not made current.
     const cur = await deps.store.getListPointer(list);
-    if (cur?.version === version) return a.done({ ...base, version, records: { read, written: agg.entityCount, rejected }, ...(rejections.length ? { rejections } : {}) });
+    if (cur?.version === version)
+      return a.done({
+        ...base,
+        version,
+        records: { read, written: agg.entityCount, rejected },
+        ...(rejections.length ? { rejections } : {}),
+      });
     await deps.store.deleteListVersion(list, version);
-    return a.done({ ...base, version, records: { read, written: 0, rejected }, error: 'superseded: a newer upload of this list is current; this one was not made current' });
+    return a.done({
+      ...base,
+      version,
+      records: { read, written: 0, rejected },
+      error: 'superseded: a newer upload of this list is current; this one was not made current',
+    });
   }
-  await deps.store.putListVersion(list, version, { status: 'current', key: primary.name, etag: a.setEtag, entityCount: agg.entityCount });
+  await deps.store.putListVersion(list, version, {
+    status: 'current',
+    key: primary.name,
+    etag: a.setEtag,
+    entityCount: agg.entityCount,
+  });
   // The replaced version stays one generation, for readers that followed the old pointer a moment ago; the one
   // before it goes now.
   if (current?.previous && current.previous !== version) await deps.store.deleteListVersion(list, current.previous);
   await deps.onListsChanged?.();
-  return a.done({ ...base, version, records: { read, written: agg.entityCount, rejected }, ...(rejections.length ? { rejections } : {}) });
+  return a.done({
+    ...base,
+    version,
+    records: { read, written: agg.entityCount, rejected },
+    ...(rejections.length ? { rejections } : {}),
+  });
 }
 
 /**
@@ -271,15 +378,35 @@ async function applyDelta(a: {
 }): Promise<IngestStatus> {
   const { deps, list, delta } = a;
   const current = await deps.store.getListPointer(list);
-  const base: Status = { key: a.ref.key, status: 'done', format: delta.format.id, list, etag: a.obj.etag, records: ZERO };
-  if (!current) return a.refuse(new InvalidInputError(`no current version of ${list} to apply this delta to: upload a full export first`, { where: 'file' }), { format: delta.format.id, list });
+  const base: Status = {
+    key: a.ref.key,
+    status: 'done',
+    format: delta.format.id,
+    list,
+    etag: a.obj.etag,
+    records: ZERO,
+  };
+  if (!current)
+    return a.refuse(
+      new InvalidInputError(`no current version of ${list} to apply this delta to: upload a full export first`, {
+        where: 'file',
+      }),
+      { format: delta.format.id, list },
+    );
   // The delta's own version id: OpenSanctions puts it in the path (…/20240528014702-pfh/entities.delta.json).
-  const deltaVersion = /(\d{14}-[a-z0-9]+)/i.exec(a.ref.key)?.[1] ?? `${a.obj.lastModified?.toISOString() ?? a.ref.eventTime}#${a.ref.key}`;
+  const deltaVersion =
+    /(\d{14}-[a-z0-9]+)/i.exec(a.ref.key)?.[1] ??
+    `${a.obj.lastModified?.toISOString() ?? a.ref.eventTime}#${a.ref.key}`;
   const applied = current.appliedDeltas ?? [];
   if (applied.includes(deltaVersion)) return a.done({ ...base, status: 'unchanged', version: current.version });
   const last = applied[applied.length - 1];
   if (last && deltaVersion < last)
-    return a.done({ ...base, status: 'failed', version: current.version, error: `delta ${deltaVersion} is older than the last applied (${last}); upload a full export to rebuild the list` });
+    return a.done({
+      ...base,
+      status: 'failed',
+      version: current.version,
+      error: `delta ${deltaVersion} is older than the last applied (${last}); upload a full export to rebuild the list`,
+    });
 
   const entities = new Map<string, Record<string, unknown>>();
   for (const e of await deps.store.readListVersion(list, current.version)) {
@@ -288,13 +415,23 @@ async function applyDelta(a: {
   }
   const rejects: ParsedRecord[] = [];
   let ops = 0;
-  for await (const rec of delta.format.parse(decodeStream(await delta.open()), { key: delta.name, head: delta.head }, {})) {
+  for await (const rec of delta.format.parse(
+    decodeStream(await delta.open()),
+    { key: delta.name, head: delta.head },
+    {},
+  )) {
     ops++;
     if (rec.kind === 'entity') entities.set(rec.entity.sourceId, rec.entity as unknown as Record<string, unknown>);
     else if (rec.kind === 'delete') entities.delete(rec.sourceId);
     else if (rec.kind === 'reject') rejects.push(rec);
   }
-  const primary: ListFile = { name: current.key, etag: current.etag, format: delta.format, head: '', open: async () => (async function* () {})() };
+  const primary: ListFile = {
+    name: current.key,
+    etag: current.etag,
+    format: delta.format,
+    head: '',
+    open: async () => (async function* () {})(),
+  };
   const status = await buildVersion({
     ref: a.ref,
     deps,
@@ -319,7 +456,11 @@ async function applyDelta(a: {
 }
 
 /** A deleted object: the list it is the primary of goes away; a list it was a part of is rebuilt without it. */
-async function removeObject(ref: ObjectRef, deps: SanctionsDeps, done: (s: Status) => Promise<IngestStatus>): Promise<IngestStatus> {
+async function removeObject(
+  ref: ObjectRef,
+  deps: SanctionsDeps,
+  done: (s: Status) => Promise<IngestStatus>,
+): Promise<IngestStatus> {
   const removed: string[] = [];
   for (const p of await deps.store.readListPointers()) {
     if (p.key === ref.key && (await deps.store.removeListPointerFor(p.list, ref.key))) {
@@ -328,12 +469,23 @@ async function removeObject(ref: ObjectRef, deps: SanctionsDeps, done: (s: Statu
       removed.push(p.list);
     } else if ((p.parts ?? []).includes(ref.key)) {
       return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps).then(async (s) =>
-        done({ key: ref.key, status: 'deleted', list: p.list, ...(s.version ? { version: s.version } : {}), records: ZERO }),
+        done({
+          key: ref.key,
+          status: 'deleted',
+          list: p.list,
+          ...(s.version ? { version: s.version } : {}),
+          records: ZERO,
+        }),
       );
     }
   }
   if (removed.length) await deps.onListsChanged?.();
-  return done({ key: ref.key, status: 'deleted', records: ZERO, ...(removed.length ? { list: removed.join(',') } : {}) });
+  return done({
+    key: ref.key,
+    status: 'deleted',
+    records: ZERO,
+    ...(removed.length ? { list: removed.join(',') } : {}),
+  });
 }
 
 const hasSiblingParts = (f: ListFormat) => /^us-ofac-(sdn|cons)-csv$/.test(f.id);
@@ -346,10 +498,20 @@ async function siblings(key: string, deps: SanctionsDeps): Promise<ListFile[]> {
     if (o.key === key || o.size === 0) continue;
     const bytes = await deps.source.getRange(o.key, HEAD_BYTES);
     if (!bytes) continue;
-    const head = await headOf((async function* () { yield bytes; })());
+    const head = await headOf(
+      (async function* () {
+        yield bytes;
+      })(),
+    );
     const format = deps.detect({ key: o.key, head });
     if (!format) continue;
-    out.push({ name: o.key, etag: o.etag, format, head, open: async () => (await deps.source.get(o.key, deps.maxBytes))!.body });
+    out.push({
+      name: o.key,
+      etag: o.etag,
+      format,
+      head,
+      open: async () => (await deps.source.get(o.key, deps.maxBytes))!.body,
+    });
   }
   return out;
 }

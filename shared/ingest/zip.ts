@@ -27,13 +27,19 @@ export interface ZipEntryRef {
  * written under an entry's name, but such a name is a sign of a hostile file). yauzl also checks that each entry's
  * declared size is the size it inflates to.
  */
-export async function openZip(body: AsyncIterable<Uint8Array>, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<{ entries: ZipEntryRef[]; close(): void }> {
+export async function openZip(
+  body: AsyncIterable<Uint8Array>,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<{ entries: ZipEntryRef[]; close(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'radar-zip-'));
   const path = join(dir, 'upload.zip');
   await pipeline(Readable.from(body), createWriteStream(path));
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
-      err ? reject(new InvalidInputError(`not a readable zip file: ${err.message}`, { where: 'zip' })) : resolve(z),
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+      (err, z) =>
+        err ? reject(new InvalidInputError(`not a readable zip file: ${err.message}`, { where: 'zip' })) : resolve(z),
     ),
   );
   const close = () => {
@@ -47,7 +53,12 @@ export async function openZip(body: AsyncIterable<Uint8Array>, limits: ZipLimits
       zip.on('error', (err: Error) => {
         // yauzl refuses unsafe names itself, before our own check sees them.
         const unsafe = /invalid relative path: (.*)$|absolute path: (.*)$/.exec(err.message);
-        if (unsafe) return reject(new InvalidInputError(`zip entry name "${unsafe[1] ?? unsafe[2]}" points outside the archive`, { where: `zip entry ${unsafe[1] ?? unsafe[2]}` }));
+        if (unsafe)
+          return reject(
+            new InvalidInputError(`zip entry name "${unsafe[1] ?? unsafe[2]}" points outside the archive`, {
+              where: `zip entry ${unsafe[1] ?? unsafe[2]}`,
+            }),
+          );
         reject(new InvalidInputError(`corrupt zip: ${err.message}`, { where: 'zip' }));
       });
       zip.on('end', () => resolve());
@@ -55,19 +66,34 @@ export async function openZip(body: AsyncIterable<Uint8Array>, limits: ZipLimits
         try {
           if (/\/$/.test(e.fileName)) return zip.readEntry(); // a folder
           if (e.fileName.startsWith('/') || /(^|[\\/])\.\.([\\/]|$)/.test(e.fileName) || /^[a-z]:/i.test(e.fileName))
-            throw new InvalidInputError(`zip entry name "${e.fileName}" points outside the archive`, { where: `zip entry ${e.fileName}` });
-          if (entries.length >= limits.maxEntries) throw new InvalidInputError(`zip holds more than ${limits.maxEntries} files`, { where: 'zip' });
+            throw new InvalidInputError(`zip entry name "${e.fileName}" points outside the archive`, {
+              where: `zip entry ${e.fileName}`,
+            });
+          if (entries.length >= limits.maxEntries)
+            throw new InvalidInputError(`zip holds more than ${limits.maxEntries} files`, { where: 'zip' });
           total += e.uncompressedSize;
-          if (total > limits.maxTotalBytes) throw new InvalidInputError(`zip inflates to more than ${limits.maxTotalBytes} bytes`, { where: `zip entry ${e.fileName}` });
+          if (total > limits.maxTotalBytes)
+            throw new InvalidInputError(`zip inflates to more than ${limits.maxTotalBytes} bytes`, {
+              where: `zip entry ${e.fileName}`,
+            });
           if (e.uncompressedSize > 1024 * 1024 && e.uncompressedSize / Math.max(1, e.compressedSize) > limits.maxRatio)
-            throw new InvalidInputError(`zip entry ${e.fileName} compresses ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (a zip bomb?)`, { where: `zip entry ${e.fileName}` });
+            throw new InvalidInputError(
+              `zip entry ${e.fileName} compresses ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (a zip bomb?)`,
+              { where: `zip entry ${e.fileName}` },
+            );
           entries.push({
             name: e.fileName,
             size: e.uncompressedSize,
             open: () =>
               new Promise((res, rej) =>
                 zip.openReadStream(e, (err, stream) =>
-                  err ? rej(new InvalidInputError(`zip entry ${e.fileName}: ${err.message}`, { where: `zip entry ${e.fileName}` })) : res(asInvalidInput(stream, e.fileName)),
+                  err
+                    ? rej(
+                        new InvalidInputError(`zip entry ${e.fileName}: ${err.message}`, {
+                          where: `zip entry ${e.fileName}`,
+                        }),
+                      )
+                    : res(asInvalidInput(stream, e.fileName)),
                 ),
               ),
           });

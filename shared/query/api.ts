@@ -3,7 +3,15 @@ import { countryName } from '../domain/countries.ts';
 import { CountryCode, EntityType, ListId } from '../domain/model.ts';
 import type { DynamoStore } from '../adapters/dynamo-store.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { cellId, counterKey, entityRefPartition, listedEntityId, listedEntityKey, mentionEntityId, parseEntityId } from '../domain/keys.ts';
+import {
+  cellId,
+  counterKey,
+  entityRefPartition,
+  listedEntityId,
+  listedEntityKey,
+  mentionEntityId,
+  parseEntityId,
+} from '../domain/keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 export const MAX_LIMIT = 500;
@@ -19,7 +27,18 @@ export const CountriesQuery = z
     limit: Limit,
     cursor: z.string().max(200).optional(),
     sort: z
-      .enum(['country', '-country', 'listedEntities', '-listedEntities', 'articles', '-articles', 'mentions', '-mentions', 'listedEntitiesInNews', '-listedEntitiesInNews'])
+      .enum([
+        'country',
+        '-country',
+        'listedEntities',
+        '-listedEntities',
+        'articles',
+        '-articles',
+        'mentions',
+        '-mentions',
+        'listedEntitiesInNews',
+        '-listedEntitiesInNews',
+      ])
       .default('-listedEntities'),
   })
   .strict();
@@ -39,16 +58,32 @@ export const CountriesResponse = z.object({ items: z.array(CountryCount), nextCu
 
 export const IngestsQuery = z.object({ limit: Limit, cursor: z.string().max(2000).optional() }).strict();
 
-export async function countsByCountry(q: z.infer<typeof CountriesQuery>, store: DynamoStore): Promise<z.infer<typeof CountriesResponse>> {
+export async function countsByCountry(
+  q: z.infer<typeof CountriesQuery>,
+  store: DynamoStore,
+): Promise<z.infer<typeof CountriesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
   // from/to filter the article figures by publication date (articles without one are left out of dated queries).
   const range = { from: q.from, to: q.to };
-  const [pointers, counters, listedInNews] = await Promise.all([store.readListPointers(), store.readCounters('country', range), store.readCounters('listed', range)]);
+  const [pointers, counters, listedInNews] = await Promise.all([
+    store.readListPointers(),
+    store.readCounters('country', range),
+    store.readCounters('listed', range),
+  ]);
   const rows = new Map<string, CountryCount>();
   const row = (cc: string): CountryCount => {
     let r = rows.get(cc);
     if (!r) {
-      r = { country: cc, name: countryName(cc) ?? cc, listedEntities: 0, byList: {}, byType: {}, articles: 0, mentions: 0, listedEntitiesInNews: 0 };
+      r = {
+        country: cc,
+        name: countryName(cc) ?? cc,
+        listedEntities: 0,
+        byList: {},
+        byType: {},
+        articles: 0,
+        mentions: 0,
+        listedEntitiesInNews: 0,
+      };
       rows.set(cc, r);
     }
     return r;
@@ -111,7 +146,8 @@ export async function listIngests(q: z.infer<typeof IngestsQuery>, store: Dynamo
 /** An ingests cursor is a position in the ingests index (timestamp#key); anything else is refused. */
 function decodeIngestCursor(c: string): string {
   const s = Buffer.from(c, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#.+$/.test(s)) throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#.+$/.test(s))
+    throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
   return s;
 }
 
@@ -150,13 +186,20 @@ export const EntityCount = z.object({
 export type EntityCount = z.infer<typeof EntityCount>;
 export const EntitiesResponse = z.object({ items: z.array(EntityCount), nextCursor: z.string().nullable() });
 
-const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /**
  * Entities in the news (mention counters and listed entities linked from articles); with `list` or `listed=true`, also
  * every entity of the current version(s) of the list(s), mentioned or not. All reads are of precomputed partitions.
  */
-export async function countsByEntity(q: z.infer<typeof EntitiesQuery>, store: DynamoStore): Promise<z.infer<typeof EntitiesResponse>> {
+export async function countsByEntity(
+  q: z.infer<typeof EntitiesQuery>,
+  store: DynamoStore,
+): Promise<z.infer<typeof EntitiesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
   const range = { from: q.from, to: q.to };
   const rows = new Map<string, EntityCount & { aliases?: string[] }>();
@@ -189,7 +232,16 @@ export async function countsByEntity(q: z.infer<typeof EntitiesQuery>, store: Dy
     const [list, ...rest] = c.member.split('|');
     if (q.list && list !== q.list) continue;
     const id = listedEntityId(list!, rest.join('|'));
-    const row = rows.get(id) ?? { id, name: String(c.name ?? id), type: String(c.kind ?? 'other'), countries: (c.countries as string[]) ?? [], lists: [list!], listed: true, articles: 0, mentions: 0 };
+    const row = rows.get(id) ?? {
+      id,
+      name: String(c.name ?? id),
+      type: String(c.kind ?? 'other'),
+      countries: (c.countries as string[]) ?? [],
+      lists: [list!],
+      listed: true,
+      articles: 0,
+      mentions: 0,
+    };
     row.articles = c.articles;
     row.mentions = c.mentions;
     rows.set(id, row);
@@ -197,14 +249,30 @@ export async function countsByEntity(q: z.infer<typeof EntitiesQuery>, store: Dy
   for (const c of mentionCounters) {
     if (c.articles <= 0) continue;
     const id = mentionEntityId(c.member);
-    rows.set(id, { id, name: String(c.name ?? c.member), type: String(c.kind ?? 'other'), countries: c.country ? [String(c.country)] : [], lists: [], listed: false, articles: c.articles, mentions: c.mentions });
+    rows.set(id, {
+      id,
+      name: String(c.name ?? c.member),
+      type: String(c.kind ?? 'other'),
+      countries: c.country ? [String(c.country)] : [],
+      lists: [],
+      listed: false,
+      articles: c.articles,
+      mentions: c.mentions,
+    });
   }
   const prefix = q.q ? fold(q.q) : undefined;
   let items = [...rows.values()].filter(
     (r) =>
       (!q.country || r.countries.includes(q.country)) &&
       (!q.type || r.type === q.type) &&
-      (!prefix || [r.name, ...(r.aliases ?? [])].some((n) => fold(n).startsWith(prefix) || fold(n).split(/\s+/).some((w) => w.startsWith(prefix)))),
+      (!prefix ||
+        [r.name, ...(r.aliases ?? [])].some(
+          (n) =>
+            fold(n).startsWith(prefix) ||
+            fold(n)
+              .split(/\s+/)
+              .some((w) => w.startsWith(prefix)),
+        )),
   );
   const desc = q.sort.startsWith('-');
   const field = q.sort.replace(/^-/, '') as 'name' | 'articles' | 'mentions';
@@ -216,7 +284,11 @@ export async function countsByEntity(q: z.infer<typeof EntitiesQuery>, store: Dy
   const offset = decodeCursor(q.cursor, filters);
   const page = items.slice(offset, offset + q.limit).map(({ aliases: _a, ...r }) => r);
   items = [];
-  return { items: page, nextCursor: offset + q.limit < rows.size && page.length === q.limit ? encodeCursor(offset + q.limit, filters) : null };
+  return {
+    items: page,
+    nextCursor:
+      offset + q.limit < rows.size && page.length === q.limit ? encodeCursor(offset + q.limit, filters) : null,
+  };
 }
 
 /** One entity: names, countries, lists, counts, and recent articles that mention it. */
@@ -237,7 +309,16 @@ export async function entityDetail(id: string, store: DynamoStore) {
     if (!e) throw new NotFoundError(`no entity ${parsed.sourceId} on the current version of ${parsed.list}`);
     const counter = await store.getItem(counterKey(cellId('listed', `${parsed.list}|${parsed.sourceId}`)));
     const { pk: _pk, sk: _sk, ...entity } = e;
-    return { id, ...entity, listed: true, lists: [parsed.list], listVersion: pointer!.version, articles: Number(counter?.articles ?? 0), mentions: Number(counter?.mentions ?? 0), recentArticles: refs };
+    return {
+      id,
+      ...entity,
+      listed: true,
+      lists: [parsed.list],
+      listVersion: pointer!.version,
+      articles: Number(counter?.articles ?? 0),
+      mentions: Number(counter?.mentions ?? 0),
+      recentArticles: refs,
+    };
   }
   const counter = await store.getItem(counterKey(cellId('entity', parsed.key)));
   if (!counter && refs.length === 0) throw new NotFoundError(`no entity ${id} in the news`);

@@ -30,13 +30,24 @@ const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
 /** Query parameters of a route, from its zod object schema (the same one the handler validates with). */
 function parameters(q: z.ZodObject) {
   const js = schema(q, 'input') as { properties: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: (js.required ?? []).includes(name) && !('default' in s), schema: s }));
+  return Object.entries(js.properties).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: (js.required ?? []).includes(name) && !('default' in s),
+    schema: s,
+  }));
 }
 
 const problemResponses = {
-  '400': { description: 'Bad input: which parameter and why', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+  '400': {
+    description: 'Bad input: which parameter and why',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  },
 };
-const ok = (ref: string, description: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const ok = (ref: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
 
 /** The OpenAPI 3.1 document served at /openapi.json, generated from the zod schemas the handler validates with. */
 export function openApiDocument(serverUrl?: string) {
@@ -49,11 +60,23 @@ export function openApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths: {
-      '/health': { get: { operationId: 'health', summary: 'Liveness', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } } } } } },
+      '/health': {
+        get: {
+          operationId: 'health',
+          summary: 'Liveness',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
+            },
+          },
+        },
+      },
       '/counts/countries': {
         get: {
           operationId: 'countsByCountry',
-          summary: 'Per ISO country: listed entities (by list and type), articles, mentions, listed entities in the news',
+          summary:
+            'Per ISO country: listed entities (by list and type), articles, mentions, listed entities in the news',
           parameters: parameters(CountriesQuery),
           responses: { '200': ok('CountriesResponse', 'One page of countries'), ...problemResponses },
         },
@@ -70,18 +93,42 @@ export function openApiDocument(serverUrl?: string) {
         get: {
           operationId: 'entity',
           summary: 'One entity: names, countries, lists, recent articles that mention it',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'l:<list>:<sourceId> or m:<kind>:<name>' }],
-          responses: { '200': { description: 'The entity', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problemResponses['400'] },
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'l:<list>:<sourceId> or m:<kind>:<name>',
+            },
+          ],
+          responses: {
+            '200': { description: 'The entity', content: { 'application/json': { schema: { type: 'object' } } } },
+            '404': problemResponses['400'],
+          },
         },
       },
       '/ingests': {
-        get: { operationId: 'ingests', summary: 'What happened to each uploaded file', parameters: parameters(IngestsQuery), responses: { '200': ok('IngestsResponse', 'One page of ingests'), ...problemResponses } },
+        get: {
+          operationId: 'ingests',
+          summary: 'What happened to each uploaded file',
+          parameters: parameters(IngestsQuery),
+          responses: { '200': ok('IngestsResponse', 'One page of ingests'), ...problemResponses },
+        },
       },
       '/ingests/{key}': {
         get: {
           operationId: 'ingest',
           summary: 'What happened to one uploaded file',
-          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'the object key, e.g. sanctions/sdn.csv (slashes allowed)' }],
+          parameters: [
+            {
+              name: 'key',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'the object key, e.g. sanctions/sdn.csv (slashes allowed)',
+            },
+          ],
           responses: { '200': ok('Ingest', 'Its last ingest'), '404': problemResponses['400'] },
         },
       },

@@ -9,9 +9,15 @@ import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandb
 const exec = promisify(execFile);
 const RADAR = join(ROOT, 'bin/radar.js');
 
-async function radar(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function radar(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec(process.execPath, [RADAR, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const r = await exec(process.execPath, [RADAR, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -36,7 +42,16 @@ describe('radar CLI', () => {
     const top = await radar(['--help']);
     expect(top.code).toBe(0);
     for (const c of ['up', 'put', 'counts', 'entity', 'ingests', 'extract', 'relink']) expect(top.stdout).toContain(c);
-    for (const c of [['put'], ['counts', 'countries'], ['counts', 'entities'], ['entity'], ['ingests'], ['extract'], ['up'], ['relink']]) {
+    for (const c of [
+      ['put'],
+      ['counts', 'countries'],
+      ['counts', 'entities'],
+      ['entity'],
+      ['ingests'],
+      ['extract'],
+      ['up'],
+      ['relink'],
+    ]) {
       const h = await radar([...c, '--help']);
       expect(h.code, c.join(' ')).toBe(0);
       expect(h.stdout).toMatch(/Usage: radar/);

@@ -19,7 +19,10 @@ function findChromium(): string | undefined {
 }
 
 const CHROMIUM = findChromium();
-if (!CHROMIUM) console.warn('test/e2e/dashboard.test.ts skipped: no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium)');
+if (!CHROMIUM)
+  console.warn(
+    'test/e2e/dashboard.test.ts skipped: no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium)',
+  );
 
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 /** Must stay the page's own defaults (CHART_LIMIT, ENTITY_LIMIT in dashboard.ts): the test asks the API the same question. */
@@ -57,23 +60,38 @@ interface Problem {
   detail?: string;
 }
 
-const barsOf = (items: CountryItem[]) => items.map((i) => ({ country: i.country, listed: i.listedEntities, articles: i.articles }));
+const barsOf = (items: CountryItem[]) =>
+  items.map((i) => ({ country: i.country, listed: i.listedEntities, articles: i.articles }));
 
 async function readBars(page: Page) {
   return page.$$eval('#chart [data-country]', (els) =>
-    els.map((e) => ({ country: e.getAttribute('data-country'), listed: Number(e.getAttribute('data-listed')), articles: Number(e.getAttribute('data-articles')) })),
+    els.map((e) => ({
+      country: e.getAttribute('data-country'),
+      listed: Number(e.getAttribute('data-listed')),
+      articles: Number(e.getAttribute('data-articles')),
+    })),
   );
 }
 
 async function readEntityRows(page: Page) {
   return page.$$eval('#entities tbody tr[data-id]', (rows) =>
-    (rows as HTMLTableRowElement[]).map((r) => ({ id: r.getAttribute('data-id'), name: r.cells[0]?.textContent, type: r.cells[1]?.textContent, articles: Number(r.getAttribute('data-articles')), mentions: Number(r.getAttribute('data-mentions')) })),
+    (rows as HTMLTableRowElement[]).map((r) => ({
+      id: r.getAttribute('data-id'),
+      name: r.cells[0]?.textContent,
+      type: r.cells[1]?.textContent,
+      articles: Number(r.getAttribute('data-articles')),
+      mentions: Number(r.getAttribute('data-mentions')),
+    })),
   );
 }
 
 /** The page counts its refreshes; waiting for a newer one that finished avoids reading the previous answer. */
 async function waitForRefresh(page: Page, after: number): Promise<number> {
-  await page.waitForFunction((g) => document.body.dataset.state === 'ready' && Number(document.body.dataset.generation) > g, after, { timeout: 15_000 });
+  await page.waitForFunction(
+    (g) => document.body.dataset.state === 'ready' && Number(document.body.dataset.generation) > g,
+    after,
+    { timeout: 15_000 },
+  );
   return Number(await page.getAttribute('body', 'data-generation'));
 }
 const generationOf = async (page: Page) => Number(await page.getAttribute('body', 'data-generation'));
@@ -89,11 +107,19 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
   beforeAll(async () => {
     sb = await startSandboxProcess({ args: ['--memory'] });
     await sb.idle();
-    await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: HOSTILE_KEY, Body: 'no,known\nlist,format\n' }));
+    await sb.s3.send(
+      new PutObjectCommand({ Bucket: 'radar-ingest', Key: HOSTILE_KEY, Body: 'no,known\nlist,format\n' }),
+    );
     await sb.idle();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-dev-shm-usage',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     page.on('request', (r) => requests.push(r.url()));
@@ -118,8 +144,16 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     expect(api.body.items.length).toBeGreaterThan(3);
     // Act
     const bars = await readBars(page);
-    const labels = await page.$$eval('#chart [data-country]', (els) => els.map((e) => ({ aria: e.getAttribute('aria-label'), title: e.querySelector('title')?.textContent })));
-    const tableRows = await page.$$eval('#chart-table tbody tr[data-country]', (rows) => (rows as HTMLTableRowElement[]).map((r) => Array.from(r.cells).slice(0, 3).map((c) => c.textContent)));
+    const labels = await page.$$eval('#chart [data-country]', (els) =>
+      els.map((e) => ({ aria: e.getAttribute('aria-label'), title: e.querySelector('title')?.textContent })),
+    );
+    const tableRows = await page.$$eval('#chart-table tbody tr[data-country]', (rows) =>
+      (rows as HTMLTableRowElement[]).map((r) =>
+        Array.from(r.cells)
+          .slice(0, 3)
+          .map((c) => c.textContent),
+      ),
+    );
     // Assess
     expect(bars).toEqual(barsOf(api.body.items));
     api.body.items.forEach((it, i) => {
@@ -129,7 +163,13 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
       expect(name).toMatch(new RegExp(`, ${it.articles.toLocaleString('en')} articles?,`));
       expect(labels[i]!.title).toBe(name);
     });
-    expect(tableRows).toEqual(api.body.items.map((i) => [`${i.name} (${i.country})`, i.listedEntities.toLocaleString('en'), i.articles.toLocaleString('en')]));
+    expect(tableRows).toEqual(
+      api.body.items.map((i) => [
+        `${i.name} (${i.country})`,
+        i.listedEntities.toLocaleString('en'),
+        i.articles.toLocaleString('en'),
+      ]),
+    );
   });
 
   it('fills the entities table with what GET /counts/entities returns (or its error, with no rows)', async () => {
@@ -141,7 +181,15 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     // Assess
     if (api.status === 200) {
       expect(api.body.items.length).toBeGreaterThan(0);
-      expect(rows).toEqual(api.body.items.map((e) => ({ id: e.id, name: e.name, type: e.type, articles: e.articles, mentions: e.mentions })));
+      expect(rows).toEqual(
+        api.body.items.map((e) => ({
+          id: e.id,
+          name: e.name,
+          type: e.type,
+          articles: e.articles,
+          mentions: e.mentions,
+        })),
+      );
       expect(error).toBe('');
     } else {
       expect(rows).toEqual([]);
@@ -214,7 +262,13 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     const hostile = api.body.items.find((i) => i.key === HOSTILE_KEY);
     expect(hostile?.status).toMatch(/failed|quarantined/);
     // Act
-    const rows = await page.$$eval('#ingests tbody tr[data-key]', (trs) => (trs as HTMLTableRowElement[]).map((r) => ({ key: r.cells[0]?.textContent, status: r.cells[1]?.textContent, error: r.cells[7]?.querySelector('.err-full')?.textContent ?? '' })));
+    const rows = await page.$$eval('#ingests tbody tr[data-key]', (trs) =>
+      (trs as HTMLTableRowElement[]).map((r) => ({
+        key: r.cells[0]?.textContent,
+        status: r.cells[1]?.textContent,
+        error: r.cells[7]?.querySelector('.err-full')?.textContent ?? '',
+      })),
+    );
     // Assess
     expect(rows).toEqual(expected);
     expect(rows.find((r) => r.key === HOSTILE_KEY)?.error).toBe(hostile!.error);
@@ -224,8 +278,21 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
 
   it('is usable from the keyboard: Tab reaches every labelled control, arrows and Enter pick a country in the chart', async () => {
     // Prepare
-    const controls = ['f-list', 'f-type', 'f-country', 'f-listed', 'f-q', 'f-from', 'f-to', 'f-sort', 'f-apply', 'f-reset'];
-    const unlabelled = await page.$$eval('#filters input, #filters select', (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id));
+    const controls = [
+      'f-list',
+      'f-type',
+      'f-country',
+      'f-listed',
+      'f-q',
+      'f-from',
+      'f-to',
+      'f-sort',
+      'f-apply',
+      'f-reset',
+    ];
+    const unlabelled = await page.$$eval('#filters input, #filters select', (els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id),
+    );
     expect(unlabelled).toEqual([]);
     await page.goto(`${sb.queryUrl}/`);
     let gen = await waitForRefresh(page, 0);
@@ -249,7 +316,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     gen = await waitForRefresh(page, gen);
     // Assess
     expect(await page.inputValue('#f-country')).toBe(second);
-    if (api.status === 200) expect((await readEntityRows(page)).map((r) => r.id)).toEqual(api.body.items.map((e) => e.id));
+    if (api.status === 200)
+      expect((await readEntityRows(page)).map((r) => r.id)).toEqual(api.body.items.map((e) => e.id));
     await page.click('#f-reset');
     await waitForRefresh(page, gen);
   });
@@ -280,8 +348,12 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     // Assess
     expect(statSync(file).size).toBeGreaterThan(10_000);
     // Narrow screens: the chart redraws to the new width instead of overflowing the page.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
-    expect(await page.$eval('#chart', (c) => Math.round(c.getBoundingClientRect().width))).toBe(Number((await page.getAttribute('#chart', 'viewBox'))!.split(' ')[2]));
+    expect(await page.$eval('#chart', (c) => Math.round(c.getBoundingClientRect().width))).toBe(
+      Number((await page.getAttribute('#chart', 'viewBox'))!.split(' ')[2]),
+    );
   });
 });

@@ -57,18 +57,48 @@ function checkDeterministic(bytes: Buffer, key: string, boundMs: number): void {
 }
 
 /** JSON nested `depth` deep in one of the shapes wrappers and JSON-LD walkers look into. */
-const deepJson = fc.record({ depth: fc.integer({ min: 1, max: 12_000 }), kind: fc.constantFrom('data', 'array', 'fields', 'mixed') }).map(({ depth, kind }) => {
-  const open = kind === 'array' ? '[' : kind === 'data' ? '{"data":' : kind === 'fields' ? '{"fields":' : '{"response":[';
-  const close = kind === 'array' ? ']' : kind === 'mixed' ? ']}' : '}';
-  return `${open.repeat(depth)}{"body":"Officials in Norway met."}${close.repeat(depth)}`;
-});
+const deepJson = fc
+  .record({ depth: fc.integer({ min: 1, max: 12_000 }), kind: fc.constantFrom('data', 'array', 'fields', 'mixed') })
+  .map(({ depth, kind }) => {
+    const open =
+      kind === 'array' ? '[' : kind === 'data' ? '{"data":' : kind === 'fields' ? '{"fields":' : '{"response":[';
+    const close = kind === 'array' ? ']' : kind === 'mixed' ? ']}' : '}';
+    return `${open.repeat(depth)}{"body":"Officials in Norway met."}${close.repeat(depth)}`;
+  });
 
 /** Tag soup: unbalanced, nested, scripts, comments, entities. */
 const htmlSoup = fc
   .array(
     fc.oneof(
-      fc.constantFrom('<div>', '</div>', '<p>', '</p>', '<script>', '</script>', '<style>', '</style>', '<!--', '-->', '<a href="x">', '</a>', '<br/>', '<article>', '&amp;', '&#x0;', '&bogus;', '<![CDATA[', ']]>', '<!DOCTYPE html>', '<meta property="og:title" content="x">', '<script type="application/ld+json">{"@type":"NewsArticle","articleBody":'),
-      fc.constantFrom('Officials in Norway met on Monday.', 'Sanctions on KORVALIS SHIPPING LLC were announced, officials said.', 'Ilya Draven denied it.'),
+      fc.constantFrom(
+        '<div>',
+        '</div>',
+        '<p>',
+        '</p>',
+        '<script>',
+        '</script>',
+        '<style>',
+        '</style>',
+        '<!--',
+        '-->',
+        '<a href="x">',
+        '</a>',
+        '<br/>',
+        '<article>',
+        '&amp;',
+        '&#x0;',
+        '&bogus;',
+        '<![CDATA[',
+        ']]>',
+        '<!DOCTYPE html>',
+        '<meta property="og:title" content="x">',
+        '<script type="application/ld+json">{"@type":"NewsArticle","articleBody":',
+      ),
+      fc.constantFrom(
+        'Officials in Norway met on Monday.',
+        'Sanctions on KORVALIS SHIPPING LLC were announced, officials said.',
+        'Ilya Draven denied it.',
+      ),
       // No markup characters: a random "<p " left open would make the next tag an attribute, and its text real text.
       fc.string({ maxLength: 20 }).map((x) => x.replace(/[<>"'&]/g, ' ')),
     ),
@@ -89,9 +119,13 @@ describe('fuzzing the article parse → analyse path', () => {
   it('mutated sample files: only InvalidInputError, bounded time, deterministic, model-valid articles', () => {
     const heapBefore = settledHeap();
     fc.assert(
-      fc.property(fc.constantFrom(...SAMPLES), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), (sample, mutations) => {
-        checkDeterministic(mutate(sample.bytes, mutations), sample.key, 3000);
-      }),
+      fc.property(
+        fc.constantFrom(...SAMPLES),
+        fc.array(mutationArb, { minLength: 1, maxLength: 6 }),
+        (sample, mutations) => {
+          checkDeterministic(mutate(sample.bytes, mutations), sample.key, 3000);
+        },
+      ),
       { numRuns: 400, seed: SEED },
     );
     expect(settledHeap() - heapBefore).toBeLessThan(32 * MB);

@@ -7,22 +7,87 @@ import { MB, SEED, settledHeap, timed } from './fuzz-helpers.ts';
 
 /** Pieces that steer random text into the normalisers' interesting paths: real names, codes, hedges, separators. */
 const PLACE_WORDS = [
-  'Korea, North', 'Korea, South', 'Iran (Islamic Republic of)', 'Congo, Democratic Republic of the', 'Bosnia and Herzegovina',
-  'Türkiye', 'Côte d’Ivoire', 'Region: Crimea', 'Russian', 'Russian Federation', 'Burma', 'UK', 'EU', 'US', 'USA', 'PRC',
-  'Washington', 'Beijing', 'the Kremlin', 'Georgia', 'Jordan', 'Chad', 'Guinea-Bissau', 'Niger', 'Nigeria', 'NATO', 'G7',
-  'possibly', 'or', 'and', '(1)', '(2)', ';', '/', '|', ',', '\n', '&', 'Sudan/or South Sudan', 'Palestinian', 'São Tomé',
+  'Korea, North',
+  'Korea, South',
+  'Iran (Islamic Republic of)',
+  'Congo, Democratic Republic of the',
+  'Bosnia and Herzegovina',
+  'Türkiye',
+  'Côte d’Ivoire',
+  'Region: Crimea',
+  'Russian',
+  'Russian Federation',
+  'Burma',
+  'UK',
+  'EU',
+  'US',
+  'USA',
+  'PRC',
+  'Washington',
+  'Beijing',
+  'the Kremlin',
+  'Georgia',
+  'Jordan',
+  'Chad',
+  'Guinea-Bissau',
+  'Niger',
+  'Nigeria',
+  'NATO',
+  'G7',
+  'possibly',
+  'or',
+  'and',
+  '(1)',
+  '(2)',
+  ';',
+  '/',
+  '|',
+  ',',
+  '\n',
+  '&',
+  'Sudan/or South Sudan',
+  'Palestinian',
+  'São Tomé',
 ];
-const NAME_WORDS = ['PJSC', 'OOO', 'LLC', 'Ltd.', 'Co.,', 'al-', 'bin', 'O’Neil', "D'Arcy", 'Ωmega', 'Щукин', 'ГАЗПРОМ', 'Müller', 'ß', 'İstanbul', 'ǅ', 'ﬁ', '①', '\u0301', ',', ' ', '-', '.'];
+const NAME_WORDS = [
+  'PJSC',
+  'OOO',
+  'LLC',
+  'Ltd.',
+  'Co.,',
+  'al-',
+  'bin',
+  'O’Neil',
+  "D'Arcy",
+  'Ωmega',
+  'Щукин',
+  'ГАЗПРОМ',
+  'Müller',
+  'ß',
+  'İstanbul',
+  'ǅ',
+  'ﬁ',
+  '①',
+  '\u0301',
+  ',',
+  ' ',
+  '-',
+  '.',
+];
 
 const anyText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)), maxLength: 300 }),
-  fc.array(fc.oneof(fc.constantFrom(...PLACE_WORDS), fc.string({ maxLength: 6 })), { maxLength: 30 }).map((w) => w.join(' ')),
+  fc
+    .array(fc.oneof(fc.constantFrom(...PLACE_WORDS), fc.string({ maxLength: 6 })), { maxLength: 30 })
+    .map((w) => w.join(' ')),
 );
 const nameText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 120 }),
   fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)), maxLength: 120 }),
-  fc.array(fc.oneof(fc.constantFrom(...NAME_WORDS), fc.string({ maxLength: 6 })), { maxLength: 12 }).map((w) => w.join(' ')),
+  fc
+    .array(fc.oneof(fc.constantFrom(...NAME_WORDS), fc.string({ maxLength: 6 })), { maxLength: 12 })
+    .map((w) => w.join(' ')),
 );
 
 const BOUND_MS = 1000;
@@ -115,7 +180,17 @@ describe('fuzzing the name normalisers', () => {
         fc.array(fc.oneof(fc.nat(19), anyText), { maxLength: 40 }),
         (names, parts) => {
           // Prepare: an index of random names; a text that quotes some of them among random text.
-          const matcher = new NameMatcher(buildNameIndex(names.map((name, i) => ({ list: 'fuzz', sourceId: String(i), name, type: i % 2 ? 'person' : 'organization', countries: [] }))));
+          const matcher = new NameMatcher(
+            buildNameIndex(
+              names.map((name, i) => ({
+                list: 'fuzz',
+                sourceId: String(i),
+                name,
+                type: i % 2 ? 'person' : 'organization',
+                countries: [],
+              })),
+            ),
+          );
           const text = parts.map((p) => (typeof p === 'number' ? (names[p % names.length] ?? '') : p)).join(' ');
           // Act
           const found = timed('NameMatcher.find', () => matcher.find(text), BOUND_MS);
@@ -137,16 +212,27 @@ describe('fuzzing the name normalisers', () => {
 
   it('NameMatcher.find finds a listed name quoted as listed in a sentence (so the property above is not vacuous)', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('Korvalis', 'Draven', 'Shipping', 'Ilya', 'Ostrova', 'Marine'), { minLength: 2, maxLength: 4 }), (words) => {
-        // Prepare
-        const name = words.join(' ');
-        const matcher = new NameMatcher(buildNameIndex([{ list: 'fuzz', sourceId: '1', name, type: 'organization', countries: [] }]));
-        // Act
-        const found = matcher.find(`Officials said ${name} was named on Monday.`);
-        // Assess: a matchable name is found where it stands.
-        if (found.length) expect(found[0]!.text).toBe(name);
-        else expect(buildNameIndex([{ list: 'fuzz', sourceId: '1', name, type: 'organization', countries: [] }]).forms).toEqual({});
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('Korvalis', 'Draven', 'Shipping', 'Ilya', 'Ostrova', 'Marine'), {
+          minLength: 2,
+          maxLength: 4,
+        }),
+        (words) => {
+          // Prepare
+          const name = words.join(' ');
+          const matcher = new NameMatcher(
+            buildNameIndex([{ list: 'fuzz', sourceId: '1', name, type: 'organization', countries: [] }]),
+          );
+          // Act
+          const found = matcher.find(`Officials said ${name} was named on Monday.`);
+          // Assess: a matchable name is found where it stands.
+          if (found.length) expect(found[0]!.text).toBe(name);
+          else
+            expect(
+              buildNameIndex([{ list: 'fuzz', sourceId: '1', name, type: 'organization', countries: [] }]).forms,
+            ).toEqual({});
+        },
+      ),
       { numRuns: 100, seed: SEED },
     );
   });

@@ -17,11 +17,51 @@ export type Mutation =
   | { op: 'duplicate'; at: number; length: number }
   | { op: 'flip'; at: number; byte: number };
 
-const TRAPS = ['"', "'", '""', '<', '>', '</', '<!DOCTYPE x>', '&', '&amp;', '&xxe;', ']]>', '<![CDATA[', '{', '}', '[', ']', ',', ';', '\t', '\n', '\r\n', '\r', '\\', '\u0000', '\uFEFF', '\uFFFD', '\u0092', '-0- ', 'null', '1e999', '"\n"'];
+const TRAPS = [
+  '"',
+  "'",
+  '""',
+  '<',
+  '>',
+  '</',
+  '<!DOCTYPE x>',
+  '&',
+  '&amp;',
+  '&xxe;',
+  ']]>',
+  '<![CDATA[',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ';',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\\',
+  '\u0000',
+  '\uFEFF',
+  '\uFFFD',
+  '\u0092',
+  '-0- ',
+  'null',
+  '1e999',
+  '"\n"',
+];
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...TRAPS), fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 4 })) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom(...TRAPS),
+      fc.string({ maxLength: 8 }),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+    ),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 400 }) }),
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
@@ -91,7 +131,10 @@ export async function bounded(what: string, run: () => Promise<unknown>, ms = 50
     return { ok: true, value: await Promise.race([run(), timeout]) };
   } catch (err) {
     if (err instanceof InvalidInputError) return { ok: false, error: err };
-    throw new Error(`${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)} escaped (only InvalidInputError may)`, { cause: err });
+    throw new Error(
+      `${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)} escaped (only InvalidInputError may)`,
+      { cause: err },
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -107,7 +150,8 @@ export function timed<T>(what: string, run: () => T, ms: number): T {
 }
 
 /** Comparable form of an outcome: records, or the error's class, message and where. */
-export const comparable = (o: Outcome): unknown => (o.ok ? o.value : { error: o.error.name, message: o.error.message, where: o.error.where });
+export const comparable = (o: Outcome): unknown =>
+  o.ok ? o.value : { error: o.error.name, message: o.error.message, where: o.error.where };
 
 let gcFn: (() => void) | undefined;
 /** Heap in use after a full collection (gc exposed at run time: vitest's workers do not start with --expose-gc). */

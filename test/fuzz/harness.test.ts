@@ -11,7 +11,9 @@ describe('fuzz harness', () => {
       throw new InvalidInputError('bad', { where: 'line 1' });
     });
     expect(refused.ok).toBe(false);
-    await expect(bounded('typeerror', async () => (undefined as unknown as { x: number }).x)).rejects.toThrow(/TypeError.*escaped/);
+    await expect(bounded('typeerror', async () => (undefined as unknown as { x: number }).x)).rejects.toThrow(
+      /TypeError.*escaped/,
+    );
     await expect(bounded('range', async () => 'x'.repeat(-1))).rejects.toThrow(/RangeError.*escaped/);
     await expect(bounded('hang', () => new Promise(() => {}), 50)).rejects.toThrow(/no result after 50 ms/);
   });
@@ -20,10 +22,14 @@ describe('fuzz harness', () => {
     // Act / Assess
     expect(timed('fast', () => 2, 1000)).toBe(2);
     expect(() =>
-      timed('slow', () => {
-        const end = performance.now() + 30;
-        while (performance.now() < end);
-      }, 5),
+      timed(
+        'slow',
+        () => {
+          const end = performance.now() + 30;
+          while (performance.now() < end);
+        },
+        5,
+      ),
     ).toThrow(/took \d+ ms \(bound 5 ms\)/);
   });
 

@@ -6,7 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { decodeBytes, decodeStream } from '../../shared/domain/encoding.ts';
 import { LIST_FORMATS } from '../../shared/domain/sanctions/registry.ts';
 import type { ListFormat, ParsedRecord } from '../../shared/domain/sanctions/types.ts';
-import { bounded, chunk, chunkingArb, comparable, MB, mutate, mutationArb, SEED, settledHeap, streamOf, type Outcome } from './fuzz-helpers.ts';
+import {
+  bounded,
+  chunk,
+  chunkingArb,
+  comparable,
+  MB,
+  mutate,
+  mutationArb,
+  SEED,
+  settledHeap,
+  streamOf,
+  type Outcome,
+} from './fuzz-helpers.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/files/sanctions');
 
@@ -26,8 +38,14 @@ const SAMPLES: Record<string, { file: string; key: string }> = {
   'us-csl-csv': { file: 'us-csl-2019-cut.csv', key: 'sanctions/csl/csl.csv' },
   'us-csl-json': { file: 'us-csl-api-sample.json', key: 'sanctions/csl/csl.json' },
   'us-bis-dpl-txt': { file: 'us-bis-dpl-cut.txt', key: 'sanctions/bis/dpl.txt' },
-  'opensanctions-ftm': { file: 'opensanctions-synthetic.ftm.json', key: 'sanctions/opensanctions/default/entities.ftm.json' },
-  'opensanctions-ftm-delta': { file: 'opensanctions-synthetic.delta.json', key: 'sanctions/opensanctions/default/entities.delta.json' },
+  'opensanctions-ftm': {
+    file: 'opensanctions-synthetic.ftm.json',
+    key: 'sanctions/opensanctions/default/entities.ftm.json',
+  },
+  'opensanctions-ftm-delta': {
+    file: 'opensanctions-synthetic.delta.json',
+    key: 'sanctions/opensanctions/default/entities.delta.json',
+  },
 };
 
 /** Parses bytes as the ingest does (decoded head for the hint, streaming decode of the body) and collects every record. */
@@ -36,7 +54,8 @@ function parseAll(format: ListFormat, key: string, bytes: Buffer, cuts: readonly
     const head = decodeBytes(bytes.subarray(0, 64 * 1024)).text.slice(0, 16 * 1024);
     const out: ParsedRecord[] = [];
     const summary = {};
-    for await (const rec of format.parse(decodeStream(streamOf(chunk(bytes, cuts))), { key, head }, summary)) out.push(rec);
+    for await (const rec of format.parse(decodeStream(streamOf(chunk(bytes, cuts))), { key, head }, summary))
+      out.push(rec);
     return { records: out, summary };
   });
 }
@@ -67,17 +86,22 @@ describe('fuzzing every list format in the registry', () => {
       it('mutated samples: only InvalidInputError, bounded time, same records for the same bytes however they are chunked', async () => {
         const heapBefore = settledHeap();
         await fc.assert(
-          fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 6 }), chunkingArb, chunkingArb, async (mutations, cutsA, cutsB) => {
-            // Prepare
-            const bytes = mutate(original, mutations);
-            // Act
-            const first = await parseAll(format, key, bytes, cutsA);
-            const again = await parseAll(format, key, bytes, cutsA);
-            const rechunked = await parseAll(format, key, bytes, cutsB);
-            // Assess
-            expect(comparable(again)).toEqual(comparable(first));
-            expect(comparable(rechunked)).toEqual(comparable(first));
-          }),
+          fc.asyncProperty(
+            fc.array(mutationArb, { minLength: 1, maxLength: 6 }),
+            chunkingArb,
+            chunkingArb,
+            async (mutations, cutsA, cutsB) => {
+              // Prepare
+              const bytes = mutate(original, mutations);
+              // Act
+              const first = await parseAll(format, key, bytes, cutsA);
+              const again = await parseAll(format, key, bytes, cutsA);
+              const rechunked = await parseAll(format, key, bytes, cutsB);
+              // Assess
+              expect(comparable(again)).toEqual(comparable(first));
+              expect(comparable(rechunked)).toEqual(comparable(first));
+            },
+          ),
           { numRuns: MUTATED_RUNS, seed: SEED },
         );
         // Nothing kept between parses (a module-level cache or a leaked parser would pile up here).
@@ -91,7 +115,9 @@ describe('fuzzing every list format in the registry', () => {
               fc.uint8Array({ maxLength: 4096 }).map((a) => Buffer.from(a)),
               fc.string({ unit: 'binary', maxLength: 2000 }).map((s) => Buffer.from(s, 'utf8')),
               // The sample's head with random text after it: past detection, into the parser's record loop.
-              fc.string({ unit: 'grapheme', maxLength: 1000 }).map((s) => Buffer.concat([original.subarray(0, 600), Buffer.from(s, 'utf8')])),
+              fc
+                .string({ unit: 'grapheme', maxLength: 1000 })
+                .map((s) => Buffer.concat([original.subarray(0, 600), Buffer.from(s, 'utf8')])),
             ),
             async (bytes) => {
               // Act

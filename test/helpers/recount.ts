@@ -27,7 +27,12 @@ export type Counts = Record<string, [number, number]>;
 export const DIMENSIONS = ['country', 'entity', 'listed', 'countryd', 'entityd', 'listedd'] as const;
 
 export function makeDynamoClient(edgeUrl: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint: edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 10 });
+  return new DynamoDBClient({
+    endpoint: edgeUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 10,
+  });
 }
 
 async function queryAll(ddb: DynamoDBClient, pk: string): Promise<Record<string, unknown>[]> {
@@ -35,7 +40,13 @@ async function queryAll(ddb: DynamoDBClient, pk: string): Promise<Record<string,
   let start: QueryCommandOutput['LastEvaluatedKey'];
   do {
     const r = await ddb.send(
-      new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: pk } }, ExclusiveStartKey: start, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: pk } },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
     );
     for (const raw of r.Items ?? []) out.push(unmarshall(raw));
     start = r.LastEvaluatedKey;
@@ -109,7 +120,9 @@ export async function recountFromS3(s3: S3Client, matcher?: NameMatcher, bucket 
   for (const key of await listKeys(s3, 'articles/', bucket)) {
     const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const { text } = decodeBytes(Buffer.from(await body.Body!.transformToByteArray()));
-    const articles = parseArticles(text, key).articles.map((a, i) => analyseArticle(key, i, a, extractEntities, matcher));
+    const articles = parseArticles(text, key).articles.map((a, i) =>
+      analyseArticle(key, i, a, extractEntities, matcher),
+    );
     for (const [cell, a] of Object.entries(objectContribution(articles))) {
       const t = (total[cell] ??= { articles: 0, mentions: 0 });
       t.articles += a.articles;
@@ -122,13 +135,17 @@ export async function recountFromS3(s3: S3Client, matcher?: NameMatcher, bucket 
 }
 
 /** Cells where the two disagree (for readable failures and the soak's report). */
-export function diffCounts(stored: Counts, expected: Counts): { cell: string; stored?: [number, number]; expected?: [number, number] }[] {
+export function diffCounts(
+  stored: Counts,
+  expected: Counts,
+): { cell: string; stored?: [number, number]; expected?: [number, number] }[] {
   const cells = new Set([...Object.keys(stored), ...Object.keys(expected)]);
   const out: { cell: string; stored?: [number, number]; expected?: [number, number] }[] = [];
   for (const cell of [...cells].sort()) {
     const s = stored[cell];
     const e = expected[cell];
-    if (!s || !e || s[0] !== e[0] || s[1] !== e[1]) out.push({ cell, ...(s ? { stored: s } : {}), ...(e ? { expected: e } : {}) });
+    if (!s || !e || s[0] !== e[0] || s[1] !== e[1])
+      out.push({ cell, ...(s ? { stored: s } : {}), ...(e ? { expected: e } : {}) });
   }
   return out;
 }
@@ -137,11 +154,50 @@ export function diffCounts(stored: Counts, expected: Counts): { cell: string; st
 // Workload shared by the fault, concurrency and soak runs: synthetic articles (our own text, never copied news) and
 // versions of the UN list excerpt (public-sector data, already in demo/).
 
-const CAPITALS = ['Beijing', 'Moscow', 'Tehran', 'Pyongyang', 'Caracas', 'Ankara', 'Kyiv', 'Damascus', 'Minsk', 'Havana', 'Berlin', 'Paris'];
-const DEMONYMS = ['Chinese', 'Russian', 'Iranian', 'North Korean', 'Venezuelan', 'Turkish', 'Ukrainian', 'Syrian', 'Belarusian', 'Cuban', 'German', 'French'];
+const CAPITALS = [
+  'Beijing',
+  'Moscow',
+  'Tehran',
+  'Pyongyang',
+  'Caracas',
+  'Ankara',
+  'Kyiv',
+  'Damascus',
+  'Minsk',
+  'Havana',
+  'Berlin',
+  'Paris',
+];
+const DEMONYMS = [
+  'Chinese',
+  'Russian',
+  'Iranian',
+  'North Korean',
+  'Venezuelan',
+  'Turkish',
+  'Ukrainian',
+  'Syrian',
+  'Belarusian',
+  'Cuban',
+  'German',
+  'French',
+];
 /** Names of UN-listed entities: in every version (first two), from version b on (third), only in version c (last two). */
-export const LISTED_NAMES = ['Eric Badege', 'Mohsen Hojati', 'Oriental Oil Kish', 'Korea Achim Shipping Co', 'Global Relief Foundation'];
-const OTHERS = ['Northwind Logistics', 'Anna Petrova', 'Harbor Line Bank', 'John Mercer', 'Baltic Crest Shipping', 'Maria Alvarez'];
+export const LISTED_NAMES = [
+  'Eric Badege',
+  'Mohsen Hojati',
+  'Oriental Oil Kish',
+  'Korea Achim Shipping Co',
+  'Global Relief Foundation',
+];
+const OTHERS = [
+  'Northwind Logistics',
+  'Anna Petrova',
+  'Harbor Line Bank',
+  'John Mercer',
+  'Baltic Crest Shipping',
+  'Maria Alvarez',
+];
 
 /** The benchmarks' seeded generator (mulberry32): workloads repeat exactly for a seed. */
 export { seededRandom } from '../../bench/lib/corpus.ts';
@@ -184,7 +240,14 @@ export const unIds = (recs: string[]): Set<string> => new Set(recs.map((r) => /<
 export const UN_VERSIONS = { a: UN_RECORDS.slice(0, 40), b: UN_RECORDS.slice(0, 50), c: UN_RECORDS } as const;
 
 interface SandboxStatus {
-  queues: { name: string; visible: number; inFlight: number; deadLetters: number; processed: number; running?: { ms: number; keys: string[] }[] }[];
+  queues: {
+    name: string;
+    visible: number;
+    inFlight: number;
+    deadLetters: number;
+    processed: number;
+    running?: { ms: number; keys: string[] }[];
+  }[];
   deadLetters: { queue: string; reason: string; body: string }[];
 }
 
@@ -196,20 +259,30 @@ export async function sandboxStatus(edgeUrl: string): Promise<SandboxStatus> {
  * Waits until every queue is drained, redriving dead letters (messages that ran out of receives while a fault lasted)
  * until none is left. Returns how many were redriven.
  */
-export async function settle(sb: { edgeUrl: string; idle(timeoutMs?: number): Promise<void> }, rounds = 6): Promise<number> {
+export async function settle(
+  sb: { edgeUrl: string; idle(timeoutMs?: number): Promise<void> },
+  rounds = 6,
+): Promise<number> {
   let redriven = 0;
   for (let i = 0; i < rounds; i++) {
     await sb.idle(240_000);
     const dead = (await sandboxStatus(sb.edgeUrl)).deadLetters.length;
     if (!dead) return redriven;
-    const r = (await (await fetch(`${sb.edgeUrl}/_sandbox/redrive`, { method: 'POST' })).json()) as { redriven: number };
+    const r = (await (await fetch(`${sb.edgeUrl}/_sandbox/redrive`, { method: 'POST' })).json()) as {
+      redriven: number;
+    };
     redriven += r.redriven;
   }
-  throw new Error(`dead letters still present after ${rounds} redrives: ${JSON.stringify((await sandboxStatus(sb.edgeUrl)).deadLetters.map((d) => d.reason))}`);
+  throw new Error(
+    `dead letters still present after ${rounds} redrives: ${JSON.stringify((await sandboxStatus(sb.edgeUrl)).deadLetters.map((d) => d.reason))}`,
+  );
 }
 
 export async function setFaults(edgeUrl: string, faults: { throttle?: number; error?: number }): Promise<void> {
-  const r = await fetch(`${edgeUrl}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ throttle: 0, error: 0, ...faults }) });
+  const r = await fetch(`${edgeUrl}/_sandbox/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ throttle: 0, error: 0, ...faults }),
+  });
   if (r.status !== 200) throw new Error(`faults not set: ${r.status}`);
 }
 
@@ -217,7 +290,10 @@ export async function setFaults(edgeUrl: string, faults: { throttle?: number; er
  * Polls the current UN-list entity set over the query API until stopped; every answer is kept (sorted ids joined),
  * so a test can check each one was a whole version.
  */
-export function pollListEntities(queryUrl: string, list = 'un-sc'): { stop(): Promise<{ seen: string[]; errors: string[] }> } {
+export function pollListEntities(
+  queryUrl: string,
+  list = 'un-sc',
+): { stop(): Promise<{ seen: string[]; errors: string[] }> } {
   const seen: string[] = [];
   const errors: string[] = [];
   let polling = true;
@@ -228,7 +304,12 @@ export function pollListEntities(queryUrl: string, list = 'un-sc'): { stop(): Pr
         if (res.status !== 200) errors.push(`${res.status}: ${await res.text()}`);
         else {
           const body = (await res.json()) as { items: { id: string }[] };
-          seen.push(body.items.map((i) => i.id.split(':').pop()!).sort().join(','));
+          seen.push(
+            body.items
+              .map((i) => i.id.split(':').pop()!)
+              .sort()
+              .join(','),
+          );
         }
       } catch (err) {
         errors.push(String(err));

@@ -29,14 +29,37 @@ export interface RunningSandbox {
  * Starts `npm start`'s sandbox as a child process on free ports (as a user runs it), with its own data folder.
  * The legacy OpenSSL provider is what s3rver's continuation tokens (DES) need on Node 20+.
  */
-export async function startSandboxProcess(opts: { args?: string[]; dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningSandbox> {
+export async function startSandboxProcess(
+  opts: { args?: string[]; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<RunningSandbox> {
   const edgePort = await freePort();
   const queryPort = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'radar-sandbox-'));
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', '--import', 'tsx', 'infra/sandbox/main.ts', '--data-dir', dataDir, '--visibility', '1', ...(opts.args ?? ['--memory', '--no-demo'])],
-    { cwd: ROOT, env: { ...process.env, SANDBOX_PORT: String(edgePort), QUERY_PORT: String(queryPort), SANDBOX_EXIT_WITH_PARENT: '1', QUERY_CACHE_MS: '0', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--openssl-legacy-provider',
+      '--import',
+      'tsx',
+      'infra/sandbox/main.ts',
+      '--data-dir',
+      dataDir,
+      '--visibility',
+      '1',
+      ...(opts.args ?? ['--memory', '--no-demo']),
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        SANDBOX_PORT: String(edgePort),
+        QUERY_PORT: String(queryPort),
+        SANDBOX_EXIT_WITH_PARENT: '1',
+        QUERY_CACHE_MS: '0',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -78,7 +101,9 @@ export async function startSandboxProcess(opts: { args?: string[]; dataDir?: str
       await new Promise((r) => setTimeout(r, 150));
       const res = await fetch(`${edgeUrl}/_sandbox/idle?timeoutMs=${timeoutMs}`);
       if (res.status !== 200)
-        throw new Error(`sandbox not idle after ${timeoutMs} ms: ${await res.text()}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`);
+        throw new Error(
+          `sandbox not idle after ${timeoutMs} ms: ${await res.text()}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`,
+        );
     },
     async get<T>(path: string) {
       const res = await fetch(`${queryUrl}${path}`);

@@ -92,7 +92,10 @@ const MB = 1024 * 1024;
 /** Puts a DOCTYPE (with its internal subset) after the XML declaration, and `ref` in place of the first name. */
 function withDoctype(xml: string, doctype: string, ref: string, nameElement: string): Buffer {
   const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '');
-  const withRef = body.replace(new RegExp(`<${nameElement}>[^<]*</${nameElement}>`), `<${nameElement}>${ref}</${nameElement}>`);
+  const withRef = body.replace(
+    new RegExp(`<${nameElement}>[^<]*</${nameElement}>`),
+    `<${nameElement}>${ref}</${nameElement}>`,
+  );
   expect(withRef, `the fixture has a <${nameElement}>`).not.toBe(body);
   return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${doctype}\n${withRef}`, 'utf8');
 }
@@ -119,13 +122,19 @@ const ENCODED_ARTICLE = (place: string) =>
   `according to a statement published by the foreign ministry.\n`;
 
 /** The country got exactly one more article, and nothing else moved but the article's own countries. */
-const countedOnce = (...codes: string[]) => (input: CheckInput): void => {
-  expect(input.ingest.records?.written).toBe(1);
-  for (const cc of codes) expect(input.after.countries[cc]?.articles ?? 0, cc).toBe((input.before.countries[cc]?.articles ?? 0) + 1);
-};
-const notCounted = (...codes: string[]) => (input: CheckInput): void => {
-  for (const cc of codes) expect(input.after.countries[cc]?.articles ?? 0, cc).toBe(input.before.countries[cc]?.articles ?? 0);
-};
+const countedOnce =
+  (...codes: string[]) =>
+  (input: CheckInput): void => {
+    expect(input.ingest.records?.written).toBe(1);
+    for (const cc of codes)
+      expect(input.after.countries[cc]?.articles ?? 0, cc).toBe((input.before.countries[cc]?.articles ?? 0) + 1);
+  };
+const notCounted =
+  (...codes: string[]) =>
+  (input: CheckInput): void => {
+    for (const cc of codes)
+      expect(input.after.countries[cc]?.articles ?? 0, cc).toBe(input.before.countries[cc]?.articles ?? 0);
+  };
 
 function utf16be(s: string): Buffer {
   const le = Buffer.from(s, 'utf16le');
@@ -172,18 +181,29 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'billion laughs (internal entity expansion)',
     key: 'sanctions/hostile/billion-laughs/consolidated.xml',
     make: () => withDoctype(UN_XML(), BILLION_LAUGHS_DTD, '&lol9;', 'FIRST_NAME'),
-    expect: { status: 'quarantined', error: /DOCTYPE.*\(at 2:1\)/, check: (i) => expect(JSON.stringify(i)).not.toMatch(/(lol){20}/) },
+    expect: {
+      status: 'quarantined',
+      error: /DOCTYPE.*\(at 2:1\)/,
+      check: (i) => expect(JSON.stringify(i)).not.toMatch(/(lol){20}/),
+    },
   },
   {
     name: 'billion laughs in OFAC XML',
     key: 'sanctions/hostile/billion-laughs-ofac/sdn.xml',
-    make: () => withDoctype(OFAC_XML(), BILLION_LAUGHS_DTD.replace('CONSOLIDATED_LIST', 'sdnList'), '&lol9;', 'lastName'),
+    make: () =>
+      withDoctype(OFAC_XML(), BILLION_LAUGHS_DTD.replace('CONSOLIDATED_LIST', 'sdnList'), '&lol9;', 'lastName'),
     expect: { status: 'quarantined', error: /DOCTYPE.*\(at 2:1\)/ },
   },
   {
     name: 'XXE: external entity reading a local file',
     key: 'sanctions/hostile/xxe-file/consolidated.xml',
-    make: () => withDoctype(UN_XML(), '<!DOCTYPE CONSOLIDATED_LIST [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>', '&xxe;', 'FIRST_NAME'),
+    make: () =>
+      withDoctype(
+        UN_XML(),
+        '<!DOCTYPE CONSOLIDATED_LIST [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>',
+        '&xxe;',
+        'FIRST_NAME',
+      ),
     expect: { status: 'quarantined', error: /DOCTYPE/, check: noLeak },
   },
   {
@@ -201,7 +221,8 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'an undeclared entity reference without any DOCTYPE',
     key: 'sanctions/hostile/undeclared-entity/consolidated.xml',
-    make: () => Buffer.from(UN_XML().replace(/<FIRST_NAME>[^<]*<\/FIRST_NAME>/, '<FIRST_NAME>&xxe;</FIRST_NAME>'), 'utf8'),
+    make: () =>
+      Buffer.from(UN_XML().replace(/<FIRST_NAME>[^<]*<\/FIRST_NAME>/, '<FIRST_NAME>&xxe;</FIRST_NAME>'), 'utf8'),
     expect: { status: 'quarantined', error: /undefined entity.*\(at \d+:\d+\)/, check: noLeak },
   },
 
@@ -229,7 +250,14 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'zip bomb that lies about its size',
     key: 'sanctions/hostile/zip-bomb-lying/lists.zip',
-    make: () => writeZip([{ name: 'sdn.csv', data: Buffer.concat([SDN_CSV(), Buffer.alloc(64 * MB, 0x20)]), declaredSize: SDN_CSV().length }]),
+    make: () =>
+      writeZip([
+        {
+          name: 'sdn.csv',
+          data: Buffer.concat([SDN_CSV(), Buffer.alloc(64 * MB, 0x20)]),
+          declaredSize: SDN_CSV().length,
+        },
+      ]),
     // yauzl checks that each entry inflates to exactly its declared size; the failure is the file's (InvalidInputError).
     expect: { status: 'quarantined', error: /zip entry sdn\.csv.*(too many bytes|size)/i },
   },
@@ -238,7 +266,10 @@ export const HOSTILE_CASES: HostileCase[] = [
     key: 'sanctions/hostile/zip-traversal/lists.zip',
     make: () => writeZip([{ name: '../../../tmp/sdn.csv', data: SDN_CSV() }]),
     // yauzl refuses the name itself while reading the central directory, before openZip's own check.
-    expect: { status: 'quarantined', error: /(invalid relative path|points outside the archive).*\.\.\/\.\.\/\.\.\/tmp\/sdn\.csv/ },
+    expect: {
+      status: 'quarantined',
+      error: /(invalid relative path|points outside the archive).*\.\.\/\.\.\/\.\.\/tmp\/sdn\.csv/,
+    },
   },
   {
     name: 'zip with an absolute entry name',
@@ -252,7 +283,8 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'a list larger than MAX_OBJECT_BYTES',
     key: 'sanctions/hostile/too-big/sdn.csv',
     sandbox: 'small-limits',
-    make: () => sdnWithTail(Array.from({ length: 4000 }, (_, i) => SDN_ROW(900000 + i, `OVERSIZE HOLDING ${i}`)).join('')),
+    make: () =>
+      sdnWithTail(Array.from({ length: 4000 }, (_, i) => SDN_ROW(900000 + i, `OVERSIZE HOLDING ${i}`)).join('')),
     expect: { status: 'quarantined', error: /limit is 262144 bytes.*\(at object size\)/ },
   },
   {
@@ -276,7 +308,9 @@ export const HOSTILE_CASES: HostileCase[] = [
     make: () =>
       Buffer.concat([
         fixture('opensanctions-synthetic.ftm.json'),
-        Buffer.from(`{"id":"x-long","schema":"Person","properties":{"name":["${'B'.repeat(10 * MB)}"]},"datasets":["synthetic"],"target":true}\n`),
+        Buffer.from(
+          `{"id":"x-long","schema":"Person","properties":{"name":["${'B'.repeat(10 * MB)}"]},"datasets":["synthetic"],"target":true}\n`,
+        ),
       ]),
     expect: { status: 'quarantined', error: /line longer than 1000000 characters.*\(at line \d+\)/ },
   },
@@ -314,7 +348,10 @@ export const HOSTILE_CASES: HostileCase[] = [
       status: 'done',
       check: (i) => {
         // The open quote swallows the next row into one 14-cell record: one reject, at the line it starts on.
-        expect(i.ingest.rejections).toContainEqual({ where: 'line 5', reason: expect.stringMatching(/columns, expected 12/) });
+        expect(i.ingest.rejections).toContainEqual({
+          where: 'line 5',
+          reason: expect.stringMatching(/columns, expected 12/),
+        });
         expect(Object.values(i.after.listed).some((e) => /HALF QUOTED/.test(e.name))).toBe(false);
         expect(i.ingest.records?.written).toBeGreaterThan(10);
       },
@@ -324,13 +361,18 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'CSV with most rows ragged',
     key: 'sanctions/hostile/ragged-most/sdn.csv',
     make: () =>
-      sdnWithTail(Array.from({ length: 60 }, (_, i) => `${990100 + i},"RAGGED ${i}",-0- ${i % 2 ? ',"SDGT"' : ''}\r\n`).join('')),
+      sdnWithTail(
+        Array.from({ length: 60 }, (_, i) => `${990100 + i},"RAGGED ${i}",-0- ${i % 2 ? ',"SDGT"' : ''}\r\n`).join(''),
+      ),
     expect: { status: 'quarantined', error: /12 columns/ },
   },
   {
     name: 'CSV with a few ragged rows (the rest is a whole list)',
     key: 'sanctions/hostile/ragged-few/sdn.csv',
-    make: () => sdnWithTail(`990201,"SHORT ROW HOLDING",-0- \r\n990202,"LONG ROW HOLDING",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"extra","extra"\r\n`),
+    make: () =>
+      sdnWithTail(
+        `990201,"SHORT ROW HOLDING",-0- \r\n990202,"LONG ROW HOLDING",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"extra","extra"\r\n`,
+      ),
     expect: {
       status: 'done',
       check: (i) => {
@@ -375,19 +417,32 @@ export const HOSTILE_CASES: HostileCase[] = [
           '<noscript>Peru</noscript></article></body></html>',
         'utf8',
       ),
-    expect: { status: 'done', check: (i) => (countedOnce('NO')(i), notCounted('JP', 'BR', 'AR', 'MX')(i)) },
+    expect: {
+      status: 'done',
+      check: (i) => {
+        countedOnce('NO')(i);
+        notCounted('JP', 'BR', 'AR', 'MX')(i);
+      },
+    },
   },
   {
     name: 'HTML nested 100,000 tags deep',
     key: 'articles/hostile/deep.html',
     make: () =>
-      Buffer.from(`<html><body>${'<div>'.repeat(100_000)}<p>Officials in Iceland said on Monday that the new measures would take effect next month.</p>${'</div>'.repeat(100_000)}</body></html>`, 'utf8'),
+      Buffer.from(
+        `<html><body>${'<div>'.repeat(100_000)}<p>Officials in Iceland said on Monday that the new measures would take effect next month.</p>${'</div>'.repeat(100_000)}</body></html>`,
+        'utf8',
+      ),
     expect: { status: 'done', check: countedOnce('IS') },
   },
   {
     name: 'HTML with 100,000 unclosed tags',
     key: 'articles/hostile/unclosed.html',
-    make: () => Buffer.from(`<html><body>${'<span><b>'.repeat(50_000)}Officials in Finland said on Monday that the new measures would take effect next month.`, 'utf8'),
+    make: () =>
+      Buffer.from(
+        `<html><body>${'<span><b>'.repeat(50_000)}Officials in Finland said on Monday that the new measures would take effect next month.`,
+        'utf8',
+      ),
     expect: { status: 'done', check: countedOnce('FI') },
   },
 
@@ -426,7 +481,11 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'UTF-8 article with BOM',
     key: 'articles/hostile/utf8-bom.md',
-    make: () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`# Ministers weigh new measures\n\n${ENCODED_ARTICLE('Réunion')}`, 'utf8')]),
+    make: () =>
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(`# Ministers weigh new measures\n\n${ENCODED_ARTICLE('Réunion')}`, 'utf8'),
+      ]),
     expect: {
       status: 'done',
       check: (i) => {
@@ -445,7 +504,9 @@ export const HOSTILE_CASES: HostileCase[] = [
       check: (i) => {
         expect(i.ingest.format).toBe('us-ofac-sdn-csv');
         expect(i.ingest.records?.rejected).toBe(0);
-        expect(Object.values(i.after.listed).some((e) => e.name === 'IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY')).toBe(true);
+        expect(
+          Object.values(i.after.listed).some((e) => e.name === 'IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY'),
+        ).toBe(true);
       },
     },
   },
@@ -459,7 +520,9 @@ export const HOSTILE_CASES: HostileCase[] = [
         expect(i.ingest.records?.written).toBeGreaterThan(0);
         // "Central African Republic" is in the rows' country cells; the list is new, so every CF listing is its own.
         expect(i.after.countries.CF?.listedEntities ?? 0).toBeGreaterThan(i.before.countries.CF?.listedEntities ?? 0);
-        const names = Object.values(i.after.listed).map((e) => e.name).join('\n');
+        const names = Object.values(i.after.listed)
+          .map((e) => e.name)
+          .join('\n');
         expect(names).not.toMatch(/\uFFFD|Ã/);
       },
     },

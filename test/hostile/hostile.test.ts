@@ -3,7 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
-import { HOSTILE_CASES, SDN_CSV, SMALL_LIMITS, type CountryRow, type EntityRow, type HostileCase, type HostileContext, type IngestReport, type Snapshot } from './cases.ts';
+import {
+  HOSTILE_CASES,
+  SDN_CSV,
+  SMALL_LIMITS,
+  type CountryRow,
+  type EntityRow,
+  type HostileCase,
+  type HostileContext,
+  type IngestReport,
+  type Snapshot,
+} from './cases.ts';
 
 const BUCKET = 'radar-ingest';
 /**
@@ -17,7 +27,9 @@ async function allPages<T>(sb: RunningSandbox, path: string): Promise<T[]> {
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
     const sep = path.includes('?') ? '&' : '?';
-    const r: { status: number; body: { items: T[]; nextCursor: string | null } } = await sb.get(`${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const r: { status: number; body: { items: T[]; nextCursor: string | null } } = await sb.get(
+      `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(r.status, `${path}: ${JSON.stringify(r.body).slice(0, 300)}`).toBe(200);
     out.push(...r.body.items);
     cursor = r.body.nextCursor;
@@ -105,7 +117,11 @@ describe('hostile inputs: each gets its reaction, and a refusal changes nothing'
     sb = await startSandboxProcess({ args: SANDBOX_ARGS });
     // Counts to protect: a current OFAC list (which hostile sdn.csv uploads try to replace) and an article.
     await put(sb, 'sanctions/seed/ofac/sdn.csv', SDN_CSV());
-    await put(sb, 'articles/seed/one.txt', Buffer.from('Ministers meet\n\nOfficials in Iran and France said on Monday that talks would go on next month.\n'));
+    await put(
+      sb,
+      'articles/seed/one.txt',
+      Buffer.from('Ministers meet\n\nOfficials in Iran and France said on Monday that talks would go on next month.\n'),
+    );
     expect((await ingestOf(sb, 'sanctions/seed/ofac/sdn.csv')).status).toBe('done');
     expect((await ingestOf(sb, 'articles/seed/one.txt')).status).toBe('done');
   }, 180_000);
@@ -121,9 +137,13 @@ describe('hostile inputs: each gets its reaction, and a refusal changes nothing'
   });
 
   for (const c of HOSTILE_CASES.filter((x) => !x.sandbox)) {
-    (c.knownBug ? it.fails : it)(`${c.name} → ${c.expect.status}${c.knownBug ? ` [KNOWN BUG: ${c.knownBug}]` : ''}`, async () => {
-      await runCase(sb, c, { canaryUrl: canary.url, hits: canary.hits });
-    }, 180_000);
+    (c.knownBug ? it.fails : it)(
+      `${c.name} → ${c.expect.status}${c.knownBug ? ` [KNOWN BUG: ${c.knownBug}]` : ''}`,
+      async () => {
+        await runCase(sb, c, { canaryUrl: canary.url, hits: canary.hits });
+      },
+      180_000,
+    );
   }
 });
 
@@ -132,7 +152,11 @@ describe('hostile inputs over the configured size limits', () => {
 
   beforeAll(async () => {
     sb = await startSandboxProcess({ env: SMALL_LIMITS, args: SANDBOX_ARGS });
-    await put(sb, 'articles/seed/one.txt', Buffer.from('Ministers meet\n\nOfficials in Iran and France said on Monday that talks would go on next month.\n'));
+    await put(
+      sb,
+      'articles/seed/one.txt',
+      Buffer.from('Ministers meet\n\nOfficials in Iran and France said on Monday that talks would go on next month.\n'),
+    );
   }, 180_000);
   afterAll(async () => {
     await sb?.stop();

@@ -12,12 +12,23 @@ import {
   VISIBILITY_FACTOR,
 } from '../../shared/resources.ts';
 import { METRICS_NAMESPACE, TABLE_ACTIONS } from '../../infra/constructs/ingest-function.ts';
-import { asArray, flatten, logicalIdOf, resourcesOf, synthIngestStack, type CfnTemplate, type Synthesized } from './stack-harness.ts';
+import {
+  asArray,
+  flatten,
+  logicalIdOf,
+  resourcesOf,
+  synthIngestStack,
+  type CfnTemplate,
+  type Synthesized,
+} from './stack-harness.ts';
 
 const DAY = 24 * 60 * 60;
 const aws = synthIngestStack({ localstack: false });
 const local = synthIngestStack({ localstack: true });
-const BOTH: [string, Synthesized][] = [['AWS', aws], ['LocalStack', local]];
+const BOTH: [string, Synthesized][] = [
+  ['AWS', aws],
+  ['LocalStack', local],
+];
 
 /** Logical ids of the things the stack built, read from the constructs (never hard-coded hashes). */
 function idsOf(s: Synthesized) {
@@ -55,13 +66,19 @@ function grantsOf(t: CfnTemplate, roleId: string): string[] {
 function wiredNotifications(t: CfnTemplate, localstack: boolean): string[] {
   if (localstack) {
     const bucket = resourcesOf(t, 'AWS::S3::Bucket').find(([, r]) => r.Properties?.NotificationConfiguration)!;
-    return bucket[1].Properties!.NotificationConfiguration.QueueConfigurations.map(
-      (c: any) => `${flatten(c.Queue)} ${c.Event} ${c.Filter.S3Key.Rules.map((r: any) => `${r.Name}=${r.Value}`).join('&')}`,
-    ).sort();
+    return bucket[1]
+      .Properties!.NotificationConfiguration.QueueConfigurations.map(
+        (c: any) =>
+          `${flatten(c.Queue)} ${c.Event} ${c.Filter.S3Key.Rules.map((r: any) => `${r.Name}=${r.Value}`).join('&')}`,
+      )
+      .sort();
   }
   const [[, custom]] = resourcesOf(t, 'Custom::S3BucketNotifications') as [[string, any]];
   return custom.Properties.NotificationConfiguration.QueueConfigurations.flatMap((c: any) =>
-    c.Events.map((e: string) => `${flatten(c.QueueArn)} ${e} ${c.Filter.Key.FilterRules.map((r: any) => `${r.Name}=${r.Value}`).join('&')}`),
+    c.Events.map(
+      (e: string) =>
+        `${flatten(c.QueueArn)} ${e} ${c.Filter.Key.FilterRules.map((r: any) => `${r.Name}=${r.Value}`).join('&')}`,
+    ),
   ).sort();
 }
 
@@ -71,7 +88,9 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
   it('notifies each route queue of exactly the sandbox events under exactly its prefix', () => {
     // Prepare: built from the config module independently of the stack's own helper
-    const expected = ids.routes.flatMap(({ route, queue }) => SUBSCRIBED_EVENTS.map((e) => `<${queue}.Arn> ${e} prefix=${route.prefix}`)).sort();
+    const expected = ids.routes
+      .flatMap(({ route, queue }) => SUBSCRIBED_EVENTS.map((e) => `<${queue}.Arn> ${e} prefix=${route.prefix}`))
+      .sort();
 
     // Act
     const wired = wiredNotifications(t, mode === 'LocalStack');
@@ -84,7 +103,9 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
   it('lets S3 (and only S3, from this bucket) send to each ingest queue', () => {
     for (const { queue } of ids.routes) {
       // Prepare
-      const [[, policy]] = resourcesOf(t, 'AWS::SQS::QueuePolicy').filter(([, p]) => flatten(p.Properties!.Queues) === `<${queue}>`) as [[string, any]];
+      const [[, policy]] = resourcesOf(t, 'AWS::SQS::QueuePolicy').filter(
+        ([, p]) => flatten(p.Properties!.Queues) === `<${queue}>`,
+      ) as [[string, any]];
 
       // Act
       const allows = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Effect === 'Allow');
@@ -106,7 +127,10 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
       // Assess
       expect(q.VisibilityTimeout).toBe(VISIBILITY_FACTOR * route.timeoutSeconds);
-      expect(q.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT });
+      expect(q.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      });
       expect(d.MessageRetentionPeriod).toBe(DLQ_RETENTION_DAYS * DAY);
       expect(DLQ_RETENTION_DAYS * DAY).toBe(14 * DAY);
     }
@@ -117,9 +141,15 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
     expect(queues.length).toBe(INGEST_ROUTES.length * 2 + 1);
     for (const [id, q] of queues) {
       expect(q.Properties!.SqsManagedSseEnabled).toBe(true);
-      const policies = resourcesOf(t, 'AWS::SQS::QueuePolicy').filter(([, p]) => flatten(p.Properties!.Queues) === `<${id}>`);
-      const denies = policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement).filter((st: any) => st.Effect === 'Deny');
-      expect(denies).toContainEqual(expect.objectContaining({ Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      const policies = resourcesOf(t, 'AWS::SQS::QueuePolicy').filter(
+        ([, p]) => flatten(p.Properties!.Queues) === `<${id}>`,
+      );
+      const denies = policies
+        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement)
+        .filter((st: any) => st.Effect === 'Deny');
+      expect(denies).toContainEqual(
+        expect.objectContaining({ Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
   });
 
@@ -137,7 +167,10 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
   it('alarms on visible messages in every dead-letter queue', () => {
     // Prepare
-    const dlqs = [...ids.routes.map((r) => r.dlq), logicalIdOf(s.stack, s.stack.node.findChild('AsyncInvokeDeadLetterQueue') as never)];
+    const dlqs = [
+      ...ids.routes.map((r) => r.dlq),
+      logicalIdOf(s.stack, s.stack.node.findChild('AsyncInvokeDeadLetterQueue') as never),
+    ];
 
     // Act
     const watched = resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([, a]) => {
@@ -175,12 +208,23 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
   it('locks the ingest bucket down: encryption, public access block, versioning, access logs, TLS-only policy', () => {
     const bucket = t.Resources[ids.bucket]!.Properties!;
-    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(
+      bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+    ).toBe('AES256');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: expect.stringMatching(/^AccessLogs/) });
     expect(bucket.LifecycleConfiguration.Rules).toContainEqual(
-      expect.objectContaining({ Prefix: OUTPUT_PREFIXES.quarantine, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
+      expect.objectContaining({
+        Prefix: OUTPUT_PREFIXES.quarantine,
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        Status: 'Enabled',
+      }),
     );
     s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: ids.bucket },
@@ -196,7 +240,10 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
   it('runs every function on Node 22, ARM64, ESM bundle, JSON logs to its own log group, async failures to the DLQ', () => {
     const asyncDlq = logicalIdOf(s.stack, s.stack.node.findChild('AsyncInvokeDeadLetterQueue') as never);
-    const ours = [...ids.routes.map((r) => ({ fn: r.fn, service: r.route.name as string })), { fn: ids.query, service: QUERY_FUNCTION.name as string }];
+    const ours = [
+      ...ids.routes.map((r) => ({ fn: r.fn, service: r.route.name as string })),
+      { fn: ids.query, service: QUERY_FUNCTION.name as string },
+    ];
     for (const { fn, service } of ours) {
       const p = t.Resources[fn]!.Properties!;
       expect(p.Runtime).toBe('nodejs22.x');
@@ -221,7 +268,10 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
   });
 
   it('serves the query function through a Function URL with AWS_IAM auth, and no public invoke permission', () => {
-    s.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': [ids.query, 'Arn'] } });
+    s.template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [ids.query, 'Arn'] },
+    });
     s.template.resourceCountIs('AWS::Lambda::Url', 1);
     for (const [, perm] of resourcesOf(t, 'AWS::Lambda::Permission')) expect(perm.Properties!.Principal).not.toBe('*');
   });
@@ -231,10 +281,21 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
     const B = `<${ids.bucket}.Arn>`;
     const T = `<${ids.table}.Arn>`;
     const asyncDlq = `<${logicalIdOf(s.stack, s.stack.node.findChild('AsyncInvokeDeadLetterQueue') as never)}.Arn>`;
-    const table = (access: 'RO' | 'RW') => TABLE_ACTIONS[access].flatMap((a) => [`${a} ${T}`, ...TABLE.indexes.map((i) => `${a} ${T}/index/${i.name}`)]);
-    const common = (logs: string) => [`sqs:SendMessage ${asyncDlq}`, `logs:CreateLogStream <${logs}.Arn>`, `logs:PutLogEvents <${logs}.Arn>`];
+    const table = (access: 'RO' | 'RW') =>
+      TABLE_ACTIONS[access].flatMap((a) => [`${a} ${T}`, ...TABLE.indexes.map((i) => `${a} ${T}/index/${i.name}`)]);
+    const common = (logs: string) => [
+      `sqs:SendMessage ${asyncDlq}`,
+      `logs:CreateLogStream <${logs}.Arn>`,
+      `logs:PutLogEvents <${logs}.Arn>`,
+    ];
     const consume = (queue: string) =>
-      ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map((a) => `${a} <${queue}.Arn>`);
+      [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].map((a) => `${a} <${queue}.Arn>`);
     const objects = (action: string, prefixes: string[]) => prefixes.map((p) => `${action} ${B}/${p}*`);
     const expected: Record<string, string[]> = {
       'ingest-article': [
@@ -253,7 +314,9 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
     // Act / Assess
     for (const { route, role, queue, logs } of ids.routes) {
-      expect(grantsOf(t, role), route.name).toEqual([...expected[route.name]!, ...common(logs), ...consume(queue)].sort());
+      expect(grantsOf(t, role), route.name).toEqual(
+        [...expected[route.name]!, ...common(logs), ...consume(queue)].sort(),
+      );
     }
     const queryLogs = logicalIdOf(s.stack, s.stack.query.logGroup);
     expect(grantsOf(t, ids.queryRole)).toEqual([...table('RO'), ...common(queryLogs)].sort());
@@ -271,7 +334,9 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
     // Prepare: every Allow statement of every IAM policy, ours and CDK's
     const B = `<${ids.bucket}.Arn>`;
     const writes = resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, p]) =>
-      p.Properties!.PolicyDocument.Statement.filter((st: any) => asArray<string>(st.Action).some((a) => /^s3:(Put|Delete|Restore|Replicate|Abort|\*)/.test(a) || a === '*')),
+      p.Properties!.PolicyDocument.Statement.filter((st: any) =>
+        asArray<string>(st.Action).some((a) => /^s3:(Put|Delete|Restore|Replicate|Abort|\*)/.test(a) || a === '*'),
+      ),
     );
 
     // Act: the object patterns written to (the bucket ARN alone is a bucket-level action such as PutBucketNotification)
@@ -286,7 +351,9 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
   it('outputs the bucket, table, query URL and dead-letter queue URLs', () => {
     const outputs = Object.keys(t.Outputs ?? {});
-    expect(outputs).toEqual(expect.arrayContaining(['BucketName', 'TableName', 'QueryUrl', 'AsyncInvokeDeadLetterQueueUrl']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['BucketName', 'TableName', 'QueryUrl', 'AsyncInvokeDeadLetterQueueUrl']),
+    );
     for (const { dlq } of ids.routes) {
       expect(Object.values(t.Outputs!).some((o) => flatten(o.Value) === `<${dlq}>`)).toBe(true);
     }
@@ -298,7 +365,8 @@ describe('notification paths', () => {
   it('uses the CDK custom resource on AWS and the bucket property on LocalStack, never both', () => {
     // Prepare
     const customIn = (t: CfnTemplate) => resourcesOf(t, 'Custom::S3BucketNotifications').length;
-    const onBucket = (t: CfnTemplate) => resourcesOf(t, 'AWS::S3::Bucket').filter(([, r]) => r.Properties?.NotificationConfiguration).length;
+    const onBucket = (t: CfnTemplate) =>
+      resourcesOf(t, 'AWS::S3::Bucket').filter(([, r]) => r.Properties?.NotificationConfiguration).length;
 
     // Assess
     expect([customIn(aws.json), onBucket(aws.json)]).toEqual([1, 0]);
@@ -309,7 +377,9 @@ describe('notification paths', () => {
     const ids = idsOf(local);
     const dependsOn = asArray(local.json.Resources[ids.bucket]!.DependsOn);
     for (const { queue } of ids.routes) {
-      const policies = resourcesOf(local.json, 'AWS::SQS::QueuePolicy').filter(([, p]) => flatten(p.Properties!.Queues) === `<${queue}>`);
+      const policies = resourcesOf(local.json, 'AWS::SQS::QueuePolicy').filter(
+        ([, p]) => flatten(p.Properties!.Queues) === `<${queue}>`,
+      );
       expect(policies).toHaveLength(1);
       expect(dependsOn).toContain(policies[0]![0]);
     }

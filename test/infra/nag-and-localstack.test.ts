@@ -14,7 +14,10 @@ import coverage from '../fixtures/localstack-community-resources.json' with { ty
 import { CDK_CONTEXT, logicalIdOf, resourcesOf, synthIngestStack } from './stack-harness.ts';
 
 const NO_BUNDLING = { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] };
-const MODES = [['AWS', false], ['LocalStack', true]] as const;
+const MODES = [
+  ['AWS', false],
+  ['LocalStack', true],
+] as const;
 
 /** An app with the stack and the AwsSolutions pack registered the way infra/app.ts does it, not yet synthesized. */
 function appWithNag(localstack: boolean): { app: App; stack: IngestStack } {
@@ -29,7 +32,9 @@ function rawFindings(scope: IConstruct): string[] {
   const pack = new AwsSolutionsChecks();
   // The pack's own suppression lookup, switched off: what is left is everything the rules see.
   (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-  return pack.validateScope(scope).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`));
+  return pack
+    .validateScope(scope)
+    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`));
 }
 
 /** Every acknowledgment in the tree: rule id, the construct it sits on, and its reason. */
@@ -37,7 +42,13 @@ function acknowledgments(scope: IConstruct): { id: string; path: string; reason:
   return scope.node.findAll().flatMap((c) =>
     c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([k, reason]) => ({ id: k.replace(/^annotation::/i, ''), path: c.node.path, reason }))),
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([k, reason]) => ({
+          id: k.replace(/^annotation::/i, ''),
+          path: c.node.path,
+          reason,
+        })),
+      ),
   );
 }
 
@@ -50,7 +61,9 @@ describe.each(MODES)('cdk-nag AwsSolutions (%s)', (_mode, localstack) => {
     const report = new AwsSolutionsChecks().validateScope(app);
 
     // Assess
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 
@@ -71,10 +84,16 @@ describe.each(MODES)('cdk-nag AwsSolutions (%s)', (_mode, localstack) => {
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {
       const [rule, path] = f.split(' @ ') as [string, string];
-      expect(acks.some((a) => a.id === rule && (path === a.path || path.startsWith(`${a.path}/`))), f).toBe(true);
+      expect(
+        acks.some((a) => a.id === rule && (path === a.path || path.startsWith(`${a.path}/`))),
+        f,
+      ).toBe(true);
     }
     for (const a of acks) {
-      expect(findings.some((f) => f.startsWith(`${a.id} @ ${a.path}`)), `${a.id} on ${a.path} suppresses nothing`).toBe(true);
+      expect(
+        findings.some((f) => f.startsWith(`${a.id} @ ${a.path}`)),
+        `${a.id} on ${a.path} suppresses nothing`,
+      ).toBe(true);
       expect(a.reason.length, `${a.id} on ${a.path}`).toBeGreaterThan(40);
       // Whole-rule IAM5 acknowledgments would hide wildcards added later: only exact findings are acknowledged.
       expect(a.id).not.toBe('AwsSolutions-IAM5');
@@ -133,10 +152,13 @@ describe('IngestFunction guard', () => {
     return { fn, bucket: new Bucket(stack, 'B') };
   };
 
-  it.each([PREFIXES.articles, PREFIXES.sanctions, `${PREFIXES.sanctions}ofac/`, ''])('refuses a write grant under "%s"', (prefix) => {
-    const { fn, bucket } = make();
-    expect(() => fn.grantObjects(bucket, { write: [prefix] })).toThrow(/trigger prefix/);
-  });
+  it.each([PREFIXES.articles, PREFIXES.sanctions, `${PREFIXES.sanctions}ofac/`, ''])(
+    'refuses a write grant under "%s"',
+    (prefix) => {
+      const { fn, bucket } = make();
+      expect(() => fn.grantObjects(bucket, { write: [prefix] })).toThrow(/trigger prefix/);
+    },
+  );
 
   it('accepts writes under the output prefixes', () => {
     const { fn, bucket } = make();
@@ -158,7 +180,9 @@ describe('bundling (real esbuild, no Docker)', () => {
       const key: string = json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key;
       const dir = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(code.startsWith("import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);")).toBe(true);
+      expect(
+        code.startsWith("import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"),
+      ).toBe(true);
       expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
       // Dependencies (zod, the AWS SDK) are inside the bundle, not expected from the runtime.
       expect(statSync(join(dir, 'index.mjs')).size).toBeGreaterThan(300_000);

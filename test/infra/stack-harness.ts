@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,9 @@ import { PROJECT_ROOT } from '../../infra/constructs/ingest-function.ts';
 import { IngestStack } from '../../infra/ingest-stack.ts';
 
 /** The feature flags `cdk synth` uses, so the tests see the template the CLI produces. */
-export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
+).context;
 
 export interface Synthesized {
   app: App;

@@ -39,7 +39,12 @@ const sqsEvent = (record: S3EventRecord, queue: string, n: number): SQSEvent => 
       messageId: `dup-${n}`,
       receiptHandle: 'r',
       body: JSON.stringify({ Records: [record] }),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
@@ -52,19 +57,32 @@ const sqsEvent = (record: S3EventRecord, queue: string, n: number): SQSEvent => 
 /** Runs `fn` over `items` with at most `n` in flight. */
 async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
 }
 
-describe('concurrency: 200 articles and three list versions at once, duplicated and reordered events', { timeout: 600_000 }, () => {
+describe('concurrency: 200 articles and three list versions at once, duplicated and reordered events', {
+  timeout: 600_000,
+}, () => {
   beforeAll(async () => {
     sb = await startSandboxProcess();
     // The real handler modules, configured for this sandbox (they read their config once, at import).
-    Object.assign(process.env, { TABLE_NAME: 'radar', BUCKET_NAME: BUCKET, AWS_ENDPOINT_URL: sb.edgeUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' });
+    Object.assign(process.env, {
+      TABLE_NAME: 'radar',
+      BUCKET_NAME: BUCKET,
+      AWS_ENDPOINT_URL: sb.edgeUrl,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
     handlers['ingest-article'] = (await import('../../functions/ingest-article/handler.ts')).handler;
     handlers['ingest-sanctions'] = (await import('../../functions/ingest-sanctions/handler.ts')).handler as Handler;
     ddb = makeDynamoClient(sb.edgeUrl);
@@ -82,18 +100,33 @@ describe('concurrency: 200 articles and three list versions at once, duplicated 
     const remember = async (key: string, removed = false) => {
       const route = INGEST_ROUTES.find((r) => key.startsWith(r.prefix))!.name;
       if (removed) {
-        events.push({ route, record: buildS3EventRecord({ bucket: BUCKET, key, eventName: 'ObjectRemoved:Delete', sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: route }) });
+        events.push({
+          route,
+          record: buildS3EventRecord(
+            { bucket: BUCKET, key, eventName: 'ObjectRemoved:Delete', sourceIp: '127.0.0.1' },
+            { region: 'us-east-1', configurationId: route },
+          ),
+        });
         return;
       }
       const head = await sb.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-      events.push({ route, record: buildS3EventRecord({ bucket: BUCKET, key, eventName: 'ObjectCreated:Put', sourceIp: '127.0.0.1' }, { size: head.ContentLength, eTag: head.ETag?.replace(/"/g, ''), region: 'us-east-1', configurationId: route }) });
+      events.push({
+        route,
+        record: buildS3EventRecord(
+          { bucket: BUCKET, key, eventName: 'ObjectCreated:Put', sourceIp: '127.0.0.1' },
+          { size: head.ContentLength, eTag: head.ETag?.replace(/"/g, ''), region: 'us-east-1', configurationId: route },
+        ),
+      });
     };
     const put = async (key: string, body: string, metadata?: Record<string, string>) => {
-      await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
+      await sb.s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }),
+      );
       await remember(key);
     };
     // Keys with spaces, plus signs and non-ASCII characters: real S3 encodes them in events.
-    const articleKey = (i: number) => `articles/conc/${i % 3 === 0 ? `n° ${i}` : i % 3 === 1 ? `a+${i}` : `plain-${i}`}.txt`;
+    const articleKey = (i: number) =>
+      `articles/conc/${i % 3 === 0 ? `n° ${i}` : i % 3 === 1 ? `a+${i}` : `plain-${i}`}.txt`;
     const ops: (() => Promise<void>)[] = [];
     for (let i = 0; i < 200; i++) ops.push(() => put(articleKey(i), syntheticArticle(i)));
     for (let i = 0; i < 20; i++) ops.push(() => put(articleKey(i * 7), syntheticArticle(i * 7, 1)));
@@ -111,24 +144,36 @@ describe('concurrency: 200 articles and three list versions at once, duplicated 
       uploaded++;
     });
     const lists = (async () => {
-      for (const [name, recs, after] of [['a', UN_VERSIONS.a, 10], ['b', UN_VERSIONS.b, 60], ['c', UN_VERSIONS.c, 120]] as const) {
+      for (const [name, recs, after] of [
+        ['a', UN_VERSIONS.a, 10],
+        ['b', UN_VERSIONS.b, 60],
+        ['c', UN_VERSIONS.c, 120],
+      ] as const) {
         while (uploaded < after) await new Promise((r) => setTimeout(r, 5));
         await put(`sanctions/un/${name}.xml`, unFile(recs), { force: 'true' });
       }
     })();
     await Promise.all([articles, lists]);
     // Every event again, some three times, shuffled, while the sandbox is still working through its own copies.
-    const dups = events.flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 2) }, () => e)).sort(() => random() - 0.5);
+    const dups = events
+      .flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 2) }, () => e))
+      .sort(() => random() - 0.5);
     const failures: unknown[] = [];
     await pool(dups, 6, async (e, i) => {
-      const res = await handlers[e.route]!(sqsEvent(e.record, e.route, i), lambdaContext(e.route, INGEST_ROUTES.find((r) => r.name === e.route)!.timeoutSeconds * 1000));
+      const res = await handlers[e.route]!(
+        sqsEvent(e.record, e.route, i),
+        lambdaContext(e.route, INGEST_ROUTES.find((r) => r.name === e.route)!.timeoutSeconds * 1000),
+      );
       failures.push(...res.batchItemFailures);
     });
     await sb.idle(240_000);
     // Late duplicates after everything settled (SQS may deliver a message again long after): still no change.
     const late = [...events].sort(() => random() - 0.5);
     await pool(late, 4, async (e, i) => {
-      const res = await handlers[e.route]!(sqsEvent(e.record, e.route, 10_000 + i), lambdaContext(e.route, INGEST_ROUTES.find((r) => r.name === e.route)!.timeoutSeconds * 1000));
+      const res = await handlers[e.route]!(
+        sqsEvent(e.record, e.route, 10_000 + i),
+        lambdaContext(e.route, INGEST_ROUTES.find((r) => r.name === e.route)!.timeoutSeconds * 1000),
+      );
       failures.push(...res.batchItemFailures);
     });
     await sb.idle(240_000);

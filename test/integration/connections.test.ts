@@ -50,11 +50,25 @@ describe('connections: a handler never leaves a response body unread', () => {
   });
 
   /** Uploads `body` (the sandbox ingests it), then delivers its event `times` more times to `reconcile` run here. */
-  async function deliverAgain(key: string, body: string | Buffer, times: number, reconcile: (ref: ObjectRef, base: Base) => Promise<{ status: string }>) {
+  async function deliverAgain(
+    key: string,
+    body: string | Buffer,
+    times: number,
+    reconcile: (ref: ObjectRef, base: Base) => Promise<{ status: string }>,
+  ) {
     await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: body }));
     await sb.idle();
-    const config = loadConfig({ TABLE_NAME: 'radar', BUCKET_NAME: 'radar-ingest', AWS_ENDPOINT_URL: sb.edgeUrl, AWS_REGION: 'us-east-1' });
-    const base = { config, source: makeS3Source(s3, 'radar-ingest'), store: makeDynamoStore(makeDocumentClient(config), 'radar') };
+    const config = loadConfig({
+      TABLE_NAME: 'radar',
+      BUCKET_NAME: 'radar-ingest',
+      AWS_ENDPOINT_URL: sb.edgeUrl,
+      AWS_REGION: 'us-east-1',
+    });
+    const base = {
+      config,
+      source: makeS3Source(s3, 'radar-ingest'),
+      store: makeDynamoStore(makeDocumentClient(config), 'radar'),
+    };
     for (let i = 0; i < times; i++) {
       const ref = { bucket: 'radar-ingest', key, eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString() };
       expect((await reconcile(ref, base)).status).toBe('unchanged');
@@ -65,26 +79,44 @@ describe('connections: a handler never leaves a response body unread', () => {
   it('duplicate deliveries of an unchanged article release their connection', async () => {
     const text = 'Officials in Moscow and Beijing met on Tuesday.\n\nThe talks in Moscow ended without a statement.';
     await deliverAgain('articles/dup/one.txt', text, 6, (ref, { config, source, store }) =>
-      reconcileArticleObject(ref, { source, store, extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES }),
+      reconcileArticleObject(ref, {
+        source,
+        store,
+        extract: extractEntities,
+        parse: parseArticles,
+        maxBytes: config.MAX_ARTICLE_BYTES,
+      }),
     );
   });
 
   it('duplicate deliveries of an unchanged list file release their connection', async () => {
     const file = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'));
     await deliverAgain('sanctions/un/dup.xml', file, 4, (ref, { config, source, store }) =>
-      reconcileSanctionsObject(ref, { source, store, detect: detectListFormat, describeExpected: describeExpectedFormats, maxBytes: config.MAX_OBJECT_BYTES, shrinkGuard: config.SHRINK_GUARD }),
+      reconcileSanctionsObject(ref, {
+        source,
+        store,
+        detect: detectListFormat,
+        describeExpected: describeExpectedFormats,
+        maxBytes: config.MAX_OBJECT_BYTES,
+        shrinkGuard: config.SHRINK_GUARD,
+      }),
     );
   });
 
   it('a key read while it is overwritten gives one whole object, its ETag and length matching its bytes', async () => {
     // Distinct sizes and contents: a torn read shows as a body that is none of them, or that its ETag does not fit.
-    const variants = Array.from({ length: 8 }, (_, i) => Buffer.alloc(300_000 + i * 150_000, String.fromCharCode(97 + i)));
+    const variants = Array.from({ length: 8 }, (_, i) =>
+      Buffer.alloc(300_000 + i * 150_000, String.fromCharCode(97 + i)),
+    );
     const known = new Set(variants.map((v) => md5(v)));
     const key = 'scratch/race.bin'; // outside the trigger prefixes: no ingest runs
     await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: variants[0] }));
     const problems: string[] = [];
     const writers = Array.from({ length: 3 }, async (_, w) => {
-      for (let i = 0; i < 12; i++) await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: variants[(w * 5 + i) % variants.length] }));
+      for (let i = 0; i < 12; i++)
+        await sb.s3.send(
+          new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: variants[(w * 5 + i) % variants.length] }),
+        );
     });
     const readers = Array.from({ length: 4 }, async () => {
       for (let i = 0; i < 15; i++) {
@@ -94,7 +126,8 @@ describe('connections: a handler never leaves a response body unread', () => {
           const sum = md5(body);
           if (!known.has(sum)) problems.push(`a body of ${body.length} bytes that was never uploaded`);
           else if (r.ETag?.replace(/"/g, '') !== sum) problems.push(`ETag ${r.ETag} on a body whose MD5 is ${sum}`);
-          if (r.ContentLength !== body.length) problems.push(`Content-Length ${r.ContentLength} on ${body.length} bytes`);
+          if (r.ContentLength !== body.length)
+            problems.push(`Content-Length ${r.ContentLength} on ${body.length} bytes`);
         } catch (err) {
           problems.push(`GET failed: ${(err as Error).name}: ${(err as Error).message}`);
         }
@@ -108,13 +141,14 @@ describe('connections: a handler never leaves a response body unread', () => {
     if (!existsSync(`/proc/${sb.process.pid}/fd`)) return ctx.skip(); // open files are counted through Linux's /proc
     const key = 'scratch/conditional.txt';
     const put = await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: 'version one' }));
-    const openFiles = () => readdirSync(`/proc/${sb.process.pid}/fd`).filter((fd) => {
-      try {
-        return readlinkSync(`/proc/${sb.process.pid}/fd/${fd}`).includes('conditional.txt');
-      } catch {
-        return false; // closed meanwhile
-      }
-    }).length;
+    const openFiles = () =>
+      readdirSync(`/proc/${sb.process.pid}/fd`).filter((fd) => {
+        try {
+          return readlinkSync(`/proc/${sb.process.pid}/fd/${fd}`).includes('conditional.txt');
+        } catch {
+          return false; // closed meanwhile
+        }
+      }).length;
     const status = async (input: Record<string, unknown>) => {
       try {
         const r = await sb.s3.send(new GetObjectCommand({ Bucket: 'radar-ingest', Key: key, ...input }));

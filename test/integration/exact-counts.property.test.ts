@@ -1,4 +1,10 @@
-import { DeleteObjectCommand, ListObjectsV2Command, GetObjectCommand, PutObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  GetObjectCommand,
+  PutObjectCommand,
+  HeadObjectCommand,
+} from '@aws-sdk/client-s3';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
@@ -33,7 +39,14 @@ async function storedCounts(): Promise<Record<string, [number, number]>> {
   for (const dim of ['country', 'entity', 'listed']) {
     let start: Record<string, never> | undefined;
     do {
-      const r = await ddb.send(new QueryCommand({ TableName: 'radar', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: `CNT#${dim}` } }, ExclusiveStartKey: start }));
+      const r = await ddb.send(
+        new QueryCommand({
+          TableName: 'radar',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: `CNT#${dim}` } },
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const raw of r.Items ?? []) {
         const it = unmarshall(raw);
         if (it.articles || it.mentions) out[`${dim}|${it.sk}`] = [Number(it.articles), Number(it.mentions)];
@@ -66,7 +79,12 @@ const sqsEvent = (records: object[]): SQSEvent => ({
     messageId: `m-${Date.now()}-${i}-${Math.random()}`,
     receiptHandle: 'r',
     body: JSON.stringify({ Records: [r] }),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -81,9 +99,22 @@ describe('exact counts under any event order (property-based, real handler and s
   beforeAll(async () => {
     sb = await startSandboxProcess();
     // The real handler module, configured for this sandbox (it reads its config once, at import).
-    Object.assign(process.env, { TABLE_NAME: 'radar', BUCKET_NAME: BUCKET, AWS_ENDPOINT_URL: sb.edgeUrl, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' });
+    Object.assign(process.env, {
+      TABLE_NAME: 'radar',
+      BUCKET_NAME: BUCKET,
+      AWS_ENDPOINT_URL: sb.edgeUrl,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
     handler = (await import('../../functions/ingest-article/handler.ts')).handler;
-    ddb = new DynamoDBClient({ endpoint: sb.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    ddb = new DynamoDBClient({
+      endpoint: sb.edgeUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
   });
   afterAll(async () => {
     ddb?.destroy();
@@ -109,7 +140,9 @@ describe('exact counts under any event order (property-based, real handler and s
             const take = pending.splice(0, 1 + (noise[n++ % noise.length]! % pending.length));
             const dup = take.filter((_, i) => noise[(n + i) % noise.length]! % 3 === 0);
             const batch = [...take, ...dup].sort(() => (noise[n++ % noise.length]! % 2 ? 1 : -1));
-            const results = await Promise.all(batch.map((r) => handler(sqsEvent([r]), lambdaContext('ingest-article', 60_000))));
+            const results = await Promise.all(
+              batch.map((r) => handler(sqsEvent([r]), lambdaContext('ingest-article', 60_000))),
+            );
             for (const res of results) expect(res.batchItemFailures).toEqual([]);
           };
           for (const op of ops) {
@@ -117,10 +150,25 @@ describe('exact counts under any event order (property-based, real handler and s
             if (op.kind === 'put') {
               await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: TEXTS[op.text]! }));
               const head = await sb.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-              pending.push(buildS3EventRecord({ bucket: BUCKET, key, eventName: 'ObjectCreated:Put', sourceIp: '127.0.0.1' }, { size: head.ContentLength, eTag: head.ETag?.replace(/"/g, ''), region: 'us-east-1', configurationId: 'ingest-article' }));
+              pending.push(
+                buildS3EventRecord(
+                  { bucket: BUCKET, key, eventName: 'ObjectCreated:Put', sourceIp: '127.0.0.1' },
+                  {
+                    size: head.ContentLength,
+                    eTag: head.ETag?.replace(/"/g, ''),
+                    region: 'us-east-1',
+                    configurationId: 'ingest-article',
+                  },
+                ),
+              );
             } else {
               await sb.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
-              pending.push(buildS3EventRecord({ bucket: BUCKET, key, eventName: 'ObjectRemoved:Delete', sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: 'ingest-article' }));
+              pending.push(
+                buildS3EventRecord(
+                  { bucket: BUCKET, key, eventName: 'ObjectRemoved:Delete', sourceIp: '127.0.0.1' },
+                  { region: 'us-east-1', configurationId: 'ingest-article' },
+                ),
+              );
             }
             if (noise[n % noise.length]! % 2) await deliver();
           }

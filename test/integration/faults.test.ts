@@ -37,7 +37,9 @@ let sb: RunningSandbox;
 let ddb: DynamoDBClient;
 
 const put = (key: string, body: string, metadata?: Record<string, string>) =>
-  sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
+  sb.s3.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }),
+  );
 const del = (key: string) => sb.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,7 +50,13 @@ const start = async () => {
 };
 
 async function objectState(key: string): Promise<{ pending?: { done: number } } | undefined> {
-  const r = await ddb.send(new GetItemCommand({ TableName: 'radar', Key: { pk: { S: objectStateKey(key).pk }, sk: { S: 'STATE' } }, ConsistentRead: true }));
+  const r = await ddb.send(
+    new GetItemCommand({
+      TableName: 'radar',
+      Key: { pk: { S: objectStateKey(key).pk }, sk: { S: 'STATE' } },
+      ConsistentRead: true,
+    }),
+  );
   return r.Item ? (unmarshall(r.Item) as { pending?: { done: number } }) : undefined;
 }
 
@@ -60,7 +68,9 @@ async function untilMidPlan(key: string, timeoutMs = 60_000): Promise<{ done: nu
     if (p && p.done >= 1) return p;
     await sleep(5);
   }
-  throw new Error(`${key}: no part-applied counter plan seen (the batch is too small to need one, or it finished first)`);
+  throw new Error(
+    `${key}: no part-applied counter plan seen (the batch is too small to need one, or it finished first)`,
+  );
 }
 
 async function untilOutput(re: RegExp, timeoutMs = 120_000): Promise<void> {
@@ -89,7 +99,9 @@ function expectWholeVersions(seen: string[], versions: Set<string>[]): void {
   }
 }
 
-describe('faults: every count ends equal to a recount, and no half-written list version is ever visible', { timeout: 600_000 }, () => {
+describe('faults: every count ends equal to a recount, and no half-written list version is ever visible', {
+  timeout: 600_000,
+}, () => {
   beforeAll(start);
   afterAll(async () => {
     ddb?.destroy();

@@ -24,13 +24,32 @@ Syria last year. The Korea Mining Development Trading Corporation denied it.
 In Mali, officials said Iyad Ag Ghali had met envoys in Kidal. A trading company in Pyongyang and a bank in Korea were
 also named, and a Korea Trading Company official declined to comment.`;
 
-interface EntityRow { id: string; name: string; listed: boolean; lists: string[]; articles: number; mentions: number; countries: string[] }
+interface EntityRow {
+  id: string;
+  name: string;
+  listed: boolean;
+  lists: string[];
+  articles: number;
+  mentions: number;
+  countries: string[];
+}
 let sb: RunningSandbox;
 const put = (key: string, body: string, metadata?: Record<string, string>) =>
-  sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
-const listedInNews = async () => (await sb.get<{ items: EntityRow[] }>('/counts/entities?listed=true&limit=500')).body.items.filter((i) => i.articles > 0);
+  sb.s3.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }),
+  );
+const listedInNews = async () =>
+  (await sb.get<{ items: EntityRow[] }>('/counts/entities?listed=true&limit=500')).body.items.filter(
+    (i) => i.articles > 0,
+  );
 const countries = async (q = '') =>
-  new Map((await sb.get<{ items: { country: string; articles: number; mentions: number; listedEntitiesInNews: number }[] }>(`/counts/countries?limit=500${q}`)).body.items.map((i) => [i.country, i]));
+  new Map(
+    (
+      await sb.get<{ items: { country: string; articles: number; mentions: number; listedEntitiesInNews: number }[] }>(
+        `/counts/countries?limit=500${q}`,
+      )
+    ).body.items.map((i) => [i.country, i]),
+  );
 
 describe('linking news to lists (name index, relink, exact counts)', () => {
   beforeAll(async () => {
@@ -57,7 +76,9 @@ describe('linking news to lists (name index, relink, exact counts)', () => {
     expect(linked).toHaveLength(2);
     const ml = (await countries()).get('ML');
     expect(ml?.listedEntitiesInNews).toBe(1);
-    const detail = await sb.get<{ id: string; recentArticles: { key: string; mentions: number }[] }>(`/entities/${encodeURIComponent('l:un-sc:690735')}`);
+    const detail = await sb.get<{ id: string; recentArticles: { key: string; mentions: number }[] }>(
+      `/entities/${encodeURIComponent('l:un-sc:690735')}`,
+    );
     expect(detail.status).toBe(200);
     expect(detail.body.recentArticles).toEqual([expect.objectContaining({ key: 'articles/komid.txt', mentions: 2 })]);
   });
@@ -65,9 +86,18 @@ describe('linking news to lists (name index, relink, exact counts)', () => {
   it('the same list file again links nothing again: the relink pass of its build is recorded as done', async () => {
     const ddb = makeDynamoClient(sb.edgeUrl);
     try {
-      const mark = async () => unmarshall((await ddb.send(new GetItemCommand({ TableName: 'radar', Key: marshall(RELINK_MARK_KEY), ConsistentRead: true }))).Item ?? {});
+      const mark = async () =>
+        unmarshall(
+          (
+            await ddb.send(
+              new GetItemCommand({ TableName: 'radar', Key: marshall(RELINK_MARK_KEY), ConsistentRead: true }),
+            )
+          ).Item ?? {},
+        );
       const before = await mark();
-      const indexEtag = (await sb.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'index/names.json.gz' }))).ETag?.replace(/"/g, '');
+      const indexEtag = (
+        await sb.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'index/names.json.gz' }))
+      ).ETag?.replace(/"/g, '');
       expect(before).toMatchObject({ indexEtag, objects: 1 });
       await put('sanctions/un/list.xml', UN);
       await sb.idle();
@@ -86,11 +116,15 @@ describe('linking news to lists (name index, relink, exact counts)', () => {
     expect((await listedInNews()).map((e) => e.id)).toEqual(['l:un-sc:3012677']);
     // The name is still in the news, now as an unlisted organisation.
     const all = (await sb.get<{ items: EntityRow[] }>('/counts/entities?listed=false&limit=500')).body.items;
-    expect(all.find((e) => /korea mining development trading/i.test(e.name))).toMatchObject({ listed: false, articles: 1 });
+    expect(all.find((e) => /korea mining development trading/i.test(e.name))).toMatchObject({
+      listed: false,
+      articles: 1,
+    });
   });
 
   it('from/to filter the article figures by publication date', async () => {
-    const a = (date: string, text: string) => JSON.stringify({ title: `Report of ${date}`, publishedAt: date, content: text });
+    const a = (date: string, text: string) =>
+      JSON.stringify({ title: `Report of ${date}`, publishedAt: date, content: text });
     await put('articles/dated-1.json', a('2026-03-01', 'Officials in Caracas met envoys from Havana.'));
     await put('articles/dated-2.json', a('2026-04-01', 'Officials in Caracas met envoys from Managua.'));
     await sb.idle();

@@ -12,21 +12,34 @@ const BUCKET = 'radar-ingest';
 const FIX = join(ROOT, 'test/fixtures/files/sanctions');
 let sb: RunningSandbox;
 
-const put = (key: string, body: Buffer | string) => sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+const put = (key: string, body: Buffer | string) =>
+  sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 const ingest = async (key: string) =>
-  (await sb.get<{ status: string; list?: string; format?: string; error?: string; records: { read: number; written: number; rejected: number } }>(`/ingests/${key}`)).body;
+  (
+    await sb.get<{
+      status: string;
+      list?: string;
+      format?: string;
+      error?: string;
+      records: { read: number; written: number; rejected: number };
+    }>(`/ingests/${key}`)
+  ).body;
 async function entityIds(list: string): Promise<Set<string>> {
   const ids = new Set<string>();
   let cursor: string | null = null;
   do {
-    const r: { body: { items: { id: string }[]; nextCursor: string | null } } = await sb.get(`/counts/entities?list=${list}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    const r: { body: { items: { id: string }[]; nextCursor: string | null } } = await sb.get(
+      `/counts/entities?list=${list}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     for (const i of r.body.items) ids.add(i.id.slice(`l:${list}:`.length));
     cursor = r.body.nextCursor;
   } while (cursor);
   return ids;
 }
 async function countryTotals(list: string): Promise<Map<string, number>> {
-  const r = await sb.get<{ items: { country: string; listedEntities: number }[] }>(`/counts/countries?list=${list}&limit=500`);
+  const r = await sb.get<{ items: { country: string; listedEntities: number }[] }>(
+    `/counts/countries?list=${list}&limit=500`,
+  );
   return new Map(r.body.items.filter((i) => i.listedEntities > 0).map((i) => [i.country, i.listedEntities]));
 }
 
@@ -47,7 +60,11 @@ describe('list formats end to end (committed fixtures)', () => {
       ['sanctions/uk/UK_Sanctions_List.csv', 'uk-fcdo-schema-sample.csv', 'uk-fcdo'],
       ['sanctions/us/csl.csv', 'us-csl-2019-cut.csv', 'us-csl'],
       ['sanctions/us/dpl.txt', 'us-bis-dpl-cut.txt', 'us-bis-dpl'],
-      ['sanctions/opensanctions/synthetic_ds/entities.ftm.json', 'opensanctions-synthetic.ftm.json', 'opensanctions:synthetic_ds'],
+      [
+        'sanctions/opensanctions/synthetic_ds/entities.ftm.json',
+        'opensanctions-synthetic.ftm.json',
+        'opensanctions:synthetic_ds',
+      ],
     ];
     for (const [key, file] of cases) await put(key, readFileSync(join(FIX, file)));
     await sb.idle();
@@ -61,7 +78,8 @@ describe('list formats end to end (committed fixtures)', () => {
 
   it('an OFAC CSV set in one folder, arriving in any order, equals the same set as one zip', async () => {
     // Parts first: they wait for the primary; the primary then picks them up.
-    for (const f of ['alt.csv', 'add.csv']) await put(`sanctions/ofac-set/${f}`, readFileSync(join(FIX, 'ofac-sdn', f)));
+    for (const f of ['alt.csv', 'add.csv'])
+      await put(`sanctions/ofac-set/${f}`, readFileSync(join(FIX, 'ofac-sdn', f)));
     await sb.idle();
     expect((await ingest('sanctions/ofac-set/add.csv')).error).toMatch(/waiting for the primary/);
     await put('sanctions/ofac-set/sdn.csv', readFileSync(join(FIX, 'ofac-sdn/sdn.csv')));
@@ -69,7 +87,12 @@ describe('list formats end to end (committed fixtures)', () => {
     await put('sanctions/ofac-set/sdn_comments.csv', readFileSync(join(FIX, 'ofac-sdn/sdn_comments.csv')));
     await sb.idle();
     const separate = { ids: await entityIds('us-ofac-sdn'), countries: await countryTotals('us-ofac-sdn') };
-    const primaryIds = new Set(readFileSync(join(FIX, 'ofac-sdn/sdn.csv'), 'utf8').split('\n').map((l) => /^(\d+),/.exec(l)?.[1]).filter(Boolean));
+    const primaryIds = new Set(
+      readFileSync(join(FIX, 'ofac-sdn/sdn.csv'), 'utf8')
+        .split('\n')
+        .map((l) => /^(\d+),/.exec(l)?.[1])
+        .filter(Boolean),
+    );
     expect(separate.ids).toEqual(primaryIds);
     // Addresses (add.csv) put countries on the entities: a primary alone has only those from remarks.
     expect(separate.countries.size).toBeGreaterThan(0);
@@ -77,7 +100,12 @@ describe('list formats end to end (committed fixtures)', () => {
     // The same four files as one zip (made with the system's zip, or skipped where it is absent).
     const dir = mkdtempSync(join(tmpdir(), 'radar-zip-'));
     try {
-      execFileSync('zip', ['-j', '-q', join(dir, 'sdn.zip'), ...['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => join(FIX, 'ofac-sdn', f))]);
+      execFileSync('zip', [
+        '-j',
+        '-q',
+        join(dir, 'sdn.zip'),
+        ...['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => join(FIX, 'ofac-sdn', f)),
+      ]);
     } catch {
       console.warn('skipped the zip half: the zip command is not installed');
       return;
@@ -102,7 +130,10 @@ describe('list formats end to end (committed fixtures)', () => {
   it('an OpenSanctions delta applies ADD, MOD and DEL to the current version', async () => {
     const before = await entityIds('opensanctions:synthetic_ds');
     expect(before.has('syn-plane-1')).toBe(true);
-    await put('sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json', readFileSync(join(FIX, 'opensanctions-synthetic.delta.json')));
+    await put(
+      'sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json',
+      readFileSync(join(FIX, 'opensanctions-synthetic.delta.json')),
+    );
     await sb.idle();
     const s = await ingest('sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json');
     expect(s.status).toBe('done');
@@ -111,22 +142,71 @@ describe('list formats end to end (committed fixtures)', () => {
     expect(after.has('syn-plane-1')).toBe(false);
     expect(after.has('syn-wallet-1')).toBe(false); // MOD turned it into a non-target
     // The same delta again changes nothing; an older one is refused.
-    await put('sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json', readFileSync(join(FIX, 'opensanctions-synthetic.delta.json')));
+    await put(
+      'sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json',
+      readFileSync(join(FIX, 'opensanctions-synthetic.delta.json')),
+    );
     await sb.idle();
-    expect((await ingest('sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json')).status).toBe('unchanged');
-    await put('sanctions/opensanctions/synthetic_ds/20240101000000-old/entities.delta.json', readFileSync(join(FIX, 'opensanctions-synthetic.delta.json')));
+    expect((await ingest('sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json')).status).toBe(
+      'unchanged',
+    );
+    await put(
+      'sanctions/opensanctions/synthetic_ds/20240101000000-old/entities.delta.json',
+      readFileSync(join(FIX, 'opensanctions-synthetic.delta.json')),
+    );
     await sb.idle();
-    expect((await ingest('sanctions/opensanctions/synthetic_ds/20240101000000-old/entities.delta.json')).error).toMatch(/older than the last applied/);
+    expect((await ingest('sanctions/opensanctions/synthetic_ds/20240101000000-old/entities.delta.json')).error).toMatch(
+      /older than the last applied/,
+    );
     expect(await entityIds('opensanctions:synthetic_ds')).toEqual(after);
   });
 });
 
 /** Independent counts of the real files: a few lines each, not the parsers under test. */
 const REAL: { key: string; path: string; list: string; count: (text: string) => number }[] = [
-  { key: 'sanctions/real/sdn/sdn.csv', path: 'sanctions/ofac-sdn/watchman-2019/sdn.csv', list: 'us-ofac-sdn', count: (t) => new Set(t.split('\n').map((l) => /^(\d+),/.exec(l)?.[1]).filter(Boolean)).size },
-  { key: 'sanctions/real/cons/cons_prim.csv', path: 'sanctions/ofac-cons/watchman-2025/cons_prim.csv', list: 'us-ofac-cons', count: (t) => new Set(t.split('\n').map((l) => /^(\d+),/.exec(l)?.[1]).filter(Boolean)).size },
-  { key: 'sanctions/real/un/consolidated.xml', path: 'sanctions/un-sc/mkweli-2025/un_consolidated.xml', list: 'un-sc', count: (t) => new Set([...t.matchAll(/<DATAID>(\d+)<\/DATAID>/g)].map((m) => m[1])).size },
-  { key: 'sanctions/real/uk/ConList.csv', path: 'sanctions/uk-ofsi/pabora8-2020/ConList.csv', list: 'uk-hmt', count: (t) => new Set(t.split('\n').slice(1).map((l) => /,(\d+)\s*$/.exec(l)?.[1]).filter(Boolean)).size },
+  {
+    key: 'sanctions/real/sdn/sdn.csv',
+    path: 'sanctions/ofac-sdn/watchman-2019/sdn.csv',
+    list: 'us-ofac-sdn',
+    count: (t) =>
+      new Set(
+        t
+          .split('\n')
+          .map((l) => /^(\d+),/.exec(l)?.[1])
+          .filter(Boolean),
+      ).size,
+  },
+  {
+    key: 'sanctions/real/cons/cons_prim.csv',
+    path: 'sanctions/ofac-cons/watchman-2025/cons_prim.csv',
+    list: 'us-ofac-cons',
+    count: (t) =>
+      new Set(
+        t
+          .split('\n')
+          .map((l) => /^(\d+),/.exec(l)?.[1])
+          .filter(Boolean),
+      ).size,
+  },
+  {
+    key: 'sanctions/real/un/consolidated.xml',
+    path: 'sanctions/un-sc/mkweli-2025/un_consolidated.xml',
+    list: 'un-sc',
+    count: (t) => new Set([...t.matchAll(/<DATAID>(\d+)<\/DATAID>/g)].map((m) => m[1])).size,
+  },
+  {
+    key: 'sanctions/real/uk/ConList.csv',
+    path: 'sanctions/uk-ofsi/pabora8-2020/ConList.csv',
+    list: 'uk-hmt',
+    count: (t) =>
+      new Set(
+        t
+          .split('\n')
+          .slice(1)
+          .map((l) => /,(\d+)\s*$/.exec(l)?.[1])
+          .filter(Boolean),
+      ).size,
+  },
 ];
 
 describe.skipIf(!hasSharedData)('real list files: totals equal an independent count (needs ../shared/data)', () => {

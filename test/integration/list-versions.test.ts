@@ -15,7 +15,9 @@ const idsOf = (recs: string[]) => new Set(recs.map((r) => /<DATAID>(\d+)<\/DATAI
 
 let sb: RunningSandbox;
 const put = (key: string, body: string, metadata?: Record<string, string>) =>
-  sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
+  sb.s3.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }),
+  );
 const listed = async () => {
   const r = await sb.get<{ items: { listedEntities: number }[] }>('/counts/countries?list=un-sc&limit=500');
   return r.body.items.reduce((n, i) => n + i.listedEntities, 0);
@@ -24,7 +26,9 @@ const entities = async () => {
   const r = await sb.get<{ items: { id: string }[] }>('/counts/entities?list=un-sc&limit=500');
   return new Set(r.body.items.map((i) => i.id.split(':').pop()));
 };
-const ingest = async (key: string) => (await sb.get<{ status: string; error?: string; version?: string; records: { written: number } }>(`/ingests/${key}`)).body;
+const ingest = async (key: string) =>
+  (await sb.get<{ status: string; error?: string; version?: string; records: { written: number } }>(`/ingests/${key}`))
+    .body;
 
 describe('list versions: atomic, forward only, guarded', () => {
   beforeAll(async () => {
@@ -37,7 +41,10 @@ describe('list versions: atomic, forward only, guarded', () => {
   });
 
   it('a full file becomes the current version, with distinct entities', async () => {
-    expect(await ingest('sanctions/un/list.xml')).toMatchObject({ status: 'done', records: { written: idsOf(records).size } });
+    expect(await ingest('sanctions/un/list.xml')).toMatchObject({
+      status: 'done',
+      records: { written: idsOf(records).size },
+    });
     expect(await entities()).toEqual(idsOf(records));
   });
 

@@ -2,9 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 
-interface Problem { type: string; title: string; status: number; detail: string; errors?: { parameter: string; reason: string }[] }
-interface Page<T> { items: T[]; nextCursor: string | null }
-interface Country { country: string; name: string; listedEntities: number; articles: number; mentions: number; listedEntitiesInNews: number }
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { parameter: string; reason: string }[];
+}
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+interface Country {
+  country: string;
+  name: string;
+  listedEntities: number;
+  articles: number;
+  mentions: number;
+  listedEntitiesInNews: number;
+}
 
 let sb: RunningSandbox;
 
@@ -22,12 +38,22 @@ describe('query API over HTTP (sandbox with the demo data)', () => {
     expect(c.status).toBe(200);
     expect(c.headers.get('content-type')).toMatch(/application\/json/);
     expect(c.body.items.length).toBeGreaterThan(0);
-    for (const i of c.body.items) expect(Object.keys(i)).toEqual(expect.arrayContaining(['country', 'name', 'listedEntities', 'articles', 'mentions', 'listedEntitiesInNews']));
+    for (const i of c.body.items)
+      expect(Object.keys(i)).toEqual(
+        expect.arrayContaining(['country', 'name', 'listedEntities', 'articles', 'mentions', 'listedEntitiesInNews']),
+      );
     const e = await sb.get<Page<Record<string, unknown>>>('/counts/entities?listed=true');
-    for (const i of e.body.items) expect(Object.keys(i)).toEqual(expect.arrayContaining(['id', 'name', 'type', 'countries', 'lists', 'listed', 'articles', 'mentions']));
+    for (const i of e.body.items)
+      expect(Object.keys(i)).toEqual(
+        expect.arrayContaining(['id', 'name', 'type', 'countries', 'lists', 'listed', 'articles', 'mentions']),
+      );
     const g = await sb.get<Page<{ key: string; status: string; records: object }>>('/ingests');
     expect(g.body.items.length).toBeGreaterThan(0);
-    expect(g.body.items[0]).toMatchObject({ key: expect.any(String), status: expect.any(String), records: expect.any(Object) });
+    expect(g.body.items[0]).toMatchObject({
+      key: expect.any(String),
+      status: expect.any(String),
+      records: expect.any(Object),
+    });
   });
 
   it('bad input is a 400 problem saying which parameter and why', async () => {
@@ -60,11 +86,15 @@ describe('query API over HTTP (sandbox with the demo data)', () => {
   });
 
   it('pages with opaque cursors that cannot be forged or reused for other filters', async () => {
-    const all = (await sb.get<Page<Country>>('/counts/countries?limit=500&sort=country')).body.items.map((i) => i.country);
+    const all = (await sb.get<Page<Country>>('/counts/countries?limit=500&sort=country')).body.items.map(
+      (i) => i.country,
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const r: { body: Page<Country> } = await sb.get(`/counts/countries?limit=3&sort=country${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: { body: Page<Country> } = await sb.get(
+        `/counts/countries?limit=3&sort=country${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...r.body.items.map((i) => i.country));
       cursor = r.body.nextCursor;
     } while (cursor);
@@ -78,14 +108,18 @@ describe('query API over HTTP (sandbox with the demo data)', () => {
   });
 
   it('sorts and filters', async () => {
-    const desc = (await sb.get<Page<Country>>('/counts/countries?limit=500&sort=-listedEntities')).body.items.map((i) => i.listedEntities);
+    const desc = (await sb.get<Page<Country>>('/counts/countries?limit=500&sort=-listedEntities')).body.items.map(
+      (i) => i.listedEntities,
+    );
     expect(desc).toEqual([...desc].sort((a, b) => b - a));
     const persons = (await sb.get<Page<Country>>('/counts/countries?limit=500&type=person')).body.items;
     const all = (await sb.get<Page<Country>>('/counts/countries?limit=500')).body.items;
     const sum = (xs: Country[]) => xs.reduce((n, i) => n + i.listedEntities, 0);
     expect(sum(persons)).toBeGreaterThan(0);
     expect(sum(persons)).toBeLessThan(sum(all));
-    const ents = (await sb.get<Page<{ name: string; countries: string[] }>>('/counts/entities?listed=true&country=KP&limit=500')).body.items;
+    const ents = (
+      await sb.get<Page<{ name: string; countries: string[] }>>('/counts/entities?listed=true&country=KP&limit=500')
+    ).body.items;
     expect(ents.length).toBeGreaterThan(0);
     for (const e of ents) expect(e.countries).toContain('KP');
     const q = (await sb.get<Page<{ name: string }>>('/counts/entities?listed=true&q=korea&limit=500')).body.items;

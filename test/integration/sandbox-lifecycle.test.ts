@@ -31,10 +31,18 @@ describe('sandbox lifecycle', () => {
       const javas = javaChildrenOf(first.process.pid!);
       expect(javas.length).toBe(1);
       await first.idle();
-      const demo = await first.get<{ items: { country: string; listedEntities: number; articles: number }[] }>('/counts/countries?limit=500');
+      const demo = await first.get<{ items: { country: string; listedEntities: number; articles: number }[] }>(
+        '/counts/countries?limit=500',
+      );
       expect(demo.body.items.some((i) => i.listedEntities > 0)).toBe(true);
       expect(demo.body.items.some((i) => i.articles > 0)).toBe(true);
-      await first.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: 'articles/persist.txt', Body: 'Officials in Kyiv met Polish ministers.' }));
+      await first.s3.send(
+        new PutObjectCommand({
+          Bucket: 'radar-ingest',
+          Key: 'articles/persist.txt',
+          Body: 'Officials in Kyiv met Polish ministers.',
+        }),
+      );
       await first.idle();
       const before = await first.get('/counts/countries?limit=500');
 
@@ -77,7 +85,10 @@ describe('sandbox lifecycle', () => {
   });
 
   it('prints what to do next and --help', async () => {
-    const help = execFileSync(process.execPath, ['--import', 'tsx', 'infra/sandbox/main.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const help = execFileSync(process.execPath, ['--import', 'tsx', 'infra/sandbox/main.ts', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(help).toMatch(/--memory/);
     expect(help).toMatch(/SANDBOX_PORT/);
   });

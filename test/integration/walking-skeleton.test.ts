@@ -10,7 +10,14 @@ import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandb
 const run = promisify(execFile);
 const BUCKET = 'radar-ingest';
 
-interface CountryRow { country: string; name: string; listedEntities: number; articles: number; mentions: number; listedEntitiesInNews: number }
+interface CountryRow {
+  country: string;
+  name: string;
+  listedEntities: number;
+  articles: number;
+  mentions: number;
+  listedEntitiesInNews: number;
+}
 type Countries = { items: CountryRow[]; nextCursor: string | null };
 
 const ARTICLE_V1 = `Washington weighs new curbs on Chinese banks
@@ -41,7 +48,10 @@ describe('walking skeleton: one file all the way to a count', () => {
   it('answers /health and the sandbox status', async () => {
     expect((await sb.get('/health')).body).toEqual({ status: 'ok' });
     const status = (await (await fetch(`${sb.edgeUrl}/_sandbox/status`)).json()) as { queues: { name: string }[] };
-    expect(status.queues.map((q: { name: string }) => q.name)).toEqual(['ingest-article-queue', 'ingest-sanctions-queue']);
+    expect(status.queues.map((q: { name: string }) => q.name)).toEqual([
+      'ingest-article-queue',
+      'ingest-sanctions-queue',
+    ]);
   });
 
   const key = 'articles/2026 März/curbs + banks (1).txt';
@@ -89,7 +99,9 @@ describe('walking skeleton: one file all the way to a count', () => {
     await sb.idle();
     // An independent count: distinct DATAIDs in the file.
     const ids = new Set([...xml.toString('utf8').matchAll(/<DATAID>(\d+)<\/DATAID>/g)].map((m) => m[1]));
-    const ingest = await sb.get<{ status: string; list: string; records: { written: number } }>(`/ingests/${encodeURIComponent('sanctions/un/consolidated.xml')}`);
+    const ingest = await sb.get<{ status: string; list: string; records: { written: number } }>(
+      `/ingests/${encodeURIComponent('sanctions/un/consolidated.xml')}`,
+    );
     expect(ingest.body).toMatchObject({ status: 'done', list: 'un-sc' });
     expect(ingest.body.records.written).toBe(ids.size);
     const c = await byCountry();
@@ -100,9 +112,17 @@ describe('walking skeleton: one file all the way to a count', () => {
 
   it('a file of unknown format is quarantined with a report, and counts do not move', async () => {
     const before = await byCountry();
-    await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sanctions/garbage.bin', Body: Buffer.from([0, 1, 2, 3, 255, 254, 9, 9]) }));
+    await sb.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'sanctions/garbage.bin',
+        Body: Buffer.from([0, 1, 2, 3, 255, 254, 9, 9]),
+      }),
+    );
     await sb.idle();
-    const ingest = await sb.get<{ status: string; error: string }>(`/ingests/${encodeURIComponent('sanctions/garbage.bin')}`);
+    const ingest = await sb.get<{ status: string; error: string }>(
+      `/ingests/${encodeURIComponent('sanctions/garbage.bin')}`,
+    );
     expect(ingest.body.status).toBe('quarantined');
     expect(ingest.body.error).toMatch(/unknown sanctions-list format/);
     expect(await byCountry()).toEqual(before);
@@ -117,15 +137,26 @@ describe('walking skeleton: one file all the way to a count', () => {
     const dir = mkdtempSync(join(tmpdir(), 'radar-cli-'));
     const file = join(dir, 'cli article.txt');
     writeFileSync(file, 'Officials in Tehran and Pyongyang met in Iran on Monday.');
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'whatever', AWS_SECRET_ACCESS_KEY: 'whatever', AWS_DEFAULT_REGION: 'us-east-1' };
-    await run('aws', ['--endpoint-url', sb.edgeUrl, 's3', 'cp', file, `s3://${BUCKET}/articles/cli article+1.txt`], { env });
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'whatever',
+      AWS_SECRET_ACCESS_KEY: 'whatever',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    };
+    await run('aws', ['--endpoint-url', sb.edgeUrl, 's3', 'cp', file, `s3://${BUCKET}/articles/cli article+1.txt`], {
+      env,
+    });
     await sb.idle();
     const c = await byCountry();
     expect(c.get('IR')).toMatchObject({ articles: 1 });
     expect(c.get('KP')).toMatchObject({ articles: 1 });
     const ls = await run('aws', ['--endpoint-url', sb.edgeUrl, 's3', 'ls', `s3://${BUCKET}/articles/`], { env });
     expect(ls.stdout).toContain('cli article+1.txt');
-    const ddb = await run('aws', ['--endpoint-url', sb.edgeUrl, 'dynamodb', 'describe-table', '--table-name', 'radar'], { env });
+    const ddb = await run(
+      'aws',
+      ['--endpoint-url', sb.edgeUrl, 'dynamodb', 'describe-table', '--table-name', 'radar'],
+      { env },
+    );
     expect(JSON.parse(ddb.stdout).Table.KeySchema).toHaveLength(2);
   });
 });

@@ -1,6 +1,15 @@
 import { InvalidInputError } from '../../errors.ts';
 import { readCsvRows, indexHeader } from './csv-rows.ts';
-import { addCountry, addListedOn, addName, cleanText, createDraft, finishDraft, isoDateOf, type EntityDraft } from './entity-draft.ts';
+import {
+  addCountry,
+  addListedOn,
+  addName,
+  cleanText,
+  createDraft,
+  finishDraft,
+  isoDateOf,
+  type EntityDraft,
+} from './entity-draft.ts';
 import { typeOfUntypedName } from './us-csl.ts';
 import type { ListFormat, ParsedRecord } from './types.ts';
 
@@ -64,7 +73,9 @@ export const bisDplTxt: ListFormat = {
 export function sniffBisDplTxt(head: string, key: string): number {
   const first = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const cols = first.split('\t').map((c) => c.replace(/"/g, '').trim());
-  const hits = ['Name', 'Street_Address', 'Effective_Date', 'Expiration_Date', 'FR_Citation'].filter((c) => cols.includes(c)).length;
+  const hits = ['Name', 'Street_Address', 'Effective_Date', 'Expiration_Date', 'FR_Citation'].filter((c) =>
+    cols.includes(c),
+  ).length;
   if (hits === 5) return 0.97;
   if (hits >= 3) return 0.6;
   return /\bdpl\b/i.test(key) && hits > 0 ? 0.3 : 0;

@@ -7,9 +7,7 @@ export const MAX_FIELD_CHARS = 100_000;
 /** A record longer than this (a runaway quote swallowing the rest of the file, usually) fails the whole file. */
 export const MAX_RECORD_CHARS = 1_000_000;
 
-export type CsvRow =
-  | { kind: 'row'; line: number; cells: string[] }
-  | { kind: 'reject'; line: number; reason: string };
+export type CsvRow = { kind: 'row'; line: number; cells: string[] } | { kind: 'reject'; line: number; reason: string };
 
 /**
  * Streams CSV/TSV records from decoded text chunks with csv-parse (quoted fields may span lines, so records are not
@@ -42,14 +40,18 @@ export async function* readCsvRows(
       if (record.length === 1 && /^[\s\x1a]*$/.test(record[0]!)) continue;
       const rec = { record };
       const long = rec.record.findIndex((c) => c.length > MAX_FIELD_CHARS);
-      if (long >= 0) yield { kind: 'reject', line, reason: `field ${long + 1} longer than ${MAX_FIELD_CHARS} characters` };
+      if (long >= 0)
+        yield { kind: 'reject', line, reason: `field ${long + 1} longer than ${MAX_FIELD_CHARS} characters` };
       else yield { kind: 'row', line, cells: rec.record };
     }
   } catch (err) {
     if (err instanceof InvalidInputError) throw err;
     const e = err as { code?: string; lines?: number; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-      throw new InvalidInputError(`CSV does not parse: ${e.message ?? e.code}`, { cause: err, where: `line ${e.lines ?? '?'}` });
+      throw new InvalidInputError(`CSV does not parse: ${e.message ?? e.code}`, {
+        cause: err,
+        where: `line ${e.lines ?? '?'}`,
+      });
     }
     throw err;
   } finally {
@@ -58,7 +60,11 @@ export async function* readCsvRows(
 }
 
 /** Normalises a header cell for lookup by name: case, spaces, BOM and stray punctuation do not matter. */
-export const headerKey = (s: string): string => s.replace(/^\uFEFF/, '').toLowerCase().replace(/[^a-z0-9]+/g, '');
+export const headerKey = (s: string): string =>
+  s
+    .replace(/^\uFEFF/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
 
 /** Maps header names to cell indexes; `get(row, 'Group ID')` reads a cell by its header name. */
 export function indexHeader(cells: string[]): { has(name: string): boolean; get(row: string[], name: string): string } {

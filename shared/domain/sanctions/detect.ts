@@ -10,7 +10,10 @@ const MIN_CONFIDENCE = 0.5;
  * break ties the content cannot (OFAC `sdn.csv` vs `cons_prim.csv`). Undefined when nothing scores high enough, or when
  * two formats tie at the top (ambiguity is a reason to quarantine, not to pick one).
  */
-export function detectListFormat(hint: DetectHint, formats: readonly RegisteredFormat[] = LIST_FORMATS): ListFormat | undefined {
+export function detectListFormat(
+  hint: DetectHint,
+  formats: readonly RegisteredFormat[] = LIST_FORMATS,
+): ListFormat | undefined {
   let best: RegisteredFormat | undefined;
   let bestScore = 0;
   let tie = false;
@@ -27,7 +30,10 @@ export function detectListFormat(hint: DetectHint, formats: readonly RegisteredF
 
 /** For a quarantine report: every format we read and how to recognise it. */
 export function describeExpectedFormats(formats: readonly RegisteredFormat[] = LIST_FORMATS): string {
-  return ['Expected one of these sanctions-list formats:', ...formats.map((f) => `- ${f.id} (${roleText(f)}): ${f.telltale}`)].join('\n');
+  return [
+    'Expected one of these sanctions-list formats:',
+    ...formats.map((f) => `- ${f.id} (${roleText(f)}): ${f.telltale}`),
+  ].join('\n');
 }
 
 const roleText = (f: ListFormat): string =>

@@ -127,7 +127,11 @@ export function finishDraft(d: EntityDraft, where: string): ParsedRecord {
   };
   const parsed = ListedEntitySchema.safeParse(entity);
   if (!parsed.success) {
-    return { kind: 'reject', where, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return {
+      kind: 'reject',
+      where,
+      reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    };
   }
   return { kind: 'entity', entity: parsed.data };
 }

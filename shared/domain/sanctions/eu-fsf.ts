@@ -2,7 +2,18 @@ import { SaxesParser } from 'saxes';
 import type { EntityType } from '../model.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { readCsvRows, indexHeader } from './csv-rows.ts';
-import { addCountry, addIdentifier, addListedOn, addName, addProgram, cleanText, createDraft, finishDraft, isoDateOf, type EntityDraft } from './entity-draft.ts';
+import {
+  addCountry,
+  addIdentifier,
+  addListedOn,
+  addName,
+  addProgram,
+  cleanText,
+  createDraft,
+  finishDraft,
+  isoDateOf,
+  type EntityDraft,
+} from './entity-draft.ts';
 import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
 
 /*
@@ -30,11 +41,20 @@ const isoDay = (s: string | undefined): string | undefined => {
   return m ? m[1] : isoDateOf(s, 'dmy');
 };
 
-const nameOf = (whole: string | undefined, first: string | undefined, middle: string | undefined, last: string | undefined): string =>
-  cleanText(whole) || cleanText([first, middle, last].map(cleanText).filter(Boolean).join(' '));
+const nameOf = (
+  whole: string | undefined,
+  first: string | undefined,
+  middle: string | undefined,
+  last: string | undefined,
+): string => cleanText(whole) || cleanText([first, middle, last].map(cleanText).filter(Boolean).join(' '));
 
 /** Country-bearing children and the role their `countryIso2Code` plays. */
-const COUNTRY_ROLE = { citizenship: 'citizenship', address: 'address', birthdate: 'birth', identification: 'other' } as const;
+const COUNTRY_ROLE = {
+  citizenship: 'citizenship',
+  address: 'address',
+  birthdate: 'birth',
+  identification: 'other',
+} as const;
 
 /**
  * Streams `sanctionEntity` records with saxes, one record at a time: events fill a draft, and a finished record is queued
@@ -81,7 +101,11 @@ async function* parseEuXml(text: AsyncIterable<string>, summary: FileSummary): A
         draft.type ??= typeOf(a.code ?? a.classificationCode ?? '');
         break;
       case 'nameAlias':
-        addName(draft, nameOf(a.wholeName, a.firstName, a.middleName, a.lastName), a.strong === 'false' ? 'weak' : 'strong');
+        addName(
+          draft,
+          nameOf(a.wholeName, a.firstName, a.middleName, a.lastName),
+          a.strong === 'false' ? 'weak' : 'strong',
+        );
         break;
       case 'regulation':
         addProgram(draft, a.programme);
@@ -138,7 +162,8 @@ async function* parseEuCsv(text: AsyncIterable<string>, summary: FileSummary): A
     }
     if (!header) {
       header = indexHeader(row.cells);
-      if (!header.has('Entity_LogicalId')) throw new InvalidInputError('not an EU FSF CSV: no Entity_LogicalId header', { where });
+      if (!header.has('Entity_LogicalId'))
+        throw new InvalidInputError('not an EU FSF CSV: no Entity_LogicalId header', { where });
       continue;
     }
     const get = (n: string) => header!.get(row.cells, n);
@@ -169,7 +194,16 @@ async function* parseEuCsv(text: AsyncIterable<string>, summary: FileSummary): A
     addProgram(d, get('Entity_Regulation_Programme'));
     if (!d.listedOn) addListedOn(d, isoDay(get('Entity_Regulation_PublicationDate')));
     const strong = cleanText(get('NameAlias_Strong')).toLowerCase() !== 'false';
-    addName(d, nameOf(get('NameAlias_WholeName'), get('NameAlias_FirstName'), get('NameAlias_MiddleName'), get('NameAlias_LastName')), strong ? 'strong' : 'weak');
+    addName(
+      d,
+      nameOf(
+        get('NameAlias_WholeName'),
+        get('NameAlias_FirstName'),
+        get('NameAlias_MiddleName'),
+        get('NameAlias_LastName'),
+      ),
+      strong ? 'strong' : 'weak',
+    );
     addCountry(d, get('Citizenship_CountryIso2Code'), 'citizenship');
     addCountry(d, get('Address_CountryIso2Code'), 'address');
     addCountry(d, get('BirthDate_CountryIso2Code'), 'birth');

@@ -53,7 +53,8 @@ const NATIONALITY = /^(?:alt\.\s+)?nationality\s+(?!of\b)(.+)$/i;
 const CITIZEN = /^(?:alt\.\s+)?citizen\s+(.+)$/i;
 const POB = /^(?:alt\.\s+)?POB\s+(.+)$/;
 const REGISTRATION_COUNTRY = /^nationality of registration\s+(.+)$/i;
-const ID = /^(?:alt\.\s+)?(Passport|National ID No\.|Cedula No\.|Registration ID|Registration Number|Tax ID No\.)\s+(.+)$/i;
+const ID =
+  /^(?:alt\.\s+)?(Passport|National ID No\.|Cedula No\.|Registration ID|Registration Number|Tax ID No\.)\s+(.+)$/i;
 const IMO = /\bIMO\s+(\d{7})\b/;
 
 /**
@@ -96,9 +97,14 @@ export function extractRemarkFacts(remarks: string): RemarkFacts {
 
 /** `Toledo District, Belize` → BZ: the country is the last comma part; a lone place is tried whole. */
 export function findBirthCountry(place: string): string | undefined {
-  const parts = place.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = place
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const last = parts[parts.length - 1];
-  return last === undefined ? undefined : (countryCodeOf(last) ?? (parts.length > 1 ? countryCodeOf(place) : undefined));
+  return last === undefined
+    ? undefined
+    : (countryCodeOf(last) ?? (parts.length > 1 ? countryCodeOf(place) : undefined));
 }
 
 /** `SDGT] [IFSR` → [SDGT, IFSR]: OFAC drops the outer brackets of a bracketed list. */
@@ -108,7 +114,12 @@ export const splitPrograms = (raw: string): string[] =>
     .map((p) => cleanText(p.replace(/^\[|\]$/g, '')))
     .filter(Boolean);
 
-const TYPES: Record<string, EntityType> = { individual: 'person', vessel: 'vessel', aircraft: 'aircraft', '': 'organization' };
+const TYPES: Record<string, EntityType> = {
+  individual: 'person',
+  vessel: 'vessel',
+  aircraft: 'aircraft',
+  '': 'organization',
+};
 
 /** `LAST, First` → `First LAST` when the name has exactly one comma; else undefined. */
 export function toNaturalOrder(name: string): string | undefined {
@@ -121,11 +132,16 @@ export function toNaturalOrder(name: string): string | undefined {
 const ENT_NUM = /^\d{1,12}$/;
 
 /** Tracks row shapes: a few stray rows are rejected; a file whose rows mostly have the wrong shape is not this format. */
-function createShapeGuard(expected: number, file: string): { check(cells: string[], line: number): string | undefined; end(): void } {
+function createShapeGuard(
+  expected: number,
+  file: string,
+): { check(cells: string[], line: number): string | undefined; end(): void } {
   let good = 0;
   let bad = 0;
   const fail = (line: number): never => {
-    throw new InvalidInputError(`not an OFAC ${file}: most rows do not have ${expected} columns`, { where: `line ${line}` });
+    throw new InvalidInputError(`not an OFAC ${file}: most rows do not have ${expected} columns`, {
+      where: `line ${line}`,
+    });
   };
   return {
     check(cells, line) {
@@ -250,7 +266,8 @@ function mergeCountries(list: { code: string; role: CountryRole }[]): ListedEnti
 }
 
 /** The list a part file belongs to: the `cons_` prefix (or a `cons` folder) says consolidated, else SDN. */
-export const pickOfacListFromKey = (hint: DetectHint): ListId => (/(^|[\/_.-])cons(olidated)?([\/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn');
+export const pickOfacListFromKey = (hint: DetectHint): ListId =>
+  /(^|[/_.-])cons(olidated)?([/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn';
 
 export const ofacSdnCsv: ListFormat = {
   id: 'us-ofac-sdn-csv',

@@ -25,7 +25,12 @@ export function normaliseIdType(idType: string): string {
   if (/swift|\bbic\b/.test(t)) return 'swift-bic';
   if (/tax id|r\.f\.c|\binn\b|\bnit\b/.test(t)) return 'tax-id';
   if (/registration|company number|registry|business number|license/.test(t)) return 'registration';
-  return t.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'id';
+  return (
+    t
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'id'
+  );
 }
 
 /**

@@ -1,7 +1,16 @@
 import { countryCodeOf, countryCodesIn } from '../countries.ts';
 import type { EntityType, ListId } from '../model.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { addCountry, addIdentifier, addName, addProgram, cleanText, createDraft, finishDraft, isoDateOf } from './entity-draft.ts';
+import {
+  addCountry,
+  addIdentifier,
+  addName,
+  addProgram,
+  cleanText,
+  createDraft,
+  finishDraft,
+  isoDateOf,
+} from './entity-draft.ts';
 import { findBirthCountry } from './ofac-csv.ts';
 import { pickIdCountryRole, normaliseIdType, extractImoNumber, isPseudoId } from './ofac-ids.ts';
 import type { DetectHint, FileSummary, ListFormat, ParsedRecord } from './types.ts';
@@ -28,10 +37,15 @@ const NON_SDN_MARKS = /<(?:\w+:)?program>\s*(?:NS-PLC|561List|FSE-[A-Z]+|NS-MBS|
 
 export function pickOfacXmlList(hint: DetectHint): ListId {
   if (NON_SDN_MARKS.test(hint.head) || /Not on the SDN List/i.test(hint.head)) return 'us-ofac-cons';
-  return /(^|[\/_.-])cons(olidated)?([\/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn';
+  return /(^|[/_.-])cons(olidated)?([/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn';
 }
 
-const TYPES: Record<string, EntityType> = { individual: 'person', entity: 'organization', vessel: 'vessel', aircraft: 'aircraft' };
+const TYPES: Record<string, EntityType> = {
+  individual: 'person',
+  entity: 'organization',
+  vessel: 'vessel',
+  aircraft: 'aircraft',
+};
 
 /** `LAST` + `First` → [`LAST, First`, `First LAST`]; an entity (no first name) → [`NAME`]. */
 function readNames(node: XmlNode): string[] {
@@ -42,12 +56,17 @@ function readNames(node: XmlNode): string[] {
   return [`${last}, ${first}`, `${first} ${last}`];
 }
 
-export async function* parseOfacXml(text: AsyncIterable<string>, hint: DetectHint, summary: FileSummary): AsyncGenerator<ParsedRecord> {
+export async function* parseOfacXml(
+  text: AsyncIterable<string>,
+  hint: DetectHint,
+  summary: FileSummary,
+): AsyncGenerator<ParsedRecord> {
   const list = pickOfacXmlList(hint);
   const seen = new Set<string>();
   for await (const item of readXmlRecords(text, (n) => n === 'sdnEntry' || n === 'publshInformation')) {
     if (item.kind === 'root') {
-      if (item.name !== 'sdnList') throw new InvalidInputError(`not an OFAC sdnList file: root element <${item.name}>`, { where: '1:1' });
+      if (item.name !== 'sdnList')
+        throw new InvalidInputError(`not an OFAC sdnList file: root element <${item.name}>`, { where: '1:1' });
       continue;
     }
     if (item.kind === 'reject') {
@@ -82,7 +101,8 @@ function buildEntity(node: XmlNode, list: ListId, where: string): ParsedRecord {
     const weak = readChildText(aka, 'category').toLowerCase() === 'weak';
     for (const n of readNames(aka)) addName(d, n, weak ? 'weak' : 'strong');
   }
-  for (const a of findChildren(findChild(node, 'addressList'), 'address')) addCountry(d, countryCodeOf(readChildText(a, 'country')), 'address');
+  for (const a of findChildren(findChild(node, 'addressList'), 'address'))
+    addCountry(d, countryCodeOf(readChildText(a, 'country')), 'address');
   for (const n of findChildren(findChild(node, 'nationalityList'), 'nationality')) {
     for (const code of countryCodesIn(readChildText(n, 'country'))) addCountry(d, code, 'nationality');
   }

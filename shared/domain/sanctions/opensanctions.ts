@@ -115,13 +115,16 @@ function entityOf(e: FtmEntity, list: ListId, where: string): ParsedRecord {
 
 const MAX_LINE_CHARS = 1_000_000;
 
-async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<{ line: number; value?: unknown; error?: string }> {
+async function* jsonLines(
+  text: AsyncIterable<string>,
+): AsyncGenerator<{ line: number; value?: unknown; error?: string }> {
   let line = 0;
   try {
     for await (const raw of linesOf(text, MAX_LINE_CHARS)) {
       line++;
       // linesOf only checks the carry between chunks: a long line completed within one chunk is checked here.
-      if (raw.length > MAX_LINE_CHARS) throw new InvalidInputError(`JSON line longer than ${MAX_LINE_CHARS} characters`, { where: `line ${line}` });
+      if (raw.length > MAX_LINE_CHARS)
+        throw new InvalidInputError(`JSON line longer than ${MAX_LINE_CHARS} characters`, { where: `line ${line}` });
       if (!raw.trim()) continue;
       try {
         yield { line, value: JSON.parse(raw) };
@@ -130,7 +133,11 @@ async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<{ line: n
       }
     }
   } catch (err) {
-    if (err instanceof RangeError) throw new InvalidInputError(`JSON line longer than ${MAX_LINE_CHARS} characters`, { cause: err, where: `line ${line + 1}` });
+    if (err instanceof RangeError)
+      throw new InvalidInputError(`JSON line longer than ${MAX_LINE_CHARS} characters`, {
+        cause: err,
+        where: `line ${line + 1}`,
+      });
     throw err;
   }
 }
@@ -197,7 +204,11 @@ export const openSanctionsDelta: ListFormat = {
   parse: (text, hint) => parseDelta(text, listOfOpenSanctions(hint)),
 };
 
-const firstLine = (head: string) => head.replace(/^\uFEFF/, '').trimStart().split('\n', 1)[0] ?? '';
+const firstLine = (head: string) =>
+  head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .split('\n', 1)[0] ?? '';
 
 export function sniffOpenSanctionsFtm(head: string, key: string): number {
   const l = firstLine(head);

@@ -70,7 +70,9 @@ function isoOfReportDate(raw: string): string | undefined {
   if (dmy) return dmy;
   const m = /^(\d{1,2})[- ]([A-Za-z]{3})[a-z]*[- ](\d{4})$/.exec(cleanText(raw));
   if (!m) return undefined;
-  const month = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(m[2]!.toLowerCase());
+  const month = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(
+    m[2]!.toLowerCase(),
+  );
   return month < 0 ? undefined : `${m[3]}-${String(month + 1).padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
 }
 
@@ -82,7 +84,11 @@ interface UkLayout {
   fill(d: EntityDraft, get: (n: string) => string): void;
 }
 
-async function* parseUkCsv(text: AsyncIterable<string>, summary: FileSummary, layout: UkLayout): AsyncGenerator<ParsedRecord> {
+async function* parseUkCsv(
+  text: AsyncIterable<string>,
+  summary: FileSummary,
+  layout: UkLayout,
+): AsyncGenerator<ParsedRecord> {
   let header: ReturnType<typeof indexHeader> | undefined;
   let seen = 0;
   const drafts = new Map<string, EntityDraft>();
@@ -115,7 +121,8 @@ async function* parseUkCsv(text: AsyncIterable<string>, summary: FileSummary, la
     }
     layout.fill(d, get);
   }
-  if (!header) throw new InvalidInputError(`not a UK sanctions CSV: no header with "${layout.idColumn}"`, { where: 'line 1' });
+  if (!header)
+    throw new InvalidInputError(`not a UK sanctions CSV: no header with "${layout.idColumn}"`, { where: 'line 1' });
   for (const [id, d] of drafts) yield finishDraft(d, `group ${id}`);
 }
 

@@ -1,6 +1,15 @@
 import { countryCodeOf, countryCodesIn } from '../countries.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { addCountry, addIdentifier, addListedOn, addName, addProgram, cleanText, createDraft, finishDraft } from './entity-draft.ts';
+import {
+  addCountry,
+  addIdentifier,
+  addListedOn,
+  addName,
+  addProgram,
+  cleanText,
+  createDraft,
+  finishDraft,
+} from './entity-draft.ts';
 import { normaliseIdType } from './ofac-ids.ts';
 import { readRootName } from './ofac-xml.ts';
 import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
@@ -23,7 +32,11 @@ import { findChild, findChildren, readXmlRecords, readChildText, type XmlNode } 
 
 const NAME_PARTS = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'];
 
-export async function* parseUnXml(text: AsyncIterable<string>, _hint: unknown, summary: FileSummary): AsyncGenerator<ParsedRecord> {
+export async function* parseUnXml(
+  text: AsyncIterable<string>,
+  _hint: unknown,
+  summary: FileSummary,
+): AsyncGenerator<ParsedRecord> {
   const seen = new Set<string>();
   for await (const item of readXmlRecords(text, (n) => n === 'INDIVIDUAL' || n === 'ENTITY')) {
     if (item.kind === 'root') {
@@ -53,7 +66,12 @@ function buildEntity(node: XmlNode, where: string): ParsedRecord {
   const person = node.name === 'INDIVIDUAL';
   const d = createDraft('un-sc', readChildText(node, 'DATAID'));
   d.type = person ? 'person' : 'organization';
-  addName(d, NAME_PARTS.map((p) => readChildText(node, p)).filter(Boolean).join(' '));
+  addName(
+    d,
+    NAME_PARTS.map((p) => readChildText(node, p))
+      .filter(Boolean)
+      .join(' '),
+  );
   addName(d, readChildText(node, 'NAME_ORIGINAL_SCRIPT'));
   addIdentifier(d, 'un-reference', readChildText(node, 'REFERENCE_NUMBER'));
   addProgram(d, readChildText(node, 'UN_LIST_TYPE'));
@@ -93,6 +111,7 @@ export const unXml: ListFormat = {
 
 /** The root element `CONSOLIDATED_LIST`. */
 export function sniffUnXml(head: string, _key: string): number {
-  if (readRootName(head) === 'CONSOLIDATED_LIST') return /<INDIVIDUALS?\b|<ENTIT(Y|IES)\b|sc-sanctions/.test(head) ? 0.98 : 0.9;
+  if (readRootName(head) === 'CONSOLIDATED_LIST')
+    return /<INDIVIDUALS?\b|<ENTIT(Y|IES)\b|sc-sanctions/.test(head) ? 0.98 : 0.9;
   return 0;
 }

@@ -3,7 +3,17 @@ import { countryCodeOf } from '../countries.ts';
 import type { EntityType } from '../model.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { readCsvRows, indexHeader } from './csv-rows.ts';
-import { addCountry, addIdentifier, addListedOn, addName, addProgram, cleanText, createDraft, finishDraft, type EntityDraft } from './entity-draft.ts';
+import {
+  addCountry,
+  addIdentifier,
+  addListedOn,
+  addName,
+  addProgram,
+  cleanText,
+  createDraft,
+  finishDraft,
+  type EntityDraft,
+} from './entity-draft.ts';
 import type { ListFormat, ParsedRecord } from './types.ts';
 
 /*
@@ -36,7 +46,10 @@ const ORG_WORDS =
 export function typeOfUntypedName(raw: string): EntityType {
   const name = cleanText(raw);
   if (/\d/.test(name) || ORG_WORDS.test(name)) return 'organization';
-  const words = name.replace(/,?\s+(jr|sr|ii|iii|iv)\.?$/i, '').split(/\s+/).filter(Boolean);
+  const words = name
+    .replace(/,?\s+(jr|sr|ii|iii|iv)\.?$/i, '')
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length >= 2 && words.length <= 7 && words.every((w) => /^[\p{L}'’".()-]+,?$/u.test(w))) return 'person';
   return 'organization';
 }
@@ -103,7 +116,8 @@ function fillDraft(d: EntityDraft, r: CslRecord): void {
   const addresses = r.get('addresses');
   if (Array.isArray(addresses) && addresses.some(isRecord)) {
     // The API gives addresses as objects: [{address, city, state, postal_code, country}].
-    for (const a of addresses.filter(isRecord)) addCountry(d, countryCodeOf(cleanText(String(a.country ?? ''))), 'address');
+    for (const a of addresses.filter(isRecord))
+      addCountry(d, countryCodeOf(cleanText(String(a.country ?? ''))), 'address');
   } else for (const a of splitMulti(addresses)) addCountry(d, countryAtEnd(a), 'address');
   for (const c of splitMulti(r.get('citizenships'))) addCountry(d, countryCodeOf(c), 'citizenship');
   for (const c of splitMulti(r.get('nationalities'))) addCountry(d, countryCodeOf(c), 'nationality');
@@ -113,7 +127,9 @@ function fillDraft(d: EntityDraft, r: CslRecord): void {
   // `ids` is `Type, number, country; …` in the CSV and [{type, number, country}] in the API.
   const ids = r.get('ids');
   if (Array.isArray(ids) && ids.some(isRecord)) {
-    for (const x of ids.filter(isRecord)) if (ID_TYPES.test(String(x.type ?? ''))) addIdentifier(d, cleanText(String(x.type ?? 'id')) || 'id', String(x.number ?? ''));
+    for (const x of ids.filter(isRecord))
+      if (ID_TYPES.test(String(x.type ?? '')))
+        addIdentifier(d, cleanText(String(x.type ?? 'id')) || 'id', String(x.number ?? ''));
   } else {
     for (const entry of splitMulti(ids)) {
       // 2025 rows say `Passport, 836238033, KP`; 2019 rows `US, 80-0890696, Tax ID No.` (country first).
@@ -130,7 +146,9 @@ function fillDraft(d: EntityDraft, r: CslRecord): void {
  * keyed by name spans rows that may not be adjacent once sources are interleaved: drafts are kept until the end. A full
  * CSL is about 4,200 rows (2.7 MB), so this is bounded by the list itself, not by any one row.
  */
-async function* groupRecords(records: AsyncIterable<{ where: string; rec?: CslRecord; reject?: string }>): AsyncGenerator<ParsedRecord> {
+async function* groupRecords(
+  records: AsyncIterable<{ where: string; rec?: CslRecord; reject?: string }>,
+): AsyncGenerator<ParsedRecord> {
   const drafts = new Map<string, { d: EntityDraft; where: string }>();
   for await (const { where, rec, reject } of records) {
     if (!rec) {
@@ -159,7 +177,9 @@ async function* csvRecords(input: AsyncIterable<string>) {
     if (!header) {
       header = indexHeader(row.cells);
       if (!header.has('source') || !header.has('name')) {
-        throw new InvalidInputError('not a Consolidated Screening List CSV: no source/name header', { where: `line ${row.line}` });
+        throw new InvalidInputError('not a Consolidated Screening List CSV: no source/name header', {
+          where: `line ${row.line}`,
+        });
       }
       continue;
     }
@@ -184,7 +204,9 @@ const MAX_JSON_RECORD_CHARS = 1_000_000;
  * state and brace depth, and hands each complete `{…}` of the array to JSON.parse. Anything before `"results"` (total,
  * sources, search_performed_at …) is skipped.
  */
-export async function* readJsonResults(input: AsyncIterable<string>): AsyncGenerator<{ index: number; value?: unknown; error?: string }> {
+export async function* readJsonResults(
+  input: AsyncIterable<string>,
+): AsyncGenerator<{ index: number; value?: unknown; error?: string }> {
   let state: 'seek' | 'array' | 'object' | 'done' = 'seek';
   let seekTail = '';
   let buf = '';
@@ -217,7 +239,8 @@ export async function* readJsonResults(input: AsyncIterable<string>): AsyncGener
         continue;
       }
       buf += ch;
-      if (buf.length > MAX_JSON_RECORD_CHARS) throw new InvalidInputError('JSON record too long', { where: `results[${index}]` });
+      if (buf.length > MAX_JSON_RECORD_CHARS)
+        throw new InvalidInputError('JSON record too long', { where: `results[${index}]` });
       if (inString) {
         if (escaped) escaped = false;
         else if (ch === '\\') escaped = true;
@@ -238,8 +261,12 @@ export async function* readJsonResults(input: AsyncIterable<string>): AsyncGener
       }
     }
   }
-  if (state === 'seek') throw new InvalidInputError('not a Consolidated Screening List JSON: no "results" array', { where: 'file' });
-  if (state !== 'done') throw new InvalidInputError('JSON ends inside the "results" array (truncated download?)', { where: `results[${index}]` });
+  if (state === 'seek')
+    throw new InvalidInputError('not a Consolidated Screening List JSON: no "results" array', { where: 'file' });
+  if (state !== 'done')
+    throw new InvalidInputError('JSON ends inside the "results" array (truncated download?)', {
+      where: `results[${index}]`,
+    });
 }
 
 async function* jsonRecords(input: AsyncIterable<string>) {

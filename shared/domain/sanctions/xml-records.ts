@@ -69,8 +69,9 @@ export async function* readXmlRecords(
     const node = stack[stack.length - 1];
     // Indentation between child elements is not text; kept, it would count towards the limit in a record with many children.
     if (node === undefined || dropped > 0 || isBlank(t)) return;
-    if (node.text.length + t.length > MAX_XML_TEXT_CHARS) return fail(`text of <${node.name}> longer than ${MAX_XML_TEXT_CHARS} characters`);
-    node.text += t;
+    if (node.text.length + t.length > MAX_XML_TEXT_CHARS)
+      fail(`text of <${node.name}> longer than ${MAX_XML_TEXT_CHARS} characters`);
+    else node.text += t;
   };
 
   parser.on('error', (err) => fail(`XML does not parse: ${err.message}`));
@@ -82,7 +83,8 @@ export async function* readXmlRecords(
     for (const k in given) {
       const v = given[k]!;
       if (k.length > MAX_XML_NAME_CHARS) return fail(`attribute name longer than ${MAX_XML_NAME_CHARS} characters`);
-      if (v.length > MAX_XML_TEXT_CHARS) return fail(`attribute ${localName(k)} longer than ${MAX_XML_TEXT_CHARS} characters`);
+      if (v.length > MAX_XML_TEXT_CHARS)
+        return fail(`attribute ${localName(k)} longer than ${MAX_XML_TEXT_CHARS} characters`);
       attrs[localName(k)] = v;
     }
     const name = localName(tag.name);
@@ -116,7 +118,12 @@ export async function* readXmlRecords(
     if (top === undefined || stack.length > 0) return;
     const index = (counts.get(top.name) ?? 0) + 1;
     counts.set(top.name, index);
-    if (overflow) out.push({ kind: 'reject', where: `element ${top.name} #${index}`, reason: `more than ${MAX_RECORD_NODES} elements` });
+    if (overflow)
+      out.push({
+        kind: 'reject',
+        where: `element ${top.name} #${index}`,
+        reason: `more than ${MAX_RECORD_NODES} elements`,
+      });
     else out.push({ kind: 'record', node: top, index });
   });
 
@@ -200,10 +207,13 @@ function advance(line: number, column: number, s: string): { line: number; colum
 }
 
 /** The first child with that local name. */
-export const findChild = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
+export const findChild = (node: XmlNode | undefined, name: string): XmlNode | undefined =>
+  node?.children.find((c) => c.name === name);
 
 /** Every child with that local name. */
-export const findChildren = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
+export const findChildren = (node: XmlNode | undefined, name: string): XmlNode[] =>
+  node?.children.filter((c) => c.name === name) ?? [];
 
 /** The trimmed text of the first child with that local name ('' when absent). */
-export const readChildText = (node: XmlNode | undefined, name: string): string => findChild(node, name)?.text.trim() ?? '';
+export const readChildText = (node: XmlNode | undefined, name: string): string =>
+  findChild(node, name)?.text.trim() ?? '';

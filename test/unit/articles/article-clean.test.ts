@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanText, htmlToArticle, isNoiseLine } from '../../../shared/domain/article-clean.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/files/articles/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/files/articles/${name}`, import.meta.url), 'utf8');
 
 describe('cleanText', () => {
   it.each([
@@ -40,7 +41,9 @@ describe('cleanText', () => {
   ])('drops the whole noise line %j', (line) => {
     // Act + Assess
     expect(isNoiseLine(line)).toBe(true);
-    expect(cleanText(`Real first paragraph about sanctions.\n\n${line}\n\nReal last paragraph.`)).toBe('Real first paragraph about sanctions.\n\nReal last paragraph.');
+    expect(cleanText(`Real first paragraph about sanctions.\n\n${line}\n\nReal last paragraph.`)).toBe(
+      'Real first paragraph about sanctions.\n\nReal last paragraph.',
+    );
   });
 
   it.each([
@@ -62,7 +65,8 @@ describe('cleanText', () => {
 
   it('keeps paragraph breaks, collapses whitespace, drops invisible characters', () => {
     // Prepare
-    const text = '  First\u00A0 paragraph\twith   gaps.  \r\n\r\n\r\n\r\nSecond\u200B para\u00ADgraph.\r\nThird line as its own paragraph.\n';
+    const text =
+      '  First\u00A0 paragraph\twith   gaps.  \r\n\r\n\r\n\r\nSecond\u200B para\u00ADgraph.\r\nThird line as its own paragraph.\n';
     // Act
     const out = cleanText(text);
     // Assess
@@ -86,16 +90,17 @@ describe('cleanText', () => {
 
   it('drops a "Read more:" header with the headline list after it, but not the sentences before or after', () => {
     // Prepare
-    const text = 'Last real sentence.\nRead more:\nTanker fleet doubles in a year\nWhat the price cap means for shipping\n\nA closing sentence that is real.';
+    const text =
+      'Last real sentence.\nRead more:\nTanker fleet doubles in a year\nWhat the price cap means for shipping\n\nA closing sentence that is real.';
     // Act + Assess
     expect(cleanText(text)).toBe('Last real sentence.\n\nA closing sentence that is real.');
   });
 
   it('drops bylines only at the top', () => {
     // Act + Assess
-    expect(cleanText('by Staff Writer\nBy Ana Ruiz\nThe text begins here.\nBy the end of the day the ban was lifted')).toBe(
-      'The text begins here.\n\nBy the end of the day the ban was lifted',
-    );
+    expect(
+      cleanText('by Staff Writer\nBy Ana Ruiz\nThe text begins here.\nBy the end of the day the ban was lifted'),
+    ).toBe('The text begins here.\n\nBy the end of the day the ban was lifted');
   });
 });
 
@@ -107,11 +112,33 @@ describe('htmlToArticle', () => {
     const paragraphs = a.body.split('\n\n');
     expect(paragraphs).toHaveLength(5);
     expect(paragraphs[0]).toMatch(/^Coastguard officers boarded the Silver Heron, a tanker/);
-    expect(paragraphs[4]).toBe('Northwind Maritime did not reply to a request for comment. Its chairman, Viktor Hale, has denied any link to Iranian oil.');
+    expect(paragraphs[4]).toBe(
+      'Northwind Maritime did not reply to a request for comment. Its chairman, Viktor Hale, has denied any link to Iranian oil.',
+    );
     // Entities decoded.
     expect(a.body).toContain('“We found cargo papers that do not match the ship’s route,”');
     expect(a.body).toContain('quieter waters & cheaper insurance');
-    for (const noise of ['dataLayer', 'cookie', 'Skip to', 'Home', 'Markets', 'Facebook', 'Sign up', 'Subscribe', 'Related', 'Dark fleet', 'Most read', 'Comments', 'All rights', 'Follow us', 'Photo', 'at anchor', 'By Marta', 'content:', 'Tanker seized off Valdora'])
+    for (const noise of [
+      'dataLayer',
+      'cookie',
+      'Skip to',
+      'Home',
+      'Markets',
+      'Facebook',
+      'Sign up',
+      'Subscribe',
+      'Related',
+      'Dark fleet',
+      'Most read',
+      'Comments',
+      'All rights',
+      'Follow us',
+      'Photo',
+      'at anchor',
+      'By Marta',
+      'content:',
+      'Tanker seized off Valdora',
+    ])
       expect(a.body).not.toContain(noise);
   });
 
@@ -145,7 +172,10 @@ describe('htmlToArticle', () => {
           '@type': ['NewsArticle'],
           headline: 'Exporter charged in Estonia',
           datePublished: '2024-02-01T09:00:00Z',
-          author: [{ '@type': 'Person', name: 'Kaja Tamm' }, { '@type': 'Person', name: 'Mart Kask' }],
+          author: [
+            { '@type': 'Person', name: 'Kaja Tamm' },
+            { '@type': 'Person', name: 'Mart Kask' },
+          ],
           publisher: { '@type': 'Organization', name: 'Example Baltic News' },
           url: 'https://baltic.example.ee/exporter',
           articleBody: 'Prosecutors in Tallinn charged an exporter on Thursday.\n\nThe exporter denies wrongdoing.',
@@ -169,8 +199,13 @@ describe('htmlToArticle', () => {
 
   it('prefers the <article> holding the text over teaser <article>s and a busier sidebar', () => {
     // Prepare
-    const teaser = (i: number) => `<article class="story theme-summary"><h2><a href="/t${i}">Teaser ${i}</a></h2><p class="summary">A short teaser line number ${i} here.</p></article>`;
-    const story = Array.from({ length: 6 }, (_, i) => `<p class="story-body-text">Paragraph ${i + 1} of the real story, with commas, details, and names such as Northwind Maritime.</p>`).join('');
+    const teaser = (i: number) =>
+      `<article class="story theme-summary"><h2><a href="/t${i}">Teaser ${i}</a></h2><p class="summary">A short teaser line number ${i} here.</p></article>`;
+    const story = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `<p class="story-body-text">Paragraph ${i + 1} of the real story, with commas, details, and names such as Northwind Maritime.</p>`,
+    ).join('');
     const html = `<html><body>${Array.from({ length: 8 }, (_, i) => teaser(i)).join('')}<article id="story"><h1>Real story</h1>${story}</article><div class="rail">${teaser(99)}</div></body></html>`;
     // Act
     const a = htmlToArticle(html);
@@ -182,7 +217,10 @@ describe('htmlToArticle', () => {
 
   it('scores containers when there is no semantic markup', () => {
     // Prepare
-    const body = Array.from({ length: 5 }, (_, i) => `<p>Body paragraph ${i}, which is long enough, with commas, to count as real text in the story.</p>`).join('');
+    const body = Array.from(
+      { length: 5 },
+      (_, i) => `<p>Body paragraph ${i}, which is long enough, with commas, to count as real text in the story.</p>`,
+    ).join('');
     const html = `<body><div id="top"><div class="promo-box"><p>Try our premium plan today, with offers, deals, and more offers.</p></div><div class="txt">${body}</div><div><ul><li><a href="/1">Link one</a></li><li><a href="/2">Link two</a></li></ul></div></div></body>`;
     // Act
     const a = htmlToArticle(html);
@@ -209,7 +247,7 @@ describe('htmlToArticle', () => {
 
   it('does not walk deep JSON-LD recursively', () => {
     // Prepare
-    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
     const html = `<html><head><script type="application/ld+json">${deep}</script></head><body><p>Some text about Iran and sanctions and more words.</p></body></html>`;
     // Act + Assess
     expect(htmlToArticle(html).body).toBe('Some text about Iran and sanctions and more words.');
@@ -217,11 +255,14 @@ describe('htmlToArticle', () => {
 
   it('closes implied <p> and <li>, and reads the title outside <svg>', () => {
     // Prepare
-    const html = '<html><head><title>Page title here</title></head><body><svg><title>Icon</title></svg><article><p>First paragraph of the story about Cuba and the embargo<div>A block inside</div><p>Second paragraph of the story about Cuba<br>with a break</article></body></html>';
+    const html =
+      '<html><head><title>Page title here</title></head><body><svg><title>Icon</title></svg><article><p>First paragraph of the story about Cuba and the embargo<div>A block inside</div><p>Second paragraph of the story about Cuba<br>with a break</article></body></html>';
     // Act
     const a = htmlToArticle(html);
     // Assess
     expect(a.title).toBe('Page title here');
-    expect(a.body).toBe('First paragraph of the story about Cuba and the embargo\n\nA block inside\n\nSecond paragraph of the story about Cuba\n\nwith a break');
+    expect(a.body).toBe(
+      'First paragraph of the story about Cuba and the embargo\n\nA block inside\n\nSecond paragraph of the story about Cuba\n\nwith a break',
+    );
   });
 });

@@ -30,11 +30,22 @@ describe('normaliseDate', () => {
     expect(normaliseDate(input)).toBe(expected);
   });
 
-  it.each([[''], ['None'], ['March 18 at 12:22 PM'], ['2017-02-30'], ['13-29-2017'], ['29-12-2017'], ['1899-01-01'], [0], [-5], [Number.NaN], [null], [{}], ['2017-12-29T25:00:00']] as const)(
-    'gives undefined for %j',
-    (input) => {
-      // Act + Assess
-      expect(normaliseDate(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    [''],
+    ['None'],
+    ['March 18 at 12:22 PM'],
+    ['2017-02-30'],
+    ['13-29-2017'],
+    ['29-12-2017'],
+    ['1899-01-01'],
+    [0],
+    [-5],
+    [Number.NaN],
+    [null],
+    [{}],
+    ['2017-12-29T25:00:00'],
+  ] as const)('gives undefined for %j', (input) => {
+    // Act + Assess
+    expect(normaliseDate(input)).toBeUndefined();
+  });
 });

@@ -1,14 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectArticleFormat, parseArticleLine, parseArticles, type RawArticle } from '../../../shared/domain/article-formats.ts';
+import {
+  detectArticleFormat,
+  parseArticleLine,
+  parseArticles,
+  type RawArticle,
+} from '../../../shared/domain/article-formats.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/files/articles/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/files/articles/${name}`, import.meta.url), 'utf8');
 
 describe('detectArticleFormat', () => {
   it.each([
     ['plain text', 'Ferry firm fined\n\nA ferry operator was fined.', 'articles/a.txt', 'text'],
     ['a full page', '<!DOCTYPE html>\n<html><head></head><body><p>x</p></body></html>', 'articles/a.html', 'html'],
-    ['a page with a BOM and an XML prolog', '\uFEFF<?xml version="1.0"?>\n<html><body></body></html>', 'articles/a.xhtml', 'html'],
+    [
+      'a page with a BOM and an XML prolog',
+      '\uFEFF<?xml version="1.0"?>\n<html><body></body></html>',
+      'articles/a.xhtml',
+      'html',
+    ],
     ['an HTML fragment without <html>', '<div class="entry"><p>One.</p><p>Two.</p></div>', 'articles/a.txt', 'html'],
     ['a fragment opening with text', 'Breaking news <p>One para.</p><p>Another para.</p><br>', 'articles/a', 'html'],
     ['Markdown with front matter', '---\ntitle: X\n---\nBody text.', 'articles/a.txt', 'markdown'],
@@ -56,7 +67,16 @@ describe('parseArticles: plain text and Markdown', () => {
     // Assess
     expect(a!.title).toBeUndefined();
     expect(a!.body).toMatch(/^Regulators in Singapore/);
-    for (const noise of ['newsletter', 'Skip to content', 'Advertisement', 'Photo:', 'Read the full article', 'Share.', 'LinkedIn', 'Exit mobile'])
+    for (const noise of [
+      'newsletter',
+      'Skip to content',
+      'Advertisement',
+      'Photo:',
+      'Read the full article',
+      'Share.',
+      'LinkedIn',
+      'Exit mobile',
+    ])
       expect(a!.body).not.toContain(noise);
     // "subscribe" inside a real sentence stays.
     expect(a!.body).toContain("Readers can subscribe to updates on the case through the central bank's website.");
@@ -78,16 +98,22 @@ describe('parseArticles: plain text and Markdown', () => {
       language: 'en',
     });
     // Soft-wrapped lines join; the H1 repeating the title is not body text.
-    expect(a.body).toMatch(/^YANGON — A mining company in Laos has halted copper shipments to Myanmar after the United States/);
+    expect(a.body).toMatch(
+      /^YANGON — A mining company in Laos has halted copper shipments to Myanmar after the United States/,
+    );
     expect(a.body).toContain('The buyers, Golden Lotus Trading and Irrawaddy Metals,');
     expect(a.body).toContain('had suspended contracts with both.');
     expect(a.body).toContain('Sanctions on metals traders have become a favoured tool, said one analyst.');
-    for (const mark of ['**', '__', '](', '![', '[1]', 'cathodes', '---', '# ', '> ']) expect(a.body).not.toContain(mark);
+    for (const mark of ['**', '__', '](', '![', '[1]', 'cathodes', '---', '# ', '> '])
+      expect(a.body).not.toContain(mark);
   });
 
   it('takes a first-level heading as the title when there is no front matter', () => {
     // Act
-    const [a] = parseArticles('# Oil deal signed\n\nVenezuela and _China_ signed an ~~old~~ oil deal; see `annex_2`.', 'a.md').articles;
+    const [a] = parseArticles(
+      '# Oil deal signed\n\nVenezuela and _China_ signed an ~~old~~ oil deal; see `annex_2`.',
+      'a.md',
+    ).articles;
     // Assess
     expect(a!.title).toBe('Oil deal signed');
     expect(a!.body).toBe('Venezuela and China signed an old oil deal; see annex_2.');
@@ -150,15 +176,26 @@ describe('parseArticles: JSON', () => {
     const { format, articles, rejects } = parseArticles(fixture('newsapi.json'), 'articles/newsapi.json');
     // Assess
     expect(format).toBe('json');
-    expect(articles.map((a) => a.title)).toEqual(['Bank in Cyprus closes accounts of sanctioned oligarch', 'Exporters in Kazakhstan warned over drone parts']);
+    expect(articles.map((a) => a.title)).toEqual([
+      'Bank in Cyprus closes accounts of sanctioned oligarch',
+      'Exporters in Kazakhstan warned over drone parts',
+    ]);
     expect(rejects).toEqual([{ where: 'element 1', reason: expect.stringMatching(/^no body field/) }]);
     const [cyprus, kz] = articles as [RawArticle, RawArticle];
-    expect(cyprus).toMatchObject({ source: 'Example Times', author: 'Priya Nair', publishedAt: '2024-05-21T07:15:00Z' });
+    expect(cyprus).toMatchObject({
+      source: 'Example Times',
+      author: 'Priya Nair',
+      publishedAt: '2024-05-21T07:15:00Z',
+    });
     // NewsAPI's truncation marker is not text.
     expect(cyprus.body).not.toContain('chars]');
     expect(cyprus.body).toMatch(/^A bank in Nicosia/);
     // No body at all: the description is the fallback. Epoch milliseconds are a date.
-    expect(kz).toMatchObject({ source: 'Example Post', author: 'Sam Ortiz, Lea Kim', publishedAt: '2024-05-21T09:00:00Z' });
+    expect(kz).toMatchObject({
+      source: 'Example Post',
+      author: 'Sam Ortiz, Lea Kim',
+      publishedAt: '2024-05-21T09:00:00Z',
+    });
     expect(kz.body).toMatch(/^Kazakhstan's trade ministry/);
   });
 
@@ -178,7 +215,12 @@ describe('parseArticles: JSON', () => {
       language: 'en',
     });
     expect(articles[0]!.body.split('\n\n')).toHaveLength(2);
-    expect(articles[1]).toMatchObject({ title: 'Swiss regulator fines commodity trader', language: 'de', publishedAt: '2024-04-05T10:00:00Z', source: 'blog.example.ch' });
+    expect(articles[1]).toMatchObject({
+      title: 'Swiss regulator fines commodity trader',
+      language: 'de',
+      publishedAt: '2024-04-05T10:00:00Z',
+      source: 'blog.example.ch',
+    });
     expect(articles[1]!.body).toBe(
       'Switzerland’s financial regulator fined a Geneva commodity trader for failing to check who owned the cargoes it financed.\n\nThe trader, Alpine Resources, said it had strengthened its controls.',
     );
@@ -186,7 +228,12 @@ describe('parseArticles: JSON', () => {
 
   it('prefers the longest real body field over a summary', () => {
     // Prepare
-    const doc = JSON.stringify({ title: 'T', description: 'Short summary of the story.', content: 'Short.', text: 'The full text of the story, which is longer than the rest.' });
+    const doc = JSON.stringify({
+      title: 'T',
+      description: 'Short summary of the story.',
+      content: 'Short.',
+      text: 'The full text of the story, which is longer than the rest.',
+    });
     // Act
     const [a] = parseArticles(doc, 'a.json').articles;
     // Assess
@@ -196,15 +243,53 @@ describe('parseArticles: JSON', () => {
   it('reads other wrappers and shapes: {data}, {response: {results}}, byline objects, string sources', () => {
     // Prepare
     const guardian = JSON.stringify({
-      response: { status: 'ok', results: [{ webTitle: 'Guardian-style', webUrl: 'https://g.example/x', webPublicationDate: '2024-01-02T03:04:05Z', fields: { bodyText: 'Body from fields.' } }] },
+      response: {
+        status: 'ok',
+        results: [
+          {
+            webTitle: 'Guardian-style',
+            webUrl: 'https://g.example/x',
+            webPublicationDate: '2024-01-02T03:04:05Z',
+            fields: { bodyText: 'Body from fields.' },
+          },
+        ],
+      },
     });
-    const nyt = JSON.stringify({ data: [{ headline: { main: 'NYT-style' }, abstract: 'Abstract only.', byline: { original: 'By Jane Roe' }, pub_date: '2024-01-02T00:00:00+0000', source: 'The Example Times' }] });
+    const nyt = JSON.stringify({
+      data: [
+        {
+          headline: { main: 'NYT-style' },
+          abstract: 'Abstract only.',
+          byline: { original: 'By Jane Roe' },
+          pub_date: '2024-01-02T00:00:00+0000',
+          source: 'The Example Times',
+        },
+      ],
+    });
     // Act
     const g = parseArticles(guardian, 'g.json').articles;
     const n = parseArticles(nyt, 'n.json').articles;
     // Assess
-    expect(g).toEqual([{ title: 'Guardian-style', url: 'https://g.example/x', source: 'g.example', publishedAt: '2024-01-02T03:04:05Z', language: 'en', body: 'Body from fields.' }]);
-    expect(n).toEqual([{ title: 'NYT-style', source: 'The Example Times', author: 'Jane Roe', publishedAt: '2024-01-02T00:00:00Z', language: 'en', body: 'Abstract only.' }]);
+    expect(g).toEqual([
+      {
+        title: 'Guardian-style',
+        url: 'https://g.example/x',
+        source: 'g.example',
+        publishedAt: '2024-01-02T03:04:05Z',
+        language: 'en',
+        body: 'Body from fields.',
+      },
+    ]);
+    expect(n).toEqual([
+      {
+        title: 'NYT-style',
+        source: 'The Example Times',
+        author: 'Jane Roe',
+        publishedAt: '2024-01-02T00:00:00Z',
+        language: 'en',
+        body: 'Abstract only.',
+      },
+    ]);
   });
 
   it('rejects a JSON object without any body-like field, with a clear reason', () => {
@@ -212,21 +297,29 @@ describe('parseArticles: JSON', () => {
     const r = parseArticles('{"title": "Only a title", "url": "https://x.example"}', 'articles/x.json');
     // Assess
     expect(r.articles).toEqual([]);
-    expect(r.rejects).toEqual([{ where: 'file', reason: expect.stringContaining('no body field (expected one of body, content, text') }]);
+    expect(r.rejects).toEqual([
+      { where: 'file', reason: expect.stringContaining('no body field (expected one of body, content, text') },
+    ]);
   });
 
   it('rejects invalid JSON and an empty file', () => {
     // Act + Assess
-    expect(parseArticles('{"title": ', 'a.json').rejects[0]).toMatchObject({ where: 'file', reason: expect.stringMatching(/^invalid JSON/) });
-    expect(parseArticles('  \n ', 'a.txt')).toMatchObject({ articles: [], rejects: [{ where: 'file', reason: 'empty file' }] });
+    expect(parseArticles('{"title": ', 'a.json').rejects[0]).toMatchObject({
+      where: 'file',
+      reason: expect.stringMatching(/^invalid JSON/),
+    });
+    expect(parseArticles('  \n ', 'a.txt')).toMatchObject({
+      articles: [],
+      rejects: [{ where: 'file', reason: 'empty file' }],
+    });
   });
 
   it('turns JSON nested 10,000 deep into rejects, not a crash', () => {
     // Prepare
-    const deepObject = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const deepObject = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
     const deepArray = '['.repeat(10_000) + ']'.repeat(10_000);
-    const deepWrapper = '{"data":'.repeat(10_000) + '[]' + '}'.repeat(10_000);
-    const deepBody = '{"text":' + '{"rendered":'.repeat(10_000) + '"x"' + '}'.repeat(10_000) + '}';
+    const deepWrapper = `${'{"data":'.repeat(10_000)}[]${'}'.repeat(10_000)}`;
+    const deepBody = `{"text":${'{"rendered":'.repeat(10_000)}"x"${'}'.repeat(10_000)}}`;
     // Act
     const results = [deepObject, deepArray, deepWrapper, deepBody].map((t) => parseArticles(t, 'deep.json'));
     // Assess
@@ -235,7 +328,10 @@ describe('parseArticles: JSON', () => {
       expect(r.rejects).toHaveLength(1);
     }
     expect(results[1]!.rejects[0]).toEqual({ where: 'element 0', reason: 'not an article object (an array)' });
-    expect(parseArticleLine(deepObject, 7)).toMatchObject({ where: 'line 7', reason: expect.stringMatching(/^no body field/) });
+    expect(parseArticleLine(deepObject, 7)).toMatchObject({
+      where: 'line 7',
+      reason: expect.stringMatching(/^no body field/),
+    });
   });
 });
 
@@ -245,7 +341,11 @@ describe('NDJSON', () => {
     const { format, articles, rejects } = parseArticles(fixture('realnews.jsonl'), 'articles/realnews.jsonl');
     // Assess
     expect(format).toBe('ndjson');
-    expect(articles.map((a) => a.title)).toEqual(['Port workers refuse to unload sanctioned cargo', 'Short summary only', 'Exporter fined in Estonia']);
+    expect(articles.map((a) => a.title)).toEqual([
+      'Port workers refuse to unload sanctioned cargo',
+      'Short summary only',
+      'Exporter fined in Estonia',
+    ]);
     expect(rejects).toEqual([
       { where: 'line 3', reason: expect.stringMatching(/^invalid JSON/) },
       { where: 'line 5', reason: 'not an article object (an array)' },
@@ -263,8 +363,14 @@ describe('NDJSON', () => {
     // Act + Assess
     expect(parseArticleLine('   ', 1)).toBeUndefined();
     expect(parseArticleLine('{"title":"T","text":"Body."}', 2)).toEqual({ title: 'T', language: 'en', body: 'Body.' });
-    expect(parseArticleLine('not json', 3)).toMatchObject({ where: 'line 3', reason: expect.stringMatching(/^invalid JSON/) });
+    expect(parseArticleLine('not json', 3)).toMatchObject({
+      where: 'line 3',
+      reason: expect.stringMatching(/^invalid JSON/),
+    });
     expect(parseArticleLine('"a string"', 4)).toEqual({ where: 'line 4', reason: 'not an article object (string)' });
-    expect(parseArticleLine('{"text":"Share."}', 5)).toEqual({ where: 'line 5', reason: 'no body text left after cleaning' });
+    expect(parseArticleLine('{"text":"Share."}', 5)).toEqual({
+      where: 'line 5',
+      reason: 'no body text left after cleaning',
+    });
   });
 });

@@ -17,7 +17,15 @@ describe('soak verdicts', () => {
   });
 
   it('memory growth compares medians after warm-up, so one spike decides nothing', () => {
-    const samples = [0, 30, 60, 90, 120, 150, 180].map((t, i) => ({ t: t * 1000, nodeKb: i === 5 ? 900 : 100, javaKb: 0, totalKb: 0, backlog: 0, processed: 0, longestRunMs: 0 }));
+    const samples = [0, 30, 60, 90, 120, 150, 180].map((t, i) => ({
+      t: t * 1000,
+      nodeKb: i === 5 ? 900 : 100,
+      javaKb: 0,
+      totalKb: 0,
+      backlog: 0,
+      processed: 0,
+      longestRunMs: 0,
+    }));
     expect(growthAfterWarmup(samples, 30_000, 'nodeKb').growth).toBe(0);
   });
 });

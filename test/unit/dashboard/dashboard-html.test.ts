@@ -9,7 +9,9 @@ const scripts = DomUtils.getElementsByTagName('script', doc).map((s) => DomUtils
 describe('DASHBOARD_HTML', () => {
   it('holds no absolute or protocol-relative URL and loads nothing from elsewhere', () => {
     // Prepare
-    const linked = DomUtils.findAll((e) => 'src' in e.attribs || 'href' in e.attribs, doc.children).map((e) => e.attribs.src ?? e.attribs.href);
+    const linked = DomUtils.findAll((e) => 'src' in e.attribs || 'href' in e.attribs, doc.children).map(
+      (e) => e.attribs.src ?? e.attribs.href,
+    );
     // Act
     const absolute = DASHBOARD_HTML.match(/\b(?:https?|wss?|ftp):|["'(]\/\//gi);
     // Assess
@@ -42,14 +44,26 @@ describe('DASHBOARD_HTML', () => {
     const unlabelled = controls.filter((c) => !c.attribs.id || !labelFor.has(c.attribs.id)).map((c) => c.attribs.name);
     const live = DomUtils.findAll((e) => e.attribs['aria-live'] === 'polite', doc.children);
     // Assess
-    expect(controls.map((c) => c.attribs.name)).toEqual(['list', 'type', 'country', 'listed', 'q', 'from', 'to', 'sort']);
+    expect(controls.map((c) => c.attribs.name)).toEqual([
+      'list',
+      'type',
+      'country',
+      'listed',
+      'q',
+      'from',
+      'to',
+      'sort',
+    ]);
     expect(unlabelled).toEqual([]);
     expect(live).toHaveLength(1);
   });
 
   it('confines the page to its own origin with a Content-Security-Policy', () => {
     // Prepare
-    const meta = DomUtils.findOne((e) => e.name === 'meta' && e.attribs['http-equiv'] === 'Content-Security-Policy', doc.children);
+    const meta = DomUtils.findOne(
+      (e) => e.name === 'meta' && e.attribs['http-equiv'] === 'Content-Security-Policy',
+      doc.children,
+    );
     // Act
     const csp = meta?.attribs.content ?? '';
     // Assess

@@ -38,7 +38,12 @@ describe('eval-ner scorer', () => {
         const start = t.indexOf(s);
         return { start, end: start + s.length, text: s, kind, ...(via ? { via } : {}) };
       };
-      return [at('Antony Blinken', 'person'), at('China', 'country', 'name'), at('Chinese', 'country', 'demonym'), at('Beijing', 'organization')];
+      return [
+        at('Antony Blinken', 'person'),
+        at('China', 'country', 'name'),
+        at('Chinese', 'country', 'demonym'),
+        at('Beijing', 'organization'),
+      ];
     };
     // Act
     const score = evaluateConll(text, predict);

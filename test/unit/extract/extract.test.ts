@@ -21,7 +21,9 @@ describe('findEntitySpans: titles and names', () => {
     expect(spans).toContainEqual(['Antony Blinken', 'person']);
     expect(spans).toContainEqual(['Xi Jinping', 'person']);
     expect(spans).toContainEqual(['He Lifeng', 'person']);
-    expect(spans.filter(([, k]) => k === 'person').some(([t]) => /secretary|president|premier|state/i.test(t!))).toBe(false);
+    expect(spans.filter(([, k]) => k === 'person').some(([t]) => /secretary|president|premier|state/i.test(t!))).toBe(
+      false,
+    );
   });
 
   it('keeps "Mr." and "Lord" out of the name', () => {
@@ -36,7 +38,8 @@ describe('findEntitySpans: titles and names', () => {
 
   it('drops sentence-initial function words and common words, and page noise', () => {
     // Prepare
-    const text = 'Share.\nStay informed with free updates\nThe Treasury said shipping had slowed. Shipping insurers in Rotterdam agreed.';
+    const text =
+      'Share.\nStay informed with free updates\nThe Treasury said shipping had slowed. Shipping insurers in Rotterdam agreed.';
     // Act
     const spans = spansOf(text);
     // Assess
@@ -75,7 +78,9 @@ describe('findEntitySpans: organisations and places', () => {
 
   it('takes "Bank of China" as a bank, not as China; "China" alone is the country', () => {
     // Prepare / Act
-    const spans = findEntitySpans('Payments went through Bank of China and the Industrial and Commercial Bank of China, not China itself.');
+    const spans = findEntitySpans(
+      'Payments went through Bank of China and the Industrial and Commercial Bank of China, not China itself.',
+    );
     // Assess
     expect(spans.map((s) => [s.text, s.kind, s.country])).toEqual([
       ['Bank of China', 'organization', undefined],
@@ -96,7 +101,9 @@ describe('findEntitySpans: organisations and places', () => {
 
   it('gives places their country and marks demonyms', () => {
     // Prepare / Act
-    const spans = findEntitySpans('Chinese refiners in Shandong bought oil loaded in Crimea and near the Strait of Hormuz.');
+    const spans = findEntitySpans(
+      'Chinese refiners in Shandong bought oil loaded in Crimea and near the Strait of Hormuz.',
+    );
     // Assess
     expect(spans.map((s) => [s.text, s.kind, s.country, s.via])).toEqual([
       ['Chinese', 'country', 'CN', 'demonym'],
@@ -120,7 +127,8 @@ describe('findEntitySpans: organisations and places', () => {
 describe('extractEntities: grouping', () => {
   it('merges a surname with the full name, before or after it, and counts every mention', () => {
     // Prepare
-    const text = 'Blinken will travel on Monday. Secretary of State Antony Blinken said so, and Blinken’s aides agreed.';
+    const text =
+      'Blinken will travel on Monday. Secretary of State Antony Blinken said so, and Blinken’s aides agreed.';
     // Act
     const e = byKey(extractEntities(text)).get('person:antony blinken');
     // Assess
@@ -159,7 +167,8 @@ describe.skipIf(!hasSharedData)('the seed article (/work/shared/data)', () => {
     // Assess
     expect(m.get('person:antony blinken')?.count).toBeGreaterThanOrEqual(4);
     expect(m.get('person:antony blinken')?.surfaces).toContain('Blinken');
-    for (const p of ['kurt campbell', 'xi jinping', 'wang yi', 'janet yellen', 'joe biden']) expect(m.has(`person:${p}`), p).toBe(true);
+    for (const p of ['kurt campbell', 'xi jinping', 'wang yi', 'janet yellen', 'joe biden'])
+      expect(m.has(`person:${p}`), p).toBe(true);
     expect(m.get('location:shanghai')?.country).toBe('CN');
     expect(m.get('location:capri')?.country).toBe('IT');
   });

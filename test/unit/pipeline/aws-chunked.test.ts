@@ -11,7 +11,9 @@ async function decode(parts: Buffer[]): Promise<string> {
 describe('AwsChunkedDecoder', () => {
   it('unwraps signed chunks split at any byte', async () => {
     // Prepare
-    const body = Buffer.from('5;chunk-signature=abc\r\nhello\r\n6;chunk-signature=def\r\n world\r\n0;chunk-signature=0\r\n\r\n');
+    const body = Buffer.from(
+      '5;chunk-signature=abc\r\nhello\r\n6;chunk-signature=def\r\n world\r\n0;chunk-signature=0\r\n\r\n',
+    );
     const parts = [...body].map((b) => Buffer.from([b]));
     // Act + Assess
     expect(await decode(parts)).toBe('hello world');

@@ -13,7 +13,11 @@ describe('makeTtlCache', () => {
     expect(await Promise.all([cached('a', load), cached('a', load)])).toEqual([1, 1]);
     t = 1500;
     expect(await cached('a', load)).toBe(2);
-    await expect(cached('b', async () => { throw new Error('store down'); })).rejects.toThrow('store down');
+    await expect(
+      cached('b', async () => {
+        throw new Error('store down');
+      }),
+    ).rejects.toThrow('store down');
     expect(await cached('b', load)).toBe(3);
   });
 });

@@ -31,20 +31,37 @@ describe('call limits: a stalled S3 or DynamoDB call fails instead of hanging', 
   });
 
   it('the production limits set every option that makes a stall an error', () => {
-    for (const limits of Object.values(CALL_LIMITS)) expect(limits).toMatchObject({ throwOnRequestTimeout: true, socketTimeout: expect.any(Number), requestTimeout: expect.any(Number) });
+    for (const limits of Object.values(CALL_LIMITS))
+      expect(limits).toMatchObject({
+        throwOnRequestTimeout: true,
+        socketTimeout: expect.any(Number),
+        requestTimeout: expect.any(Number),
+      });
   });
 
   it('an S3 body that stops arriving ends in an error', async () => {
-    const config = loadConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b', AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1' });
+    const config = loadConfig({
+      TABLE_NAME: 't',
+      BUCKET_NAME: 'b',
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: 'us-east-1',
+    });
     const source = makeS3Source(makeS3Client(config, SMALL), 'b');
     const obj = await source.get('k', 1_000);
     await expect(readAll(obj!.body)).rejects.toThrow(/timed out|aborted|closed/i);
   });
 
   it('a DynamoDB call that is never answered ends in an error', async () => {
-    const config = loadConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b', AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1' });
+    const config = loadConfig({
+      TABLE_NAME: 't',
+      BUCKET_NAME: 'b',
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: 'us-east-1',
+    });
     const doc = makeDocumentClient(config, SMALL);
     // maxAttempts 8: each try ends at the limit, then the last error surfaces.
-    await expect(doc.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } }))).rejects.toThrow(/timeout|timed out|exceeded/i);
+    await expect(doc.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } }))).rejects.toThrow(
+      /timeout|timed out|exceeded/i,
+    );
   }, 60_000);
 });

@@ -68,16 +68,33 @@ describe('decodeStream', () => {
 
 describe('linesOf and decodeBytes', () => {
   it('splits LF and CRLF lines without holding more than one', async () => {
-    const it = linesOf((async function* () { yield 'a\r\nb'; yield 'c\nd'; })());
+    const it = linesOf(
+      (async function* () {
+        yield 'a\r\nb';
+        yield 'c\nd';
+      })(),
+    );
     expect(await all(it)).toEqual(['a', 'bc', 'd']);
   });
 
   it('refuses a line longer than the limit', async () => {
-    await expect(all(linesOf((async function* () { yield 'x'.repeat(50); })(), 10))).rejects.toThrow(/longer than 10/);
+    await expect(
+      all(
+        linesOf(
+          (async function* () {
+            yield 'x'.repeat(50);
+          })(),
+          10,
+        ),
+      ),
+    ).rejects.toThrow(/longer than 10/);
   });
 
   it('decodes a whole buffer and drops the BOM', () => {
-    expect(decodeBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('hi')]))).toEqual({ text: 'hi', encoding: 'utf-8-bom' });
+    expect(decodeBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('hi')]))).toEqual({
+      text: 'hi',
+      encoding: 'utf-8-bom',
+    });
   });
 });
 

@@ -10,7 +10,10 @@ describe('KeyLocks (the edge orders one key’s requests as S3 does)', () => {
     const order: string[] = [];
     const r1 = await locks.acquire('b/k', false);
     const r2 = await locks.acquire('b/k', false);
-    const w = locks.acquire('b/k', true).then((release) => (order.push('write'), release));
+    const w = locks.acquire('b/k', true).then((release) => {
+      order.push('write');
+      return release;
+    });
     await tick();
     expect(order).toEqual([]);
     r1();
@@ -19,7 +22,10 @@ describe('KeyLocks (the edge orders one key’s requests as S3 does)', () => {
     r2();
     const releaseWrite = await w;
     expect(order).toEqual(['write']);
-    const r3 = locks.acquire('b/k', false).then((release) => (order.push('read'), release));
+    const r3 = locks.acquire('b/k', false).then((release) => {
+      order.push('read');
+      return release;
+    });
     await tick();
     expect(order).toEqual(['write']);
     releaseWrite();
@@ -32,8 +38,14 @@ describe('KeyLocks (the edge orders one key’s requests as S3 does)', () => {
     const locks = new KeyLocks();
     const order: string[] = [];
     const first = await locks.acquire('b/k', false);
-    const w = locks.acquire('b/k', true).then((r) => (order.push('write'), r));
-    const late = locks.acquire('b/k', false).then((r) => (order.push('late read'), r));
+    const w = locks.acquire('b/k', true).then((r) => {
+      order.push('write');
+      return r;
+    });
+    const late = locks.acquire('b/k', false).then((r) => {
+      order.push('late read');
+      return r;
+    });
     const other = await locks.acquire('b/other', true); // another key: not held back
     await tick();
     expect(order).toEqual([]);

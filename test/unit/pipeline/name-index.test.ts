@@ -3,11 +3,46 @@ import { buildNameIndex, NameMatcher } from '../../../shared/domain/name-index.t
 import { isMatchable, nameTokens, nameVariants, stripLegalForms } from '../../../shared/domain/names.ts';
 
 const entities = [
-  { list: 'us-ofac-sdn', sourceId: '1', name: 'PUTIN, Vladimir Vladimirovich', type: 'person', countries: ['RU'], aliases: [] },
-  { list: 'un-sc', sourceId: '2', name: 'KOREA MINING DEVELOPMENT TRADING CORPORATION', type: 'organization', countries: ['KP'], aliases: ['KOMID'] },
-  { list: 'us-ofac-sdn', sourceId: '3', name: 'PJSC Rosneft Oil Company', type: 'organization', countries: ['RU'], aliases: ['Rosneft'] },
-  { list: 'eu-fsf', sourceId: '4', name: 'Bank Melli Iran', type: 'organization', countries: ['IR'], aliases: ['Bank'] },
-  { list: 'us-ofac-sdn', sourceId: '5', name: 'ЛАВРОВ Сергей', type: 'person', countries: ['RU'], aliases: ['Sergey Lavrov'] },
+  {
+    list: 'us-ofac-sdn',
+    sourceId: '1',
+    name: 'PUTIN, Vladimir Vladimirovich',
+    type: 'person',
+    countries: ['RU'],
+    aliases: [],
+  },
+  {
+    list: 'un-sc',
+    sourceId: '2',
+    name: 'KOREA MINING DEVELOPMENT TRADING CORPORATION',
+    type: 'organization',
+    countries: ['KP'],
+    aliases: ['KOMID'],
+  },
+  {
+    list: 'us-ofac-sdn',
+    sourceId: '3',
+    name: 'PJSC Rosneft Oil Company',
+    type: 'organization',
+    countries: ['RU'],
+    aliases: ['Rosneft'],
+  },
+  {
+    list: 'eu-fsf',
+    sourceId: '4',
+    name: 'Bank Melli Iran',
+    type: 'organization',
+    countries: ['IR'],
+    aliases: ['Bank'],
+  },
+  {
+    list: 'us-ofac-sdn',
+    sourceId: '5',
+    name: 'ЛАВРОВ Сергей',
+    type: 'person',
+    countries: ['RU'],
+    aliases: ['Sergey Lavrov'],
+  },
 ];
 
 describe('name normalisation', () => {
@@ -37,7 +72,8 @@ describe('NameMatcher', () => {
 
   it('finds listed names in running text, longest first, with offsets', () => {
     // Prepare
-    const text = 'Vladimir Putin met executives of Rosneft Oil Company and of Bank Melli Iran; Sergey Lavrov said nothing.';
+    const text =
+      'Vladimir Putin met executives of Rosneft Oil Company and of Bank Melli Iran; Sergey Lavrov said nothing.';
     // Act
     const found = matcher.find(text);
     // Assess

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { SQSEvent } from 'aws-lambda';
 import { SandboxQueue } from '../../../infra/sandbox/queue.ts';
 
-const base = { name: 'q', region: 'us-east-1', batchSize: 10, visibilityTimeoutMs: 30, functionTimeoutMs: 1000, maxReceiveCount: 3, concurrency: 1 };
+const base = {
+  name: 'q',
+  region: 'us-east-1',
+  batchSize: 10,
+  visibilityTimeoutMs: 30,
+  functionTimeoutMs: 1000,
+  maxReceiveCount: 3,
+  concurrency: 1,
+};
 
 describe('SandboxQueue', () => {
   it('delivers SQS records and deletes them on success', async () => {
@@ -15,7 +23,11 @@ describe('SandboxQueue', () => {
     await q.whenIdle();
     // Assess
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.Records[0]).toMatchObject({ body: '{"a":1}', eventSource: 'aws:sqs', attributes: { ApproximateReceiveCount: '1' } });
+    expect(seen[0]!.Records[0]).toMatchObject({
+      body: '{"a":1}',
+      eventSource: 'aws:sqs',
+      attributes: { ApproximateReceiveCount: '1' },
+    });
     expect(q.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0, processed: 1 });
     await q.stop();
   });
@@ -29,7 +41,8 @@ describe('SandboxQueue', () => {
         const failures = [];
         for (const r of e.Records) {
           counts.set(r.body, (counts.get(r.body) ?? 0) + 1);
-          if (r.body === 'flaky' && r.attributes.ApproximateReceiveCount === '1') failures.push({ itemIdentifier: r.messageId });
+          if (r.body === 'flaky' && r.attributes.ApproximateReceiveCount === '1')
+            failures.push({ itemIdentifier: r.messageId });
         }
         return { batchItemFailures: failures };
       },
@@ -80,6 +93,7 @@ describe('SandboxQueue timeouts', () => {
       handler: async () => {
         calls++;
         if (calls === 1) await new Promise(() => {}); // hangs for ever
+        return undefined;
       },
     });
     q.start();

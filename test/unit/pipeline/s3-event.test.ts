@@ -4,7 +4,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { decodeEventKey, objectRefsFrom } from '../../../shared/adapters/s3-event.ts';
 import { buildS3EventRecord, encodeEventKey, nextSequencer } from '../../../infra/sandbox/s3-events.ts';
 
-const event = JSON.parse(readFileSync(new URL('../../fixtures/events/sqs-s3-put-encoded-key.json', import.meta.url), 'utf8')) as SQSEvent;
+const event = JSON.parse(
+  readFileSync(new URL('../../fixtures/events/sqs-s3-put-encoded-key.json', import.meta.url), 'utf8'),
+) as SQSEvent;
 
 describe('objectRefsFrom', () => {
   it('decodes +-encoded keys with percent escapes and non-ASCII characters', () => {
@@ -14,7 +16,14 @@ describe('objectRefsFrom', () => {
     const refs = objectRefsFrom(body);
     // Assess
     expect(refs).toEqual([
-      expect.objectContaining({ bucket: 'radar-ingest', key: 'articles/München report + notes(1).txt', eventName: 'ObjectCreated:Put', eTag: 'd41d8cd98f00b204e9800998ecf8427e', size: 1024, sequencer: '0055AED6DCD90281E5' }),
+      expect.objectContaining({
+        bucket: 'radar-ingest',
+        key: 'articles/München report + notes(1).txt',
+        eventName: 'ObjectCreated:Put',
+        eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+        size: 1024,
+        sequencer: '0055AED6DCD90281E5',
+      }),
     ]);
   });
 
@@ -37,7 +46,12 @@ describe('objectRefsFrom', () => {
 describe('sandbox S3 event records', () => {
   it('encode keys as S3 does, and decode back', () => {
     // Prepare
-    const keys = ['articles/a b+c.txt', 'articles/München/Ä ö ü (2).html', 'sanctions/100%.csv', 'articles/x?y=z&w#h.json'];
+    const keys = [
+      'articles/a b+c.txt',
+      'articles/München/Ä ö ü (2).html',
+      'sanctions/100%.csv',
+      'articles/x?y=z&w#h.json',
+    ];
     for (const key of keys) {
       // Act
       const encoded = encodeEventKey(key);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cslCsv, cslJson, readJsonResults, sniffCslCsv, sniffCslJson, typeOfUntypedName } from '../../../shared/domain/sanctions/us-csl.ts';
+import {
+  cslCsv,
+  cslJson,
+  readJsonResults,
+  sniffCslCsv,
+  sniffCslJson,
+  typeOfUntypedName,
+} from '../../../shared/domain/sanctions/us-csl.ts';
 import { codes, fixture, parseBytes, rolesOf } from './stream.ts';
 
 describe('trade.gov CSL CSV, 2019 layout (28 columns, no _id)', () => {
@@ -30,7 +37,11 @@ describe('trade.gov CSL CSV, 2019 layout (28 columns, no _id)', () => {
 
     // Assess
     const c = byId('SDN:8124');
-    expect(c).toMatchObject({ type: 'organization', name: '2904977 CANADA, INC.', aliases: ['CARIBE SOL', 'HAVANTUR CANADA INC.'] });
+    expect(c).toMatchObject({
+      type: 'organization',
+      name: '2904977 CANADA, INC.',
+      aliases: ['CARIBE SOL', 'HAVANTUR CANADA INC.'],
+    });
     expect(c.programs).toEqual(['Specially Designated Nationals (SDN) - Treasury Department', 'CUBA']);
     expect(rolesOf(c, 'CA')).toEqual(['address']);
     expect(byId('SDN:20264').identifiers).toEqual([{ type: 'Tax ID No.', value: '80-0890696' }]);
@@ -50,12 +61,20 @@ describe('trade.gov CSL CSV, current layout (29 columns, _id first)', () => {
     // Assess
     expect(entities).toHaveLength(13);
     const rim = byId('52291');
-    expect(rim).toMatchObject({ type: 'person', name: 'RIM, Ryong Nam', programs: ['Specially Designated Nationals (SDN) - Treasury Department', 'NPWMD'] });
+    expect(rim).toMatchObject({
+      type: 'person',
+      name: 'RIM, Ryong Nam',
+      programs: ['Specially Designated Nationals (SDN) - Treasury Department', 'NPWMD'],
+    });
     expect(rolesOf(rim, 'KP')).toEqual(['address', 'nationality']);
     expect(rolesOf(rim, 'CN')).toEqual(['address']);
     expect(rim.identifiers).toContainEqual({ type: 'Passport', value: '836238033' });
     expect(rim.identifiers.some((i) => /gender|secondary/i.test(i.type))).toBe(false);
-    expect(byId('66f6ab3f26234b75a9093fce79ef0ce0')).toMatchObject({ type: 'organization', listedOn: '2020-12-23', countries: [{ code: 'CN', roles: ['address'] }] });
+    expect(byId('66f6ab3f26234b75a9093fce79ef0ce0')).toMatchObject({
+      type: 'organization',
+      listedOn: '2020-12-23',
+      countries: [{ code: 'CN', roles: ['address'] }],
+    });
   });
 });
 
@@ -78,11 +97,17 @@ describe('trade.gov CSL JSON (API shape)', () => {
 
   it('handles braces and quotes inside strings, and rejects an unreadable record', async () => {
     // Prepare
-    const text = '{"total":2,"results":[{"_id":"a","source":"S (X)","name":"Brace } \\" { Co"},{"_id":"b","source":"S (X)","name":"B"},{"_id":"c","name":1e}]}';
+    const text =
+      '{"total":2,"results":[{"_id":"a","source":"S (X)","name":"Brace } \\" { Co"},{"_id":"b","source":"S (X)","name":"B"},{"_id":"c","name":1e}]}';
     const out: unknown[] = [];
 
     // Act
-    for await (const r of readJsonResults((async function* () { for (let i = 0; i < text.length; i += 3) yield text.slice(i, i + 3); })())) out.push(r);
+    for await (const r of readJsonResults(
+      (async function* () {
+        for (let i = 0; i < text.length; i += 3) yield text.slice(i, i + 3);
+      })(),
+    ))
+      out.push(r);
 
     // Assess
     expect(out).toHaveLength(3);

@@ -87,7 +87,15 @@ describe('LIST_FORMATS and describeExpectedFormats', () => {
     const text = describeExpectedFormats();
     // Assess
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ['us-ofac-sdn-csv', 'us-ofac-cons-csv', 'us-ofac-add-csv', 'us-ofac-alt-csv', 'us-ofac-comments-csv', 'us-ofac-xml', 'un-sc-xml']) {
+    for (const id of [
+      'us-ofac-sdn-csv',
+      'us-ofac-cons-csv',
+      'us-ofac-add-csv',
+      'us-ofac-alt-csv',
+      'us-ofac-comments-csv',
+      'us-ofac-xml',
+      'un-sc-xml',
+    ]) {
       expect(ids).toContain(id);
     }
     for (const f of LIST_FORMATS) expect(text).toContain(`- ${f.id} (`);

@@ -25,7 +25,12 @@ describe('OFSI ConList CSV: the real 2020 cut (Windows-1252, no Last Updated lin
     // Prepare
     const bytes = fixture('uk-ofsi-conlist-2020-cut.csv');
     const expectedGroups = new Set(
-      iconv.decode(bytes, 'windows-1252').trim().split('\n').slice(1).map((l) => l.trim().split(',').pop()),
+      iconv
+        .decode(bytes, 'windows-1252')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(',').pop()),
     );
 
     // Act
@@ -47,7 +52,12 @@ describe('OFSI ConList CSV: the real 2020 cut (Windows-1252, no Last Updated lin
 
     // Assess
     const e = byId('13349');
-    expect(e).toMatchObject({ list: 'uk-hmt', type: 'person', name: 'Sheikh Farooq AL-QAHTANI', listedOn: '2016-04-01' });
+    expect(e).toMatchObject({
+      list: 'uk-hmt',
+      type: 'person',
+      name: 'Sheikh Farooq AL-QAHTANI',
+      listedOn: '2016-04-01',
+    });
     expect(e.programs).toEqual(["The ISIL (Da'esh) and Al-Qaida organisations"]);
     // `1) Saudi Arabia 2) Qatar` (the opening brackets are missing in this copy), `Afghanistan (since 2009)`.
     expect(codes(e)).toEqual(['AF', 'QA', 'SA']);
@@ -66,7 +76,14 @@ describe('OFSI ConList CSV: the real 2020 cut (Windows-1252, no Last Updated lin
     // Assess
     const e = byId('13814');
     expect([e.name, ...e.aliases].sort()).toEqual(
-      ['Yaser Aziz ABAS', 'Yaser Aziz ABBAS', 'Yasr Aziz ABAS', 'Yasr Aziz ABBAS', 'Yasser Aziz ABAS', 'Yasser Aziz ABBAS'].sort(),
+      [
+        'Yaser Aziz ABAS',
+        'Yaser Aziz ABBAS',
+        'Yasr Aziz ABAS',
+        'Yasr Aziz ABBAS',
+        'Yasser Aziz ABAS',
+        'Yasser Aziz ABBAS',
+      ].sort(),
     );
     expect(byId('11912')).toMatchObject({ name: 'Amjad ABBAS', type: 'person', programs: ['Syria'] });
     expect(byId('13556')).toMatchObject({ name: 'TONG SAN 2', type: 'organization' });
@@ -78,10 +95,43 @@ describe('OFSI ConList CSV: the official 2022 layout', () => {
   const file = [
     'Last Updated,14/03/2025',
     OFSI_2022_HEADER,
-    ofsi2022Row({ 'Name 6': 'O’BRIEN', 'Name 1': 'José', 'Group Type': 'Individual', 'Alias Type': 'Primary name', 'Alias Quality': '', Nationality: '(1) Syria (2) Lebanon', Regime: 'Syria', 'Listed On': '09/05/2011', 'Passport Number': 'P123', 'Group ID': '90001' }),
-    ofsi2022Row({ 'Name 6': 'OBRIEN', 'Name 1': 'Jose', 'Group Type': 'Individual', 'Alias Type': 'AKA', 'Alias Quality': 'Good', Regime: 'Syria', 'Group ID': '90001' }),
-    ofsi2022Row({ 'Name 6': 'JOE', 'Group Type': 'Individual', 'Alias Type': 'AKA', 'Alias Quality': 'Low', Regime: 'Syria', 'Group ID': '90001' }),
-    ofsi2022Row({ 'Name 6': 'SEA EXAMPLE', 'Group Type': 'Ship', 'Alias Type': 'Primary name', Regime: 'Russia', 'Other Information': 'IMO 9000001. Multi-line\nremark', 'Group ID': '90002' }),
+    ofsi2022Row({
+      'Name 6': 'O’BRIEN',
+      'Name 1': 'José',
+      'Group Type': 'Individual',
+      'Alias Type': 'Primary name',
+      'Alias Quality': '',
+      Nationality: '(1) Syria (2) Lebanon',
+      Regime: 'Syria',
+      'Listed On': '09/05/2011',
+      'Passport Number': 'P123',
+      'Group ID': '90001',
+    }),
+    ofsi2022Row({
+      'Name 6': 'OBRIEN',
+      'Name 1': 'Jose',
+      'Group Type': 'Individual',
+      'Alias Type': 'AKA',
+      'Alias Quality': 'Good',
+      Regime: 'Syria',
+      'Group ID': '90001',
+    }),
+    ofsi2022Row({
+      'Name 6': 'JOE',
+      'Group Type': 'Individual',
+      'Alias Type': 'AKA',
+      'Alias Quality': 'Low',
+      Regime: 'Syria',
+      'Group ID': '90001',
+    }),
+    ofsi2022Row({
+      'Name 6': 'SEA EXAMPLE',
+      'Group Type': 'Ship',
+      'Alias Type': 'Primary name',
+      Regime: 'Russia',
+      'Other Information': 'IMO 9000001. Multi-line\nremark',
+      'Group ID': '90002',
+    }),
     ofsi2022Row({ 'Name 6': 'NO GROUP', 'Group Type': 'Entity', 'Alias Type': 'Primary name', Regime: 'Russia' }),
   ].join('\r\n');
 
@@ -96,7 +146,12 @@ describe('OFSI ConList CSV: the official 2022 layout', () => {
     expect(summary.publishedAt).toBe('2025-03-14');
     expect(entities).toHaveLength(2);
     const p = byId('90001');
-    expect(p).toMatchObject({ name: 'José O’BRIEN', aliases: ['Jose OBRIEN'], weakAliases: ['JOE'], listedOn: '2011-05-09' });
+    expect(p).toMatchObject({
+      name: 'José O’BRIEN',
+      aliases: ['Jose OBRIEN'],
+      weakAliases: ['JOE'],
+      listedOn: '2011-05-09',
+    });
     expect(codes(p)).toEqual(['LB', 'SY']);
     expect(p.identifiers).toContainEqual({ type: 'passport', value: 'P123' });
     expect(byId('90002')).toMatchObject({ type: 'vessel', programs: ['Russia'] });
@@ -150,10 +205,25 @@ describe('FCDO UK Sanctions List CSV (built from the documented columns)', () =>
     });
     expect(rolesOf(p, 'RU')).toEqual(['address', 'birth', 'nationality']);
     expect(rolesOf(p, 'CY')).toEqual(['address', 'nationality']);
-    expect(p.identifiers).toEqual(expect.arrayContaining([{ type: 'ofsi-group-id', value: '99001' }, { type: 'passport', value: '700000001' }]));
+    expect(p.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'ofsi-group-id', value: '99001' },
+        { type: 'passport', value: '700000001' },
+      ]),
+    );
     const s = byId('IRQ9002');
-    expect(s).toMatchObject({ type: 'vessel', name: 'EXAMPLE STAR', aliases: ['STAR EXAMPLE'], countries: [{ code: 'IR', roles: ['flag'] }] });
-    expect(s.identifiers).toEqual(expect.arrayContaining([{ type: 'un-reference', value: 'IRe.999' }, { type: 'imo', value: '9123456' }]));
+    expect(s).toMatchObject({
+      type: 'vessel',
+      name: 'EXAMPLE STAR',
+      aliases: ['STAR EXAMPLE'],
+      countries: [{ code: 'IR', roles: ['flag'] }],
+    });
+    expect(s.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'un-reference', value: 'IRe.999' },
+        { type: 'imo', value: '9123456' },
+      ]),
+    );
     expect(rejects).toEqual([{ where: expect.stringMatching(/^line \d+$/), reason: 'no Unique ID' }]);
   });
 });

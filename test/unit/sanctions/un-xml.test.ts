@@ -36,7 +36,12 @@ describe('UN SC consolidated XML (fixture: 6 individuals and 4 entities of the 2
       programs: ['Al-Qaida'],
       listedOn: '2001-10-17',
     });
-    expect(e.aliases).toEqual(['محمد حمدي محمد صادق الأهدل', 'Al-Hamati, Muhammad', 'Muhammad Muhammad Abdullah Al-Ahdal', 'Mohamed Mohamed Abdullah Al-Ahdal']);
+    expect(e.aliases).toEqual([
+      'محمد حمدي محمد صادق الأهدل',
+      'Al-Hamati, Muhammad',
+      'Muhammad Muhammad Abdullah Al-Ahdal',
+      'Mohamed Mohamed Abdullah Al-Ahdal',
+    ]);
     expect(e.weakAliases).toEqual(['Abu Asim Al-Makki', 'Ahmed']);
     expect(countriesOf(e)).toEqual(['SA:birth', 'YE:address+nationality+other']);
     expect(e.identifiers).toEqual([
@@ -54,7 +59,12 @@ describe('UN SC consolidated XML (fixture: 6 individuals and 4 entities of the 2
     const komid = must(byId.get('690735'));
     // Assess
     expect(adf).toMatchObject({ type: 'organization', name: 'ADF', weakAliases: [], programs: ['DRC'] });
-    expect(adf.aliases).toEqual(['Allied Democratic Forces', 'Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda', 'ADF/NALU', 'NALU']);
+    expect(adf.aliases).toEqual([
+      'Allied Democratic Forces',
+      'Forces Démocratiques Alliées-Armée Nationale de Libération de l’Ouganda',
+      'ADF/NALU',
+      'NALU',
+    ]);
     expect(countriesOf(adf)).toEqual(['CD:address']);
     expect(komid.identifiers).toEqual([{ type: 'un-reference', value: 'KPe.001' }]);
     expect(countriesOf(komid)).toEqual(['KP:address']);

@@ -3,8 +3,12 @@ import { InvalidInputError } from '../../../shared/errors.ts';
 import { euFsfCsv, euFsfXml, sniffEuFsfCsv, sniffEuFsfXml } from '../../../shared/domain/sanctions/eu-fsf.ts';
 import { fixture, parseBytes, rolesOf } from './stream.ts';
 
-const xml = (body: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<export xmlns="http://eu.europa.ec/fpi/fsd/export">${body}</export>`);
-const entity = (inner: string, id = '1') => `<sanctionEntity logicalId="${id}" euReferenceNumber="EU.1.1"><subjectType code="person"/>${inner}</sanctionEntity>`;
+const xml = (body: string) =>
+  Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<export xmlns="http://eu.europa.ec/fpi/fsd/export">${body}</export>`,
+  );
+const entity = (inner: string, id = '1') =>
+  `<sanctionEntity logicalId="${id}" euReferenceNumber="EU.1.1"><subjectType code="person"/>${inner}</sanctionEntity>`;
 
 describe('EU FSF XML 1.1 (fixture built from the schema: no real file is held)', () => {
   it('reads entities field by field: strong and weak names, ISO countries (00 = unknown), programmes, references', async () => {
@@ -37,8 +41,17 @@ describe('EU FSF XML 1.1 (fixture built from the schema: no real file is held)',
       ]),
     );
     const o = byId('150010');
-    expect(o).toMatchObject({ type: 'organization', name: 'JSC Northern Example Works', aliases: ['АО «Северный пример»'], programs: ['UKR', 'RUS'], listedOn: '2022-04-08' });
-    expect(o.countries).toEqual([{ code: 'RU', roles: ['address'] }, { code: 'BY', roles: ['address'] }]);
+    expect(o).toMatchObject({
+      type: 'organization',
+      name: 'JSC Northern Example Works',
+      aliases: ['АО «Северный пример»'],
+      programs: ['UKR', 'RUS'],
+      listedOn: '2022-04-08',
+    });
+    expect(o.countries).toEqual([
+      { code: 'RU', roles: ['address'] },
+      { code: 'BY', roles: ['address'] },
+    ]);
     expect(rejects).toEqual([
       { where: 'element sanctionEntity #3', reason: 'no name' },
       { where: 'element sanctionEntity #4', reason: 'no id' },
@@ -65,16 +78,25 @@ describe('EU FSF XML 1.1 (fixture built from the schema: no real file is held)',
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(run).rejects.toMatchObject({ message: expect.stringMatching(/DOCTYPE/), where: expect.stringMatching(/^line \d+/) });
+    await expect(run).rejects.toMatchObject({
+      message: expect.stringMatching(/DOCTYPE/),
+      where: expect.stringMatching(/^line \d+/),
+    });
   });
 
   it('refuses a billion-laughs file at the DOCTYPE, before any expansion', async () => {
     // Prepare
-    const lol = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>';
-    const bytes = Buffer.from(`<?xml version="1.0"?>${lol}<export>${entity('<nameAlias wholeName="&lol2;"/>')}</export>`);
+    const lol =
+      '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>';
+    const bytes = Buffer.from(
+      `<?xml version="1.0"?>${lol}<export>${entity('<nameAlias wholeName="&lol2;"/>')}</export>`,
+    );
 
     // Act / Assess
-    await expect(parseBytes(euFsfXml, bytes)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(/DOCTYPE/) });
+    await expect(parseBytes(euFsfXml, bytes)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      message: expect.stringMatching(/DOCTYPE/),
+    });
   });
 
   it('refuses an undefined entity reference but accepts the predefined ones and character references', async () => {
@@ -86,7 +108,10 @@ describe('EU FSF XML 1.1 (fixture built from the schema: no real file is held)',
     const parsed = await parseBytes(euFsfXml, good);
 
     // Assess
-    await expect(parseBytes(euFsfXml, bad)).rejects.toMatchObject({ name: 'InvalidInputError', where: expect.stringMatching(/^line/) });
+    await expect(parseBytes(euFsfXml, bad)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      where: expect.stringMatching(/^line/),
+    });
     expect(parsed.entities[0]?.name).toBe('Smith & Sons ’<>"\'');
   });
 
@@ -96,7 +121,10 @@ describe('EU FSF XML 1.1 (fixture built from the schema: no real file is held)',
     const justUnder = xml(entity(`<remark>${'a'.repeat(100_000)}</remark><nameAlias wholeName="X"/>`));
 
     // Act / Assess
-    await expect(parseBytes(euFsfXml, bytes, 'k', 4096)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(/text node/) });
+    await expect(parseBytes(euFsfXml, bytes, 'k', 4096)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      message: expect.stringMatching(/text node/),
+    });
     expect((await parseBytes(euFsfXml, justUnder, 'k', 4096)).entities).toHaveLength(1);
   });
 
@@ -108,7 +136,10 @@ describe('EU FSF XML 1.1 (fixture built from the schema: no real file is held)',
 
     // Act / Assess
     await expect(parseBytes(euFsfXml, truncated)).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(parseBytes(euFsfXml, other)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(/root <sdnList>/) });
+    await expect(parseBytes(euFsfXml, other)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      message: expect.stringMatching(/root <sdnList>/),
+    });
   });
 });
 
@@ -123,17 +154,29 @@ describe('EU FSF CSV 1.1 (fixture built from the column names: UTF-8 BOM, CRLF, 
     // Assess
     expect(summary.publishedAt).toBe('2025-03-14');
     expect(entities.map((e) => e.sourceId)).toEqual(['13', '150010']);
-    expect(byId('13')).toMatchObject({ type: 'person', name: 'Samir Hamid Qadiri', aliases: ['Samer Kadiri', 'Самир Кадири'], programs: ['TAQA'], listedOn: '2002-05-29' });
+    expect(byId('13')).toMatchObject({
+      type: 'person',
+      name: 'Samir Hamid Qadiri',
+      aliases: ['Samer Kadiri', 'Самир Кадири'],
+      programs: ['TAQA'],
+      listedOn: '2002-05-29',
+    });
     expect(rolesOf(byId('13'), 'SY')).toEqual(['birth', 'citizenship']);
     expect(rolesOf(byId('13'), 'LB')).toEqual(['address']);
-    expect(byId('13').identifiers).toEqual(expect.arrayContaining([{ type: 'un-reference', value: 'QDi.999' }, { type: 'passport', value: 'N0123456' }]));
+    expect(byId('13').identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'un-reference', value: 'QDi.999' },
+        { type: 'passport', value: 'N0123456' },
+      ]),
+    );
     expect(byId('150010')).toMatchObject({ type: 'organization', programs: ['UKR', 'RUS'], listedOn: '2022-04-08' });
     expect(rejects.map((r) => r.reason)).toEqual(['no Entity_LogicalId', 'no name']);
   });
 
   it('reports rows of an entity that come back after another entity instead of yielding it twice', async () => {
     // Prepare
-    const csv = '\uFEFFEntity_LogicalId;NameAlias_WholeName;Entity_SubjectType\r\n1;A;person\r\n2;B;enterprise\r\n1;A2;person\r\n';
+    const csv =
+      '\uFEFFEntity_LogicalId;NameAlias_WholeName;Entity_SubjectType\r\n1;A;person\r\n2;B;enterprise\r\n1;A2;person\r\n';
 
     // Act
     const { entities, rejects } = await parseBytes(euFsfCsv, Buffer.from(csv));

@@ -182,7 +182,12 @@ describe('OFAC cons_prim.csv (fixture: 20 real rows, CRLF, trailing 0x1A)', () =
       expect(r.records).toEqual(runs[0]!.records);
     }
     const first = must(runs[0]!.byId.get('9639'));
-    expect(first).toMatchObject({ list: 'us-ofac-cons', type: 'person', name: 'HANIYA, Ismail Abdul Salah', programs: ['NS-PLC'] });
+    expect(first).toMatchObject({
+      list: 'us-ofac-cons',
+      type: 'person',
+      name: 'HANIYA, Ismail Abdul Salah',
+      programs: ['NS-PLC'],
+    });
   });
 
   it('reads the cons_ part files with their 0x1A, every row joining an entry of the primary file', async () => {
@@ -248,7 +253,7 @@ describe('OFAC CSV: encodings, bad rows, bad files', () => {
 
   it('refuses a file whose rows mostly have the wrong column count, and an empty file', async () => {
     // Prepare
-    const headed = 'Name,Address,City\n' + Array.from({ length: 10 }, (_, i) => `${i},"Main St","Town"`).join('\n');
+    const headed = `Name,Address,City\n${Array.from({ length: 10 }, (_, i) => `${i},"Main St","Town"`).join('\n')}`;
     // Act
     const wrongShape = parseBytes(ofacSdnCsv, Buffer.from(headed), 'sdn.csv');
     const empty = parseBytes(ofacSdnCsv, Buffer.from('\x1a'), 'sdn.csv');

@@ -7,7 +7,12 @@ describe('BIS Denied Persons List dpl.txt', () => {
     // Prepare
     const bytes = fixture('us-bis-dpl-cut.txt');
     const names = new Set(
-      bytes.toString('utf-8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]!.replace(/"/g, '').replace(/\s+/g, ' ').trim().toUpperCase()),
+      bytes
+        .toString('utf-8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t')[0]!.replace(/"/g, '').replace(/\s+/g, ' ').trim().toUpperCase()),
     );
 
     // Act
@@ -18,7 +23,13 @@ describe('BIS Denied Persons List dpl.txt', () => {
     expect(entities).toHaveLength(names.size);
     expect(names.size).toBe(10);
     // " I. ASH" (line 3) and "I. ASH" (two rows far below) are one denied person.
-    expect(byId('I. ASH')).toMatchObject({ list: 'us-bis-dpl', name: 'I. ASH', type: 'person', listedOn: '2002-03-04', countries: [{ code: 'US', roles: ['address'] }] });
+    expect(byId('I. ASH')).toMatchObject({
+      list: 'us-bis-dpl',
+      name: 'I. ASH',
+      type: 'person',
+      listedOn: '2002-03-04',
+      countries: [{ code: 'US', roles: ['address'] }],
+    });
     expect(codes(byId('AIR FREIGHT LTD'))).toEqual(['AE', 'IQ', 'JO']);
     expect(byId('AIR FREIGHT LTD').type).toBe('organization');
     expect(codes(byId('ALI M HIJAZI'))).toEqual(['CH', 'FR', 'LY']);
@@ -28,7 +39,9 @@ describe('BIS Denied Persons List dpl.txt', () => {
   it('rejects a row without a name and throws on a file without the DPL header', async () => {
     // Prepare
     const header = '"Name"\t"Street_Address"\t"City"\t"State"\t"Country"\t"Postal_Code"\t"Effective_Date"';
-    const ok = Buffer.from(`${header}\n""\t"1 Main St"\t"X"\t""\t"US"\t""\t"01/02/2003"\n"JANE ROE"\t""\t""\t""\t"GB"\t""\t"01/02/2003"\n`);
+    const ok = Buffer.from(
+      `${header}\n""\t"1 Main St"\t"X"\t""\t"US"\t""\t"01/02/2003"\n"JANE ROE"\t""\t""\t""\t"GB"\t""\t"01/02/2003"\n`,
+    );
     const bad = Buffer.from('"a"\t"b"\n"1"\t"2"\n');
 
     // Act

@@ -3,7 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeStream } from '../../../shared/domain/encoding.ts';
 import type { ListedEntity } from '../../../shared/domain/model.ts';
-import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../../../shared/domain/sanctions/types.ts';
+import type {
+  DetectHint,
+  EntityPatch,
+  FileSummary,
+  ListFormat,
+  ParsedRecord,
+} from '../../../shared/domain/sanctions/types.ts';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/files/sanctions');
 export const fixture = (rel: string): Buffer => readFileSync(join(FIXTURES, rel));
@@ -23,7 +29,12 @@ export interface Parsed {
 }
 
 /** Runs a format the way the ingest does: bytes → decodeStream → parse, with a head-based hint. */
-export async function parseBytes(format: ListFormat, bytes: Uint8Array, key: string, chunkSize = 64 * 1024): Promise<Parsed> {
+export async function parseBytes(
+  format: ListFormat,
+  bytes: Uint8Array,
+  key: string,
+  chunkSize = 64 * 1024,
+): Promise<Parsed> {
   const hint: DetectHint = { key, head: Buffer.from(bytes.subarray(0, 8192)).toString('utf8') };
   const summary: FileSummary = {};
   const records: ParsedRecord[] = [];

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ofacXml } from '../../../shared/domain/sanctions/ofac-xml.ts';
 import { unXml } from '../../../shared/domain/sanctions/un-xml.ts';
-import { MAX_XML_NAME_CHARS, MAX_XML_TEXT_CHARS, readXmlRecords } from '../../../shared/domain/sanctions/xml-records.ts';
+import {
+  MAX_XML_NAME_CHARS,
+  MAX_XML_TEXT_CHARS,
+  readXmlRecords,
+} from '../../../shared/domain/sanctions/xml-records.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import { parseBytes } from './helpers.ts';
 
@@ -63,7 +67,8 @@ describe('XML safety', () => {
   it('refuses a reference to an undeclared entity, accepts the five predefined ones and character references', async () => {
     // Prepare
     const bad = '<sdnList><sdnEntry><uid>1</uid><lastName>&nbsp;X</lastName></sdnEntry></sdnList>';
-    const good = '<sdnList><sdnEntry><uid>1</uid><lastName>A &amp; B &lt;C&gt; &quot;D&apos; &#233;&#x00E9;</lastName><sdnType>Entity</sdnType></sdnEntry></sdnList>';
+    const good =
+      '<sdnList><sdnEntry><uid>1</uid><lastName>A &amp; B &lt;C&gt; &quot;D&apos; &#233;&#x00E9;</lastName><sdnType>Entity</sdnType></sdnEntry></sdnList>';
     // Act
     const err = await refusal(parseBytes(ofacXml, Buffer.from(bad), 'sdn.xml'));
     const parsed = await parseBytes(ofacXml, Buffer.from(good), 'sdn.xml');

@@ -22,7 +22,12 @@ export interface Parsed {
 }
 
 /** Runs a format over bytes the way the ingest does: decodeStream over a chunked source. */
-export async function parseBytes(format: ListFormat, bytes: Uint8Array, key = 'sanctions/test', chunk = 7): Promise<Parsed> {
+export async function parseBytes(
+  format: ListFormat,
+  bytes: Uint8Array,
+  key = 'sanctions/test',
+  chunk = 7,
+): Promise<Parsed> {
   const head = decodeBytes(bytes.subarray(0, 8192)).text;
   const summary: FileSummary = {};
   const records: ParsedRecord[] = [];
@@ -38,4 +43,5 @@ export async function parseBytes(format: ListFormat, bytes: Uint8Array, key = 's
 }
 
 export const codes = (e: ListedEntity): string[] => e.countries.map((c) => c.code).sort();
-export const rolesOf = (e: ListedEntity, code: string): string[] => [...(e.countries.find((c) => c.code === code)?.roles ?? [])].sort();
+export const rolesOf = (e: ListedEntity, code: string): string[] =>
+  [...(e.countries.find((c) => c.code === code)?.roles ?? [])].sort();

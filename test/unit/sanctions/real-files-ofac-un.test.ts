@@ -14,7 +14,8 @@ const read = (rel: string): Buffer => readFileSync(sharedData(`sanctions/${rel}`
 /** Distinct first-column ids of an OFAC CSV: every line that starts with digits and a comma. */
 const distinctIds = (bytes: Buffer): number => new Set(bytes.toString('utf8').match(/^\d+(?=,)/gm) ?? []).size;
 const lineCount = (bytes: Buffer): number => (bytes.toString('utf8').match(/^\d+,/gm) ?? []).length;
-const tagCount = (bytes: Buffer, tag: string): number => (bytes.toString('utf8').match(new RegExp(`<${tag}>`, 'g')) ?? []).length;
+const tagCount = (bytes: Buffer, tag: string): number =>
+  (bytes.toString('utf8').match(new RegExp(`<${tag}>`, 'g')) ?? []).length;
 
 async function run(rel: string, chunkSize?: number) {
   const bytes = read(rel);
@@ -134,7 +135,9 @@ describe.skipIf(!hasSharedData)('real XML files', () => {
     expect(parsed.entities).toHaveLength(people + orgs);
     expect(parsed.entities.filter((e) => e.type === 'person')).toHaveLength(people);
     expect(parsed.summary.publishedAt).toBe(generated);
-    expect(new Set(parsed.entities.map((e) => e.identifiers.find((i) => i.type === 'un-reference')?.value)).size).toBe(people + orgs);
+    expect(new Set(parsed.entities.map((e) => e.identifiers.find((i) => i.type === 'un-reference')?.value)).size).toBe(
+      people + orgs,
+    );
     expect(parsed.rejects).toEqual([]);
   });
 

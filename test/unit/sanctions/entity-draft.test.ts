@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addCountry, addName, cleanText, createDraft, finishDraft, isoDateOf, setPrimaryName } from '../../../shared/domain/sanctions/entity-draft.ts';
+import {
+  addCountry,
+  addName,
+  cleanText,
+  createDraft,
+  finishDraft,
+  isoDateOf,
+  setPrimaryName,
+} from '../../../shared/domain/sanctions/entity-draft.ts';
 
 describe('entity drafts', () => {
   it('dedupes names, keeps weak names apart, and promotes a weak name only when there is no strong one', () => {
@@ -19,23 +27,46 @@ describe('entity drafts', () => {
     // Assess
     expect(r).toEqual({
       kind: 'entity',
-      entity: expect.objectContaining({ sourceId: '42', name: 'Main Name', aliases: ['Alias One'], weakAliases: ['Weak'], type: 'other' }),
+      entity: expect.objectContaining({
+        sourceId: '42',
+        name: 'Main Name',
+        aliases: ['Alias One'],
+        weakAliases: ['Weak'],
+        type: 'other',
+      }),
     });
     expect(w).toMatchObject({ kind: 'entity', entity: { name: 'Nick', weakAliases: [] } });
-    expect(finishDraft(createDraft('uk-hmt', '44'), 'group 44')).toEqual({ kind: 'reject', where: 'group 44', reason: 'no name' });
+    expect(finishDraft(createDraft('uk-hmt', '44'), 'group 44')).toEqual({
+      kind: 'reject',
+      where: 'group 44',
+      reason: 'no name',
+    });
   });
 
   it('keeps ISO-2 codes only, with every role, and drops unknown markers', () => {
     // Prepare
     const d = createDraft('eu-fsf', '1');
     addName(d, 'X');
-    for (const [c, role] of [['ru', 'nationality'], ['RU', 'address'], ['00', 'address'], ['zz', 'other'], ['EU', 'other'], ['suhh', 'other'], ['XK', 'birth'], ['', 'other']] as const) addCountry(d, c, role);
+    for (const [c, role] of [
+      ['ru', 'nationality'],
+      ['RU', 'address'],
+      ['00', 'address'],
+      ['zz', 'other'],
+      ['EU', 'other'],
+      ['suhh', 'other'],
+      ['XK', 'birth'],
+      ['', 'other'],
+    ] as const)
+      addCountry(d, c, role);
 
     // Act
     const r = finishDraft(d, 'x');
 
     // Assess
-    expect(r.kind === 'entity' && r.entity.countries).toEqual([{ code: 'RU', roles: ['nationality', 'address'] }, { code: 'XK', roles: ['birth'] }]);
+    expect(r.kind === 'entity' && r.entity.countries).toEqual([
+      { code: 'RU', roles: ['nationality', 'address'] },
+      { code: 'XK', roles: ['birth'] },
+    ]);
   });
 
   it('reads DD/MM/YYYY and MM/DD/YYYY dates and refuses partial ones', () => {

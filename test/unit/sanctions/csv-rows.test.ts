@@ -5,7 +5,13 @@ import { parseBytes } from './stream.ts';
 
 const rowsOf = async (text: string, delimiter = ',') => {
   const out = [];
-  for await (const r of readCsvRows((async function* () { for (let i = 0; i < text.length; i += 7) yield text.slice(i, i + 7); })(), { delimiter })) out.push(r);
+  for await (const r of readCsvRows(
+    (async function* () {
+      for (let i = 0; i < text.length; i += 7) yield text.slice(i, i + 7);
+    })(),
+    { delimiter },
+  ))
+    out.push(r);
   return out;
 };
 
@@ -50,7 +56,10 @@ describe('streaming CSV rows', () => {
     const text = `h1,h2\n"never closed,${'y'.repeat(1_000_100)}\n`;
 
     // Act / Assess
-    await expect(rowsOf(text)).rejects.toMatchObject({ name: 'InvalidInputError', where: expect.stringMatching(/^line/) });
+    await expect(rowsOf(text)).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      where: expect.stringMatching(/^line/),
+    });
   });
 
   it('turns a long-field row of a UK file into a reject of that line, not of the file', async () => {

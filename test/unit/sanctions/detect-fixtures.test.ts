@@ -4,7 +4,7 @@ import { decodeBytes } from '../../../shared/domain/encoding.ts';
 import { detectListFormat } from '../../../shared/domain/sanctions/detect.ts';
 import { fixture } from './stream.ts';
 
-describe('detection picks the part-2 format of each fixture among every registered format', () => {
+describe('detection picks the format of each EU, UK, CSL, DPL and OpenSanctions fixture among every registered format', () => {
   const cases: [string, string][] = [
     ['eu-fsf-schema-sample.xml', 'eu-fsf-xml'],
     ['eu-fsf-schema-sample.csv', 'eu-fsf-csv'],

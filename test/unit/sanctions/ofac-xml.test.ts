@@ -29,7 +29,13 @@ describe('OFAC legacy XML (fixture: 10 real sdnEntry of the 2018 non-SDN list, R
     const e = must(byId.get('15961'));
     // Assess
     expect(e).toMatchObject({ type: 'person', name: 'JASHNSAZ, Seifollah', programs: ['IRAN'] });
-    expect(e.aliases).toEqual(['Seifollah JASHNSAZ', 'JASHNSAZ, Seyfollah', 'Seyfollah JASHNSAZ', 'JASHN SAZ, Seifollah', 'Seifollah JASHN SAZ']);
+    expect(e.aliases).toEqual([
+      'Seifollah JASHNSAZ',
+      'JASHNSAZ, Seyfollah',
+      'Seyfollah JASHNSAZ',
+      'JASHN SAZ, Seifollah',
+      'Seifollah JASHN SAZ',
+    ]);
     expect(countriesOf(e)).toEqual(['IR:birth+nationality+other']);
     expect(e.identifiers).toEqual([
       { type: 'passport', value: 'R17589399' },
@@ -56,7 +62,12 @@ describe('OFAC legacy XML (fixture: 10 real sdnEntry of the 2018 non-SDN list, R
     expect(person.aliases).toEqual(['Dimitris CAMBIS', 'KAMPIS, Dimitrios Alexandros', 'Dimitrios Alexandros KAMPIS']);
     // OFAC writes this weak aka whole in <lastName> ("KLIMT, Gustav"), without a <firstName>: kept as written.
     expect(person.weakAliases).toEqual(['KLIMT, Gustav']);
-    expect(org).toMatchObject({ type: 'organization', name: 'MINES AND METALS ENGINEERING GMBH', aliases: [], weakAliases: ['M.M.E.'] });
+    expect(org).toMatchObject({
+      type: 'organization',
+      name: 'MINES AND METALS ENGINEERING GMBH',
+      aliases: [],
+      weakAliases: ['M.M.E.'],
+    });
     expect(countriesOf(org)).toEqual(['DE:address+registration']);
     expect(org.identifiers).toEqual([{ type: 'registration', value: 'HRB 34095' }]);
   });
@@ -75,14 +86,25 @@ describe('OFAC legacy XML (fixture: 10 real sdnEntry of the 2018 non-SDN list, R
       { type: 'mmsi', value: '572469210' },
       { type: 'imo', value: '9187629' },
     ]);
-    expect([...types].sort()).toEqual(['call-sign', 'government-gazette-number', 'imo', 'mmsi', 'passport', 'registration', 'tax-id']);
+    expect([...types].sort()).toEqual([
+      'call-sign',
+      'government-gazette-number',
+      'imo',
+      'mmsi',
+      'passport',
+      'registration',
+      'tax-id',
+    ]);
     expect(JSON.stringify(entities)).not.toMatch(/Additional Sanctions|Directive|treasury\.gov|Former Vessel Flag/);
   });
 
   it('matches local names whatever the namespace (tempuri, Sanctions List Service, a prefix)', async () => {
     // Prepare
     const text = fixture('ofac-xml/consolidated.xml').toString('utf8');
-    const sls = text.replace('http://tempuri.org/sdnList.xsd', 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML');
+    const sls = text.replace(
+      'http://tempuri.org/sdnList.xsd',
+      'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML',
+    );
     const prefixed = text
       .replace('xmlns="http://tempuri.org/sdnList.xsd"', 'xmlns:o="http://tempuri.org/sdnList.xsd"')
       .replace(/<(\/?)([A-Za-z_]+)([ >])/g, '<$1o:$2$3');
