@@ -49,6 +49,23 @@ export const TABLE = {
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /** The table's change stream: what the counter aggregator reads (old and new image of every changed item). */
+  stream: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+/**
+ * The consumer of the table's stream: it merges the counter deltas that stored contributions imply, shard by shard in
+ * order (the Lambda event source for DynamoDB Streams; the sandbox polls DynamoDB Local's stream the same way).
+ * The handler lives in `functions/<name>/handler.ts` and answers a DynamoDBStreamEvent with a DynamoDBBatchResponse.
+ */
+export const STREAM_CONSUMER = {
+  name: 'aggregate-counts',
+  timeoutSeconds: 60,
+  memoryMb: 512,
+  batchSize: 500,
+  maxBatchingWindowSeconds: 1,
+  /** Redeliveries of a failing batch before the event source gives up on it (to the consumer's failure destination). */
+  maxRetryAttempts: 10,
 } as const;
 
 /** Routes of the query function (design §5). `{key+}` is greedy: ingest keys contain slashes. */
