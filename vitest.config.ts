@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The LocalStack suite needs a LocalStack: `npm run test:localstack` runs it (vitest.localstack.config.ts).
+    exclude: [...configDefaults.exclude, 'test/localstack/**'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     // Integration suites start Java (DynamoDB Local) and an S3 server; give them room on a 2-core machine.
     testTimeout: 60_000,

@@ -57,10 +57,22 @@ echo "LocalStack is up at $EDGE; bootstrapping…"
 echo "Deploying…"
 "${CDKLOCAL[@]}" deploy --require-approval never -c localstack=true --outputs-file cdk.out/localstack-outputs.json
 
+# The QueryUrl output names a host that does not resolve offline (…localhost.localstack.cloud) or at all (…127.0.0.1
+# when LocalStack is addressed by IP): LocalStack routes Function URLs by the Host header on its edge, so the commands
+# below send the request to the edge with that host (issue 13). `radar --api` does the same with either form.
+QUERY_URL=$(node -e 'const o=require("./cdk.out/localstack-outputs.json");process.stdout.write(Object.values(o)[0].QueryUrl||"")')
+URL_ID=$(printf '%s' "$QUERY_URL" | sed -E 's#^https?://([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\..*$#\1#')
+URL_REGION=$(printf '%s' "$QUERY_URL" | sed -E 's#^https?://([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\..*$#\2#')
+EDGE_PORT=$(node -e 'const u=new URL(process.argv[1]);process.stdout.write(u.port||"80")' "$EDGE")
+FN_HOST="$URL_ID.lambda-url.$URL_REGION.localhost.localstack.cloud:$EDGE_PORT"
+
 cat <<EOF
 
-Deployed. Outputs are in cdk.out/localstack-outputs.json. Try:
-  aws --endpoint-url $EDGE s3 cp test/fixtures/files/articles/article.md s3://radar-ingest/articles/article.md
-  aws --endpoint-url $EDGE s3 ls s3://radar-ingest/ --recursive
-and call the QueryUrl output (…/health, …/counts/countries).
+Deployed. Outputs are in cdk.out/localstack-outputs.json (QueryUrl: $QUERY_URL). Try, as pasted:
+  aws --endpoint-url $EDGE s3 cp demo/articles/2026-03-02-shipping-sanctions.txt s3://radar-ingest/articles/2026-03-02-shipping-sanctions.txt
+  curl -s -H 'Host: $FN_HOST' $EDGE/ingests
+  curl -s -H 'Host: $FN_HOST' $EDGE/counts/countries
+  npx radar counts countries --api $QUERY_URL
+Check that the deployment works end to end (uploads, overwrites, deletes, a list, quarantine, the dead-letter queue):
+  npm run test:localstack
 EOF
