@@ -1,4 +1,4 @@
-import { LIST_FORMATS, type RegisteredFormat } from './registry.ts';
+import { describeFormats, LIST_FORMATS, type RegisteredFormat } from './registry.ts';
 import type { DetectHint, ListFormat } from './types.ts';
 
 /** Below this, a format is not recognised: the file is quarantined rather than guessed. */
@@ -28,13 +28,10 @@ export function detectListFormat(
   return best && bestScore >= MIN_CONFIDENCE && !tie ? best : undefined;
 }
 
-/** For a quarantine report: every format we read and how to recognise it. */
+/**
+ * For a quarantine report: every format we read and how to recognise it, the current formats first (what a user
+ * downloading today's files should upload), then the legacy ones.
+ */
 export function describeExpectedFormats(formats: readonly RegisteredFormat[] = LIST_FORMATS): string {
-  return [
-    'Expected one of these sanctions-list formats:',
-    ...formats.map((f) => `- ${f.id} (${roleText(f)}): ${f.telltale}`),
-  ].join('\n');
+  return describeFormats(formats);
 }
-
-const roleText = (f: ListFormat): string =>
-  `${f.role === 'part' ? 'part of' : f.role === 'delta' ? 'delta of' : 'whole list'} ${typeof f.list === 'string' ? f.list : 'list from key'}`;
