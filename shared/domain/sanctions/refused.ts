@@ -14,10 +14,17 @@ import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
  *   whole list it would replace the list with its few changed entities.
  */
 
-async function* refuse(what: string, instead: string): AsyncGenerator<ParsedRecord> {
-  // Imported when a file is refused, not at load: registry.ts imports this module.
-  const { describeFormats } = await import('./registry.ts');
-  throw new InvalidInputError(`${what} is not read: ${instead}.\n${describeFormats()}`, { where: '1:1' });
+/** A parse that yields nothing and fails on its first read, with the report. */
+function refuse(what: string, instead: string): AsyncIterable<ParsedRecord> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<ParsedRecord>> {
+        // Imported when a file is refused, not at load: registry.ts imports this module.
+        const { describeFormats } = await import('./registry.ts');
+        throw new InvalidInputError(`${what} is not read: ${instead}.\n${describeFormats()}`, { where: '1:1' });
+      },
+    }),
+  };
 }
 
 export const ofacAdvancedXml: ListFormat = {
