@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ListedEntitySchema } from '../../../shared/domain/model.ts';
+import { fcdoSanctionsListCsv } from '../../../shared/domain/sanctions/uk.ts';
+import { sniffUkSanctionsListXml, ukSanctionsListXml } from '../../../shared/domain/sanctions/uk-sl-xml.ts';
+import { countriesOf, fixture, must, parseBytes } from './helpers.ts';
+
+const XML = 'uk-sl/UK_Sanctions_List-schema-sample.xml';
+const KEY = 'sanctions/uk/UK_Sanctions_List.xml';
+
+describe('UK Sanctions List XML (built from the publisher schema: 3 invented designations and one without UniqueID)', () => {
+  it('reads one entity per Designation into uk-fcdo, schema-valid, the same in 7-byte chunks', async () => {
+    // Prepare
+    const bytes = fixture(XML);
+    // Act
+    const whole = await parseBytes(ukSanctionsListXml, bytes, KEY);
+    const chunked = await parseBytes(ukSanctionsListXml, bytes, KEY, 7);
+    // Assess
+    expect(whole.entities.map((e) => e.sourceId)).toEqual(['RUS9001', 'IRQ9002', 'RUS9003']);
+    expect(whole.rejects).toEqual([{ where: 'element Designation #4', reason: 'no id' }]);
+    expect(chunked.records).toEqual(whole.records);
+    for (const e of whole.entities) expect(ListedEntitySchema.parse(e)).toEqual(e);
+    expect(new Set(whole.entities.map((e) => e.list))).toEqual(new Set(['uk-fcdo']));
+  });
+
+  it('folds every name type into the designation and keeps OFSIGroupID, regime, dates and identifiers', async () => {
+    // Prepare
+    const { byId } = await parseBytes(ukSanctionsListXml, fixture(XML), KEY);
+    // Act
+    const p = must(byId.get('RUS9001'));
+    const org = must(byId.get('RUS9003'));
+    // Assess
+    expect(p).toMatchObject({
+      type: 'person',
+      name: 'Ivan Sergeyevich PETROV',
+      aliases: ['Ivan PETROFF', 'Иван Сергеевич ПЕТРОВ'],
+      weakAliases: ['VANYA'],
+      programs: ['The Russia (Sanctions) (EU Exit) Regulations 2019'],
+      listedOn: '2022-03-15',
+    });
+    expect(countriesOf(p)).toEqual(['CY:address+nationality', 'RU:address+birth+nationality']);
+    expect(p.identifiers).toEqual([
+      { type: 'ofsi-group-id', value: '99001' },
+      { type: 'birth-date', value: '1971' },
+      { type: 'birth-date', value: '1972-07-04' },
+      { type: 'passport', value: '700000001' },
+    ]);
+    expect(org).toMatchObject({
+      type: 'organization',
+      name: 'JOINT STOCK COMPANY EXAMPLE ENGINEERING',
+      aliases: ['JSC EXAMPLE ENGINEERING', 'EXAMPLENGINEERING', 'АО ПРИМЕР ИНЖИНИРИНГ'],
+    });
+    expect(org.identifiers).toContainEqual({ type: 'registration', value: '1020000000001' });
+  });
+
+  it('reads a ship as a vessel with its IMO number and flag', async () => {
+    // Prepare
+    const { byId } = await parseBytes(ukSanctionsListXml, fixture(XML), KEY);
+    // Act
+    const s = must(byId.get('IRQ9002'));
+    // Assess
+    expect(s).toMatchObject({ type: 'vessel', name: 'EXAMPLE STAR', aliases: ['STAR EXAMPLE'] });
+    expect(countriesOf(s)).toEqual(['IR:flag']);
+    expect(s.identifiers).toEqual([
+      { type: 'ofsi-group-id', value: '99002' },
+      { type: 'un-reference', value: 'IRe.999' },
+      { type: 'imo', value: '9123456' },
+    ]);
+  });
+
+  it('gives the same ids, names and OFSI groups as the CSV of the same designations', async () => {
+    // Prepare
+    const xml = await parseBytes(ukSanctionsListXml, fixture(XML), KEY);
+    const csv = await parseBytes(fcdoSanctionsListCsv, fixture('uk-fcdo-schema-sample.csv'), 'x.csv');
+    // Act / Assess
+    for (const c of csv.entities) {
+      const x = must(xml.byId.get(c.sourceId));
+      expect({ type: x.type, name: x.name, aliases: x.aliases, weak: x.weakAliases }).toEqual({
+        type: c.type,
+        name: c.name,
+        aliases: c.aliases,
+        weak: c.weakAliases,
+      });
+      const group = (e: typeof x) => e.identifiers.filter((i) => i.type === 'ofsi-group-id');
+      expect(group(x)).toEqual(group(c));
+    }
+  });
+
+  it('sniffs the Designations root, and nothing else', () => {
+    // Prepare
+    const head = fixture(XML).toString('utf8');
+    // Act / Assess
+    expect(sniffUkSanctionsListXml(head, 'x')).toBeGreaterThan(0.95);
+    expect(sniffUkSanctionsListXml('<ArrayOfFinancialSanctionsTarget/>', 'x')).toBe(0);
+    expect(sniffUkSanctionsListXml('<?xml version="1.0"?><Designations></Designations>', 'x')).toBe(0.6);
+  });
+});
