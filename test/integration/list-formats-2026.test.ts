@@ -24,7 +24,19 @@ interface IngestStatus {
 }
 const put = (key: string, body: Buffer | string) =>
   sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
-const ingest = async (key: string) => (await sb.get<IngestStatus>(`/ingests/${key}`)).body;
+const TERMINAL = new Set(['done', 'unchanged', 'quarantined', 'failed']);
+/**
+ * The status of an upload once it has settled: idle() can return before the S3 event of a just-written object reached
+ * the queue on a loaded machine, so this waits (bounded) for the key's own terminal status.
+ */
+async function ingest(key: string): Promise<IngestStatus> {
+  for (let i = 0; ; i++) {
+    const r = await sb.get<IngestStatus>(`/ingests/${key}`);
+    if ((r.status === 200 && TERMINAL.has(r.body.status)) || i >= 60) return r.body;
+    await sb.idle();
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
 async function entityIds(list: string): Promise<Set<string>> {
   const ids = new Set<string>();
   let cursor: string | null = null;
@@ -66,6 +78,8 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     const ids = await entityIds('us-ofac-cons');
     const countries = await countryTotals('us-ofac-cons');
     const before = await entity('l:us-ofac-cons:9640');
+    const swift = { type: 'swift-bic', value: 'RUAGRUMM' };
+    expect((await entity('l:us-ofac-cons:17014')).identifiers).not.toContainEqual(swift);
 
     // Act: today's file of the same list.
     await put(
@@ -83,8 +97,9 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(await countryTotals('us-ofac-cons')).toEqual(countries);
     const after = await entity('l:us-ofac-cons:9640');
     expect(after.listVersion).not.toBe(before.listVersion);
-    // The enhanced file's birth date (a year, as published) shows the version read is the XML one.
     expect(after.identifiers).toContainEqual({ type: 'birth-date', value: '1951' });
+    // The SWIFT/BIC is an identity document in the enhanced file, free text in the CSV remarks: the XML version is read.
+    expect((await entity('l:us-ofac-cons:17014')).identifiers).toContainEqual(swift);
   });
 
   it('refuses the OFAC advanced XML with a report naming it and the formats we read; the list stays', async () => {
