@@ -45,7 +45,10 @@ export const registerFormat = (
   status,
 });
 
-/** Every list format the ingest reads. Add a format with one `registerFormat(...)` line (detect.ts needs its sniff). */
+/**
+ * Every list format the ingest reads. Add a format with one `registerFormat(...)` line (detect.ts needs its sniff), with
+ * its status at the publisher (`current` by default, `legacy`).
+ */
 export const LIST_FORMATS: RegisteredFormat[] = [
   // US OFAC: the enhanced XML is what the Sanctions List Service recommends; the CSV set and sdnList XML are its legacy
   // files, still published and still read (the same lists and ids either way).
@@ -89,18 +92,6 @@ export const LIST_FORMATS: RegisteredFormat[] = [
     sniffOfacXml,
     'OFAC legacy XML: root element <sdnList> (sdn.xml, consolidated.xml)',
     'legacy',
-  ),
-  registerFormat(
-    ofacAdvancedXml,
-    sniffOfacAdvancedXml,
-    'OFAC advanced XML (sdn_advanced.xml): root <Sanctions>, not read',
-    'refused',
-  ),
-  registerFormat(
-    ofacDeltaXml,
-    sniffOfacDeltaXml,
-    'OFAC delta XML: root <sanctionsData> in the …/DeltaFile/1.0 namespace, not read',
-    'refused',
   ),
   registerFormat(unXml, sniffUnXml, 'UN Security Council XML: root element <CONSOLIDATED_LIST>'),
   // EU FSF, UK (the FCDO list is the only official one since 28 January 2026; OFSI's ConList is retired, kept readable
@@ -157,6 +148,28 @@ export const LIST_FORMATS: RegisteredFormat[] = [
     'OpenSanctions delta JSON lines (entities.delta.json): `{"op":"ADD"|"MOD"|"DEL","entity":{…}}` per line',
   ),
 ];
+
+/**
+ * Files recognised only to be refused with a report that names them (refused.ts): detection considers them beside the
+ * formats we read, so such a file is not "unknown", and parsing one throws the report.
+ */
+export const REFUSED_FORMATS: RegisteredFormat[] = [
+  registerFormat(
+    ofacAdvancedXml,
+    sniffOfacAdvancedXml,
+    'OFAC advanced XML (SDN_ADVANCED.XML): root <Sanctions>, not read',
+    'refused',
+  ),
+  registerFormat(
+    ofacDeltaXml,
+    sniffOfacDeltaXml,
+    'OFAC delta XML: root <sanctionsData> in the …/DeltaFile/1.0 namespace, not read',
+    'refused',
+  ),
+];
+
+/** What detection chooses from: every format we read and every format we refuse by name. */
+export const DETECTABLE_FORMATS: RegisteredFormat[] = [...LIST_FORMATS, ...REFUSED_FORMATS];
 
 /**
  * For a quarantine report: every format we read and how to recognise it, the publishers' current formats first, then

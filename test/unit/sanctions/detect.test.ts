@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeExpectedFormats, detectListFormat } from '../../../shared/domain/sanctions/detect.ts';
-import { LIST_FORMATS } from '../../../shared/domain/sanctions/registry.ts';
+import { LIST_FORMATS, REFUSED_FORMATS } from '../../../shared/domain/sanctions/registry.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
 import { fixture, must } from './helpers.ts';
 
@@ -103,7 +103,7 @@ describe('LIST_FORMATS and describeExpectedFormats', () => {
     ]) {
       expect(ids).toContain(id);
     }
-    for (const f of LIST_FORMATS.filter((x) => x.status !== 'refused')) expect(text).toContain(`- ${f.id} (`);
+    for (const f of LIST_FORMATS) expect(text).toContain(`- ${f.id} (`);
     expect(text).toMatch(/<sdnList>/);
     expect(text).toMatch(/<CONSOLIDATED_LIST>/);
   });
@@ -128,6 +128,8 @@ describe('current formats first, legacy after, refused ones named in their own r
     );
     expect(lastCurrent).toBeLessThan(firstLegacy);
     expect(text.indexOf('legacy')).toBeGreaterThan(lastCurrent);
+    expect(LIST_FORMATS.some((f) => f.status === 'refused')).toBe(false);
+    expect(REFUSED_FORMATS.map((f) => f.id)).toEqual(['us-ofac-advanced-xml', 'us-ofac-delta-xml']);
     expect(text).not.toContain('- us-ofac-advanced-xml (');
     expect(text).not.toContain('- us-ofac-delta-xml (');
   });
