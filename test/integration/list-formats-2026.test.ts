@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +102,28 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(after.identifiers).toContainEqual({ type: 'birth-date', value: '1951' });
     // The SWIFT/BIC is an identity document in the enhanced file, free text in the CSV remarks: the XML version is read.
     expect((await entity('l:us-ofac-cons:17014')).identifiers).toContainEqual(swift);
+  });
+
+  it('reads the enhanced XML zipped (CONS_ENHANCED.ZIP, as OFAC also publishes it) into the same list and ids', async () => {
+    // Prepare: zipped with the system's zip, or skipped where it is absent.
+    const ids = await entityIds('us-ofac-cons');
+    const dir = mkdtempSync(join(tmpdir(), 'radar-zip-'));
+    const xml = join(dir, 'CONS_ENHANCED.XML');
+    writeFileSync(xml, readFileSync(join(FIX, 'ofac-enhanced/CONS_ENHANCED-cut.xml')));
+    try {
+      execFileSync('zip', ['-j', '-q', join(dir, 'CONS_ENHANCED.ZIP'), xml]);
+    } catch {
+      console.warn('skipped: the zip command is not installed');
+      return;
+    }
+    // Act
+    await put('sanctions/ofac-cons-zip/CONS_ENHANCED.ZIP', readFileSync(join(dir, 'CONS_ENHANCED.ZIP')));
+    await sb.idle();
+    // Assess
+    const s = await ingest('sanctions/ofac-cons-zip/CONS_ENHANCED.ZIP');
+    expect(s.list).toBe('us-ofac-cons');
+    expect(['done', 'unchanged']).toContain(s.status);
+    expect(await entityIds('us-ofac-cons')).toEqual(ids);
   });
 
   it('refuses the OFAC advanced XML with a report naming it and the formats we read; the list stays', async () => {
