@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ListedEntitySchema } from '../../../shared/domain/model.ts';
+import { ofacEnhancedXml } from '../../../shared/domain/sanctions/ofac-enhanced-xml.ts';
+import { InvalidInputError } from '../../../shared/errors.ts';
 import { fcdoSanctionsListCsv } from '../../../shared/domain/sanctions/uk.ts';
 import { sniffUkSanctionsListXml, ukSanctionsListXml } from '../../../shared/domain/sanctions/uk-sl-xml.ts';
 import { countriesOf, fixture, must, parseBytes } from './helpers.ts';
@@ -92,5 +94,30 @@ describe('UK Sanctions List XML (built from the publisher schema: 3 invented des
     expect(sniffUkSanctionsListXml(head, 'x')).toBeGreaterThan(0.95);
     expect(sniffUkSanctionsListXml('<ArrayOfFinancialSanctionsTarget/>', 'x')).toBe(0);
     expect(sniffUkSanctionsListXml('<?xml version="1.0"?><Designations></Designations>', 'x')).toBe(0.6);
+  });
+});
+
+describe('the 2026 XML readers share the XML safety of the others', () => {
+  it.each([
+    [
+      'OFAC enhanced XML',
+      ofacEnhancedXml,
+      '<sanctionsData xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"><entities><entity id="1"><names><name><isPrimary>true</isPrimary><translations><translation><formattedFullName>&xxe;</formattedFullName></translation></translations></name></names></entity></entities></sanctionsData>',
+    ],
+    [
+      'UK Sanctions List XML',
+      ukSanctionsListXml,
+      '<Designations><Designation><UniqueID>X1</UniqueID><Names><Name><Name6>&xxe;</Name6><NameType>Primary Name</NameType></Name></Names></Designation></Designations>',
+    ],
+  ])('%s refuses an external entity (XXE) in 7-byte chunks, before reading a record', async (_label, format, body) => {
+    // Prepare
+    const bytes = Buffer.from(
+      `<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n${body}`,
+    );
+    // Act
+    const run = parseBytes(format, bytes, 'x.xml', 7);
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(run).rejects.toThrow(/DOCTYPE/);
   });
 });
