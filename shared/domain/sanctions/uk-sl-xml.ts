@@ -46,22 +46,26 @@ const typeOf = (t: string): EntityType => {
   return 'other';
 };
 
-/** Every descendant with that local name, depth first (the list's nesting is shallow and regular). */
-function descendants(node: XmlNode | undefined, name: string, out: XmlNode[] = []): XmlNode[] {
-  for (const c of node?.children ?? []) {
-    if (c.name === name) out.push(c);
-    descendants(c, name, out);
-  }
+/**
+ * The trimmed, non-empty texts of every descendant, by local name: one walk of the designation's small tree, where a
+ * walk per field would cost a dozen (the list's nesting is shallow and regular: `IndividualDetails/Individual/DOBs/DOB`).
+ */
+function textsByName(node: XmlNode): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (n: XmlNode): void => {
+    for (const c of n.children) {
+      const t = cleanText(c.text);
+      if (t) (out.get(c.name) ?? out.set(c.name, []).get(c.name)!).push(t);
+      walk(c);
+    }
+  };
+  walk(node);
   return out;
 }
-const textsOf = (node: XmlNode, name: string): string[] =>
-  descendants(node, name)
-    .map((n) => cleanText(n.text))
-    .filter(Boolean);
 
 const NAME_PARTS = ['Name1', 'Name2', 'Name3', 'Name4', 'Name5', 'Name6'];
 
-function readNames(d: EntityDraft, node: XmlNode): void {
+function readNames(d: EntityDraft, node: XmlNode, texts: (name: string) => string[]): void {
   for (const n of findChildren(findChild(node, 'Names'), 'Name')) {
     const full = cleanText(NAME_PARTS.map((p) => readChildText(n, p)).join(' ')) || readChildText(n, 'Name');
     const type = cleanText(readChildText(n, 'NameType')).toLowerCase();
@@ -69,7 +73,7 @@ function readNames(d: EntityDraft, node: XmlNode): void {
     if (type === 'primary name') setPrimaryName(d, full);
     else addName(d, full, weak ? 'weak' : 'strong');
   }
-  for (const nl of textsOf(node, 'NameNonLatinScript')) addName(d, nl);
+  for (const nl of texts('NameNonLatinScript')) addName(d, nl);
 }
 
 export async function* parseUkSanctionsListXml(
@@ -108,23 +112,24 @@ export async function* parseUkSanctionsListXml(
 function buildEntity(node: XmlNode, id: string, where: string): ParsedRecord {
   const d = createDraft('uk-fcdo', id);
   d.type = typeOf(readChildText(node, 'IndividualEntityShip'));
-  readNames(d, node);
+  const byName = textsByName(node);
+  const textsOf = (name: string): string[] => byName.get(name) ?? [];
+  readNames(d, node, textsOf);
   addProgram(d, readChildText(node, 'RegimeName'));
   addListedOn(d, isoDateOf(readChildText(node, 'DateDesignated'), 'dmy'));
   addIdentifier(d, 'ofsi-group-id', readChildText(node, 'OFSIGroupID'));
   addIdentifier(d, 'un-reference', readChildText(node, 'UNReferenceNumber'));
   for (const a of findChildren(findChild(node, 'Addresses'), 'Address'))
     for (const c of countryCodesOfUkText(readChildText(a, 'AddressCountry'))) addCountry(d, c, 'address');
-  for (const t of textsOf(node, 'Nationality'))
-    for (const c of countryCodesOfUkText(t)) addCountry(d, c, 'nationality');
-  for (const t of textsOf(node, 'CountryOfBirth')) for (const c of countryCodesOfUkText(t)) addCountry(d, c, 'birth');
-  for (const t of textsOf(node, 'CurrentBelievedFlagOfShip'))
+  for (const t of textsOf('Nationality')) for (const c of countryCodesOfUkText(t)) addCountry(d, c, 'nationality');
+  for (const t of textsOf('CountryOfBirth')) for (const c of countryCodesOfUkText(t)) addCountry(d, c, 'birth');
+  for (const t of textsOf('CurrentBelievedFlagOfShip'))
     for (const c of countryCodesOfUkText(t)) addCountry(d, c, 'flag');
-  for (const dob of textsOf(node, 'DOB')) addIdentifier(d, BIRTH_DATE, birthDateOf(dob));
-  for (const p of textsOf(node, 'PassportNumber')) addIdentifier(d, 'passport', p);
-  for (const n of textsOf(node, 'NationalIdentifierNumber')) addIdentifier(d, 'national-id', n);
-  for (const r of textsOf(node, 'BusinessRegistrationNumber')) addIdentifier(d, 'registration', r);
-  for (const imo of textsOf(node, 'IMONumber')) addIdentifier(d, 'imo', /\b(\d{7})\b/.exec(imo)?.[1] ?? imo);
+  for (const dob of textsOf('DOB')) addIdentifier(d, BIRTH_DATE, birthDateOf(dob));
+  for (const p of textsOf('PassportNumber')) addIdentifier(d, 'passport', p);
+  for (const n of textsOf('NationalIdentifierNumber')) addIdentifier(d, 'national-id', n);
+  for (const r of textsOf('BusinessRegistrationNumber')) addIdentifier(d, 'registration', r);
+  for (const imo of textsOf('IMONumber')) addIdentifier(d, 'imo', /\b(\d{7})\b/.exec(imo)?.[1] ?? imo);
   return finishDraft(d, id ? `${where} (UniqueID ${id})` : where);
 }
 
