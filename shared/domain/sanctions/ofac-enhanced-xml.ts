@@ -39,8 +39,8 @@ import { findChild, findChildren, readChildText, readXmlRecords, type XmlNode } 
  *   identifiers. Identity documents go through the same id table as the legacy `idList` (ofac-ids.ts): passports,
  *   national ids and registration numbers, the issuing country as a country of the target.
  * - The list: the file says which lists it was filtered on (`publicationInfo/filters/sanctionsLists`): "SDN List" →
- *   SDN, any other (the consolidated file's "Consolidated List", "Non-SDN …") → non-SDN; without filters, the first
- *   entity's lists; then the key (`cons`); else SDN.
+ *   SDN, any other (the consolidated file's "Consolidated List", "Non-SDN …") → non-SDN; without filters, the key
+ *   (`CONS_ENHANCED.XML` / `SDN_ENHANCED.XML`), then a first entity on no SDN list → non-SDN; else SDN.
  * - The OFAC delta file shares the root name (`sanctionsData`, namespace `…/DeltaFile/1.0`); it is not a whole list and
  *   is refused (registry.ts), as is the "advanced" XML (`Sanctions`), which this project does not read.
  */
@@ -63,14 +63,15 @@ const listNamesIn = (text: string): string[] =>
 
 export function pickEnhancedXmlList(hint: DetectHint): ListId {
   const info = /<(?:\w+:)?publicationInfo\b[\s\S]*?<\/(?:\w+:)?publicationInfo>/.exec(hint.head)?.[0] ?? '';
-  let names = listNamesIn(info);
-  if (names.length === 0) {
-    const firstEntity = /<(?:\w+:)?entity\b[\s\S]*?<\/(?:\w+:)?sanctionsLists>/.exec(hint.head)?.[0] ?? '';
-    names = listNamesIn(firstEntity);
-  }
-  if (names.some((n) => /^SDN List$/i.test(n))) return 'us-ofac-sdn';
-  if (names.length > 0) return 'us-ofac-cons';
-  return /(^|[/_.-])cons(olidated)?([/_.-]|$)|non.?sdn/i.test(hint.key) ? 'us-ofac-cons' : 'us-ofac-sdn';
+  const filters = listNamesIn(info);
+  if (filters.length > 0) return filters.some((n) => /^SDN List$/i.test(n)) ? 'us-ofac-sdn' : 'us-ofac-cons';
+  // No filters: the file name OFAC gives it, then the first entity (a non-SDN entry can also be on the SDN list, so
+  // an entity on no SDN list is the only content mark).
+  if (/(^|[/_.-])cons(olidated)?([/_.-]|$)|non.?sdn/i.test(hint.key)) return 'us-ofac-cons';
+  if (/(^|[/_.-])sdn([/_.-]|$)/i.test(hint.key)) return 'us-ofac-sdn';
+  const firstEntity = /<(?:\w+:)?entity\b[\s\S]*?<\/(?:\w+:)?sanctionsLists>/.exec(hint.head)?.[0] ?? '';
+  const lists = listNamesIn(firstEntity);
+  return lists.length > 0 && !lists.some((n) => /^SDN List$/i.test(n)) ? 'us-ofac-cons' : 'us-ofac-sdn';
 }
 
 export async function* parseOfacEnhancedXml(

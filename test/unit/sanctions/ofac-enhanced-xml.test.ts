@@ -163,7 +163,7 @@ describe('OFAC enhanced XML detection and list choice', () => {
     ).toBe(0);
   });
 
-  it('picks the list from the file filters, then the first entity, then the key', () => {
+  it('picks the list from the file filters, then the key, then the first entity', () => {
     // Prepare
     const filters = (name: string) =>
       `<sanctionsData><publicationInfo><filters><sanctionsLists><sanctionsList>${name}</sanctionsList></sanctionsLists></filters></publicationInfo>`;
@@ -177,6 +177,11 @@ describe('OFAC enhanced XML detection and list choice', () => {
     );
     expect(pickEnhancedXmlList({ key: 'sanctions/CONS_ENHANCED.XML', head: '<sanctionsData>' })).toBe('us-ofac-cons');
     expect(pickEnhancedXmlList({ key: 'sanctions/SDN_ENHANCED.XML', head: '<sanctionsData>' })).toBe('us-ofac-sdn');
+    expect(pickEnhancedXmlList({ key: 'sanctions/SDN_ENHANCED.XML', head: entity('Consolidated List') })).toBe(
+      'us-ofac-sdn',
+    );
+    expect(pickEnhancedXmlList({ key: 'x.xml', head: entity('SDN List') })).toBe('us-ofac-sdn');
+    expect(pickEnhancedXmlList({ key: 'x.xml', head: '<sanctionsData>' })).toBe('us-ofac-sdn');
   });
 });
 
