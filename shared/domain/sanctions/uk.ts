@@ -167,7 +167,8 @@ const fcdoLayout: UkLayout = {
     if (m) summary.publishedAt ??= isoOfReportDate(m[1]!);
   },
   fill(d, get) {
-    d.type ??= typeOf(get('Individual, Entity, Ship'));
+    // The 2026 CSV names the type column `Designation Type`; earlier files `Individual, Entity, Ship`.
+    d.type ??= typeOf(get('Designation Type') || get('Individual, Entity, Ship'));
     const name = fullName(get);
     const weak = /low|weak/i.test(get('Alias strength'));
     if (/^primary name$/i.test(cleanText(get('Name type')))) setPrimaryName(d, name);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ListedEntitySchema } from '../../../shared/domain/model.ts';
 import { ofacEnhancedXml } from '../../../shared/domain/sanctions/ofac-enhanced-xml.ts';
 import { InvalidInputError } from '../../../shared/errors.ts';
+import { detectListFormat } from '../../../shared/domain/sanctions/detect.ts';
 import { fcdoSanctionsListCsv } from '../../../shared/domain/sanctions/uk.ts';
 import { sniffUkSanctionsListXml, ukSanctionsListXml } from '../../../shared/domain/sanctions/uk-sl-xml.ts';
 import { countriesOf, fixture, must, parseBytes } from './helpers.ts';
@@ -85,6 +86,31 @@ describe('UK Sanctions List XML (built from the publisher schema: 3 invented des
       const group = (e: typeof x) => e.identifiers.filter((i) => i.type === 'ofsi-group-id');
       expect(group(x)).toEqual(group(c));
     }
+  });
+
+  it('the CSV in its 2026 layout (`Designation Type` column) gives the same entities as the XML', async () => {
+    // Prepare: the same three designations, one CSV row per name, under the header the FCDO publishes in 2026.
+    const csvBytes = fixture('uk-sl/UK_Sanctions_List-2026-layout.csv');
+    const head = csvBytes.toString('utf8');
+    // Act
+    const csv = await parseBytes(fcdoSanctionsListCsv, csvBytes, 'sanctions/uk/UK_Sanctions_List.csv');
+    const xml = await parseBytes(ukSanctionsListXml, fixture(XML), KEY);
+    // Assess
+    expect(detectListFormat({ key: 'sanctions/upload.csv', head })?.id).toBe('uk-fcdo-csv');
+    expect(csv.summary.publishedAt).toBe('2026-03-02');
+    expect(csv.rejects).toEqual([]);
+    const sorted = <T extends { type: string; value: string }>(xs: T[]) =>
+      [...xs].sort((a, b) => `${a.type}:${a.value}`.localeCompare(`${b.type}:${b.value}`));
+    const view = (e: (typeof csv.entities)[number]) => ({
+      ...e,
+      aliases: [...e.aliases].sort(),
+      countries: countriesOf(e),
+      identifiers: sorted(e.identifiers),
+    });
+    expect(csv.entities.map(view).sort((a, b) => a.sourceId.localeCompare(b.sourceId))).toEqual(
+      xml.entities.map(view).sort((a, b) => a.sourceId.localeCompare(b.sourceId)),
+    );
+    expect(must(csv.byId.get('IRQ9002')).type).toBe('vessel');
   });
 
   it('sniffs the Designations root, and nothing else', () => {
