@@ -157,5 +157,15 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(s.records).toMatchObject({ written: 3, rejected: 1 });
     expect(await entityIds('uk-fcdo')).toEqual(new Set(['RUS9001', 'IRQ9002', 'RUS9003']));
     expect((await entity('l:uk-fcdo:RUS9001')).identifiers).toContainEqual({ type: 'ofsi-group-id', value: '99001' });
+
+    // The CSV of the same list in its 2026 layout, uploaded next: the same designations, ids and types.
+    await put('sanctions/uk/UK_Sanctions_List.csv', readFileSync(join(FIX, 'uk-sl/UK_Sanctions_List-2026-layout.csv')));
+    await sb.idle();
+    expect(await ingest('sanctions/uk/UK_Sanctions_List.csv')).toMatchObject({
+      status: 'done',
+      list: 'uk-fcdo',
+      format: 'uk-fcdo-csv',
+    });
+    expect(await entityIds('uk-fcdo')).toEqual(new Set(['RUS9001', 'IRQ9002', 'RUS9003']));
   });
 });
