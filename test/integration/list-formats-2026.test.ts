@@ -58,7 +58,11 @@ async function countryTotals(list: string): Promise<Map<string, number>> {
   return new Map(r.body.items.filter((i) => i.listedEntities > 0).map((i) => [i.country, i.listedEntities]));
 }
 const entity = async (id: string) =>
-  (await sb.get<{ listVersion?: string; identifiers?: { type: string; value: string }[] }>(`/entities/${id}`)).body;
+  (
+    await sb.get<{ listVersion?: string; articles?: number; identifiers?: { type: string; value: string }[] }>(
+      `/entities/${id}`,
+    )
+  ).body;
 
 describe('the 2026 list formats end to end (committed fixtures)', () => {
   beforeAll(async () => {
@@ -79,7 +83,15 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(['done', 'unchanged']).toContain(legacy.status);
     const ids = await entityIds('us-ofac-cons');
     const countries = await countryTotals('us-ofac-cons');
+    // An article (written for this test) that names two listed entities, linked against the legacy version.
+    await put(
+      'articles/formats-2026/note.txt',
+      'Treasury officials said on Monday that Mohammed Abu Teir, a Hamas legislator, remains designated. ' +
+        'They added that Gazprombank Joint Stock Company stays on the sectoral list.\n',
+    );
+    await sb.idle();
     const before = await entity('l:us-ofac-cons:9640');
+    expect(before.articles).toBeGreaterThan(0);
     const swift = { type: 'swift-bic', value: 'RUAGRUMM' };
     expect((await entity('l:us-ofac-cons:17014')).identifiers).not.toContainEqual(swift);
 
@@ -99,6 +111,8 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(await countryTotals('us-ofac-cons')).toEqual(countries);
     const after = await entity('l:us-ofac-cons:9640');
     expect(after.listVersion).not.toBe(before.listVersion);
+    // The history stays: the article linked against the legacy version is still linked, counted once.
+    expect(after.articles).toBe(before.articles);
     expect(after.identifiers).toContainEqual({ type: 'birth-date', value: '1951' });
     // The SWIFT/BIC is an identity document in the enhanced file, free text in the CSV remarks: the XML version is read.
     expect((await entity('l:us-ofac-cons:17014')).identifiers).toContainEqual(swift);
