@@ -232,11 +232,16 @@ export function rootNamespaceOf(head: string): string {
   return /\sxmlns\s*=\s*["']([^"']*)["']/.exec(root)?.[1] ?? '';
 }
 
+/** An entity of an OFAC delta file: `<entity id="…" action="add">`. */
+export const DELTA_ACTION = /<(?:\w+:)?entity\b[^>]*\saction\s*=/;
+
 /** Root `sanctionsData` in the ENHANCED_XML namespace; without a namespace, with an `entities` element. */
 export function sniffOfacEnhancedXml(head: string, _key: string): number {
   if (readRootName(head) !== 'sanctionsData') return 0;
   const ns = rootNamespaceOf(head);
   if (/\/ENHANCED_XML$/i.test(ns)) return 0.99;
   if (/DeltaFile/i.test(ns)) return 0;
-  return ns === '' && /<(?:\w+:)?entit(y|ies)\b/.test(head) ? 0.6 : 0;
+  // Without a namespace, entities with an `action` (add, remove …) are a delta file's, not a whole list's.
+  if (ns !== '' || DELTA_ACTION.test(head)) return 0;
+  return /<(?:\w+:)?entit(y|ies)\b/.test(head) ? 0.6 : 0;
 }

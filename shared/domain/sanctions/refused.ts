@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors.ts';
-import { rootNamespaceOf } from './ofac-enhanced-xml.ts';
+import { DELTA_ACTION, rootNamespaceOf } from './ofac-enhanced-xml.ts';
 import { pickOfacXmlList, readRootName } from './ofac-xml.ts';
 import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
 
@@ -58,5 +58,7 @@ export function sniffOfacAdvancedXml(head: string, _key: string): number {
 }
 
 export function sniffOfacDeltaXml(head: string, _key: string): number {
-  return readRootName(head) === 'sanctionsData' && /DeltaFile/i.test(rootNamespaceOf(head)) ? 0.99 : 0;
+  if (readRootName(head) !== 'sanctionsData') return 0;
+  if (/DeltaFile/i.test(rootNamespaceOf(head))) return 0.99;
+  return rootNamespaceOf(head) === '' && DELTA_ACTION.test(head) ? 0.9 : 0;
 }

@@ -161,8 +161,13 @@ describe('current formats first, legacy after, refused ones named in their own r
       '<?xml version="1.0" encoding="utf-8"?>\n<sanctionsData xmlns="https://www.treasury.gov/ofac/DeltaFile/1.0"><publicationInfo><datePublished>2026-03-02T00:00:00-05:00</datePublished></publicationInfo><entities><entity id="1" action="add"></entity></entities></sanctionsData>';
     // Act
     const format = detectListFormat({ key: 'sanctions/ofac/delta.xml', head });
-    // Assess
+    const bare = detectListFormat({
+      key: 'sanctions/ofac/changes.xml',
+      head: '<sanctionsData><entities><entity id="1" action="add"><generalInfo/></entity></entities></sanctionsData>',
+    });
+    // Assess: with its namespace, or without one but with the `action` of its entities.
     expect(format?.id).toBe('us-ofac-delta-xml');
+    expect(bare?.id).toBe('us-ofac-delta-xml');
     async function* text() {
       yield head;
     }
