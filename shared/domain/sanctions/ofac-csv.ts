@@ -3,6 +3,7 @@ import type { CountryRole, EntityType, ListedEntity, ListId } from '../model.ts'
 import { InvalidInputError } from '../../errors.ts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readCsvRows } from './csv-rows.ts';
+import { BIRTH_DATE, birthDateOf } from './birth-dates.ts';
 import { addCountry, addIdentifier, addName, addProgram, cleanText, createDraft, finishDraft } from './entity-draft.ts';
 import { pickIdCountryRole, normaliseIdType, extractImoNumber } from './ofac-ids.ts';
 import type { DetectHint, EntityPatch, ListFormat, ParsedRecord } from './types.ts';
@@ -52,13 +53,14 @@ const AKA = /^(?:alt\.\s+)?[afn]\.k\.a\.,?\s+'(.+)'$/i;
 const NATIONALITY = /^(?:alt\.\s+)?nationality\s+(?!of\b)(.+)$/i;
 const CITIZEN = /^(?:alt\.\s+)?citizen\s+(.+)$/i;
 const POB = /^(?:alt\.\s+)?POB\s+(.+)$/;
+const DOB = /^(?:alt\.\s+)?DOB\s+(.+)$/;
 const REGISTRATION_COUNTRY = /^nationality of registration\s+(.+)$/i;
 const ID =
   /^(?:alt\.\s+)?(Passport|National ID No\.|Cedula No\.|Registration ID|Registration Number|Tax ID No\.)\s+(.+)$/i;
 const IMO = /\bIMO\s+(\d{7})\b/;
 
 /**
- * The facts OFAC writes into `Remarks`: `nationality X`, `citizen X`, `POB …, Country`, `a.k.a. 'X'` (weak),
+ * The facts OFAC writes into `Remarks`: `nationality X`, `citizen X`, `DOB …` (a birth date as published), `POB …, Country`, `a.k.a. 'X'` (weak),
  * `Passport N (Country)`, `National ID No. N (Country)`, `Registration ID N (Country)`, `IMO 1234567` (also inside
  * `Vessel Registration Identification IMO …`), `Nationality of Registration X`. Anything else is left alone.
  */
@@ -77,6 +79,10 @@ export function extractRemarkFacts(remarks: string): RemarkFacts {
       for (const code of countryCodesIn(m[1]!)) facts.countries.push({ code, role: 'nationality' });
     } else if ((m = CITIZEN.exec(part))) {
       for (const code of countryCodesIn(m[1]!)) facts.countries.push({ code, role: 'citizenship' });
+    } else if ((m = DOB.exec(part))) {
+      // As published (`1962` stays a year), the same value the XML formats give (birth-dates.ts).
+      const date = birthDateOf(m[1]);
+      if (date) facts.identifiers.push({ type: BIRTH_DATE, value: date });
     } else if ((m = POB.exec(part))) {
       const code = findBirthCountry(m[1]!);
       if (code) facts.countries.push({ code, role: 'birth' });

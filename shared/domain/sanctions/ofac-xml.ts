@@ -1,6 +1,7 @@
 import { countryCodeOf, countryCodesIn } from '../countries.ts';
 import type { EntityType, ListId } from '../model.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { BIRTH_DATE, birthDateOf } from './birth-dates.ts';
 import {
   addCountry,
   addIdentifier,
@@ -109,6 +110,8 @@ function buildEntity(node: XmlNode, list: ListId, where: string): ParsedRecord {
   for (const c of findChildren(findChild(node, 'citizenshipList'), 'citizenship')) {
     for (const code of countryCodesIn(readChildText(c, 'country'))) addCountry(d, code, 'citizenship');
   }
+  for (const b of findChildren(findChild(node, 'dateOfBirthList'), 'dateOfBirthItem'))
+    addIdentifier(d, BIRTH_DATE, birthDateOf(readChildText(b, 'dateOfBirth')));
   for (const p of findChildren(findChild(node, 'placeOfBirthList'), 'placeOfBirthItem')) {
     addCountry(d, findBirthCountry(readChildText(p, 'placeOfBirth')), 'birth');
   }

@@ -1,6 +1,7 @@
 import { countryCodesIn } from '../countries.ts';
 import type { CountryRole, EntityType } from '../model.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { BIRTH_DATE, birthDateOf } from './birth-dates.ts';
 import { readCsvRows, headerKey, indexHeader } from './csv-rows.ts';
 import {
   addCountry,
@@ -19,8 +20,11 @@ import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
 
 /*
  * UK lists, both "one row per name variant" tables grouped by an id (sanctions-formats.md §5):
- * - OFSI ConList CSV (HM Treasury): `Last Updated,DD/MM/YYYY` line, header, rows grouped by `Group ID`.
- * - FCDO UK Sanctions List CSV: `Report Date: DD-Mon-YYYY` line, header, rows grouped by `Unique ID`.
+ * - OFSI ConList CSV (HM Treasury): `Last Updated,DD/MM/YYYY` line, header, rows grouped by `Group ID`. Retired on
+ *   28 January 2026 (the FCDO list below is the only official UK list since); read for history, list `uk-hmt`.
+ * - FCDO UK Sanctions List CSV: `Report Date: DD-Mon-YYYY` line, header, rows grouped by `Unique ID`, list `uk-fcdo`
+ *   (its XML: uk-sl-xml.ts). Every name type folds into the designation: `Primary Name` is the name, `Primary Name
+ *   Variation` and `Alias` rows are aliases.
  * Columns are mapped by header name, never by position: the layouts changed over the years (29 columns in 2020, 36 in the
  * 2022 format) and real copies are mangled (an extra leading empty header cell in our 2020 sample).
  *
@@ -148,6 +152,7 @@ const ofsiLayout: UkLayout = {
     addListedOn(d, isoDateOf(get('Listed On'), 'dmy'));
     addIdentifier(d, 'passport', get('Passport Number'));
     addIdentifier(d, 'national-id', get('National Identification Number'));
+    addIdentifier(d, BIRTH_DATE, birthDateOf(get('DOB')));
     const other = get('Other Information');
     addIdentifier(d, 'un-reference', UN_REF.exec(other)?.[1]);
     addIdentifier(d, 'imo', IMO.exec(other)?.[1]);
@@ -162,7 +167,8 @@ const fcdoLayout: UkLayout = {
     if (m) summary.publishedAt ??= isoOfReportDate(m[1]!);
   },
   fill(d, get) {
-    d.type ??= typeOf(get('Individual, Entity, Ship'));
+    // The 2026 CSV names the type column `Designation Type`; earlier files `Individual, Entity, Ship`.
+    d.type ??= typeOf(get('Designation Type') || get('Individual, Entity, Ship'));
     const name = fullName(get);
     const weak = /low|weak/i.test(get('Alias strength'));
     if (/^primary name$/i.test(cleanText(get('Name type')))) setPrimaryName(d, name);
@@ -180,6 +186,8 @@ const fcdoLayout: UkLayout = {
     addIdentifier(d, 'national-id', get('National Identifier number'));
     addIdentifier(d, 'imo', get('IMO number'));
     addIdentifier(d, 'registration', get('Business registration number (s)'));
+    // As the XML of the same list does (uk-sl-xml.ts): `dd/mm/1971` stays the year.
+    addIdentifier(d, BIRTH_DATE, birthDateOf(get('D.O.B')));
   },
 };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeExpectedFormats, detectListFormat } from '../../../shared/domain/sanctions/detect.ts';
-import { LIST_FORMATS } from '../../../shared/domain/sanctions/registry.ts';
-import { fixture } from './helpers.ts';
+import { LIST_FORMATS, REFUSED_FORMATS } from '../../../shared/domain/sanctions/registry.ts';
+import { InvalidInputError } from '../../../shared/errors.ts';
+import { fixture, must } from './helpers.ts';
 
 const headOf = (rel: string): string => fixture(rel).subarray(0, 8192).toString('utf8');
 
@@ -17,6 +18,10 @@ describe('detectListFormat', () => {
     ['ofac-cons/cons_comments.csv', 'sanctions/ofac/cons_comments.csv', 'us-ofac-comments-csv'],
     ['ofac-xml/consolidated.xml', 'sanctions/ofac/consolidated.xml', 'us-ofac-xml'],
     ['un-sc/consolidated.xml', 'sanctions/un/consolidated.xml', 'un-sc-xml'],
+    ['ofac-enhanced/SDN_ENHANCED-schema-sample.xml', 'sanctions/ofac/SDN_ENHANCED.XML', 'us-ofac-enhanced-xml'],
+    ['ofac-enhanced/CONS_ENHANCED-cut.xml', 'sanctions/upload.xml', 'us-ofac-enhanced-xml'],
+    ['ofac-enhanced/sdn_advanced-head-sample.xml', 'sanctions/ofac/sdn.xml', 'us-ofac-advanced-xml'],
+    ['uk-sl/UK_Sanctions_List-schema-sample.xml', 'sanctions/upload.xml', 'uk-fcdo-xml'],
   ])('%s → %s', (rel, key, id) => {
     // Prepare
     const hint = { key, head: headOf(rel) };
@@ -101,5 +106,77 @@ describe('LIST_FORMATS and describeExpectedFormats', () => {
     for (const f of LIST_FORMATS) expect(text).toContain(`- ${f.id} (`);
     expect(text).toMatch(/<sdnList>/);
     expect(text).toMatch(/<CONSOLIDATED_LIST>/);
+  });
+});
+
+describe('current formats first, legacy after, refused ones named in their own report', () => {
+  it('lists every current format before the first legacy one, and offers no refused format', () => {
+    // Prepare
+    const text = describeExpectedFormats();
+    const at = (id: string) => text.indexOf(`- ${id} (`);
+    const current = LIST_FORMATS.filter((f) => f.status === 'current');
+    const legacy = LIST_FORMATS.filter((f) => f.status === 'legacy');
+    // Act
+    const lastCurrent = Math.max(...current.map((f) => at(f.id)));
+    const firstLegacy = Math.min(...legacy.map((f) => at(f.id)));
+    // Assess
+    expect(current.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['us-ofac-enhanced-xml', 'uk-fcdo-xml', 'uk-fcdo-csv', 'un-sc-xml', 'eu-fsf-xml']),
+    );
+    expect(legacy.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['us-ofac-sdn-csv', 'us-ofac-xml', 'uk-ofsi-conlist-csv']),
+    );
+    expect(lastCurrent).toBeLessThan(firstLegacy);
+    expect(text.indexOf('legacy')).toBeGreaterThan(lastCurrent);
+    expect(LIST_FORMATS.some((f) => f.status === 'refused')).toBe(false);
+    expect(REFUSED_FORMATS.map((f) => f.id)).toEqual(['us-ofac-advanced-xml', 'us-ofac-delta-xml']);
+    expect(text).not.toContain('- us-ofac-advanced-xml (');
+    expect(text).not.toContain('- us-ofac-delta-xml (');
+  });
+
+  it('refuses the OFAC advanced XML with a report that names it and points to the enhanced XML and the formats we read', async () => {
+    // Prepare
+    const head = headOf('ofac-enhanced/sdn_advanced-head-sample.xml');
+    const format = detectListFormat({ key: 'sanctions/ofac/SDN_ADVANCED.XML', head });
+    async function* text() {
+      yield head;
+    }
+    // Act
+    const run = async () => {
+      for await (const _ of must(format).parse(text(), { key: 'k', head }, {})) {
+        /* nothing is yielded */
+      }
+    };
+    // Assess
+    await expect(run()).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(run()).rejects.toThrow(
+      /OFAC "advanced" XML .*is not read: upload the enhanced XML.*SDN_ENHANCED\.XML/s,
+    );
+    await expect(run()).rejects.toThrow(/- us-ofac-enhanced-xml \(/);
+  });
+
+  it('recognises the OFAC delta XML (same root name as the enhanced file) and refuses it', async () => {
+    // Prepare
+    const head =
+      '<?xml version="1.0" encoding="utf-8"?>\n<sanctionsData xmlns="https://www.treasury.gov/ofac/DeltaFile/1.0"><publicationInfo><datePublished>2026-03-02T00:00:00-05:00</datePublished></publicationInfo><entities><entity id="1" action="add"></entity></entities></sanctionsData>';
+    // Act
+    const format = detectListFormat({ key: 'sanctions/ofac/delta.xml', head });
+    const bare = detectListFormat({
+      key: 'sanctions/ofac/changes.xml',
+      head: '<sanctionsData><entities><entity id="1" action="add"><generalInfo/></entity></entities></sanctionsData>',
+    });
+    // Assess: with its namespace, or without one but with the `action` of its entities.
+    expect(format?.id).toBe('us-ofac-delta-xml');
+    expect(bare?.id).toBe('us-ofac-delta-xml');
+    async function* text() {
+      yield head;
+    }
+    await expect(
+      (async () => {
+        for await (const _ of must(format).parse(text(), { key: 'k', head }, {})) {
+          /* nothing */
+        }
+      })(),
+    ).rejects.toThrow(/delta XML .*is not read: upload the whole list/s);
   });
 });

@@ -40,7 +40,11 @@ describe('OFAC sdn.csv (fixture: 17 real rows, CRLF)', () => {
     expect(e.weakAliases).toEqual(['BURTON BURGESS']);
     // POB "Toledo District, Belize" → birth; "Passport P0017003 (Belize)" → issuing country (other); the SSN is not read.
     expect(countriesOf(e)).toEqual(['BZ:birth+other']);
-    expect(e.identifiers).toEqual([{ type: 'passport', value: 'P0017003' }]);
+    // "DOB 28 Jul 1963" → the birth date as published, in ISO.
+    expect(e.identifiers).toEqual([
+      { type: 'birth-date', value: '1963-07-28' },
+      { type: 'passport', value: 'P0017003' },
+    ]);
   });
 
   it('reads nationality and citizen remarks with their roles', async () => {
@@ -52,7 +56,10 @@ describe('OFAC sdn.csv (fixture: 17 real rows, CRLF)', () => {
     // Assess
     // "Passport 719032284." names no issuing country, so nationality is the only role.
     expect(countriesOf(lifshits)).toEqual(['RU:nationality']);
-    expect(lifshits.identifiers).toEqual([{ type: 'passport', value: '719032284' }]);
+    expect(lifshits.identifiers).toEqual([
+      { type: 'birth-date', value: '1992-12-26' },
+      { type: 'passport', value: '719032284' },
+    ]);
     expect(countriesOf(khoroshev)).toEqual(['RU:birth+citizenship+nationality+other']);
     expect(khoroshev.weakAliases).toEqual(['LOCKBITSUPP']);
   });
@@ -284,6 +291,7 @@ describe('OFAC remarks and names', () => {
       { code: 'PA', role: 'registration' },
     ]);
     expect(facts.identifiers).toEqual([
+      { type: 'birth-date', value: '1962' },
       { type: 'passport', value: 'N123' },
       { type: 'national-id', value: '99' },
       { type: 'registration', value: '7' },

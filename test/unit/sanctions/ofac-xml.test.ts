@@ -38,6 +38,7 @@ describe('OFAC legacy XML (fixture: 10 real sdnEntry of the 2018 non-SDN list, R
     ]);
     expect(countriesOf(e)).toEqual(['IR:birth+nationality+other']);
     expect(e.identifiers).toEqual([
+      { type: 'birth-date', value: '1958-03-22' },
       { type: 'passport', value: 'R17589399' },
       { type: 'passport', value: 'T23700825' },
     ]);
@@ -87,6 +88,7 @@ describe('OFAC legacy XML (fixture: 10 real sdnEntry of the 2018 non-SDN list, R
       { type: 'imo', value: '9187629' },
     ]);
     expect([...types].sort()).toEqual([
+      'birth-date',
       'call-sign',
       'government-gazette-number',
       'imo',
