@@ -10,12 +10,14 @@
  * single spaces, one sentence a line, and given to `findEntitySpans`. Our kinds map to CoNLL types:
  *   person → PER; organization → ORG; bloc → ORG ("EU", "NATO", "G7": CoNLL-2003 tags such bodies ORG);
  *   country, location → LOC; a country or bloc named by its demonym (`via: 'demonym'`: "Chinese", "European") → MISC.
- * A predicted span that cuts a token is widened to whole tokens.
+ * A predicted span that cuts a token is widened to whole tokens. `--tagger` scores the trained tagger alone (its MISC
+ * spans as MISC), without the extractor's rules.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findEntitySpans, type EntitySpan } from '../shared/domain/extract.ts';
+import { tagSpans } from '../shared/domain/ner/tagger.ts';
 
 export type NerType = 'PER' | 'ORG' | 'LOC' | 'MISC';
 export interface Sentence {
@@ -131,7 +133,7 @@ function finishScore(counts: Map<string, Counts>): Score {
 
 /** Our span's CoNLL type (see the header for the mapping). */
 export function conllTypeOf(span: Pick<EntitySpan, 'kind' | 'via'>): NerType {
-  if (span.via === 'demonym') return 'MISC';
+  if (span.via === 'demonym' || span.via === 'misc') return 'MISC';
   switch (span.kind) {
     case 'person':
       return 'PER';
@@ -253,10 +255,15 @@ export function formatScore(score: Score): string {
 
 function main(argv: string[]): void {
   const json = argv.includes('--json');
-  const files = argv.filter((a) => a !== '--json');
+  // --tagger: the trained tagger alone, without the rules around it (to see what each part brings).
+  const bare = argv.includes('--tagger');
+  const files = argv.filter((a) => a !== '--json' && a !== '--tagger');
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   if (!files.length) files.push(resolve(root, 'test/fixtures/ner/gold.conll'));
-  const results = files.map((f) => ({ file: f, ...evaluateConllFull(readFileSync(f, 'utf8')) }));
+  const results = files.map((f) => ({
+    file: f,
+    ...evaluateConllFull(readFileSync(f, 'utf8'), bare ? tagSpans : undefined),
+  }));
   if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
   else
     for (const r of results)
