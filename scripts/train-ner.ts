@@ -20,7 +20,7 @@ import { documentContext, sentenceFeatures } from '../shared/domain/ner/features
 import { gazetteerFlags, type Range } from '../shared/domain/ner/gazetteer.ts';
 import { tokenize } from '../shared/domain/news-tokens.ts';
 import { sentencesOf } from '../shared/domain/ner/tagger.ts';
-import { buildModel, emissions, encodeModel, NT, TAGS, viterbi } from '../shared/domain/ner/model.ts';
+import { buildModel, encodeModel, NT, TAGS, viterbi } from '../shared/domain/ner/model.ts';
 import { chunksOf, parseConll, type Doc } from './eval-ner.ts';
 
 const TAG_INDEX = new Map<string, number>(TAGS.map((t, i) => [t, i]));

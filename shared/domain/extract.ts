@@ -10,7 +10,6 @@
 import { findPlaceMentions, type PlaceMention } from './countries.ts';
 import {
   GIVEN_NAMES,
-  KNOWN_ORGS,
   LEGAL_SUFFIXES,
   NAME_PARTICLES,
   ORG_CONNECTORS,
