@@ -7,7 +7,8 @@
  * the 3 ms per 700-word article we can spend (see scripts/eval-ner.ts and the tests). Countries, demonyms, metonyms and
  * blocs come from the country-resolution module (`findPlaceMentions`).
  */
-import { findPlaceMentions, type PlaceMention } from './countries.ts';
+import { countryName, findPlaceMentions, type PlaceMention } from './countries.ts';
+import { BLOCS } from './country-data.ts';
 import {
   GIVEN_NAMES,
   LEGAL_SUFFIXES,
@@ -561,6 +562,16 @@ const fold = (s: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
+/** A country or bloc is named by itself ("China", "European Union"), never by the form that happened to come first. */
+const placeName = (s: EntitySpan): string | undefined =>
+  !s.country
+    ? undefined
+    : s.kind === 'country'
+      ? countryName(s.country)
+      : s.kind === 'bloc'
+        ? (BLOCS[s.country]?.names[0] ?? s.country)
+        : undefined;
+
 /**
  * Entities of the text with their mention counts: a person named in full and later by surname alone is one person (keyed
  * by the full name); countries and blocs are keyed by code, whatever form named them.
@@ -592,18 +603,20 @@ export function extractEntities(text: string): ExtractedEntity[] {
     const key =
       s.kind === 'country' || s.kind === 'bloc' ? `${s.kind}:${s.country ?? fold(name)}` : `${s.kind}:${fold(name)}`;
     const cur = groups.get(key);
+    // Surfaces are the spans that name the entity: a demonym ("Chinese") counts for China but does not name it.
+    const names = s.via !== 'demonym';
     if (cur) {
       cur.count++;
-      if (!cur.surfaces.includes(s.text)) cur.surfaces.push(s.text);
+      if (names && !cur.surfaces.includes(s.text)) cur.surfaces.push(s.text);
       // The longest form names the entity ("Antony Blinken" over "Blinken").
       if (s.kind !== 'country' && s.kind !== 'bloc' && s.text.length > cur.name.length) cur.name = s.text;
     } else {
       const e: ExtractedEntity = {
-        name: s.kind === 'person' ? name : s.text,
+        name: s.kind === 'person' ? name : (placeName(s) ?? s.text),
         key,
         kind: s.kind,
         count: 1,
-        surfaces: [s.text],
+        surfaces: names ? [s.text] : [],
       };
       if (s.country && s.kind !== 'bloc') e.country = s.country;
       groups.set(key, e);
