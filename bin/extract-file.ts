@@ -8,6 +8,8 @@ export interface ExtractedView {
   kind: string;
   country?: string;
   count: number;
+  /** Every distinct span of the text that names it ("Antony Blinken", "Blinken"; "China", "PRC"); no demonyms. */
+  surfaces: string[];
 }
 
 /** What the pipeline would extract from an article file: the same parser and extractor the ingest function runs. */
@@ -20,15 +22,22 @@ export function extractFile(path: string, bytes: Uint8Array): ExtractedView[] {
     );
   const merged = new Map<string, ExtractedView>();
   articles.forEach((raw, i) => {
-    for (const m of analyseArticle(path, i, raw, extractEntities).mentions) {
+    // The extractor's own surfaces, by key (a stored mention keeps only its name); the same text analyseArticle reads.
+    const found = extractEntities(raw.title ? `${raw.title}\n\n${raw.body}` : raw.body);
+    const surfacesOf = new Map(found.map((e) => [e.key, e.surfaces]));
+    for (const m of analyseArticle(path, i, raw, () => found).mentions) {
+      const surfaces = surfacesOf.get(m.key) ?? [m.surface];
       const cur = merged.get(m.key);
-      if (cur) cur.count += m.count;
-      else
+      if (cur) {
+        cur.count += m.count;
+        for (const s of surfaces) if (!cur.surfaces.includes(s)) cur.surfaces.push(s);
+      } else
         merged.set(m.key, {
           name: m.surface,
           kind: m.kind,
           ...(m.country ? { country: m.country } : {}),
           count: m.count,
+          surfaces: [...surfaces],
         });
     }
   });

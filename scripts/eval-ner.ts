@@ -3,16 +3,21 @@
  *
  *   node --import tsx scripts/eval-ner.ts [FILE.conll ...] [--json]     (default: test/fixtures/ner/gold.conll)
  *
+ * Two scores: mention level (every span exact, per type, as conlleval and seqeval count) and document level (per
+ * document the set of (name, type) found against the gold set, PER/ORG/LOC; what per-entity counts rest on).
+ *
  * Only columns 1 (token) and 4 (tag; IOB1 or IOB2) are read. Each document's text is rebuilt from its tokens, joined by
  * single spaces, one sentence a line, and given to `findEntitySpans`. Our kinds map to CoNLL types:
  *   person → PER; organization → ORG; bloc → ORG ("EU", "NATO", "G7": CoNLL-2003 tags such bodies ORG);
  *   country, location → LOC; a country or bloc named by its demonym (`via: 'demonym'`: "Chinese", "European") → MISC.
- * A predicted span that cuts a token is widened to whole tokens.
+ * A predicted span that cuts a token is widened to whole tokens. `--tagger` scores the trained tagger alone (its MISC
+ * spans as MISC), without the extractor's rules.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findEntitySpans, type EntitySpan } from '../shared/domain/extract.ts';
+import { tagSpans } from '../shared/domain/ner/tagger.ts';
 
 export type NerType = 'PER' | 'ORG' | 'LOC' | 'MISC';
 export interface Sentence {
@@ -106,12 +111,18 @@ export function scoreTags(gold: readonly string[][], predicted: readonly string[
       if (goldKeys.has(key(c))) get(c.type).correct++;
     }
   });
-  const finish = (type: string, c: { gold: number; predicted: number; correct: number }): TypeScore => {
-    const precision = c.predicted ? c.correct / c.predicted : 0;
-    const recall = c.gold ? c.correct / c.gold : 0;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    return { type, ...c, precision, recall, f1 };
-  };
+  return finishScore(counts);
+}
+
+type Counts = { gold: number; predicted: number; correct: number };
+const finish = (type: string, c: Counts): TypeScore => {
+  const precision = c.predicted ? c.correct / c.predicted : 0;
+  const recall = c.gold ? c.correct / c.gold : 0;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { type, ...c, precision, recall, f1 };
+};
+
+function finishScore(counts: Map<string, Counts>): Score {
   const byType = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, c]) => finish(t, c));
   const total = byType.reduce(
     (acc, t) => ({ gold: acc.gold + t.gold, predicted: acc.predicted + t.predicted, correct: acc.correct + t.correct }),
@@ -122,7 +133,7 @@ export function scoreTags(gold: readonly string[][], predicted: readonly string[
 
 /** Our span's CoNLL type (see the header for the mapping). */
 export function conllTypeOf(span: Pick<EntitySpan, 'kind' | 'via'>): NerType {
-  if (span.via === 'demonym') return 'MISC';
+  if (span.via === 'demonym' || span.via === 'misc') return 'MISC';
   switch (span.kind) {
     case 'person':
       return 'PER';
@@ -164,15 +175,73 @@ export function predictDoc(doc: Doc, extract: (text: string) => EntitySpan[] = f
   return tags;
 }
 
-export function evaluateConll(text: string, extract?: (text: string) => EntitySpan[]): Score {
+/** The types the document-level score counts: MISC (nationalities, events, works) is left out, as in issue 10. */
+export const DOC_TYPES: readonly string[] = ['PER', 'ORG', 'LOC'];
+
+/** A name as the document-level score compares it: case, accents and inner spacing folded. */
+const foldName = (s: string) =>
+  s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+
+/** The set of `TYPE|name` a document's tags give (one entry however many times the name occurs). */
+export function docNames(doc: Doc, tags: readonly string[][], types: readonly string[] = DOC_TYPES): Set<string> {
+  const out = new Set<string>();
+  doc.sentences.forEach((s, si) => {
+    for (const c of chunksOf(tags[si] ?? [])) {
+      if (!types.includes(c.type)) continue;
+      out.add(`${c.type}|${foldName(s.tokens.slice(c.start, c.end).join(' '))}`);
+    }
+  });
+  return out;
+}
+
+/**
+ * Document-level precision, recall and F1: per document the set of (name, type) found against the gold set, the counts
+ * summed over documents (micro average). This is what counts by entity rest on: a name found once per article.
+ */
+export function scoreDocs(gold: readonly Set<string>[], predicted: readonly Set<string>[]): Score {
+  const counts = new Map<string, { gold: number; predicted: number; correct: number }>(
+    DOC_TYPES.map((t) => [t, { gold: 0, predicted: 0, correct: 0 }]),
+  );
+  const typeOf = (k: string) => k.slice(0, k.indexOf('|'));
+  gold.forEach((g, d) => {
+    const p = predicted[d] ?? new Set<string>();
+    for (const k of g) counts.get(typeOf(k))!.gold++;
+    for (const k of p) {
+      const c = counts.get(typeOf(k))!;
+      c.predicted++;
+      if (g.has(k)) c.correct++;
+    }
+  });
+  return finishScore(counts);
+}
+
+export interface Evaluation {
+  /** Span-exact, seqeval/conlleval-style, over every type. */
+  mentions: Score;
+  /** Set of (name, type) per document, PER/ORG/LOC. */
+  documents: Score;
+  docs: number;
+}
+
+export function evaluateConllFull(text: string, extract?: (text: string) => EntitySpan[]): Evaluation {
   const docs = parseConll(text);
   const gold: string[][] = [];
   const predicted: string[][] = [];
+  const goldDocs: Set<string>[] = [];
+  const predDocs: Set<string>[] = [];
   for (const d of docs) {
-    gold.push(...d.sentences.map((s) => s.tags));
-    predicted.push(...predictDoc(d, extract));
+    const g = d.sentences.map((s) => s.tags);
+    const p = predictDoc(d, extract);
+    gold.push(...g);
+    predicted.push(...p);
+    goldDocs.push(docNames(d, g));
+    predDocs.push(docNames(d, p));
   }
-  return scoreTags(gold, predicted);
+  return { mentions: scoreTags(gold, predicted), documents: scoreDocs(goldDocs, predDocs), docs: docs.length };
+}
+
+export function evaluateConll(text: string, extract?: (text: string) => EntitySpan[]): Score {
+  return evaluateConllFull(text, extract).mentions;
 }
 
 export function formatScore(score: Score): string {
@@ -186,12 +255,23 @@ export function formatScore(score: Score): string {
 
 function main(argv: string[]): void {
   const json = argv.includes('--json');
-  const files = argv.filter((a) => a !== '--json');
+  // --tagger: the trained tagger alone, without the rules around it (to see what each part brings).
+  const bare = argv.includes('--tagger');
+  const files = argv.filter((a) => a !== '--json' && a !== '--tagger');
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   if (!files.length) files.push(resolve(root, 'test/fixtures/ner/gold.conll'));
-  const results = files.map((f) => ({ file: f, score: evaluateConll(readFileSync(f, 'utf8')) }));
+  const results = files.map((f) => ({
+    file: f,
+    ...evaluateConllFull(readFileSync(f, 'utf8'), bare ? tagSpans : undefined),
+  }));
   if (json) console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
-  else for (const r of results) console.log(`${r.file}\n${formatScore(r.score)}\n`);
+  else
+    for (const r of results)
+      console.log(
+        `${r.file} (${r.docs} documents)\n` +
+          `mention level (exact span, every type):\n${formatScore(r.mentions)}\n` +
+          `document level (set of name+type per document; PER, ORG, LOC):\n${formatScore(r.documents)}\n`,
+      );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));

@@ -1,5 +1,8 @@
 import { analyseArticle, type Extractor } from '../../shared/domain/article.ts';
+import { findPlaceMentions } from '../../shared/domain/countries.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
+import { tagTokens } from '../../shared/domain/ner/tagger.ts';
+import { tokenize } from '../../shared/domain/news-tokens.ts';
 import { buildNameIndex, NameMatcher } from '../../shared/domain/name-index.ts';
 import type { RawArticle } from '../../shared/domain/article-formats.ts';
 import { secondsPerCall, timeOf, type Suite, type SuiteContext } from '../lib/context.ts';
@@ -7,6 +10,20 @@ import { composeArticles, indexEntities } from '../lib/corpus.ts';
 import { figureOf, growthOf } from '../lib/report.ts';
 
 const extract = extractEntities as unknown as Extractor;
+
+/** Articles of at least 700 words: consecutive composed articles' bodies joined under the first one's title. */
+function longArticles(articles: readonly RawArticle[], count: number): RawArticle[] {
+  const out: RawArticle[] = [];
+  let k = 0;
+  while (out.length < count && k < articles.length) {
+    const first = articles[k]!;
+    let body = first.body;
+    while (body.split(/\s+/).length < 700 && ++k < articles.length) body += `\n\n${articles[k]!.body}`;
+    k++;
+    out.push({ ...first, body });
+  }
+  return out;
+}
 
 async function analyseAll(articles: readonly RawArticle[], matcher?: NameMatcher): Promise<number> {
   let mentions = 0;
@@ -68,6 +85,44 @@ export const articlesSuite: Suite = {
       );
       biggest = matcher;
     }
+    // Articles of 700 words or more (the issue's unit), from the same paragraphs, and the tagger's share of the time.
+    const long = longArticles(articles, batch);
+    const longRuns: number[] = [];
+    const taggerShare: number[] = [];
+    const texts = long.map((a) => (a.title ? `${a.title}\n\n${a.body}` : a.body));
+    const tagAll = async () => {
+      for (const t of texts) tagTokens(t, tokenize(t), findPlaceMentions(t));
+    };
+    for (let i = 0; i < reps; i++) {
+      const whole = (await secondsPerCall(() => analyseAll(long, biggest), minSeconds)).seconds;
+      const tagger = (await secondsPerCall(tagAll, minSeconds)).seconds;
+      longRuns.push(long.length / whole);
+      taggerShare.push((100 * tagger) / whole);
+    }
+    const words = Math.round(texts.reduce((n, t) => n + t.split(/\s+/).length, 0) / texts.length);
+    const lf = figureOf({
+      suite: 'articles',
+      name: `extract + link, ${words}-word articles`,
+      unit: 'articles/s',
+      better: 'higher',
+      params: { aliases: 100_000, articles: long.length },
+      runs: longRuns,
+    });
+    lf.goal = { text: '≥ 200 700-word articles/s/core at 100,000 aliases', met: lf.summary.median >= 200 };
+    ctx.figures.push(lf);
+    ctx.figures.push(
+      figureOf({
+        suite: 'articles',
+        name: 'tagger share of extract + link (tokens, places, features, Viterbi)',
+        unit: '%',
+        better: 'lower',
+        params: { aliases: 100_000, articles: long.length },
+        runs: taggerShare,
+      }),
+    );
+    ctx.log(
+      `  ${words}-word articles: ${lf.summary.median.toFixed(0)} articles/s; the tagger takes ${taggerShare.sort((x, y) => x - y)[taggerShare.length >> 1]!.toFixed(0)} % of the time`,
+    );
     // Growth at the largest index: 1×, 10×, 100× the articles.
     const points: { scale: number; size: number; throughput: number }[] = [];
     for (const scale of [1, 10, 100]) {

@@ -1,5 +1,6 @@
 import type { FoundEntity } from './article.ts';
 import { formOf, type IndexedEntity, type NameMatcher } from './name-index.ts';
+import { GENERIC_TOKENS } from './names.ts';
 import type { Mention } from './model.ts';
 
 type Linked = FoundEntity & { listed?: Mention['listed'] };
@@ -18,7 +19,8 @@ const toLink = (e: IndexedEntity): Mention['listed'][number] => ({
 /**
  * Links what the extractor found to listed entities (precision first): a listed name found in the text is confirmed by
  * the extractor's reading of the same words — the same name, of a compatible type (a person never links to a company).
- * A listed name of three or more words that the extractor missed is still taken, as the entity's own kind.
+ * A listed name of three or more words that the extractor missed is still taken, as the entity's own kind. A one-word
+ * mention links only through a listed name the same text gives in full (see linkShortForms).
  */
 export function linkEntities(text: string, found: FoundEntity[], matcher: NameMatcher | undefined): Linked[] {
   const out: Linked[] = found.map((f) => ({ ...f }));
@@ -32,7 +34,9 @@ export function linkEntities(text: string, found: FoundEntity[], matcher: NameMa
     }
   }
   const extra = new Map<string, Linked>();
+  const fulls: FullMatch[] = [];
   for (const m of matcher.find(text)) {
+    fulls.push({ end: m.end, form: m.form, entities: m.entities });
     const owners =
       byForm.get(m.form) ??
       byForm.get(formOf(m.text)) ??
@@ -71,5 +75,59 @@ export function linkEntities(text: string, found: FoundEntity[], matcher: NameMa
         listed: m.entities.filter((le) => compatible(kind, le.type)).map(toLink),
       });
   }
+  linkShortForms(text, out, fulls);
   return [...out, ...extra.values()];
+}
+
+/** A listed name the text gives in full (two words or more), with where it ends: the context short forms need. */
+interface FullMatch {
+  end: number;
+  form: string;
+  entities: IndexedEntity[];
+}
+
+const initialsOf = (form: string) =>
+  form
+    .split(' ')
+    .filter((t) => !GENERIC_CONNECTORS.has(t))
+    .map((t) => t[0])
+    .join('');
+const GENERIC_CONNECTORS = new Set(['of', 'and', 'for', 'the', 'de', 'al', 'el']);
+
+/** Whether the text defines `short` in brackets right at `at` ("… Corporation (KOMID)"). */
+function definedAfter(text: string, at: number, short: string): boolean {
+  const rest = text.slice(at, at + short.length + 8).replace(/\s+/g, '');
+  return rest.startsWith(`(${short})`);
+}
+
+/**
+ * One word never links on its own ("Rosneft", "KOMID", "IRGC" could be anyone's until the text says whose): a
+ * one-word organisation or person links only to a listed entity the same text names in full, and only when the word
+ * is that name's short form — the acronym the text defines right after it ("… Trading Corporation (KOMID)"), its
+ * initials ("Islamic Revolutionary Guard Corps" → IRGC), or, for an organisation, its first, distinctive word ("Rosneft Oil Company" →
+ * Rosneft).
+ */
+function linkShortForms(text: string, out: Linked[], fulls: readonly FullMatch[]): void {
+  if (!fulls.length) return;
+  for (const e of out) {
+    if (e.kind !== 'person' && e.kind !== 'organization') continue;
+    for (const surface of new Set([e.name, ...(e.surfaces ?? [])])) {
+      const form = formOf(surface);
+      if (!form || form.includes(' ')) continue;
+      const acronym = /^\p{Lu}{2,}$/u.test(surface);
+      for (const f of fulls) {
+        const defined = definedAfter(text, f.end, surface);
+        const first = f.form.split(' ')[0]!;
+        const short =
+          defined ||
+          (acronym && initialsOf(f.form) === form) ||
+          (!acronym && e.kind === 'organization' && first === form && !GENERIC_TOKENS.has(form) && form.length >= 4);
+        if (!short) continue;
+        const links = f.entities.filter((le) => compatible(e.kind, le.type)).map(toLink);
+        const have = new Set((e.listed ?? []).map((l) => `${l.list}|${l.sourceId}`));
+        const add = links.filter((l) => !have.has(`${l.list}|${l.sourceId}`));
+        if (add.length) e.listed = [...(e.listed ?? []), ...add];
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateConll } from '../../../scripts/eval-ner.ts';
+import { extractFile } from '../../../bin/extract-file.ts';
+import { evaluateConllFull } from '../../../scripts/eval-ner.ts';
 import { extractEntities, findEntitySpans, type ExtractedEntity } from '../../../shared/domain/extract.ts';
 import { hasSharedData, sharedData } from '../../helpers/shared-data.ts';
 
@@ -147,6 +148,32 @@ describe('extractEntities: grouping', () => {
     expect(keys).not.toContain('person:bashar al-assad');
   });
 
+  it('names a country by itself, not by its first surface, and leaves demonyms out of its surfaces', () => {
+    // Prepare
+    const text = 'Chinese refiners bought more. The PRC denied it; China said nothing, and Beijing waited.';
+    // Act
+    const cn = byKey(extractEntities(text)).get('country:CN');
+    // Assess
+    expect(cn).toMatchObject({ name: 'China', kind: 'country', count: 4 });
+    expect(cn?.surfaces.sort()).toEqual(['Beijing', 'China', 'PRC']);
+  });
+
+  it('gives radar extract every surface of an entity', () => {
+    // Prepare
+    const bytes = new TextEncoder().encode(
+      'Secretary of State Antony Blinken met Chinese officials. Blinken said China must stop.',
+    );
+    // Act
+    const view = extractFile('article.txt', bytes);
+    // Assess
+    expect(view.find((e) => e.name === 'Antony Blinken')?.surfaces.sort()).toEqual(['Antony Blinken', 'Blinken']);
+    expect(view.find((e) => e.country === 'CN' && e.kind === 'country')).toMatchObject({
+      name: 'China',
+      count: 2,
+      surfaces: ['China'],
+    });
+  });
+
   it('keys countries by code whatever named them, and never guesses a person’s country', () => {
     // Prepare
     const text = 'China and Chinese banks face pressure; Xi Jinping met Russian officials.';
@@ -184,14 +211,29 @@ describe.skipIf(!hasSharedData)('the seed article (/work/shared/data)', () => {
 });
 
 describe('gold set (test/fixtures/ner/gold.conll)', () => {
-  it('keeps micro F1 at its measured level (a regression guard)', () => {
+  it('keeps mention- and document-level F1 at their measured levels (a regression guard)', () => {
     // Prepare
     const gold = readFileSync(new URL('../../fixtures/ner/gold.conll', import.meta.url), 'utf8');
     // Act
-    const { overall, byType } = evaluateConll(gold);
-    // Assess: measured micro F1 0.969 (PER 0.994, LOC 0.989, ORG 0.939, MISC 0.935) when written.
-    expect(overall.gold).toBe(534);
-    expect(overall.f1).toBeGreaterThanOrEqual(0.95);
-    for (const t of byType.filter((x) => x.type !== 'MISC')) expect(t.f1, t.type).toBeGreaterThanOrEqual(0.9);
+    const { mentions, documents } = evaluateConllFull(gold);
+    // Assess: the rules alone measured mention F1 0.9687 and document F1 0.9767 here; the tagger with the rules
+    // measured 0.9689 and 0.9783 (PER 0.981, ORG 0.954, LOC 0.991) when written.
+    expect(mentions.overall.gold).toBe(534);
+    expect(mentions.overall.f1).toBeGreaterThanOrEqual(0.965);
+    expect(documents.overall.f1).toBeGreaterThanOrEqual(0.975);
+    for (const t of documents.byType) expect(t.f1, t.type).toBeGreaterThanOrEqual(0.94);
+  });
+});
+
+describe.skipIf(!hasSharedData)('CoNLL-2003 development split (../shared/data/ner, never trained on)', () => {
+  it('reaches the issue-10 goals: document-level F1 ≥ 0.88, every type ≥ 0.80', () => {
+    // Prepare
+    const dev = readFileSync(sharedData('ner/conll2003-en/valid.txt'), 'utf8');
+    // Act
+    const { documents, mentions } = evaluateConllFull(dev);
+    // Assess: measured document F1 0.911 (PER 0.934, ORG 0.861, LOC 0.929), mention F1 0.869 when written.
+    expect(documents.overall.f1).toBeGreaterThanOrEqual(0.88);
+    for (const t of documents.byType) expect(t.f1, t.type).toBeGreaterThanOrEqual(0.8);
+    expect(mentions.overall.f1).toBeGreaterThanOrEqual(0.85);
   });
 });
