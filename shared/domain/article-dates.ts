@@ -141,3 +141,55 @@ const NAMED_ZONES: Record<string, string> = {
   PST: '-0800',
   PDT: '-0700',
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dates an article does not carry as metadata: from its object key, or from a date line at the top of its text.
+
+/**
+ * The day an object key names, or `undefined`: a file or folder name that starts with `YYYY-MM-DD`
+ * (`articles/2026-03-02-tankers.txt`, `articles/2026-03-02/tankers.txt`) or `YYYY/MM/DD/` folders
+ * (`articles/2026/03/02/tankers.txt`), the segment nearest the file winning. Scrapers and newsroom archives name
+ * files this way after the day of publication; a key that names an impossible day (`2026-02-30`) names none.
+ */
+export function dateFromKey(key: string): string | undefined {
+  const path = key.split(/[?#]/)[0] ?? '';
+  let found: string | undefined;
+  // Both shapes, in key order; the last readable one is the nearest to the file.
+  const re = /(?:^|\/)(\d{4})(?:-(\d{2})-(\d{2})(?![0-9])|\/(\d{2})\/(\d{2})\/)/g;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    const day = isoDate(Number(m[1]), Number(m[2] ?? m[4]), Number(m[3] ?? m[5]));
+    if (day) found = day;
+    // `2026/03/02/` consumed its last slash; step back so a following `2026-…` segment is still seen.
+    if (m[4] !== undefined) re.lastIndex--;
+  }
+  return found;
+}
+
+// A date line: optionally labelled ("Published:", "Posted on", "Date:"), then a date with the month spelt out or in
+// ISO order, optionally a time. Numeric dates other than ISO are left alone here: "02/03/2026" is 2 March to half the
+// world and 3 February to the rest, and a wrong date is worse than none. "Updated" lines are not publication dates.
+const WEEKDAY = String.raw`(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+`;
+const DATE_LINE = new RegExp(
+  String.raw`^(?:(?:first\s+)?(?:published|posted|date|dated)(?:\s+(?:on|at))?\s*:?\s*)?(?:${WEEKDAY})?` +
+    String.raw`(\d{1,2}\s+[a-z]{3,9}\.?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})` +
+    String.raw`(?:(?:,?\s+|[t ])(\d{1,2}:\d{2}(?::\d{2})?\s*(?:z|ut|utc|gmt|[+-]\d{2}:?\d{2})?))?\s*$`,
+  'i',
+);
+
+/** The publication date a line of its own states ("Published: 2 March 2026", "March 2, 2026"), or `undefined`. */
+export function dateOfDateLine(line: string): string | undefined {
+  // Markdown emphasis around a dateline (`*2 March 2026*`) is markup, not part of the date.
+  const s = line
+    .trim()
+    .replace(/^[*_]+|[*_]+$/g, '')
+    .trim();
+  if (s.length > 80) return undefined;
+  const m = DATE_LINE.exec(s);
+  if (!m) return undefined;
+  const day = normaliseDate(m[1]!);
+  if (!day || !m[2]) return day;
+  // A time: read it with the day in ISO form, so every day order shares one time parser.
+  const t = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(.*)$/.exec(m[2])!;
+  const zone = t[4] ? (/^ut$/i.test(t[4]) ? 'Z' : t[4]) : '';
+  return normaliseDate(`${day}T${t[1]!.padStart(2, '0')}:${t[2]}${t[3] ? `:${t[3]}` : ''}${zone}`) ?? day;
+}

@@ -1,5 +1,6 @@
 import { cleanText, htmlFragmentToText, htmlToArticle, namesIn, normaliseLanguage } from './article-clean.ts';
-import { normaliseDate } from './article-dates.ts';
+import { dateFromKey, dateOfDateLine, normaliseDate } from './article-dates.ts';
+import type { DateFrom } from './model.ts';
 
 /** One article as a format gives it, before entity extraction. */
 export interface RawArticle {
@@ -9,6 +10,8 @@ export interface RawArticle {
   author?: string;
   /** ISO 8601 date (`YYYY-MM-DD`) or UTC timestamp (`YYYY-MM-DDTHH:MM:SSZ`). */
   publishedAt?: string;
+  /** Where `publishedAt` came from; set whenever it is. */
+  dateFrom?: DateFrom;
   /** Primary language subtag, lower case (`en`). */
   language?: string;
   /** Clean text, paragraphs separated by blank lines. */
@@ -262,7 +265,7 @@ export function articleFromJson(value: unknown): RawArticle | { reason: string }
     ...(url ? { url } : {}),
     ...(source ? { source } : {}),
     ...(author ? { author } : {}),
-    ...(publishedAt ? { publishedAt } : {}),
+    ...(publishedAt ? { publishedAt, dateFrom: 'meta' as const } : {}),
     language: language ?? 'en',
     body,
   };
@@ -322,22 +325,50 @@ export function parseArticleLine(line: string, lineNo: number): RawArticle | Art
 // ---------------------------------------------------------------------------------------------------------------
 // Plain text and Markdown
 
+/** A title is short and has no sentence end (BBC titles never do). */
+const isTitleLike = (line: string): boolean =>
+  line.length > 0 && line.length <= 200 && line.split(/\s+/).length <= 25 && !line.endsWith('.');
+
 /** BBC layout: a short first line followed by a blank line is the title. */
 function splitTitle(text: string): { title?: string; rest: string } {
   const m = /^\s*([^\n]{1,200})\n[ \t]*\n([\s\S]*)$/.exec(text);
   if (!m) return { rest: text };
   const first = m[1]!.trim();
-  const words = first.split(/\s+/).length;
-  // A title is short, has no sentence end (BBC titles never do), and is followed by a body.
-  if (words > 25 || first.endsWith('.') || !m[2]!.trim()) return { rest: text };
+  // …and is followed by a body.
+  if (!isTitleLike(first) || !m[2]!.trim()) return { rest: text };
   return { title: first, rest: m[2]! };
 }
 
+/** How far down a date line may stand: above the story (a title, a byline, the date), not in it. */
+const DATE_LINE_WITHIN = 4;
+
+/**
+ * A date line among the first lines of a text ("Published: 2 March 2026", "2 March 2026" under the title): the date,
+ * and the text without that line. Read before cleaning, which drops such lines as page furniture.
+ */
+function takeDateLine(text: string): { publishedAt?: string; rest: string } {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length && seen < DATE_LINE_WITHIN; i++) {
+    if (!lines[i]!.trim()) continue;
+    seen++;
+    const date = dateOfDateLine(lines[i]!);
+    if (date) return { publishedAt: date, rest: [...lines.slice(0, i), ...lines.slice(i + 1)].join('\n') };
+  }
+  return { rest: text };
+}
+
 function parsePlainText(text: string): RawArticle {
+  const { publishedAt, rest: undated } = takeDateLine(text.replace(/\r\n?/g, '\n'));
   // Noise first: a scraped page's first line is as likely "Stay informed with free updates" as a title.
-  const cleaned = cleanText(text);
+  const cleaned = cleanText(undated);
   const { title, rest } = splitTitle(cleaned);
-  return { ...(title ? { title } : {}), language: 'en', body: title ? rest : cleaned };
+  return {
+    ...(title ? { title } : {}),
+    ...(publishedAt ? { publishedAt, dateFrom: 'text' as const } : {}),
+    language: 'en',
+    body: title ? rest : cleaned,
+  };
 }
 
 interface FrontMatter {
@@ -396,13 +427,23 @@ function parseMarkdown(text: string): RawArticle {
     fm = parseFrontMatter(m[0].replace(/^---[ \t]*\n/, '').replace(/\n(?:---|\.\.\.)[ \t]*\n?$/, ''));
     src = src.slice(m[0].length);
   }
+  const fmDate = normaliseDate(
+    fmString(fm, 'date', 'published', 'publishedat', 'published_at', 'pubdate', 'publish_date'),
+  );
+  const dateLine = fmDate ? { rest: src } : takeDateLine(src);
+  src = dateLine.rest;
   const lines = src.split('\n');
   const paragraphs: string[] = [];
   let para: string[] = [];
   let heading: string | undefined;
   let inFence = false;
+  // Whether the first paragraph is one plain line (a title candidate when there is no heading), not a list or a block.
+  let firstIsLine: boolean | undefined;
   const flush = () => {
-    if (para.length) paragraphs.push(para.join(' '));
+    if (para.length) {
+      firstIsLine ??= para.length === 1;
+      paragraphs.push(para.join(' '));
+    }
     para = [];
   };
   for (let i = 0; i < lines.length; i++) {
@@ -413,7 +454,10 @@ function parseMarkdown(text: string): RawArticle {
       continue;
     }
     if (inFence) {
-      if (raw.trim()) paragraphs.push(raw.trim());
+      if (raw.trim()) {
+        firstIsLine ??= false;
+        paragraphs.push(raw.trim());
+      }
       continue;
     }
     const line = raw.trim();
@@ -431,7 +475,10 @@ function parseMarkdown(text: string): RawArticle {
       const h = markdownInline(atx ? atx[2]! : setext!).trim();
       if (setext !== undefined) i++;
       if (heading === undefined && paragraphs.length === 0 && (!atx || atx[1]!.length <= 2)) heading = h;
-      else if (h) paragraphs.push(h);
+      else if (h) {
+        firstIsLine ??= false;
+        paragraphs.push(h);
+      }
       continue;
     }
     const stripped = markdownInline(
@@ -444,44 +491,68 @@ function parseMarkdown(text: string): RawArticle {
     if (/^(?:>\s?)*(?:[-*+]|\d{1,3}[.)])\s+/.test(line)) {
       // List items are paragraphs of their own, not soft-wrapped continuations.
       flush();
-      if (stripped.trim()) paragraphs.push(stripped.trim());
+      if (stripped.trim()) {
+        firstIsLine ??= false;
+        paragraphs.push(stripped.trim());
+      }
       continue;
     }
     if (stripped.trim()) para.push(stripped.trim());
   }
   flush();
 
-  const fmString = (...keys: string[]): string | undefined => {
-    for (const k of keys) {
-      const v = fm[k];
-      const s = Array.isArray(v) ? v.join(', ') : v;
-      if (s?.trim()) return s.trim();
-    }
-    return undefined;
-  };
-  const title = fmString('title', 'headline') ?? heading;
-  const url = fmString('url', 'link', 'canonical_url', 'canonical', 'permalink');
-  const publishedAt = normaliseDate(
-    fmString('date', 'published', 'publishedat', 'published_at', 'pubdate', 'publish_date'),
-  );
-  const author = fmString('author', 'authors', 'byline');
-  const source = fmString('source', 'site', 'site_name', 'publisher') ?? hostOf(url);
-  const language = normaliseLanguage(fmString('lang', 'language')) ?? 'en';
+  // No front-matter title and no heading: a short first line standing alone is the title, as in plain text.
+  let title = fmString(fm, 'title', 'headline') ?? heading;
+  if (title === undefined && firstIsLine && paragraphs.length > 1) {
+    title = markdownTitleLine(paragraphs[0]!);
+    if (title !== undefined) paragraphs.shift();
+  }
+  const url = fmString(fm, 'url', 'link', 'canonical_url', 'canonical', 'permalink');
+  const publishedAt = fmDate ?? dateLine.publishedAt;
+  const dateFrom: DateFrom | undefined = fmDate ? 'front-matter' : dateLine.publishedAt ? 'text' : undefined;
+  const author = fmString(fm, 'author', 'authors', 'byline');
+  const source = fmString(fm, 'source', 'site', 'site_name', 'publisher') ?? hostOf(url);
+  const language = normaliseLanguage(fmString(fm, 'lang', 'language')) ?? 'en';
   const body = dropTitleEcho(cleanText(paragraphs.join('\n\n')), title);
   return {
     ...(title ? { title } : {}),
     ...(url ? { url } : {}),
     ...(source ? { source } : {}),
     ...(author ? { author } : {}),
-    ...(publishedAt ? { publishedAt } : {}),
+    ...(publishedAt ? { publishedAt, dateFrom } : {}),
     language,
     body,
   };
 }
 
+function fmString(fm: FrontMatter, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = fm[k];
+    const s = Array.isArray(v) ? v.join(', ') : v;
+    if (s?.trim()) return s.trim();
+  }
+  return undefined;
+}
+
+/** The first paragraph as a title, if it reads as one once cleaned (noise such as "Share." never does). */
+function markdownTitleLine(paragraph: string): string | undefined {
+  const line = cleanText(paragraph).trim();
+  return line && !line.includes('\n') && isTitleLike(line) ? line : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 const DETECT_HEAD = 65_536;
+
+/**
+ * An undated article of a one-article file takes the day its key names (`articles/2026-03-02-….txt`). Never the
+ * elements of a batch: one file name cannot date the hundreds of articles an export holds.
+ */
+function keyDated(a: RawArticle, key: string): RawArticle {
+  if (a.publishedAt) return a;
+  const day = dateFromKey(key);
+  return day ? { ...a, publishedAt: day, dateFrom: 'key' } : a;
+}
 
 /** A whole (size-limited, already decoded) file → its articles. Bad elements of a batch are reported, not fatal. */
 export function parseArticles(
@@ -491,14 +562,19 @@ export function parseArticles(
   const src = stripBom(text);
   const format = detectArticleFormat(src.slice(0, DETECT_HEAD), key);
   if (!src.trim()) return { format, articles: [], rejects: [{ where: 'file', reason: 'empty file' }] };
-  const single = (a: RawArticle) =>
-    a.body
+  const single = (parsed: RawArticle) => {
+    const a = keyDated(parsed, key);
+    return a.body
       ? { format, articles: [a], rejects: [] }
       : { format, articles: [], rejects: [{ where: 'file', reason: 'no body text left after cleaning' }] };
+  };
 
   switch (format) {
-    case 'html':
-      return single(htmlToArticle(src));
+    case 'html': {
+      const a = htmlToArticle(src);
+      // Every date a page gives comes from its meta tags or its JSON-LD.
+      return single(a.publishedAt ? { ...a, dateFrom: 'meta' } : a);
+    }
     case 'markdown':
       return single(parseMarkdown(src));
     case 'text':
@@ -527,7 +603,9 @@ export function parseArticles(
         };
       }
       const { items, batch } = jsonElements(doc);
-      return { format, ...collect(items, (i) => (batch ? `element ${i}` : 'file')) };
+      const found = collect(items, (i) => (batch ? `element ${i}` : 'file'));
+      if (batch) return { format, ...found };
+      return { format, articles: found.articles.map((a) => keyDated(a, key)), rejects: found.rejects };
     }
   }
 }

@@ -57,7 +57,7 @@ export function analyseArticle(
     ...(raw.url ? { url: raw.url } : {}),
     ...(raw.source ? { source: raw.source } : {}),
     ...(raw.author ? { author: raw.author } : {}),
-    ...(raw.publishedAt ? { publishedAt: raw.publishedAt } : {}),
+    ...(raw.publishedAt ? { publishedAt: raw.publishedAt, ...(raw.dateFrom ? { dateFrom: raw.dateFrom } : {}) } : {}),
     language: raw.language ?? 'en',
     body: raw.body,
     mentions,

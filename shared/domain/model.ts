@@ -70,6 +70,15 @@ export const MentionSchema = z.object({
 });
 export type Mention = z.infer<typeof MentionSchema>;
 
+/**
+ * Where an article's date came from: `meta` = the article's own metadata (HTML meta tags and JSON-LD, a JSON object's
+ * date field), `front-matter` = a Markdown file's front matter, `text` = a date line at the top of its text, `key` = the
+ * object key (`articles/2026-03-02-….txt`, `articles/2026/03/02/…`). Listed from the most to the least trusted.
+ */
+export const DATE_SOURCES = ['meta', 'front-matter', 'text', 'key'] as const;
+export const DateFromSchema = z.enum(DATE_SOURCES);
+export type DateFrom = z.infer<typeof DateFromSchema>;
+
 export const ArticleSchema = z.object({
   /** Stable: hash of bucket key + content. */
   id: z.string().min(1),
@@ -80,6 +89,8 @@ export const ArticleSchema = z.object({
   author: z.string().optional(),
   /** ISO date (YYYY-MM-DD or full timestamp). */
   publishedAt: z.string().optional(),
+  /** Where `publishedAt` came from (set with it; items stored before the field existed have neither or only the date). */
+  dateFrom: DateFromSchema.optional(),
   language: z.string().default('en'),
   body: z.string(),
   mentions: z.array(MentionSchema).default([]),

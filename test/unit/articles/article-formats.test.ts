@@ -120,6 +120,162 @@ describe('parseArticles: plain text and Markdown', () => {
   });
 });
 
+describe('parseArticles: titles and dates an article does not carry as metadata', () => {
+  const STORY = 'Regulators in Oslo fined a shipping broker for chartering a tanker to a listed buyer.';
+  const only = (text: string, key: string): RawArticle => {
+    const { articles, rejects } = parseArticles(text, key);
+    expect(rejects).toEqual([]);
+    expect(articles).toHaveLength(1);
+    return articles[0]!;
+  };
+
+  it('dates a plain-text article from its key, and says so', () => {
+    // Act
+    const a = only(`Broker fined in Oslo\n\n${STORY}`, 'articles/2026-03-02-broker-fined.txt');
+    // Assess
+    expect(a).toMatchObject({ title: 'Broker fined in Oslo', publishedAt: '2026-03-02', dateFrom: 'key' });
+    expect(a.body).toBe(STORY);
+  });
+
+  it('dates a plain-text article from year/month/day folders', () => {
+    // Act
+    const a = only(`Broker fined in Oslo\n\n${STORY}`, 'articles/wire/2026/03/02/broker.txt');
+    // Assess
+    expect(a).toMatchObject({ publishedAt: '2026-03-02', dateFrom: 'key' });
+  });
+
+  it('takes a title from a first line followed by a single line break', () => {
+    // Act
+    const a = only(`Broker fined in Oslo\n${STORY}`, 'articles/broker.txt');
+    // Assess
+    expect(a.title).toBe('Broker fined in Oslo');
+    expect(a.body).toBe(STORY);
+  });
+
+  it('prefers a date line at the top of the text to the key, and keeps it out of the title and the body', () => {
+    // Prepare: the date stands above the title, as wire copy has it.
+    const text = `Published: 4 March 2026\nBroker fined in Oslo\n\n${STORY}`;
+    // Act
+    const a = only(text, 'articles/2026-03-02-broker.txt');
+    // Assess
+    expect(a).toMatchObject({ title: 'Broker fined in Oslo', publishedAt: '2026-03-04', dateFrom: 'text' });
+    expect(a.body).toBe(STORY);
+  });
+
+  it('takes a bare date under the title as the date, not as the title', () => {
+    // Act
+    const a = only(`Broker fined in Oslo\n4 March 2026\n\n${STORY}`, 'articles/broker.txt');
+    // Assess
+    expect(a).toMatchObject({ title: 'Broker fined in Oslo', publishedAt: '2026-03-04', dateFrom: 'text' });
+    expect(a.body).toBe(STORY);
+  });
+
+  it('leaves a date in the story itself alone', () => {
+    // Prepare: the fourth non-empty line and later is the story, whatever dates it holds.
+    const text = `Broker fined in Oslo\n\n${STORY}\n\nThe fine was paid.\n\nMore follows.\n\n4 March 2026`;
+    // Act
+    const a = only(text, 'articles/broker.txt');
+    // Assess
+    expect(a.publishedAt).toBeUndefined();
+    expect(a.dateFrom).toBeUndefined();
+    expect(a.body).toContain('4 March 2026');
+  });
+
+  it.each([
+    ['a key with no date', 'articles/broker-fined.txt'],
+    ['a key with an impossible date (30 February)', 'articles/2026-02-30-broker-fined.txt'],
+    ['a key with an impossible month', 'articles/2026/14/02/broker-fined.txt'],
+  ] as const)('leaves the article undated for %s', (_label, key) => {
+    // Act
+    const a = only(`Broker fined in Oslo\n\n${STORY}`, key);
+    // Assess
+    expect(a.title).toBe('Broker fined in Oslo');
+    expect(a.publishedAt).toBeUndefined();
+    expect(a.dateFrom).toBeUndefined();
+  });
+
+  it('prefers front matter to a date line and to the key in Markdown', () => {
+    // Prepare
+    const md = `---\ntitle: Broker fined\ndate: 2026-03-05\n---\n\n*4 March 2026*\n\n${STORY}`;
+    // Act
+    const a = only(md, 'articles/2026-03-02-broker.md');
+    // Assess
+    expect(a).toMatchObject({ title: 'Broker fined', publishedAt: '2026-03-05', dateFrom: 'front-matter' });
+  });
+
+  it('dates Markdown without a front-matter date from a date line, then from the key', () => {
+    // Act
+    const lined = only(`# Broker fined\n\n_Published 4 March 2026_\n\n${STORY}`, 'articles/2026-03-02-b.md');
+    const keyed = only(`---\nauthor: Ana Ruiz\n---\n# Broker fined\n\n${STORY}`, 'articles/2026-03-02-b.md');
+    // Assess
+    expect(lined).toMatchObject({ title: 'Broker fined', publishedAt: '2026-03-04', dateFrom: 'text' });
+    expect(lined.body).toBe(STORY);
+    expect(keyed).toMatchObject({
+      title: 'Broker fined',
+      publishedAt: '2026-03-02',
+      dateFrom: 'key',
+      author: 'Ana Ruiz',
+    });
+  });
+
+  it('takes the first line of Markdown with no heading and no front-matter title as its title', () => {
+    // Act
+    const a = only(`**Broker fined in Oslo**\n\n${STORY} See [the ruling](https://x.example).`, 'articles/b.md');
+    // Assess
+    expect(a.title).toBe('Broker fined in Oslo');
+    expect(a.body).toBe(`${STORY} See the ruling.`);
+  });
+
+  it('never takes a list, a sentence or a lone paragraph for a Markdown title', () => {
+    // Act
+    const list = only(`- Broker fined\n- Tanker held\n\n${STORY}`, 'articles/b.md');
+    const sentence = only(`Oslo fined a broker *today*.\n\n${STORY}`, 'articles/b.md');
+    const lone = only(`Broker fined in **Oslo**`, 'articles/b.md');
+    // Assess
+    expect(list.title).toBeUndefined();
+    expect(sentence.title).toBeUndefined();
+    expect(lone.title).toBeUndefined();
+    expect(lone.body).toBe('Broker fined in Oslo');
+  });
+
+  it('marks dates from HTML meta tags and JSON fields as meta, and dates an undated page or object from its key', () => {
+    // Prepare
+    const page = (meta: string) =>
+      `<!doctype html><html><head><title>Broker fined</title>${meta}</head><body><article><p>${STORY}</p></article></body></html>`;
+    // Act
+    const metaPage = only(
+      page('<meta property="article:published_time" content="2026-03-05T09:00:00Z">'),
+      'articles/2026-03-02-b.html',
+    );
+    const bare = only(page(''), 'articles/2026-03-02-b.html');
+    const json = only(
+      JSON.stringify({ title: 'Broker fined', date: '2026-03-05', text: STORY }),
+      'articles/2026-03-02-b.json',
+    );
+    const undatedJson = only(JSON.stringify({ title: 'Broker fined', text: STORY }), 'articles/2026-03-02-b.json');
+    // Assess
+    expect(metaPage).toMatchObject({ publishedAt: '2026-03-05T09:00:00Z', dateFrom: 'meta' });
+    expect(bare).toMatchObject({ publishedAt: '2026-03-02', dateFrom: 'key' });
+    expect(json).toMatchObject({ publishedAt: '2026-03-05', dateFrom: 'meta' });
+    expect(undatedJson).toMatchObject({ publishedAt: '2026-03-02', dateFrom: 'key' });
+  });
+
+  it('never dates the articles of a batch from the batch file name', () => {
+    // Prepare
+    const ndjson = `${JSON.stringify({ text: STORY, date: '2026-03-05' })}\n${JSON.stringify({ text: STORY })}\n`;
+    const array = JSON.stringify([{ text: STORY }]);
+    // Act
+    const lines = parseArticles(ndjson, 'articles/2026-03-02-batch.ndjson').articles;
+    const elements = parseArticles(array, 'articles/2026-03-02-batch.json').articles;
+    // Assess
+    expect(lines.map((a) => [a.publishedAt, a.dateFrom])).toEqual([
+      ['2026-03-05', 'meta'],
+      [undefined, undefined],
+    ]);
+    expect(elements.map((a) => a.publishedAt)).toEqual([undefined]);
+  });
+});
+
 describe('parseArticles: HTML', () => {
   it('extracts the story and its metadata from a whole page', () => {
     // Act
@@ -276,6 +432,7 @@ describe('parseArticles: JSON', () => {
         url: 'https://g.example/x',
         source: 'g.example',
         publishedAt: '2024-01-02T03:04:05Z',
+        dateFrom: 'meta',
         language: 'en',
         body: 'Body from fields.',
       },
@@ -286,6 +443,7 @@ describe('parseArticles: JSON', () => {
         source: 'The Example Times',
         author: 'Jane Roe',
         publishedAt: '2024-01-02T00:00:00Z',
+        dateFrom: 'meta',
         language: 'en',
         body: 'Abstract only.',
       },
