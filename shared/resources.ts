@@ -71,6 +71,8 @@ export const STREAM_CONSUMER = {
 /** Routes of the query function (design §5). `{key+}` is greedy: ingest keys contain slashes. */
 export const QUERY_ROUTES = [
   'GET /',
+  /** The dashboard's script: a file of its own so the page's Content-Security-Policy allows no inline script. */
+  'GET /dashboard.js',
   'GET /health',
   'GET /openapi.json',
   'GET /counts/countries',
