@@ -82,6 +82,9 @@ export const QUERY_ROUTES = [
   'GET /ingests/{key+}',
 ] as const;
 
+/** Powertools Metrics namespace of every function (set as POWERTOOLS_METRICS_NAMESPACE by the stack and the sandbox). */
+export const METRICS_NAMESPACE = 'SanctionsRadar';
+
 export const QUERY_FUNCTION = { name: 'query', timeoutSeconds: 10, memoryMb: 512 } as const;
 
 /** Sandbox defaults (design §5, the sandbox contract). */
