@@ -23,7 +23,16 @@ export const IngestStatusSchema = z.object({
   etag: z.string().optional(),
   records: RecordCounts,
   /** The first rejected records, each with where it was and why. */
-  rejections: z.array(z.object({ where: z.string(), reason: z.string() })).optional(),
+  rejections: z
+    .array(
+      z.object({
+        where: z.string(),
+        reason: z.string(),
+        /** Only a field was dropped (a non-web URL); the record itself was kept and is not counted as rejected. */
+        kept: z.literal(true).optional(),
+      }),
+    )
+    .optional(),
   error: z.string().optional(),
   durationMs: z.number().optional(),
   updatedAt: z.string(),

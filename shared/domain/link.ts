@@ -1,5 +1,5 @@
-import type { FoundEntity } from './article.ts';
 import { formOf, type IndexedEntity, type NameMatcher } from './name-index.ts';
+import type { FoundEntity } from './found-entity.ts';
 import type { Mention } from './model.ts';
 
 type Linked = FoundEntity & { listed?: Mention['listed'] };
