@@ -9,15 +9,21 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { DynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { AppError, InvalidInputError, MethodNotAllowedError } from '../../shared/errors.ts';
 import { type HttpResult, json, parseParams, problem, problemOf, text } from '../../shared/http.ts';
+import type { z } from 'zod';
 import {
   CountriesQuery,
+  CountriesResponse,
   countsByCountry,
   countsByEntity,
   EntitiesQuery,
+  EntitiesResponse,
+  EntityDetailResponse,
   EntityPath,
   entityDetail,
   IngestPath,
+  IngestResponse,
   IngestsQuery,
+  IngestsResponse,
   ingestStatus,
   listIngests,
 } from '../../shared/query/api.ts';
@@ -56,6 +62,13 @@ type RouteHandler = (event: APIGatewayProxyEventV2, params: Params) => Promise<H
 
 const query = (e: APIGatewayProxyEventV2) => e.queryStringParameters ?? {};
 
+/**
+ * A 200 whose body is what its response schema (shared/query/api.ts, the one the OpenAPI document shows) says: keys
+ * the schema does not name (a stored item's own keys, `pk`, `gsi1sk`) are dropped, and an answer that does not fit is
+ * a 500 (logged) rather than a surprise for a client.
+ */
+const ok = <S extends z.ZodType>(schema: S, value: unknown): HttpResult => json(200, schema.parse(value));
+
 /** The handler of each route of QUERY_ROUTES: the type makes a route without a handler (or the reverse) a type error. */
 function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
   const { store, cached } = deps;
@@ -74,16 +87,17 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
     'GET /openapi.json': async () => json(200, deps.openapi),
     'GET /counts/countries': async (e) => {
       const q = parseParams(CountriesQuery, query(e));
-      return json(200, await cached(`countries ${JSON.stringify(q)}`, () => countsByCountry(q, store)));
+      return ok(CountriesResponse, await cached(`countries ${JSON.stringify(q)}`, () => countsByCountry(q, store)));
     },
     'GET /counts/entities': async (e) => {
       const q = parseParams(EntitiesQuery, query(e));
-      return json(200, await cached(`entities ${JSON.stringify(q)}`, () => countsByEntity(q, store)));
+      return ok(EntitiesResponse, await cached(`entities ${JSON.stringify(q)}`, () => countsByEntity(q, store)));
     },
-    'GET /entities/{id}': async (_e, p) => json(200, await entityDetail(parseParams(EntityPath, p, 'path').id, store)),
-    'GET /ingests': async (e) => json(200, await listIngests(parseParams(IngestsQuery, query(e)), store)),
+    'GET /entities/{id}': async (_e, p) =>
+      ok(EntityDetailResponse, await entityDetail(parseParams(EntityPath, p, 'path').id, store)),
+    'GET /ingests': async (e) => ok(IngestsResponse, await listIngests(parseParams(IngestsQuery, query(e)), store)),
     'GET /ingests/{key+}': async (_e, p) =>
-      json(200, await ingestStatus(parseParams(IngestPath, p, 'path').key, store)),
+      ok(IngestResponse, await ingestStatus(parseParams(IngestPath, p, 'path').key, store)),
   };
 }
 
