@@ -60,6 +60,15 @@ export function openApiDocument(serverUrl?: string) {
           },
         },
       },
+      '/openapi.json': {
+        get: {
+          operationId: 'openapi',
+          summary: 'This document (OpenAPI 3.1)',
+          responses: {
+            '200': { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } },
+          },
+        },
+      },
       '/counts/countries': {
         get: {
           operationId: 'countsByCountry',

@@ -6,6 +6,7 @@ import type { DynamoStore } from '../../../shared/adapters/dynamo-store.ts';
 import type { IngestStatus } from '../../../shared/domain/ingest-status.ts';
 import { DependencyError } from '../../../shared/errors.ts';
 import { IngestResponse, ProblemResponse } from '../../../shared/query/api.ts';
+import { openApiDocument } from '../../../shared/query/openapi.ts';
 import { QUERY_ROUTES } from '../../../shared/resources.ts';
 
 // The query function's HTTP layer against an in-memory store: routing, parameter checks, errors and headers. The same
@@ -87,6 +88,17 @@ describe('query HTTP layer: routes from QUERY_ROUTES', () => {
       'GET /entities/{id}': ['id'],
       'GET /ingests/{key+}': ['key'],
     });
+  });
+
+  it('documents in OpenAPI every JSON route of QUERY_ROUTES, and no other', () => {
+    // Prepare: the page and its script are not API routes
+    const json = QUERY_ROUTES.map((r) => r.split(' ')[1]!)
+      .filter((p) => p !== '/' && p !== '/dashboard.js')
+      .map((p) => p.replace('+}', '}'));
+    // Act
+    const documented = Object.keys(openApiDocument().paths);
+    // Assess
+    expect(documented.sort()).toEqual(json.sort());
   });
 
   it('passes a greedy key with slashes and escapes to the use case, decoded once', async () => {
