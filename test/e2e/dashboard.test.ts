@@ -102,6 +102,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
   let page: Page;
   const requests: string[] = [];
   const pageErrors: string[] = [];
+  /** Console reports of a blocked resource or a Content-Security-Policy violation (the policy is a response header). */
+  const cspViolations: string[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
@@ -124,6 +126,9 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -331,6 +336,7 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     expect(requests.length).toBeGreaterThan(3);
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
     expect(DASHBOARD_HTML + DASHBOARD_JS).not.toMatch(/https?:\/\//i);
   });
 
