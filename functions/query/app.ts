@@ -202,8 +202,11 @@ export function makeQueryHandler(deps: QueryDeps) {
         }),
       );
     }
-    if (err instanceof ParameterValidationError)
-      return problemOf(new InvalidInputError(err.issues.join('; '), { where: '(path)' }));
+    if (err instanceof ParameterValidationError) {
+      // The router refuses a parameter that decodes to blanks ("Parameter 'id' cannot be empty").
+      const parameter = /'(\w+)'/.exec(err.issues[0] ?? '')?.[1] ?? '(path)';
+      return problemOf(new InvalidInputError(`${parameter}: must not be empty or blank`, { where: parameter }));
+    }
     if (!(err instanceof AppError) || err.status >= 500) deps.logger.error('query failed', { path, error: err });
     return problemOf(err);
   };

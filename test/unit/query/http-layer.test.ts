@@ -150,6 +150,7 @@ describe('query HTTP layer: hostile parameters are 400s naming the parameter (is
     ['not hex', '/ingests/%ZZ', 'key'],
     ['3,000-character entity id', `/entities/${'m:person:'.padEnd(3000, 'x')}`, 'id'],
     ['key longer than S3 allows', `/ingests/articles/${'k'.repeat(1100)}`, 'key'],
+    ['blank id', '/entities/%20%20', 'id'],
   ];
   for (const [what, path, parameter] of cases)
     it(`path: ${what}`, async () => {
