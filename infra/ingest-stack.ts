@@ -24,7 +24,7 @@ import {
   TABLE_NAME,
   type IngestRoute,
 } from '../shared/resources.ts';
-import { IngestFunction } from './constructs/ingest-function.ts';
+import { RadarFunction } from './constructs/radar-function.ts';
 import { QueuedIngest, alarmOnDeadLetters, makeSecureQueue } from './constructs/queued-ingest.ts';
 
 export interface IngestStackProps extends StackProps {
@@ -65,7 +65,7 @@ export class IngestStack extends Stack {
   readonly bucket: Bucket;
   readonly table: Table;
   readonly ingests: QueuedIngest[];
-  readonly query: IngestFunction;
+  readonly query: RadarFunction;
 
   constructor(scope: Construct, id: string, props: IngestStackProps = {}) {
     super(scope, id, props);
@@ -140,13 +140,12 @@ export class IngestStack extends Stack {
       return ingest;
     });
 
-    // The query function reads aggregates only (design §3: never the bucket), so it gets the table read-only and no
-    // S3 grant; BUCKET_NAME is still set because the shared config requires it at cold start.
-    this.query = new IngestFunction(this, 'QueryFunction', {
+    // The query function reads aggregates only (design §3: never the bucket), so it gets the table read-only, no S3
+    // grant and no bucket name (its config, loadQueryConfig, asks for none).
+    this.query = new RadarFunction(this, 'QueryFunction', {
       name: QUERY_FUNCTION.name,
       timeout: Duration.seconds(QUERY_FUNCTION.timeoutSeconds),
       memorySize: QUERY_FUNCTION.memoryMb,
-      bucketName: this.bucket.bucketName,
       deadLetterQueue: asyncDlq,
       removalPolicy,
     }).bind(this.table, 'RO');

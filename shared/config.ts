@@ -24,10 +24,17 @@ const Env = z.object({
 });
 export type Config = z.infer<typeof Env>;
 
-/** Parsed once at cold start; fails fast with the names of what is missing. */
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const r = Env.safeParse(env);
+/** The query function's part: it reads the table only (design §3), so it is given no bucket and no ingest limits. */
+const QueryEnv = Env.pick({ TABLE_NAME: true, AWS_ENDPOINT_URL: true, AWS_REGION: true, QUERY_CACHE_MS: true });
+export type QueryConfig = z.infer<typeof QueryEnv>;
+
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const r = schema.safeParse(env);
   if (!r.success)
     throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
-};
+}
+
+/** Parsed once at cold start; fails fast with the names of what is missing. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => parseEnv(Env, env);
+export const loadQueryConfig = (env: NodeJS.ProcessEnv = process.env): QueryConfig => parseEnv(QueryEnv, env);

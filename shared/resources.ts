@@ -71,6 +71,8 @@ export const STREAM_CONSUMER = {
 /** Routes of the query function (design §5). `{key+}` is greedy: ingest keys contain slashes. */
 export const QUERY_ROUTES = [
   'GET /',
+  /** The dashboard's script: a file of its own so the page's Content-Security-Policy allows no inline script. */
+  'GET /dashboard.js',
   'GET /health',
   'GET /openapi.json',
   'GET /counts/countries',
@@ -79,6 +81,9 @@ export const QUERY_ROUTES = [
   'GET /ingests',
   'GET /ingests/{key+}',
 ] as const;
+
+/** Powertools Metrics namespace of every function (set as POWERTOOLS_METRICS_NAMESPACE by the stack and the sandbox). */
+export const METRICS_NAMESPACE = 'SanctionsRadar';
 
 export const QUERY_FUNCTION = { name: 'query', timeoutSeconds: 10, memoryMb: 512 } as const;
 

@@ -6,13 +6,14 @@ import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
 import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { METRICS_NAMESPACE } from '../../shared/resources.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'ingest-article' });
-const metrics = new Metrics({ namespace: 'SanctionsRadar', serviceName: 'ingest-article' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ingest-article' });
 const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
 const deps = {
   source,

@@ -7,6 +7,7 @@ import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
 import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { METRICS_NAMESPACE } from '../../shared/resources.ts';
 import { DependencyError } from '../../shared/errors.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
@@ -17,7 +18,7 @@ import { reconcileSanctionsObject } from '../../shared/ingest/sanctions.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'ingest-sanctions' });
-const metrics = new Metrics({ namespace: 'SanctionsRadar', serviceName: 'ingest-sanctions' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ingest-sanctions' });
 const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
 const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
 const index = makeNameIndexStore(source);

@@ -5,7 +5,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DLQ_RETENTION_DAYS, MAX_RECEIVE_COUNT, VISIBILITY_FACTOR, type IngestRoute } from '../../shared/resources.ts';
-import { IngestFunction } from './ingest-function.ts';
+import { RadarFunction } from './radar-function.ts';
 
 export interface QueuedIngestProps {
   readonly route: IngestRoute;
@@ -55,7 +55,7 @@ export class QueuedIngest extends Construct {
   readonly route: IngestRoute;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly function: IngestFunction;
+  readonly function: RadarFunction;
   readonly alarm: Alarm;
 
   constructor(scope: Construct, id: string, props: QueuedIngestProps) {
@@ -63,7 +63,7 @@ export class QueuedIngest extends Construct {
     const { route } = props;
     this.route = route;
 
-    this.function = new IngestFunction(this, 'Function', {
+    this.function = new RadarFunction(this, 'Function', {
       name: route.name,
       timeout: Duration.seconds(route.timeoutSeconds),
       memorySize: route.memoryMb,

@@ -3,6 +3,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.ts';
 
+/** What a client needs of the configuration (the query function's smaller one has it too). */
+type Endpoint = Pick<Config, 'AWS_REGION' | 'AWS_ENDPOINT_URL'>;
+
 /**
  * No call may hang an invocation: a stalled one fails and is retried. The SDK sets no limit by default, and its
  * `requestTimeout` alone only logs a warning (until the response headers) unless `throwOnRequestTimeout` is set;
@@ -23,7 +26,7 @@ export interface CallLimits {
  * One client per service, built from config. With AWS_ENDPOINT_URL (sandbox, LocalStack) S3 needs path-style
  * addressing: `bucket.127.0.0.1` does not resolve.
  */
-export function makeS3Client(config: Config, limits: CallLimits = CALL_LIMITS.s3): S3Client {
+export function makeS3Client(config: Endpoint, limits: CallLimits = CALL_LIMITS.s3): S3Client {
   return new S3Client({
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL, forcePathStyle: true } : {}),
@@ -34,7 +37,10 @@ export function makeS3Client(config: Config, limits: CallLimits = CALL_LIMITS.s3
   });
 }
 
-export function makeDocumentClient(config: Config, limits: CallLimits = CALL_LIMITS.dynamodb): DynamoDBDocumentClient {
+export function makeDocumentClient(
+  config: Endpoint,
+  limits: CallLimits = CALL_LIMITS.dynamodb,
+): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),

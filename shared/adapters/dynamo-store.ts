@@ -26,6 +26,7 @@ import {
   listVersionKey,
   objectStateKey,
 } from '../domain/keys.ts';
+import type { IngestStatus } from '../domain/ingest-status.ts';
 import type { Article } from '../domain/model.ts';
 import { DependencyError } from '../errors.ts';
 
@@ -52,19 +53,8 @@ export interface ObjectState {
 export const ARTICLE_OBJECTS = 'ARTOBJ';
 const INGESTS_BY_TIME = 'INGESTS';
 
-export interface IngestStatus {
-  key: string;
-  status: 'done' | 'failed' | 'quarantined' | 'processing' | 'deleted' | 'unchanged';
-  format?: string;
-  list?: string;
-  version?: string;
-  etag?: string;
-  records: { read: number; written: number; rejected: number };
-  rejections?: { where: string; reason: string }[];
-  error?: string;
-  durationMs?: number;
-  updatedAt: string;
-}
+/** The ingest record's type lives with its schema in the domain; re-exported for the store's callers. */
+export type { IngestStatus };
 
 /** The current version of a list and its aggregates (entities by country and type), swapped in atomically. */
 export interface ListPointer {

@@ -1,6 +1,6 @@
 import { Tokenizer } from 'htmlparser2';
 import { normaliseDate } from './article-dates.ts';
-import type { RawArticle } from './article-formats.ts';
+import { hostOf, isWebUrl, type RawArticle } from './raw-article.ts';
 
 /*
  * Clean article text: scraped-page boilerplate removed, paragraphs separated by blank lines.
@@ -743,15 +743,6 @@ export function normaliseLanguage(value: unknown): string | undefined {
 
 const str = (v: Json): string | undefined => (typeof v === 'string' && v.trim() ? collapse(v).trim() : undefined);
 
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** "Headline - The Site" / "Headline | Site" → "Headline" when the tail is the site's name. */
 function stripSiteSuffix(title: string, site: string | undefined): string {
   const m = /^(.{10,}?)\s+[-|–—·:]\s+([^-|–—·]{2,60})$/.exec(title);
@@ -791,7 +782,12 @@ export function htmlToArticle(html: string): RawArticle {
     m.get('twitter:title') ??
     (meta.title?.trim() ? stripSiteSuffix(collapse(meta.title).trim(), site) : undefined) ??
     (h1 ? str(textOf(h1, an.gone)) : undefined);
-  const url = str(canonical) ?? m.get('og:url') ?? str(ld?.url) ?? str(ld?.mainEntityOfPage);
+  // The first web URL of the page's candidates; failing one, the first candidate, which keepWebUrl then drops and
+  // reports (a `javascript:` canonical link must neither be stored nor hide a good og:url).
+  const urls = [str(canonical), m.get('og:url'), str(ld?.url), str(ld?.mainEntityOfPage)].filter(
+    (u): u is string => !!u,
+  );
+  const url = urls.find(isWebUrl) ?? urls[0];
   const published = [
     m.get('article:published_time'),
     ld?.datePublished,

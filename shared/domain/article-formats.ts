@@ -1,28 +1,11 @@
 import { cleanText, htmlFragmentToText, htmlToArticle, namesIn, normaliseLanguage } from './article-clean.ts';
 import { dateFromKey, dateOfDateLine, normaliseDate } from './article-dates.ts';
 import type { DateFrom } from './model.ts';
+import { type ArticleReject, hostOf, keepWebUrl, type RawArticle } from './raw-article.ts';
 
-/** One article as a format gives it, before entity extraction. */
-export interface RawArticle {
-  title?: string;
-  url?: string;
-  source?: string;
-  author?: string;
-  /** ISO 8601 date (`YYYY-MM-DD`) or UTC timestamp (`YYYY-MM-DDTHH:MM:SSZ`). */
-  publishedAt?: string;
-  /** Where `publishedAt` came from; set whenever it is. */
-  dateFrom?: DateFrom;
-  /** Primary language subtag, lower case (`en`). */
-  language?: string;
-  /** Clean text, paragraphs separated by blank lines. */
-  body: string;
-}
+export type { ArticleReject, RawArticle };
 
 export type ArticleFormat = 'text' | 'markdown' | 'html' | 'json' | 'json-array' | 'ndjson';
-export interface ArticleReject {
-  where: string;
-  reason: string;
-}
 
 const extOf = (key: string): string => /\.([a-z0-9]+)$/i.exec(key.split('?')[0] ?? '')?.[1]?.toLowerCase() ?? '';
 const stripBom = (s: string): string => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
@@ -189,15 +172,6 @@ function dropTitleEcho(body: string, title: string | undefined): string {
   return first !== undefined && key(first) === key(title) && rest.length ? rest.join('\n\n') : body;
 }
 
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** One JSON object → an article, or the reason it is not one. */
 export function articleFromJson(value: unknown): RawArticle | { reason: string } {
   if (!isObj(value))
@@ -291,6 +265,13 @@ function jsonElements(doc: unknown): { items: unknown[]; batch: boolean } {
   return { items: [doc], batch: false };
 }
 
+/** Adds an article, its URL kept only if it is a web one (a dropped URL is reported beside the rejects). */
+function keep(a: RawArticle, where: string, articles: RawArticle[], rejects: ArticleReject[]): void {
+  const k = keepWebUrl(a, where);
+  articles.push(k.article);
+  if (k.reject) rejects.push(k.reject);
+}
+
 function collect(
   items: readonly unknown[],
   where: (i: number) => string,
@@ -301,12 +282,15 @@ function collect(
     const a = articleFromJson(item);
     if ('reason' in a) rejects.push({ where: where(i), reason: a.reason });
     else if (!a.body) rejects.push({ where: where(i), reason: 'no body text left after cleaning' });
-    else articles.push(a);
+    else keep(a, where(i), articles, rejects);
   });
   return { articles, rejects };
 }
 
-/** NDJSON streaming: one line at a time (for big batches). Blank lines give `undefined`; `lineNo` is 1-based. */
+/**
+ * NDJSON streaming: one line at a time (for big batches). Blank lines give `undefined`; `lineNo` is 1-based. The
+ * article's URL is as read: pass it through keepWebUrl before storing it (parseArticles does).
+ */
 export function parseArticleLine(line: string, lineNo: number): RawArticle | ArticleReject | undefined {
   const s = stripBom(line).trim();
   if (!s) return undefined;
@@ -564,9 +548,12 @@ export function parseArticles(
   if (!src.trim()) return { format, articles: [], rejects: [{ where: 'file', reason: 'empty file' }] };
   const single = (parsed: RawArticle) => {
     const a = keyDated(parsed, key);
-    return a.body
-      ? { format, articles: [a], rejects: [] }
-      : { format, articles: [], rejects: [{ where: 'file', reason: 'no body text left after cleaning' }] };
+    if (!a.body)
+      return { format, articles: [], rejects: [{ where: 'file', reason: 'no body text left after cleaning' }] };
+    const articles: RawArticle[] = [];
+    const rejects: ArticleReject[] = [];
+    keep(a, 'file', articles, rejects);
+    return { format, articles, rejects };
   };
 
   switch (format) {
@@ -586,7 +573,7 @@ export function parseArticles(
         const r = parseArticleLine(line, i + 1);
         if (r === undefined) return;
         if ('reason' in r) rejects.push(r);
-        else articles.push(r);
+        else keep(r, `line ${i + 1}`, articles, rejects);
       });
       return { format, articles, rejects };
     }

@@ -1,24 +1,17 @@
 import { createHash } from 'node:crypto';
 import { addArticle, type Contribution } from './contribution.ts';
 import { cellId, listedEntityId, mentionEntityId } from './keys.ts';
+import type { FoundEntity } from './found-entity.ts';
 import { linkEntities } from './link.ts';
 import type { NameMatcher } from './name-index.ts';
-import type { Article, Mention, MentionKind } from './model.ts';
+import type { Article, Mention } from './model.ts';
+import type { RawArticle } from './raw-article.ts';
 
-import type { RawArticle } from './article-formats.ts';
 export type { RawArticle };
 
 /** What the extractor gives for one text (see extract.ts). */
-export interface FoundEntity {
-  name: string;
-  key: string;
-  kind: MentionKind;
-  country?: string;
-  count: number;
-  /** Every form the text used for it ("Antony Blinken", "Blinken"). */
-  surfaces?: string[];
-}
 export type Extractor = (text: string) => FoundEntity[];
+export type { FoundEntity };
 
 /** Stable article id: the object key and the article's content (an element of a batch file gets its index too). */
 export function articleId(objectKey: string, index: number, raw: RawArticle): string {

@@ -1,6 +1,6 @@
-import type { FoundEntity } from './article.ts';
 import { formOf, type IndexedEntity, type NameMatcher } from './name-index.ts';
 import { GENERIC_TOKENS } from './names.ts';
+import type { FoundEntity } from './found-entity.ts';
 import type { Mention } from './model.ts';
 
 type Linked = FoundEntity & { listed?: Mention['listed'] };

@@ -16,7 +16,7 @@ export interface ArticleDeps {
   parse: (
     text: string,
     key: string,
-  ) => { format: string; articles: RawArticle[]; rejects: { where: string; reason: string }[] };
+  ) => { format: string; articles: RawArticle[]; rejects: { where: string; reason: string; kept?: true }[] };
   maxBytes: number;
   /** The listed-name index; absent = no linking. */
   index?: NameIndexStore;
@@ -83,7 +83,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
 
     let articles: Article[] = [];
     let format = 'none';
-    let rejects: { where: string; reason: string }[] = [];
+    let rejects: { where: string; reason: string; kept?: true }[] = [];
     if (obj) {
       const bytes = await readAll(obj.body);
       try {
@@ -151,7 +151,12 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
         status: obj ? 'done' : 'deleted',
         format,
         ...(obj ? { etag: obj.etag } : {}),
-        records: { read: articles.length + rejects.length, written: articles.length, rejected: rejects.length },
+        // A reject marked `kept` is a dropped field of a stored article (a non-web URL), not a rejected record.
+        records: {
+          read: articles.length + rejects.filter((r) => !r.kept).length,
+          written: articles.length,
+          rejected: rejects.filter((r) => !r.kept).length,
+        },
         ...(rejects.length ? { rejections: rejects.slice(0, 20) } : {}),
       },
       started,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { countryName } from '../domain/countries.ts';
-import { CountryCode, EntityType, ListId } from '../domain/model.ts';
+import { IngestStatusSchema } from '../domain/ingest-status.ts';
+import { CountryCode, CountryRole, EntityType, ListId } from '../domain/model.ts';
 import type { DynamoStore } from '../adapters/dynamo-store.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import {
@@ -15,8 +16,47 @@ import {
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 export const MAX_LIMIT = 500;
-const Limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(50);
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+/**
+ * A page size written plainly in digits. `z.coerce.number()` would read `1e2`, `0x10` and `2.0` as numbers; a caller who
+ * wrote those meant something we cannot be sure of, so they are refused, like a value out of range.
+ */
+const Limit = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/, `expected a whole number from 1 to ${MAX_LIMIT}, written in digits`)
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(MAX_LIMIT))
+  .default(50);
+
+/** True when `s` (YYYY-MM-DD) names a day of the calendar: `2026-02-30` and `9999-99-99` do not. */
+const isCalendarDate = (s: string): boolean => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a day of the calendar');
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+/** Longest entity id looked up: ids become partition keys (2,048 bytes at most in DynamoDB), with a prefix. */
+export const MAX_ENTITY_ID_BYTES = 1024;
+/** S3's own limit on a key: a longer one was never uploaded, so asking for it is a mistake, not a miss. */
+export const MAX_OBJECT_KEY_BYTES = 1024;
+
+/** Path parameters of `/entities/{id}` (already percent-decoded by the router). */
+export const EntityPath = z.object({
+  id: z
+    .string()
+    .min(1)
+    .refine((s) => utf8Bytes(s) <= MAX_ENTITY_ID_BYTES, `longer than ${MAX_ENTITY_ID_BYTES} bytes; no entity id is`),
+});
+/** Path parameters of `/ingests/{key+}`. */
+export const IngestPath = z.object({
+  key: z
+    .string()
+    .min(1)
+    .refine((s) => utf8Bytes(s) <= MAX_OBJECT_KEY_BYTES, `longer than ${MAX_OBJECT_KEY_BYTES} bytes; no S3 key is`),
+});
 
 export const CountriesQuery = z
   .object({
@@ -57,6 +97,10 @@ export type CountryCount = z.infer<typeof CountryCount>;
 export const CountriesResponse = z.object({ items: z.array(CountryCount), nextCursor: z.string().nullable() });
 
 export const IngestsQuery = z.object({ limit: Limit, cursor: z.string().max(2000).optional() }).strict();
+
+/** `/ingests/{key}`: the object's last ingest record. */
+export const IngestResponse = IngestStatusSchema;
+export const IngestsResponse = z.object({ items: z.array(IngestStatusSchema), nextCursor: z.string().nullable() });
 
 export async function countsByCountry(
   q: z.infer<typeof CountriesQuery>,
@@ -185,6 +229,45 @@ export const EntityCount = z.object({
 });
 export type EntityCount = z.infer<typeof EntityCount>;
 export const EntitiesResponse = z.object({ items: z.array(EntityCount), nextCursor: z.string().nullable() });
+
+/** An article that mentions an entity, newest first in `/entities/{id}`. */
+export const ArticleRef = z.object({
+  articleId: z.string(),
+  key: z.string(),
+  title: z.string().nullable(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  mentions: z.number().int(),
+});
+
+/**
+ * `/entities/{id}`. A listed entity also carries what its list says of it (aliases, programs, identifiers, countries
+ * with their roles), so the object is open beyond the fields every entity has.
+ */
+export const EntityDetailResponse = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  countries: z.array(z.union([z.string(), z.object({ code: CountryCode, roles: z.array(CountryRole) })])),
+  listed: z.boolean(),
+  lists: z.array(z.string()),
+  listVersion: z.string().optional(),
+  articles: z.number().int(),
+  mentions: z.number().int(),
+  recentArticles: z.array(ArticleRef),
+});
+
+/** `/health`. */
+export const HealthResponse = z.looseObject({ status: z.string() });
+
+/** RFC 9457 problem details, as every error answers (shared/http.ts). */
+export const ProblemResponse = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ parameter: z.string(), reason: z.string() })).optional(),
+});
 
 const fold = (s: string) =>
   s

@@ -1,26 +1,17 @@
 import { z } from 'zod';
-import { CountriesQuery, CountriesResponse, EntitiesQuery, EntitiesResponse, IngestsQuery, MAX_LIMIT } from './api.ts';
-
-const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  errors: z.array(z.object({ parameter: z.string(), reason: z.string() })).optional(),
-});
-const Ingest = z.object({
-  key: z.string(),
-  status: z.enum(['done', 'failed', 'quarantined', 'processing', 'deleted', 'unchanged']),
-  format: z.string().optional(),
-  list: z.string().optional(),
-  version: z.string().optional(),
-  records: z.object({ read: z.number().int(), written: z.number().int(), rejected: z.number().int() }),
-  rejections: z.array(z.object({ where: z.string(), reason: z.string() })).optional(),
-  error: z.string().optional(),
-  durationMs: z.number().optional(),
-  updatedAt: z.string(),
-});
-const IngestsResponse = z.object({ items: z.array(Ingest), nextCursor: z.string().nullable() });
+import {
+  CountriesQuery,
+  CountriesResponse,
+  EntitiesQuery,
+  EntitiesResponse,
+  EntityDetailResponse,
+  HealthResponse,
+  IngestResponse,
+  IngestsQuery,
+  IngestsResponse,
+  MAX_LIMIT,
+  ProblemResponse,
+} from './api.ts';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -38,12 +29,12 @@ function parameters(q: z.ZodObject) {
   }));
 }
 
-const problemResponses = {
-  '400': {
-    description: 'Bad input: which parameter and why',
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-  },
-};
+const problemOf = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const problemResponses = { '400': problemOf('Bad input: which parameter and why') };
+const notFound = { '404': problemOf('Nothing by that id or key') };
 const ok = (ref: string, description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
@@ -65,10 +56,16 @@ export function openApiDocument(serverUrl?: string) {
           operationId: 'health',
           summary: 'Liveness',
           responses: {
-            '200': {
-              description: 'ok',
-              content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
-            },
+            '200': ok('Health', 'Up'),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'openapi',
+          summary: 'This document (OpenAPI 3.1)',
+          responses: {
+            '200': { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } },
           },
         },
       },
@@ -102,10 +99,7 @@ export function openApiDocument(serverUrl?: string) {
               description: 'l:<list>:<sourceId> or m:<kind>:<name>',
             },
           ],
-          responses: {
-            '200': { description: 'The entity', content: { 'application/json': { schema: { type: 'object' } } } },
-            '404': problemResponses['400'],
-          },
+          responses: { '200': ok('EntityDetail', 'The entity'), ...problemResponses, ...notFound },
         },
       },
       '/ingests': {
@@ -129,7 +123,7 @@ export function openApiDocument(serverUrl?: string) {
               description: 'the object key, e.g. sanctions/sdn.csv (slashes allowed)',
             },
           ],
-          responses: { '200': ok('Ingest', 'Its last ingest'), '404': problemResponses['400'] },
+          responses: { '200': ok('Ingest', 'Its last ingest'), ...problemResponses, ...notFound },
         },
       },
     },
@@ -138,8 +132,10 @@ export function openApiDocument(serverUrl?: string) {
         CountriesResponse: schema(CountriesResponse),
         EntitiesResponse: schema(EntitiesResponse),
         IngestsResponse: schema(IngestsResponse),
-        Ingest: schema(Ingest),
-        Problem: schema(Problem),
+        Ingest: schema(IngestResponse),
+        EntityDetail: schema(EntityDetailResponse),
+        Health: schema(HealthResponse),
+        Problem: schema(ProblemResponse),
       },
     },
   };

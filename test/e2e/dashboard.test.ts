@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_HTML } from '../../functions/query/dashboard.ts';
+import { DASHBOARD_HTML, DASHBOARD_JS } from '../../functions/query/assets.ts';
 import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 
 /** Debian's chromium (no browser download by playwright); the test is skipped, loudly, where there is none. */
@@ -25,7 +25,7 @@ if (!CHROMIUM)
   );
 
 const ARTIFACTS = join(ROOT, 'test/artifacts');
-/** Must stay the page's own defaults (CHART_LIMIT, ENTITY_LIMIT in dashboard.ts): the test asks the API the same question. */
+/** Must stay the page's own defaults (CHART_LIMIT, ENTITY_LIMIT in functions/query/dashboard.js): the test asks the API the same question. */
 const CHART_LIMIT = 20;
 const ENTITY_LIMIT = 25;
 /** A key full of markup: the ingests table must show it as text, and nothing in it may run. */
@@ -102,6 +102,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
   let page: Page;
   const requests: string[] = [];
   const pageErrors: string[] = [];
+  /** Console reports of a blocked resource or a Content-Security-Policy violation (the policy is a response header). */
+  const cspViolations: string[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
@@ -124,6 +126,9 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -331,7 +336,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     expect(requests.length).toBeGreaterThan(3);
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
-    expect(DASHBOARD_HTML).not.toMatch(/https?:\/\//i);
+    expect(cspViolations).toEqual([]);
+    expect(DASHBOARD_HTML + DASHBOARD_JS).not.toMatch(/https?:\/\//i);
   });
 
   it('saves full-page screenshots to test/artifacts/ (wide and narrow) and fits a phone screen', async () => {

@@ -426,6 +426,33 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
+    // Issue 15.6: the API serves an article's URL as a link; only http(s) ones are stored.
+    name: 'HTML whose canonical link is javascript:',
+    key: 'articles/hostile/javascript-url.html',
+    make: () =>
+      Buffer.from(
+        '<!doctype html><html><head><title>Measures</title><link rel="canonical" href="javascript:alert(3)">' +
+          '<meta property="og:url" content="data:text/html,&lt;script&gt;alert(4)&lt;/script&gt;"></head><body><article>' +
+          '<p>Officials in Portugal said on Monday that new measures would take effect next month.</p></article></body></html>',
+        'utf8',
+      ),
+    expect: {
+      status: 'done',
+      check: (i) => {
+        countedOnce('PT')(i);
+        // The article is kept and counted; only its URL is dropped, and the status says so (no rejected record).
+        expect(i.ingest.records).toEqual({ read: 1, written: 1, rejected: 0 });
+        expect(i.ingest.rejections).toEqual([
+          {
+            where: 'file',
+            reason: 'URL "javascript:alert(3)" dropped: only http: and https: URLs are kept',
+            kept: true,
+          },
+        ]);
+      },
+    },
+  },
+  {
     name: 'HTML nested 100,000 tags deep',
     key: 'articles/hostile/deep.html',
     make: () =>

@@ -11,7 +11,7 @@ import {
   TABLE,
   VISIBILITY_FACTOR,
 } from '../../shared/resources.ts';
-import { METRICS_NAMESPACE, TABLE_ACTIONS } from '../../infra/constructs/ingest-function.ts';
+import { METRICS_NAMESPACE, TABLE_ACTIONS } from '../../infra/constructs/radar-function.ts';
 import {
   asArray,
   flatten,
@@ -254,12 +254,15 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
       expect(t.Resources[p.LoggingConfig.LogGroup.Ref]!.Properties!.RetentionInDays).toBeGreaterThan(0);
       expect(p.Environment.Variables).toMatchObject({
         TABLE_NAME: { Ref: ids.table },
-        BUCKET_NAME: { Ref: ids.bucket },
         POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
+    // The ingests read the bucket; the query function never does, so it is not told its name.
+    for (const r of ids.routes)
+      expect(t.Resources[r.fn]!.Properties!.Environment.Variables.BUCKET_NAME).toEqual({ Ref: ids.bucket });
+    expect(t.Resources[ids.query]!.Properties!.Environment.Variables).not.toHaveProperty('BUCKET_NAME');
     for (const { route, fn } of ids.routes) {
       expect(t.Resources[fn]!.Properties!.Timeout).toBe(route.timeoutSeconds);
       expect(t.Resources[fn]!.Properties!.MemorySize).toBe(route.memoryMb);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IngestFunction } from '../../infra/constructs/ingest-function.ts';
+import { RadarFunction } from '../../infra/constructs/radar-function.ts';
 import { IngestStack } from '../../infra/ingest-stack.ts';
 import { OUTPUT_PREFIXES, PREFIXES } from '../../shared/resources.ts';
 import coverage from '../fixtures/localstack-community-resources.json' with { type: 'json' };
@@ -139,10 +139,10 @@ describe('LocalStack Community coverage', () => {
   });
 });
 
-describe('IngestFunction guard', () => {
+describe('RadarFunction guard', () => {
   const make = () => {
     const stack = new Stack(new App({ context: NO_BUNDLING }), 'Guard');
-    const fn = new IngestFunction(stack, 'Fn', {
+    const fn = new RadarFunction(stack, 'Fn', {
       name: 'query',
       timeout: Duration.seconds(3),
       memorySize: 128,
@@ -189,6 +189,11 @@ describe('bundling (real esbuild, no Docker)', () => {
       expect(code).not.toMatch(/from\s*"@aws-sdk\//);
       // Minified: long lines (template literals such as the dashboard HTML keep some newlines of their own).
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+      // The dashboard's page and script are inlined as text (functions/query/assets.ts), not read from the disk.
+      if (fn === stack.query) {
+        expect(code).toContain('<title>sanctions-radar dashboard</title>');
+        expect(code).toContain('var CHART_LIMIT = 20;');
+      }
     }
     expect(new Set(fns.map((fn) => json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key)).size).toBe(3);
     expect(resourcesOf(json, 'AWS::Lambda::Function').length).toBe(4);

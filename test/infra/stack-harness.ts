@@ -2,7 +2,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../infra/constructs/ingest-function.ts';
+import { PROJECT_ROOT } from '../../infra/constructs/radar-function.ts';
 import { IngestStack } from '../../infra/ingest-stack.ts';
 
 /** The feature flags `cdk synth` uses, so the tests see the template the CLI produces. */

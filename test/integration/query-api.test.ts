@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import {
+  CountriesResponse,
+  EntitiesResponse,
+  EntityDetailResponse,
+  IngestResponse,
+  IngestsResponse,
+} from '../../shared/query/api.ts';
 import { startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 
 interface Problem {
@@ -54,6 +61,15 @@ describe('query API over HTTP (sandbox with the demo data)', () => {
       status: expect.any(String),
       records: expect.any(Object),
     });
+    // Every answer is what the API's own response schemas say (the ones the OpenAPI document is made from).
+    expect(() => CountriesResponse.parse(c.body)).not.toThrow();
+    expect(() => EntitiesResponse.parse(e.body)).not.toThrow();
+    expect(() => IngestsResponse.parse(g.body)).not.toThrow();
+    const one = await sb.get(`/ingests/${encodeURIComponent(g.body.items[0]!.key)}`);
+    expect(IngestResponse.strict().parse(one.body).key).toBe(g.body.items[0]!.key);
+    const listed = e.body.items[0]!;
+    const detail = await sb.get(`/entities/${encodeURIComponent(String(listed.id))}`);
+    expect(EntityDetailResponse.parse(detail.body).id).toBe(listed.id);
   });
 
   it('bad input is a 400 problem saying which parameter and why', async () => {
@@ -74,6 +90,58 @@ describe('query API over HTTP (sandbox with the demo data)', () => {
     }
     expect((await sb.get<Problem>('/counts/entities?country=china')).status).toBe(400);
     expect((await sb.get<Problem>('/counts/entities?listed=maybe')).status).toBe(400);
+  });
+
+  it('hostile parameters are 400 problems naming the parameter, never 500s (issue 15.4)', async () => {
+    // Prepare: raw paths, sent as written (fetch would re-encode nothing here: they are valid URL syntax)
+    const cases: [string, string][] = [
+      ['/entities/%', 'id'],
+      ['/entities/%E0%A4%A', 'id'],
+      ['/ingests/%ZZ', 'key'],
+      [`/entities/${'m:person:'.padEnd(3000, 'x')}`, 'id'],
+      ['/counts/countries?limit=1e2', 'limit'],
+      ['/counts/countries?limit=0x10', 'limit'],
+      ['/counts/entities?limit=2.0', 'limit'],
+      ['/counts/countries?from=2026-02-30', 'from'],
+      ['/counts/entities?to=9999-99-99', 'to'],
+    ];
+    for (const [path, parameter] of cases) {
+      // Act
+      const r = await sb.get<Problem>(path);
+      // Assess
+      expect(r.status, path.slice(0, 60)).toBe(400);
+      expect(r.headers.get('content-type'), path.slice(0, 60)).toMatch(/^application\/problem\+json/);
+      expect(
+        r.body.errors?.map((e) => e.parameter),
+        path.slice(0, 60),
+      ).toEqual([parameter]);
+    }
+    // A key with slashes encoded as %2F is one key, and an unknown one is a 404.
+    expect((await sb.get<Problem>(`/ingests/${encodeURIComponent('articles/../sanctions/x.csv')}`)).status).toBe(404);
+  });
+
+  it('sends the headers a browser relies on: CSP and frame-ancestors on /, nosniff everywhere, Allow on 405 (issue 15.5)', async () => {
+    // Act
+    const page = await fetch(`${sb.queryUrl}/`);
+    const script = await fetch(`${sb.queryUrl}/dashboard.js`);
+    const json = await Promise.all(
+      ['/health', '/openapi.json', '/counts/countries', '/counts/entities', '/ingests', '/nope'].map((p) =>
+        fetch(`${sb.queryUrl}${p}`),
+      ),
+    );
+    const post = await fetch(`${sb.queryUrl}/ingests`, { method: 'POST' });
+    // Assess
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(await page.text()).toContain('<script type="module" src="dashboard.js"></script>');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    for (const r of [page, script, ...json, post])
+      expect(r.headers.get('x-content-type-options'), r.url).toBe('nosniff');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('unknown routes are 404, other methods 405, unknown entities 404', async () => {

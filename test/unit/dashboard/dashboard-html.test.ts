@@ -1,10 +1,11 @@
 import { parseDocument, DomUtils } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_HTML } from '../../../functions/query/dashboard.ts';
+import { DASHBOARD_HTML, DASHBOARD_JS } from '../../../functions/query/assets.ts';
+import { DASHBOARD_CSP } from '../../../functions/query/app.ts';
 
 // The browser test (test/e2e/dashboard.test.ts) needs Chromium; these checks of the page's text run everywhere.
 const doc = parseDocument(DASHBOARD_HTML);
-const scripts = DomUtils.getElementsByTagName('script', doc).map((s) => DomUtils.textContent(s));
+const scripts = DomUtils.getElementsByTagName('script', doc);
 
 describe('DASHBOARD_HTML', () => {
   it('holds no absolute or protocol-relative URL and loads nothing from elsewhere', () => {
@@ -13,17 +14,19 @@ describe('DASHBOARD_HTML', () => {
       (e) => e.attribs.src ?? e.attribs.href,
     );
     // Act
-    const absolute = DASHBOARD_HTML.match(/\b(?:https?|wss?|ftp):|["'(]\/\//gi);
+    const absolute = [DASHBOARD_HTML, DASHBOARD_JS].map((t) => t.match(/\b(?:https?|wss?|ftp):|["'(]\/\//gi));
     // Assess
-    expect(absolute).toBeNull();
-    expect(linked.every((u) => u!.startsWith('data:'))).toBe(true);
-    expect(DomUtils.getElementsByTagName('script', doc).every((s) => !s.attribs.src)).toBe(true);
+    expect(absolute).toEqual([null, null]);
+    // Only data: URLs, and the script beside the page, by a relative URL (a path prefix in front of it is kept).
+    expect(linked.filter((u) => !u!.startsWith('data:'))).toEqual(['dashboard.js']);
   });
 
-  it('has one inline script that parses and never writes HTML from strings', () => {
+  it('loads one script file, which parses and never writes HTML from strings', () => {
     // Prepare
-    expect(scripts).toHaveLength(1);
-    const script = scripts[0]!;
+    expect(scripts.map((s) => ({ src: s.attribs.src, inline: DomUtils.textContent(s) }))).toEqual([
+      { src: 'dashboard.js', inline: '' },
+    ]);
+    const script = DASHBOARD_JS;
     // Act
     const compile = () => new Function(script);
     // Assess
@@ -58,16 +61,27 @@ describe('DASHBOARD_HTML', () => {
     expect(live).toHaveLength(1);
   });
 
-  it('confines the page to its own origin with a Content-Security-Policy', () => {
+  it('confines the page to its own origin with a Content-Security-Policy that allows no inline script', () => {
     // Prepare
-    const meta = DomUtils.findOne(
-      (e) => e.name === 'meta' && e.attribs['http-equiv'] === 'Content-Security-Policy',
-      doc.children,
+    const directives = new Map(
+      DASHBOARD_CSP.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values.join(' ')];
+      }),
     );
     // Act
-    const csp = meta?.attribs.content ?? '';
+    const inlineHandlers = DomUtils.findAll(
+      (e) => Object.keys(e.attribs).some((a) => a.startsWith('on')),
+      doc.children,
+    );
     // Assess
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("connect-src 'self'");
+    expect(directives.get('default-src')).toBe("'none'");
+    expect(directives.get('connect-src')).toBe("'self'");
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('frame-ancestors')).toBe("'none'");
+    expect(DASHBOARD_CSP).not.toContain('unsafe-eval');
+    expect(inlineHandlers).toEqual([]);
+    // The policy is a header now: a <meta> one could not say frame-ancestors, and two policies would both apply.
+    expect(DomUtils.findOne((e) => e.attribs['http-equiv'] !== undefined, doc.children)).toBeNull();
   });
 });

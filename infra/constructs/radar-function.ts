@@ -6,17 +6,17 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PREFIXES, TABLE } from '../../shared/resources.ts';
+import { METRICS_NAMESPACE, PREFIXES, TABLE } from '../../shared/resources.ts';
+import { flattenCfnReference } from './cfn-reference.ts';
 
 /** Repository root: entries and the lock file are resolved from here, whatever the working directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Powertools Metrics namespace; the handlers use the same one. */
-export const METRICS_NAMESPACE = 'SanctionsRadar';
+/** Powertools Metrics namespace (defined in shared/resources.ts, where the handlers read it too). */
+export { METRICS_NAMESPACE };
 
 export type TableAccess = 'RO' | 'RW';
 
@@ -43,13 +43,16 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
 /** Upload prefixes: a function that wrote there would trigger itself (design §1). */
 const TRIGGER_PREFIXES: readonly string[] = Object.values(PREFIXES);
 
-export interface IngestFunctionProps {
+export interface RadarFunctionProps {
   /** Folder under functions/ holding `handler.ts` (also the Powertools service name). */
   readonly name: string;
   readonly timeout: Duration;
   readonly memorySize: number;
-  /** Passed as BUCKET_NAME: on AWS the bucket name is generated, so the code must not assume `radar-ingest`. */
-  readonly bucketName: string;
+  /**
+   * Passed as BUCKET_NAME: on AWS the bucket name is generated, so the code must not assume `radar-ingest`. Left out
+   * for a function that never reads the bucket (the query function).
+   */
+  readonly bucketName?: string;
   /** Where failed asynchronous invocations land (SQS- and URL-driven calls are synchronous and never go there). */
   readonly deadLetterQueue: IQueue;
   readonly logRetention?: RetentionDays;
@@ -57,15 +60,15 @@ export interface IngestFunctionProps {
 }
 
 /**
- * One place for the defaults every function shares: Node 22 on ARM64, ESM bundles built with the local esbuild
+ * Every function of the stack (the ingests and the query API), with one place for the defaults they share: Node 22 on ARM64, ESM bundles built with the local esbuild
  * (no Docker), source maps, an explicit log group with retention, and its own role with no managed policy, so that
  * each function holds exactly the grants given to it here.
  */
-export class IngestFunction extends NodejsFunction {
+export class RadarFunction extends NodejsFunction {
   /** The role the function runs as (created beside it: a subclass cannot add children before `super`). */
   public readonly executionRole: Role;
 
-  constructor(scope: Construct, id: string, props: IngestFunctionProps) {
+  constructor(scope: Construct, id: string, props: RadarFunctionProps) {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     // A log group we own instead of the `logRetention` prop: that one deploys a Custom::LogRetention resource,
     // and custom resources are not in LocalStack's free edition.
@@ -90,7 +93,7 @@ export class IngestFunction extends NodejsFunction {
       loggingFormat: LoggingFormat.JSON,
       deadLetterQueue: props.deadLetterQueue,
       environment: {
-        BUCKET_NAME: props.bucketName,
+        ...(props.bucketName ? { BUCKET_NAME: props.bucketName } : {}),
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // The bundle is minified: stack traces are only readable through its source map, which Node reads on request.
