@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { countryName } from '../domain/countries.ts';
-import { CountryCode, EntityType, ListId } from '../domain/model.ts';
+import { IngestStatusSchema } from '../domain/ingest-status.ts';
+import { CountryCode, CountryRole, EntityType, ListId } from '../domain/model.ts';
 import type { DynamoStore } from '../adapters/dynamo-store.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import {
@@ -57,6 +58,10 @@ export type CountryCount = z.infer<typeof CountryCount>;
 export const CountriesResponse = z.object({ items: z.array(CountryCount), nextCursor: z.string().nullable() });
 
 export const IngestsQuery = z.object({ limit: Limit, cursor: z.string().max(2000).optional() }).strict();
+
+/** `/ingests/{key}`: the object's last ingest record. */
+export const IngestResponse = IngestStatusSchema;
+export const IngestsResponse = z.object({ items: z.array(IngestStatusSchema), nextCursor: z.string().nullable() });
 
 export async function countsByCountry(
   q: z.infer<typeof CountriesQuery>,
@@ -185,6 +190,33 @@ export const EntityCount = z.object({
 });
 export type EntityCount = z.infer<typeof EntityCount>;
 export const EntitiesResponse = z.object({ items: z.array(EntityCount), nextCursor: z.string().nullable() });
+
+/** An article that mentions an entity, newest first in `/entities/{id}`. */
+export const ArticleRef = z.object({
+  articleId: z.string(),
+  key: z.string(),
+  title: z.string().nullable(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  mentions: z.number().int(),
+});
+
+/**
+ * `/entities/{id}`. A listed entity also carries what its list says of it (aliases, programs, identifiers, countries
+ * with their roles), so the object is open beyond the fields every entity has.
+ */
+export const EntityDetailResponse = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  countries: z.array(z.union([z.string(), z.object({ code: CountryCode, roles: z.array(CountryRole) })])),
+  listed: z.boolean(),
+  lists: z.array(z.string()),
+  listVersion: z.string().optional(),
+  articles: z.number().int(),
+  mentions: z.number().int(),
+  recentArticles: z.array(ArticleRef),
+});
 
 const fold = (s: string) =>
   s
