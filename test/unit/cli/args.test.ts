@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { guessPrefix, keyPath, keyProblem, objectKey, queryString } from '../../../bin/args.ts';
+
+describe('radar put --key', () => {
+  it.each(['articles/note.txt', 'articles/2026/03/note.md', 'sanctions/un/consolidated.xml'])(
+    'takes a key under an ingested prefix: %s',
+    (key) => {
+      expect(keyProblem(key)).toBeUndefined();
+    },
+  );
+
+  it.each(['notes/note.txt', 'note.txt', '/articles/note.txt', 'Articles/note.txt', 'index/names.json'])(
+    'refuses %s, naming the prefixes that are ingested',
+    (key) => {
+      // Act
+      const problem = keyProblem(key);
+      // Assess
+      expect(problem).toContain(`"${key}" is outside the prefixes that are ingested (articles/, sanctions/)`);
+      expect(problem).toMatch(/Use e\.g\. --key articles\/\S+/);
+    },
+  );
+
+  it('refuses a key that names a folder, and a --to that disagrees with the key', () => {
+    expect(keyProblem('articles/')).toMatch(/names a folder.*--key articles\/note\.txt/);
+    expect(keyProblem('sanctions/un/')).toMatch(/names a folder/);
+    expect(keyProblem('articles/x.csv', 'sanctions')).toMatch(/--to sanctions and --key articles\/x\.csv disagree/);
+    expect(keyProblem('sanctions/x.csv', 'sanctions')).toBeUndefined();
+  });
+
+  it('without --key, puts a file under the prefix its type suggests', () => {
+    expect(objectKey('/data/sdn.csv', guessPrefix('/data/sdn.csv'))).toBe('sanctions/sdn.csv');
+    expect(objectKey('notes/cli note.txt', guessPrefix('cli note.txt'))).toBe('articles/cli note.txt');
+    expect(objectKey('a.txt', 'articles', 'articles/b.txt')).toBe('articles/b.txt');
+  });
+});
+
+describe('API paths', () => {
+  it('encodes each segment of an object key but keeps its slashes', () => {
+    expect(keyPath('ingests', 'articles/cli note?.txt')).toBe('ingests/articles/cli%20note%3F.txt');
+  });
+
+  it('passes only the options that are set', () => {
+    expect(queryString({ list: 'un-sc', type: undefined, json: false, limit: '25' }, ['list', 'type', 'limit'])).toBe(
+      '?list=un-sc&limit=25',
+    );
+    expect(queryString({}, ['list'])).toBe('');
+  });
+});
