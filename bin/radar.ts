@@ -86,10 +86,18 @@ Example: radar up --memory --port 4567 --query-port 3001
     const child = spawn(process.execPath, args, {
       stdio: 'inherit',
       cwd: root,
-      env: { ...process.env, SANDBOX_PORT: String(o.port), QUERY_PORT: String(o.queryPort) },
+      // The sandbox stops by itself if this process dies without a word (SIGKILL), never lingering as an orphan.
+      env: {
+        ...process.env,
+        SANDBOX_PORT: String(o.port),
+        QUERY_PORT: String(o.queryPort),
+        SANDBOX_EXIT_WITH_PARENT: '1',
+      },
     });
-    // Ctrl-C reaches the child through the terminal's process group; just mirror its exit code.
+    // Ctrl-C reaches the child through the terminal's process group; a `kill` of this process alone does not, so pass
+    // it on. The sandbox stops once whichever arrives first; then mirror its exit code.
     process.on('SIGINT', () => {});
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
     child.on('exit', (code) => process.exit(code ?? 1));
   });
 

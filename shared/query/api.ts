@@ -218,10 +218,12 @@ export const EntityDetailResponse = z.looseObject({
   recentArticles: z.array(ArticleRef),
 });
 
+/** Names compared for a search: no accents, no case, and no quotes or brackets (lists write aliases as `"KOMID"`). */
 const fold = (s: string) =>
   s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(/["'()[\]«»\u2018\u2019\u201c\u201d]/g, '')
     .toLowerCase();
 
 /**
