@@ -6,10 +6,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// Before any AWS SDK module loads. The pinned SDK supports Node 20 (the README says when to move to 22); its nine-line
-// notice on every `put` said nothing a user can act on. The sandbox silences it the same way.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const root = new URL('../', import.meta.url);
 const bundle = new URL('dist/cli/radar.mjs', root);
 
