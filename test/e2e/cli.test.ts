@@ -243,7 +243,10 @@ describe('radar CLI', () => {
 
   it('extract prints the entities of a file as design §5 says, without uploading', async () => {
     const file = join(dir, 'extract.txt');
-    writeFileSync(file, 'US secretary of state Antony Blinken met Wang Yi in Beijing. Blinken said China must stop.');
+    writeFileSync(
+      file,
+      'Antony Blinken, the American envoy, flew to Beijing to see Wang Yi. Blinken told China to stop.',
+    );
     const r = await radar(['extract', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { entities: { name: string; kind: string; country?: string; count: number }[] };
