@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { PREFIXES } from '../shared/resources.ts';
 
@@ -46,3 +47,12 @@ export function queryString(o: Record<string, unknown>, keys: readonly string[])
 /** An API path with an object key in it: each segment encoded, the slashes kept (the route takes `{key+}`). */
 export const keyPath = (route: string, key: string): string =>
   `${route}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+/** Fails before anything is uploaded or read when a path given is not a readable file (not half-way through a batch). */
+export function assertFiles(files: readonly string[]): void {
+  for (const f of files) {
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (!st) throw new UsageError(`no file ${f} (paths are relative to ${process.cwd()})`);
+    if (!st.isFile()) throw new UsageError(`${f} is not a file; give the files themselves (e.g. ${f}/*)`);
+  }
+}

@@ -6,7 +6,7 @@ import { IngestResponse } from '../shared/query/api.ts';
 import { SANDBOX } from '../shared/resources.ts';
 import type { IngestStatus } from '../shared/domain/ingest-status.ts';
 import { ApiError, apiGet } from './api-client.ts';
-import { guessPrefix, keyPath, keyProblem, objectKey, type Prefix, UsageError } from './args.ts';
+import { assertFiles, guessPrefix, keyPath, keyProblem, objectKey, type Prefix, UsageError } from './args.ts';
 import { describeIngest } from './format.ts';
 import { formatBytes, green, progress } from './output.ts';
 
@@ -31,6 +31,7 @@ export async function put(files: string[], o: PutOptions): Promise<void> {
     const problem = keyProblem(o.key, o.to);
     if (problem) throw new UsageError(problem);
   }
+  assertFiles(files);
   const aws = o.endpoint === 'aws';
   if (o.profile) process.env.AWS_PROFILE = o.profile; // the SDK's default chain reads it
   const s3 = new S3Client({

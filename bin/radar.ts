@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { BUCKET_NAME, SANDBOX, TABLE_NAME } from '../shared/resources.ts';
-import { INGESTED_PREFIXES, keyPath, queryString, UsageError } from './args.ts';
+import { assertFiles, INGESTED_PREFIXES, keyPath, queryString, UsageError } from './args.ts';
 import { dim, green, red, table } from './output.ts';
 
 // What runs at every start is only this file, commander and a few constants: each command loads the code it needs
@@ -283,9 +283,19 @@ program
   .addOption(apiOption())
   .option('--json', 'print the API response as JSON')
   .action(async (key: string | undefined, o: { api: string; json?: boolean; limit: string }) => {
-    const [{ IngestResponse, IngestsResponse }, { apiGet }, f] = await Promise.all([api(), client(), format()]);
+    const [{ IngestResponse, IngestsResponse }, { apiGet, ApiError }, f] = await Promise.all([
+      api(),
+      client(),
+      format(),
+    ]);
     if (key) {
-      const s = await apiGet(o.api, keyPath('ingests', key), IngestResponse);
+      const s = await apiGet(o.api, keyPath('ingests', key), IngestResponse).catch((err) => {
+        if (err instanceof ApiError && err.status === 404)
+          throw new Error(
+            `${err.message}\n  the keys ingested so far: radar ingests (an upload's key is <prefix>/<file name>)`,
+          );
+        throw err;
+      });
       process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${f.describeIngest(s)}\n`);
       return;
     }
@@ -301,6 +311,7 @@ program
   .argument('<file>', 'an article file: text, Markdown, HTML, JSON or NDJSON')
   .option('--json', 'print { "entities": [...] } as JSON')
   .action(async (file: string, o: { json?: boolean }) => {
+    assertFiles([file]);
     const { extractFile } = await import('./extract-file.ts');
     const entities = extractFile(file, readFileSync(file));
     if (o.json) return void process.stdout.write(`${JSON.stringify({ entities }, null, 2)}\n`);

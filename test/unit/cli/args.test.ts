@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { guessPrefix, keyPath, keyProblem, objectKey, queryString } from '../../../bin/args.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  assertFiles,
+  guessPrefix,
+  keyPath,
+  keyProblem,
+  objectKey,
+  queryString,
+  UsageError,
+} from '../../../bin/args.ts';
 
 describe('radar put --key', () => {
   it.each(['articles/note.txt', 'articles/2026/03/note.md', 'sanctions/un/consolidated.xml'])(
@@ -44,5 +55,19 @@ describe('API paths', () => {
       '?list=un-sc&limit=25',
     );
     expect(queryString({}, ['list'])).toBe('');
+  });
+});
+
+describe('files given to put and extract', () => {
+  it('are checked before anything is read or uploaded: a missing path or a folder is a usage error', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'radar-args-'));
+    const file = join(dir, 'note.txt');
+    writeFileSync(file, 'x');
+    // Act / Assess
+    expect(() => assertFiles([file])).not.toThrow();
+    expect(() => assertFiles([file, join(dir, 'missing.txt')])).toThrow(UsageError);
+    expect(() => assertFiles([join(dir, 'missing.txt')])).toThrow(/^no file .*missing\.txt \(paths are relative to /);
+    expect(() => assertFiles([dir])).toThrow(/is not a file; give the files themselves/);
   });
 });
