@@ -135,7 +135,7 @@ export function findEntitySpans(text: string): EntitySpan[] {
   const lowerWords = new Set<string>();
   for (const t of tokens) if (t.word && !t.cap) lowerWords.add(t.lower);
 
-  // Title-case lines (headlines: "South Korea Seizes Ship Suspected of Sending Oil"): capitals there say nothing.
+  // Title-case lines (headlines: "South Korea Holds Freighter Over Illicit Fuel Transfers"): capitals there say nothing.
   const headline = new Uint8Array(n);
   for (let i = 0; i < n; ) {
     let j = i + 1;
