@@ -123,7 +123,7 @@ describe('radar CLI', () => {
     // Assess
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Usage: radar counts countries/);
-    expect(r.stderr).toMatch(/^radar: there is no bundle \(dist\/cli\/radar\.mjs\) and it could not be built/);
+    expect(r.stderr).toMatch(/^radar: there is no bundle \(dist\/cli\/current\.json\) and it could not be built/);
     expect(r.stderr).toMatch(
       /running the TypeScript sources through tsx \(slower start\)\. `npm run build:cli` builds it/,
     );
