@@ -56,3 +56,11 @@ export function assertFiles(files: readonly string[]): void {
     if (!st.isFile()) throw new UsageError(`${f} is not a file; give the files themselves (e.g. ${f}/*)`);
   }
 }
+
+/**
+ * `--endpoint aws` means AWS itself; but the SDK also reads AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) by itself,
+ * so one left in the environment for the sandbox would win over the flag. Forget them for this process.
+ */
+export function forgetEndpointEnv(env: NodeJS.ProcessEnv = process.env): void {
+  for (const k of Object.keys(env)) if (k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_')) delete env[k];
+}

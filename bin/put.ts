@@ -6,7 +6,16 @@ import { IngestResponse } from '../shared/query/api.ts';
 import { SANDBOX } from '../shared/resources.ts';
 import type { IngestStatus } from '../shared/domain/ingest-status.ts';
 import { ApiError, apiGet } from './api-client.ts';
-import { assertFiles, guessPrefix, keyPath, keyProblem, objectKey, type Prefix, UsageError } from './args.ts';
+import {
+  assertFiles,
+  forgetEndpointEnv,
+  guessPrefix,
+  keyPath,
+  keyProblem,
+  objectKey,
+  type Prefix,
+  UsageError,
+} from './args.ts';
 import { describeIngest } from './format.ts';
 import { formatBytes, green, progress } from './output.ts';
 
@@ -33,6 +42,7 @@ export async function put(files: string[], o: PutOptions): Promise<void> {
   }
   assertFiles(files);
   const aws = o.endpoint === 'aws';
+  if (aws) forgetEndpointEnv();
   if (o.profile) process.env.AWS_PROFILE = o.profile; // the SDK's default chain reads it
   const s3 = new S3Client({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? SANDBOX.region,

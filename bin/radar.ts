@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { BUCKET_NAME, SANDBOX, TABLE_NAME } from '../shared/resources.ts';
-import { assertFiles, INGESTED_PREFIXES, keyPath, queryString, UsageError } from './args.ts';
+import { assertFiles, forgetEndpointEnv, INGESTED_PREFIXES, keyPath, queryString, UsageError } from './args.ts';
 import { dim, green, red, table } from './output.ts';
 
 // What runs at every start is only this file, commander and a few constants: each command loads the code it needs
@@ -332,6 +332,7 @@ program
   .addOption(new Option('--table <name>', 'table name').env('RADAR_TABLE').default(TABLE_NAME))
   .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string }) => {
     if (o.profile) process.env.AWS_PROFILE = o.profile;
+    if (o.endpoint === 'aws') forgetEndpointEnv();
     const env = {
       ...process.env,
       TABLE_NAME: o.table,

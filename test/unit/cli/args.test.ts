@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   assertFiles,
+  forgetEndpointEnv,
   guessPrefix,
   keyPath,
   keyProblem,
@@ -69,5 +70,21 @@ describe('files given to put and extract', () => {
     expect(() => assertFiles([file, join(dir, 'missing.txt')])).toThrow(UsageError);
     expect(() => assertFiles([join(dir, 'missing.txt')])).toThrow(/^no file .*missing\.txt \(paths are relative to /);
     expect(() => assertFiles([dir])).toThrow(/is not a file; give the files themselves/);
+  });
+});
+
+describe('--endpoint aws', () => {
+  it('forgets the endpoint variables the SDK would otherwise follow, and nothing else', () => {
+    // Prepare
+    const env: NodeJS.ProcessEnv = {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566',
+      AWS_PROFILE: 'prod',
+      AWS_REGION: 'eu-west-1',
+    };
+    // Act
+    forgetEndpointEnv(env);
+    // Assess
+    expect(env).toEqual({ AWS_PROFILE: 'prod', AWS_REGION: 'eu-west-1' });
   });
 });
