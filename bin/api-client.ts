@@ -1,6 +1,4 @@
-import { Hash } from '@smithy/hash-node';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { z } from 'zod';
 
 export class ApiError extends Error {
   constructor(
@@ -14,14 +12,16 @@ export class ApiError extends Error {
 }
 
 /**
- * GETs JSON from the query API. A Lambda Function URL on AWS needs SigV4 (IAM auth): requests to `*.lambda-url.*` (or
- * with `sign`) are signed with the default credential chain (env, profile, SSO…).
+ * GETs JSON from the query API and parses it with the API's own response schema (shared/query/api.ts), so a field the
+ * CLI prints is one the API promises. A Lambda Function URL on AWS needs SigV4 (IAM auth): requests to
+ * `*.lambda-url.*` (or with `sign`) are signed with the default credential chain (env, profile, SSO…).
  */
-export async function apiGet<T>(
+export async function apiGet<S extends z.ZodType>(
   base: string,
   path: string,
+  schema: S,
   opts: { sign?: boolean; region?: string } = {},
-): Promise<T> {
+): Promise<z.infer<S>> {
   const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
   let headers: Record<string, string> = { accept: 'application/json' };
   if (opts.sign || /\.lambda-url\.[a-z0-9-]+\.on\.aws$/.test(url.hostname))
@@ -49,10 +49,23 @@ export async function apiGet<T>(
       `${res.status} ${p?.title ?? res.statusText}: ${p?.detail ?? text.slice(0, 200)}`,
     );
   }
-  return body as T;
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `the query API at ${url.origin} answered /${path.split('?')[0]} with a shape this radar does not know (${issue ? `${issue.path.join('.') || 'the body'}: ${issue.message}` : 'not JSON'}). Are the CLI and the API from the same version?`,
+    );
+  }
+  return parsed.data;
 }
 
 async function sign(url: URL, headers: Record<string, string>, region?: string): Promise<Record<string, string>> {
+  // Loaded here, not at the top: only calls to AWS sign, and the credential chain is a large part of a start.
+  const [{ Hash }, { defaultProvider }, { SignatureV4 }] = await Promise.all([
+    import('@smithy/hash-node'),
+    import('@aws-sdk/credential-provider-node'),
+    import('@smithy/signature-v4'),
+  ]);
   const r =
     region ?? /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
   const signer = new SignatureV4({

@@ -136,7 +136,7 @@ export function placesAt(tokens: readonly Token[], places: readonly PlaceMention
   return placeAt;
 }
 
-/** Title-case lines (headlines: "South Korea Seizes Ship Suspected of Sending Oil"): capitals there say nothing. */
+/** Title-case lines (headlines: "South Korea Holds Freighter Over Illicit Fuel Transfers"): capitals there say nothing. */
 function headlineMask(tokens: readonly Token[]): Uint8Array {
   const n = tokens.length;
   const headline = new Uint8Array(n);
@@ -464,7 +464,7 @@ function mergeSpans(
     isTitleHead(tokens[t.b]!) &&
     tokens[t.b]!.cap;
   // In a title-case headline (the text's first line: an article's title) the tagger's reading is only taken for names
-  // the text also gives below it: such capitals say nothing ("South Korea Seizes Ship Suspected of Sending Oil"). Tables
+  // the text also gives below it: such capitals say nothing ("South Korea Holds Freighter Over Illicit Fuel Transfers"). Tables
   // of results further down look like headlines too, and there the tagger is right.
   const headline = headlineMask(tokens);
   for (let k = 1; k < tokens.length; k++) if (tokens[k]!.breakBefore) headline.fill(0, k);

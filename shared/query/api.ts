@@ -269,10 +269,12 @@ export const ProblemResponse = z.object({
   errors: z.array(z.object({ parameter: z.string(), reason: z.string() })).optional(),
 });
 
+/** Names compared for a search: no accents, no case, and no quotes or brackets (lists write aliases as `"KOMID"`). */
 const fold = (s: string) =>
   s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(/["'()[\]«»\u2018\u2019\u201c\u201d]/g, '')
     .toLowerCase();
 
 /**

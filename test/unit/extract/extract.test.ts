@@ -116,7 +116,9 @@ describe('findEntitySpans: organisations and places', () => {
 
   it('does not read a title-case headline as an organisation', () => {
     // Prepare / Act
-    const spans = findEntitySpans('South Korea Seizes Ship Suspected of Sending Oil\n\nSEOUL — Officials said so.');
+    const spans = findEntitySpans(
+      'South Korea Holds Freighter Over Illicit Fuel Transfers\n\nSEOUL — Officials said so.',
+    );
     // Assess
     expect(spans.map((s) => [s.text, s.country])).toEqual([
       ['South Korea', 'KR'],
@@ -185,7 +187,7 @@ describe('extractEntities: grouping', () => {
   });
 });
 
-describe.skipIf(!hasSharedData)('the seed article (/work/shared/data)', () => {
+describe.skipIf(!hasSharedData)('the seed article (../shared/data/articles)', () => {
   const text = hasSharedData ? readFileSync(sharedData('articles/000_0c3ebc7fd213a9e4.txt'), 'utf8') : '';
 
   it('finds its people, once each, with surname mentions counted', () => {
