@@ -18,10 +18,24 @@ import { lambdaContext } from './queue.ts';
  *   restart resumes after what was acknowledged: nothing lost, nothing acknowledged delivered twice.
  */
 
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+export type StreamHandler = (
+  event: DynamoDBStreamEvent,
+  context: Context,
+) => Promise<DynamoDBBatchResponse | undefined>;
 
 /** The few DynamoDB Streams calls the poller makes (awsJson1_0 over HTTP; see `localStreamsApi`). */
-export type StreamsApi = (op: 'DescribeStream' | 'GetShardIterator' | 'GetRecords', input: object) => Promise<any>;
+export type StreamsApi = (
+  op: 'DescribeStream' | 'GetShardIterator' | 'GetRecords',
+  input: object,
+) => Promise<StreamsOutput>;
+
+/** The fields of the three answers the poller reads. */
+export interface StreamsOutput {
+  StreamDescription?: { Shards?: { ShardId: string; ParentShardId?: string }[]; LastEvaluatedShardId?: string };
+  ShardIterator?: string | null;
+  Records?: DynamoDBRecord[];
+  NextShardIterator?: string | null;
+}
 
 export interface StreamPollerOptions {
   name: string;
@@ -203,7 +217,7 @@ export class StreamPoller {
         ...(start ? { ExclusiveStartShardId: start } : {}),
       });
       const desc = out.StreamDescription ?? {};
-      for (const sh of (desc.Shards ?? []) as { ShardId: string; ParentShardId?: string }[]) {
+      for (const sh of desc.Shards ?? []) {
         if (!this.shards.has(sh.ShardId))
           this.shards.set(sh.ShardId, {
             shardId: sh.ShardId,
@@ -242,7 +256,7 @@ export class StreamPoller {
     }
     let read = 0;
     if (s.iterator && s.buffer.length < this.opts.batchSize) {
-      let out: { Records?: DynamoDBRecord[]; NextShardIterator?: string | null };
+      let out: StreamsOutput;
       try {
         out = await this.opts.api('GetRecords', {
           ShardIterator: s.iterator,
@@ -405,7 +419,11 @@ export function localStreamsApi(endpoint: string, region: string): StreamsApi {
       body: JSON.stringify(input),
     });
     const text = await res.text();
-    const body = text ? JSON.parse(text) : {};
+    const body = (text ? JSON.parse(text) : {}) as StreamsOutput & {
+      __type?: string;
+      message?: string;
+      Message?: string;
+    };
     if (!res.ok)
       throw new Error(`${op}: ${String(body.__type ?? res.status)}: ${body.message ?? body.Message ?? text}`);
     return body;
