@@ -36,7 +36,12 @@ const routes: [RegExp, Route][] = [
     /^\/$/,
     async () => ({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: DASHBOARD_HTML }),
   ],
-  [/^\/health$/, async () => json(200, { status: 'ok' })],
+  // The sandbox says whether its demo data is still being ingested (RADAR_SANDBOX_DEMO); absent on AWS.
+  [
+    /^\/health$/,
+    async () =>
+      json(200, { status: 'ok', ...(process.env.RADAR_SANDBOX_DEMO ? { demo: process.env.RADAR_SANDBOX_DEMO } : {}) }),
+  ],
   [/^\/openapi\.json$/, async () => json(200, OPENAPI)],
   [
     /^\/counts\/countries$/,

@@ -53,7 +53,55 @@ interface FilesystemStore {
   putPart(bucket: string, uploadId: string, partNumber: number, content: Readable): Promise<unknown>;
   putObjectMultipart(bucket: string, uploadId: string, parts: { number: number }[]): Promise<unknown>;
   deleteObject(bucket: string, key: string): Promise<void>;
+  getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
+  listObjects(bucket: string, options: ListOptions): Promise<ListResult>;
   constructor: { encodeKeyPath(key: string): string; decodeKeyPath(path: string): string };
+}
+
+interface ListOptions {
+  delimiter?: string;
+  startAfter?: string;
+  prefix?: string;
+  maxKeys?: number;
+}
+interface ListedObject {
+  bucket: string;
+  key: string;
+  metadata: Record<string, string>;
+  size: number;
+  lastModifiedDate: Date;
+}
+interface ListResult {
+  objects: ListedObject[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+}
+
+const OBJECT_SUFFIX = '._S3rver_object';
+
+/** S3 lists keys in UTF-8 byte order. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** Every object key under a folder of the bucket (decoded). Entries starting with `.` are s3rver's own files. */
+async function keysUnder(bucketPath: string, dir: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (parts: string[]) => {
+    const entries = await readdir(join(bucketPath, ...parts), { withFileTypes: true }).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return [];
+        throw err;
+      },
+    );
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('.')) await walk([...parts, e.name]);
+      } else if (e.name.endsWith(OBJECT_SUFFIX)) {
+        out.push(decodeKeyPath([...parts, e.name.slice(0, -OBJECT_SUFFIX.length)].join('/')));
+      }
+    }
+  };
+  await walk(dir);
+  return out;
 }
 
 /** Writes a stream to a temporary file and renames it into place: a failed write never half-replaces an object. */
@@ -146,6 +194,63 @@ function harden(store: FilesystemStore, log: (line: string) => void): void {
       return result;
     } catch (err) {
       return failed(`complete upload ${uploadId}`)(err);
+    }
+  };
+
+  // Listings in S3's order. s3rver lists in the order it walks folders (`a/b/c` before `a/b-x`, unlike S3), and its
+  // pages, which resume after the last key by comparing keys, then skip keys; with mapped paths more so. The walk
+  // starts at the deepest folder the prefix fixes (an encoded prefix is a prefix of every matching key's path).
+  store.listObjects = async (
+    bucket,
+    { delimiter = '', startAfter = '', prefix = '', maxKeys = Number.POSITIVE_INFINITY },
+  ) => {
+    try {
+      const dir = encodeKeyPath(prefix).split('/');
+      dir.pop();
+      const keys = (await keysUnder(store.getBucketPath(bucket), dir))
+        .filter((k) => k.startsWith(prefix) && byteOrder(k, startAfter) > 0)
+        .sort(byteOrder);
+      const commonPrefixes = new Set<string>();
+      const chosen: string[] = [];
+      let isTruncated = false;
+      for (const key of keys) {
+        const idx = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+        if (idx >= 0) {
+          commonPrefixes.add(key.slice(0, idx + delimiter.length));
+          continue;
+        }
+        if (chosen.length >= maxKeys) {
+          isTruncated = true;
+          break;
+        }
+        chosen.push(key);
+      }
+      const objects: ListedObject[] = [];
+      for (const key of chosen) {
+        const metadata = await store.getMetadata(bucket, key).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return undefined; // deleted meanwhile
+          throw err;
+        });
+        if (metadata)
+          objects.push({
+            bucket,
+            key,
+            metadata,
+            size: Number(metadata['content-length']),
+            lastModifiedDate: new Date(metadata['last-modified']!),
+          });
+      }
+      const lastKey = chosen.at(-1);
+      return {
+        objects,
+        // A truncated page keeps only the prefixes before its last key: the next page starts after that key.
+        commonPrefixes: [...commonPrefixes]
+          .filter((p) => !isTruncated || !lastKey || byteOrder(p, lastKey) < 0)
+          .sort(byteOrder),
+        isTruncated,
+      };
+    } catch (err) {
+      return failed(`list ${bucket}`)(err);
     }
   };
 

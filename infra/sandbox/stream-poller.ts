@@ -211,6 +211,7 @@ export class StreamPoller {
 
   private async describe(): Promise<void> {
     let start: string | undefined;
+    const listed = new Set<string>();
     do {
       const out = await this.opts.api('DescribeStream', {
         StreamArn: this.opts.streamArn,
@@ -228,8 +229,11 @@ export class StreamPoller {
           });
         else if (sh.ParentShardId) this.shards.get(sh.ShardId)!.parentShardId = sh.ParentShardId;
       }
+      for (const sh of desc.Shards ?? []) listed.add(sh.ShardId);
       start = desc.LastEvaluatedShardId;
     } while (start);
+    // A saved shard the stream no longer lists was trimmed (24 h) or belongs to a table made anew: nothing to read.
+    for (const id of [...this.shards.keys()]) if (!listed.has(id)) this.shards.delete(id);
     this.lastDescribe = Date.now();
   }
 
