@@ -477,7 +477,6 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     checks.stream = 'up';
 
     await firstCounts(queryMod.handler, checks);
-    ready = true;
 
     const edgeUrl = `http://${SANDBOX.host}:${edgePort}`;
     const queryUrl = `http://${SANDBOX.host}:${queryPort}`;
@@ -497,6 +496,8 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
         opts.log('demo data: ingested');
       })();
     } else setDemo(opts.demo ? 'loaded' : 'off');
+    // Ready once the demo files (if any) are uploaded: from here `idle` waits for their ingest too.
+    ready = true;
 
     return {
       edge: edgeUrl,
