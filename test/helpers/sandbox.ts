@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { HotKeyReport } from '../../infra/sandbox/dynamo-capacity.ts';
 import { freePort } from '../../infra/sandbox/ports.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,6 +16,22 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SANDBOX_AUTH = {
   authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
 } as const;
+
+/**
+ * The edge's units per DynamoDB partition per second since the last reset (`/_sandbox/hot-keys`): the hottest
+ * partitions by write and by read, and those past AWS's per-partition limits (1,000 WCU/s, 3,000 RCU/s). For the
+ * soak and the benchmarks; `reset` starts a new measurement.
+ */
+export async function sandboxHotKeys(
+  edgeUrl: string,
+  opts: { limit?: number; reset?: boolean } = {},
+): Promise<HotKeyReport> {
+  const res = opts.reset
+    ? await sandboxControl(edgeUrl, '/_sandbox/hot-keys')
+    : await fetch(`${edgeUrl}/_sandbox/hot-keys?limit=${opts.limit ?? 10}`);
+  if (res.status !== 200) throw new Error(`hot keys: ${res.status} ${await res.text()}`);
+  return (await res.json()) as HotKeyReport;
+}
 
 /** POSTs to a sandbox control (`/_sandbox/faults`, `/_sandbox/redrive`, `/_sandbox/hot-keys`) with credentials. */
 export function sandboxControl(edgeUrl: string, path: string, body?: unknown): Promise<Response> {
