@@ -30,7 +30,7 @@ import {
   unIds,
   UN_RECORDS,
 } from '../test/helpers/recount.ts';
-import { startSandboxProcess, type RunningSandbox } from '../test/helpers/sandbox.ts';
+import { sandboxHotKeys, startSandboxProcess, type RunningSandbox } from '../test/helpers/sandbox.ts';
 import { RESULTS_DIR } from './lib/paths.ts';
 
 const SAMPLE_EVERY_MS = 5_000;
@@ -320,6 +320,9 @@ async function run(
     total: growthAfterWarmup(samples, warmupMs, 'totalKb'),
   };
   const totalProcessed = status.queues.reduce((n, q) => n + q.processed, 0);
+  // What AWS would have throttled: partitions past 1,000 write or 3,000 read units in one second (the edge meters
+  // every DynamoDB call; DynamoDB Local itself never throttles). Reported, not failed: it is a design finding.
+  const hotKeys = await sandboxHotKeys(sb.edgeUrl, { limit: 5 });
 
   ddb.destroy();
 
@@ -340,6 +343,7 @@ async function run(
     stalls,
     longestRunMs: Math.max(0, ...samples.map((s) => s.longestRunMs)),
     memory: { warmupMs, maxGrowth: MAX_GROWTH, ...mem },
+    hotKeys,
     samples,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -363,6 +367,8 @@ async function run(
   counts              ${diff.length === 0 ? 'exact' : `INEXACT: ${diff.length} of ${Object.keys(expected).length} cells differ (first: ${JSON.stringify(diff[0])})`}
   newest list current ${listCurrent ? 'yes' : 'NO'} (${listVersion} versions uploaded)
   memory after warm-up node ${mb(mem.node.baseKb)} → ${mb(mem.node.endKb)} (${pct(mem.node.growth)}), java ${mb(mem.java.baseKb)} → ${mb(mem.java.endKb)} (${pct(mem.java.growth)}), total ${pct(mem.total.growth)} (limit +${MAX_GROWTH * 100} %)
+  hottest partitions  writes ${hotKeys.hottestWrites.map((k) => `${k.partition} ${k.peakWritesPerSecond}/s`).join(', ') || 'none'}; reads ${hotKeys.hottestReads.map((k) => `${k.partition} ${k.peakReadsPerSecond}/s`).join(', ') || 'none'} (peak units in one second)
+  would throttle      ${hotKeys.wouldThrottle.length ? hotKeys.wouldThrottle.map((k) => `${k.partition}: ${k.reason}`).join('; ') : 'none (no partition over 1,000 WCU/s or 3,000 RCU/s)'}
   written             bench/results/soak.json`);
   const ok = errors.length === 0 && diff.length === 0 && listCurrent && mem.total.growth <= MAX_GROWTH;
   log(ok ? '\nsoak: PASS' : '\nsoak: FAIL');

@@ -15,6 +15,11 @@ const app = makeQueryHandler({
   cached: makeTtlCache(config.QUERY_CACHE_MS),
   openapi: openApiDocument(),
   logger,
+  // The sandbox says whether its demo data is still being ingested (RADAR_SANDBOX_DEMO); absent on AWS.
+  health: async () => ({
+    status: 200,
+    body: { status: 'ok', ...(process.env.RADAR_SANDBOX_DEMO ? { demo: process.env.RADAR_SANDBOX_DEMO } : {}) },
+  }),
 });
 
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {

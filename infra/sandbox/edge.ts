@@ -5,8 +5,11 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.ts';
+import { type PartitionMeter, readCharges, writeCharges, type TableKeys } from './dynamo-capacity.ts';
+import { ItemHolds, conflictBody, itemsOf } from './dynamo-conflicts.ts';
 import { KeyLocks } from './key-locks.ts';
 
 /** What the edge saw happen to an object (before the sandbox turns it into an S3 event record). */
@@ -29,9 +32,17 @@ export interface Faults {
   throttle: number;
   /** 500 InternalServerError */
   error: number;
+  /**
+   * Milliseconds a TransactWriteItems holds its items before it is forwarded: DynamoDB Local answers in a few ms, AWS
+   * in tens; a test that must see a conflict widens the window with this.
+   */
+  transactionDelayMs?: number;
 }
 
 const WRITE_TARGETS = /\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)$/;
+const READ_OPS = new Set(['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems']);
+/** DynamoDB's request limit is 16 MB (BatchWriteItem); a little room above it. */
+const MAX_DYNAMO_BODY = 20 * 1024 * 1024;
 
 export interface EdgeOptions {
   faults?: Faults;
@@ -42,68 +53,293 @@ export interface EdgeOptions {
   onObjectChange: (change: ObjectChange) => void;
   /** Extra routes under /_sandbox/ (status, dead letters, redrive). */
   sandboxRoute: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Key attributes of the tables (hot-key accounting and transaction conflicts). */
+  tables?: Record<string, TableKeys>;
+  /** Units per partition per second (read by /_sandbox/status and the soak). */
+  meter?: PartitionMeter;
+  /** Origins besides the edge's own that may call it (none by default; the dashboard reads only the query API). */
+  allowedOrigins?: string[];
+  log?: (line: string) => void;
+}
+
+/** True when a request carries AWS credentials: a SigV4 (or V2) Authorization header, or a presigned URL's query. */
+export function isSigned(req: IncomingMessage, query: URLSearchParams): boolean {
+  const auth = String(req.headers.authorization ?? '');
+  if (/^AWS4-HMAC-SHA256\s+Credential=\S+/.test(auth) || /^AWS \S+:\S+/.test(auth)) return true;
+  return (
+    (query.has('X-Amz-Signature') && query.has('X-Amz-Credential')) ||
+    (query.has('Signature') && query.has('AWSAccessKeyId'))
+  );
+}
+
+/** The origins a browser would send for the edge itself (the port as bound, on both loopback names). */
+export function ownOrigins(host: string, port: number): string[] {
+  return [...new Set([host, '127.0.0.1', 'localhost', '[::1]'])].map((h) => `http://${h}:${port}`);
+}
+
+type Kind = 's3' | 'dynamodb' | 'sandbox';
+
+/** An error in the shape the caller's SDK reads: S3 XML, DynamoDB JSON (awsJson1_0), or the sandbox's own JSON. */
+export function sendAwsError(
+  res: ServerResponse,
+  kind: Kind,
+  status: number,
+  code: string,
+  message: string,
+  resource = '',
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  if (kind === 's3') {
+    const xml =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
+      `<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`;
+    res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+    res.end(xml);
+  } else if (kind === 'dynamodb') {
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': code,
+    });
+    res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }));
+  } else {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: code, message }));
+  }
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
- * One AWS edge on one port, like LocalStack's: DynamoDB requests (X-Amz-Target: DynamoDB_*) go to DynamoDB Local,
- * everything else to the S3 server. Any credentials are accepted: the S3 access key is rewritten to s3rver's built-in
- * one (s3rver does not verify SigV4 signatures, only that the key exists).
+ * One AWS edge on one port, like LocalStack's: DynamoDB and DynamoDB Streams requests (X-Amz-Target: DynamoDB_*,
+ * DynamoDBStreams_*) go to DynamoDB Local, everything else to the S3 server. Any credentials are accepted (the S3
+ * access key is rewritten to s3rver's built-in one: s3rver does not verify SigV4 signatures, only that the key
+ * exists), but a request must carry some: what changes state (S3 writes and deletes, every DynamoDB call, the
+ * `/_sandbox/*` controls) needs an AWS-style Authorization header or a presigned URL, and a request from a foreign
+ * `Origin` is refused, so a web page in a browser cannot reach a running sandbox (a page can send a plain POST with
+ * no custom header to any port on 127.0.0.1, never an Authorization header without a CORS preflight).
  */
 export function startEdge(opts: EdgeOptions): Promise<Server> {
   const locks = new KeyLocks();
+  const holds = new ItemHolds();
+  const log = opts.log ?? (() => {});
+  let allowed = new Set(opts.allowedOrigins ?? []);
   const server = createServer((req, res) => {
+    // No request may take the process down: a throw here would be an uncaught exception.
+    req.on('error', () => res.destroy());
+    res.on('error', () => {});
     const url = req.url ?? '/';
-    if (url.startsWith('/_sandbox/')) {
-      opts.sandboxRoute(req, res).catch((err) => sendError(res, 500, String(err)));
-      return;
-    }
-    if (!opts.upstream.s3Port || !opts.upstream.dynamoPort)
-      return sendError(res, 503, 'sandbox is starting; try again in a moment');
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (target.startsWith('DynamoDB_')) {
-      const f = opts.faults;
-      if (f && WRITE_TARGETS.test(target)) {
-        const roll = Math.random();
-        if (roll < f.throttle)
-          return injectDynamoFault(
-            req,
-            res,
-            400,
-            target.endsWith('TransactWriteItems') ? 'ThrottlingException' : 'ProvisionedThroughputExceededException',
-          );
-        if (roll < f.throttle + f.error) return injectDynamoFault(req, res, 500, 'InternalServerError');
+    const kind: Kind = url.startsWith('/_sandbox/')
+      ? 'sandbox'
+      : /^DynamoDB(Streams)?_/.test(target)
+        ? 'dynamodb'
+        : 's3';
+    try {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowed.has(String(origin))) {
+        req.resume();
+        return sendAwsError(
+          res,
+          kind,
+          403,
+          'AccessDenied',
+          `requests from the web origin ${String(origin)} are refused: the sandbox takes calls from the AWS CLI and SDKs, not from web pages`,
+        );
       }
-      return proxy(req, res, opts.upstream.dynamoPort, req.headers);
+      const query = new URL(url, 'http://edge').searchParams;
+      const changesState = kind === 'dynamodb' || !['GET', 'HEAD'].includes(req.method ?? 'GET');
+      if (changesState && !isSigned(req, query)) {
+        req.resume();
+        return kind === 'dynamodb'
+          ? sendAwsError(
+              res,
+              kind,
+              400,
+              'MissingAuthenticationTokenException',
+              'Request is missing Authentication Token (any AWS credentials work on the sandbox)',
+            )
+          : sendAwsError(
+              res,
+              kind,
+              403,
+              'AccessDenied',
+              `${req.method} needs AWS credentials: an Authorization header (SigV4) or a presigned URL; any credentials work on the sandbox`,
+              url.split('?')[0],
+            );
+      }
+      if (kind === 'sandbox') {
+        opts.sandboxRoute(req, res).catch((err) => {
+          log(`✗ sandbox route ${url}: ${String(err)}`);
+          sendAwsError(res, kind, 500, 'InternalError', String(err));
+        });
+        return;
+      }
+      if (!opts.upstream.s3Port || !opts.upstream.dynamoPort) {
+        req.resume();
+        return kind === 'dynamodb'
+          ? sendAwsError(res, kind, 503, 'ServiceUnavailable', 'the sandbox is starting; try again in a moment')
+          : sendAwsError(res, kind, 503, 'SlowDown', 'the sandbox is starting; try again in a moment');
+      }
+      if (kind === 'dynamodb') return handleDynamo(req, res, target, opts, holds, log);
+      return proxyS3(req, res, opts, locks);
+    } catch (err) {
+      log(`✗ edge: ${req.method} ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      req.resume();
+      const bad = err instanceof URIError;
+      sendAwsError(
+        res,
+        kind,
+        bad ? 400 : 500,
+        bad ? (kind === 's3' ? 'InvalidURI' : 'ValidationException') : 'InternalError',
+        bad
+          ? `could not parse the request URI: ${err.message}`
+          : 'the sandbox edge failed on this request; see its log',
+      );
     }
-    return proxyS3(req, res, opts, locks);
   });
   // Uploads of large files: no request timeout on the edge.
   server.requestTimeout = 0;
+  server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+      allowed = new Set([...ownOrigins(opts.host, port), ...(opts.allowedOrigins ?? [])]);
+      server.on('error', (err) => log(`✗ edge: ${err.message}`));
       resolve(server);
     });
   });
 }
 
-function injectDynamoFault(req: IncomingMessage, res: ServerResponse, status: number, type: string): void {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
-    res.end(
-      JSON.stringify({
-        __type: `com.amazonaws.dynamodb.v20120810#${type}`,
-        message: 'injected by the sandbox (fault test)',
-      }),
-    );
+/**
+ * A DynamoDB (or Streams) request: read whole (they are JSON, at most 16 MB), checked for fault injection and for
+ * transaction conflicts, metered per partition, then forwarded to DynamoDB Local.
+ */
+function handleDynamo(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: string,
+  opts: EdgeOptions,
+  holds: ItemHolds,
+  log: (line: string) => void,
+): void {
+  const op = target.startsWith('DynamoDB_') ? target.slice(target.indexOf('.') + 1) : '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_DYNAMO_BODY) {
+      req.destroy();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', async () => {
+    const raw = Buffer.concat(chunks);
+    const f = opts.faults;
+    if (f && WRITE_TARGETS.test(target)) {
+      const roll = Math.random();
+      if (roll < f.throttle)
+        return sendFault(
+          res,
+          400,
+          target.endsWith('TransactWriteItems') ? 'ThrottlingException' : 'ProvisionedThroughputExceededException',
+        );
+      if (roll < f.throttle + f.error) return sendFault(res, 500, 'InternalServerError');
+    }
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = op ? (JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>) : undefined;
+    } catch {
+      body = undefined; // DynamoDB Local answers a body it cannot read itself
+    }
+    const tables = opts.tables ?? {};
+    let release = () => {};
+    if (body) {
+      try {
+        const decision = holds.check(op, itemsOf(op, body, tables));
+        if ('conflict' in decision) {
+          const { type, body: answer } = conflictBody(decision.conflict);
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
+          res.end(JSON.stringify(answer));
+          return;
+        }
+        release = decision.release;
+        if (opts.meter) for (const c of writeCharges(op, body, tables)) opts.meter.add(c.partition, c.kind, c.units);
+      } catch (err) {
+        log(`✗ edge: could not read ${op} for accounting: ${String(err)}`);
+      }
+      if (op === 'TransactWriteItems' && f?.transactionDelayMs)
+        await new Promise((r) => setTimeout(r, f.transactionDelayMs));
+    }
+    res.once('close', release);
+    const headers = { ...req.headers, 'content-length': String(raw.length) };
+    const meter = opts.meter;
+    const readBody = body && meter && READ_OPS.has(op) ? body : undefined;
+    forward(req, res, opts.upstream.dynamoPort, headers, raw, (upstream) => {
+      release();
+      if (!readBody || !meter || upstream.headers['content-encoding']) return false;
+      const parts: Buffer[] = [];
+      upstream.on('data', (d: Buffer) => parts.push(d));
+      upstream.on('error', () => res.destroy());
+      upstream.on('end', () => {
+        const answer = Buffer.concat(parts);
+        res.writeHead(upstream.statusCode ?? 502, { ...upstream.headers, 'content-length': String(answer.length) });
+        res.end(answer);
+        if ((upstream.statusCode ?? 500) !== 200) return;
+        try {
+          for (const c of readCharges(op, readBody, JSON.parse(answer.toString('utf8')), tables))
+            meter.add(c.partition, c.kind, c.units);
+        } catch {
+          /* an answer the meter cannot read is still the client's answer */
+        }
+      });
+      return true;
+    });
   });
 }
 
-function sendError(res: ServerResponse, status: number, message: string): void {
-  if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
-  res.end(message);
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  headers: IncomingMessage['headers'],
+  body: Buffer,
+  onResponse?: (upstream: IncomingMessage) => boolean,
+): void {
+  const up = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (upstream) => {
+    if (onResponse?.(upstream)) return;
+    res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+    pipeline(upstream, res, () => {});
+  });
+  up.on('error', (err) =>
+    res.headersSent
+      ? res.destroy(err)
+      : sendAwsError(res, 'dynamodb', 503, 'ServiceUnavailable', `sandbox edge: DynamoDB Local failed: ${err.message}`),
+  );
+  res.on('close', () => {
+    if (!res.writableFinished) up.destroy();
+  });
+  up.end(body);
+}
+
+function sendFault(res: ServerResponse, status: number, type: string): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
+  res.end(
+    JSON.stringify({
+      __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+      message: 'injected by the sandbox (fault test)',
+    }),
+  );
 }
 
 function proxy(
@@ -121,15 +357,18 @@ function proxy(
     // a client that goes away ends the upstream one.
     pipeline(upstream, res, () => {});
   });
+  // The S3 server unreachable (or gone mid-request) fails this request as S3 would when busy: SlowDown, retryable.
   up.on('error', (err) =>
-    res.headersSent ? res.destroy(err) : sendError(res, 502, `sandbox edge: upstream failed: ${err.message}`),
+    res.headersSent
+      ? res.destroy(err)
+      : sendAwsError(res, 's3', 503, 'SlowDown', `sandbox edge: the S3 server failed: ${err.message}`),
   );
   res.on('close', () => {
     if (!res.writableFinished) up.destroy();
   });
   body.on('error', (err: Error) => {
     up.destroy(err);
-    sendError(res, 400, `sandbox edge: bad request body: ${err.message}`);
+    sendAwsError(res, 's3', 400, 'IncompleteBody', `sandbox edge: bad request body: ${err.message}`);
   });
   body.pipe(up);
 }
@@ -141,14 +380,29 @@ function rewriteCredential(value: string): string {
 function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, locks: KeyLocks): void {
   const headers = { ...req.headers };
   if (headers.authorization) headers.authorization = rewriteCredential(headers.authorization);
-  const u = new URL(req.url ?? '/', 'http://edge');
-  let path = req.url ?? '/';
-  if (u.searchParams.has('X-Amz-Credential')) {
+  // The raw path, not WHATWG URL's: that would resolve `..` and `.` segments (also as %2e) that are part of a key.
+  const rawUrl = req.url ?? '/';
+  const q0 = rawUrl.indexOf('?');
+  const rawPath = q0 < 0 ? rawUrl : rawUrl.slice(0, q0);
+  const search = q0 < 0 ? '' : rawUrl.slice(q0);
+  const u = new URL(`/${search}`, 'http://edge');
+  if (u.searchParams.has('X-Amz-Credential'))
     u.searchParams.set(
       'X-Amz-Credential',
       rewriteCredential(`Credential=${u.searchParams.get('X-Amz-Credential')}`).slice(11),
     );
-    path = u.pathname + u.search;
+  const [bucket, key] = splitPath(rawPath);
+  // s3rver's router takes a key's segments as path segments (an empty one, `a//b`, is no match): the key goes as one
+  // segment with its slashes encoded, which the router decodes back, and s3-keys.ts maps it to a file path.
+  const path = bucket
+    ? `/${encodeURIComponent(bucket)}${key ? `/${encodeURIComponent(key)}` : rawPath.endsWith('/') && rawPath.length > bucket.length + 1 ? '/' : ''}${u.search}`
+    : `${rawPath}${u.search}`;
+  // s3rver reads x-amz-copy-source with decodeURI, which leaves `%2B` and the like encoded: hand it a form that
+  // decodeURI turns into exactly the source key.
+  const copySource = headers['x-amz-copy-source'];
+  if (typeof copySource === 'string') {
+    const [src, version] = copySource.split('?');
+    headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(src!)) + (version ? `?${version}` : '');
   }
   let body: NodeJS.ReadableStream = req;
   if (isAwsChunked(headers)) {
@@ -175,7 +429,6 @@ function proxyS3(req: IncomingMessage, res: ServerResponse, opts: EdgeOptions, l
   delete headers['if-none-match'];
   delete headers['if-modified-since'];
 
-  const [bucket, key] = splitPath(u.pathname);
   const q = u.searchParams;
   const method = req.method ?? 'GET';
   const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';

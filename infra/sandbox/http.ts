@@ -54,9 +54,38 @@ export async function toFunctionUrlEvent(req: IncomingMessage): Promise<APIGatew
   };
 }
 
-/** Serves the query handler over HTTP through the same event shape the cloud's Function URL gives it. */
-export function serveFunctionUrl(handler: HttpHandler, host: string, port: number): Promise<Server> {
+/** Why the sandbox is not ready yet (undefined = ready): what it waits for, part by part. */
+export type Readiness = () => { detail: string; checks: Record<string, string> } | undefined;
+
+/**
+ * Serves the query handler over HTTP through the same event shape the cloud's Function URL gives it. Until `notReady`
+ * says ready (the store, the S3 server and the queues up, and a first count answered), every route, `/health` too,
+ * is a 503 problem answer with `Retry-After`, never a request to a store that is not there.
+ */
+export function serveFunctionUrl(
+  handler: HttpHandler,
+  host: string,
+  port: number,
+  notReady: Readiness = () => undefined,
+): Promise<Server> {
   const server = createServer(async (req, res) => {
+    req.on('error', () => res.destroy());
+    res.on('error', () => {});
+    const waiting = notReady();
+    if (waiting) {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+      res.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: waiting.detail,
+          checks: waiting.checks,
+        }),
+      );
+      return;
+    }
     try {
       const event = await toFunctionUrlEvent(req);
       const result = await handler(event, lambdaContext('query', 10_000));
@@ -67,10 +96,12 @@ export function serveFunctionUrl(handler: HttpHandler, host: string, port: numbe
       res.end(r.body ? Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8') : undefined);
     } catch (err) {
       const status = (err as { status?: number }).status ?? 502;
+      if (res.headersSent) return void res.destroy();
       res.writeHead(status, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ type: 'about:blank', title: 'Sandbox error', status, detail: String(err) }));
     }
   });
+  server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -13,5 +13,8 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<unknown>;
     close(): Promise<void>;
+    /** Its FilesystemStore (the sandbox hardens it: s3-server.ts). */
+    store: unknown;
+    on(event: 'error', listener: (err: Error & { status?: number }) => void): this;
   }
 }

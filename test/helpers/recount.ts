@@ -10,7 +10,7 @@ import { decodeBytes } from '../../shared/domain/encoding.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
 import { ENTITY_SHARDS, listedEntityPartition, LISTS_PK } from '../../shared/domain/keys.ts';
 import { buildNameIndex, NameMatcher, type IndexedEntity } from '../../shared/domain/name-index.ts';
-import { ROOT } from './sandbox.ts';
+import { ROOT, sandboxControl } from './sandbox.ts';
 
 /**
  * An independent recount, for tests and the soak: what the counters should hold, computed again from what S3 holds
@@ -268,7 +268,7 @@ export async function settle(
     await sb.idle(240_000);
     const dead = (await sandboxStatus(sb.edgeUrl)).deadLetters.length;
     if (!dead) return redriven;
-    const r = (await (await fetch(`${sb.edgeUrl}/_sandbox/redrive`, { method: 'POST' })).json()) as {
+    const r = (await (await sandboxControl(sb.edgeUrl, '/_sandbox/redrive')).json()) as {
       redriven: number;
     };
     redriven += r.redriven;
@@ -279,10 +279,7 @@ export async function settle(
 }
 
 export async function setFaults(edgeUrl: string, faults: { throttle?: number; error?: number }): Promise<void> {
-  const r = await fetch(`${edgeUrl}/_sandbox/faults`, {
-    method: 'POST',
-    body: JSON.stringify({ throttle: 0, error: 0, ...faults }),
-  });
+  const r = await sandboxControl(edgeUrl, '/_sandbox/faults', { throttle: 0, error: 0, ...faults });
   if (r.status !== 200) throw new Error(`faults not set: ${r.status}`);
 }
 

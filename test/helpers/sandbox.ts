@@ -4,9 +4,43 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { HotKeyReport } from '../../infra/sandbox/dynamo-capacity.ts';
 import { freePort } from '../../infra/sandbox/ports.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The edge takes state-changing calls (its /_sandbox/* controls among them) only with AWS-style credentials, as the
+ * SDKs send them; any credentials are accepted. A test that calls a control with fetch sends this.
+ */
+export const SANDBOX_AUTH = {
+  authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+} as const;
+
+/**
+ * The edge's units per DynamoDB partition per second since the last reset (`/_sandbox/hot-keys`): the hottest
+ * partitions by write and by read, and those past AWS's per-partition limits (1,000 WCU/s, 3,000 RCU/s). For the
+ * soak and the benchmarks; `reset` starts a new measurement.
+ */
+export async function sandboxHotKeys(
+  edgeUrl: string,
+  opts: { limit?: number; reset?: boolean } = {},
+): Promise<HotKeyReport> {
+  const res = opts.reset
+    ? await sandboxControl(edgeUrl, '/_sandbox/hot-keys')
+    : await fetch(`${edgeUrl}/_sandbox/hot-keys?limit=${opts.limit ?? 10}`);
+  if (res.status !== 200) throw new Error(`hot keys: ${res.status} ${await res.text()}`);
+  return (await res.json()) as HotKeyReport;
+}
+
+/** POSTs to a sandbox control (`/_sandbox/faults`, `/_sandbox/redrive`, `/_sandbox/hot-keys`) with credentials. */
+export function sandboxControl(edgeUrl: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${edgeUrl}${path}`, {
+    method: 'POST',
+    headers: SANDBOX_AUTH,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
 
 export interface RunningSandbox {
   edgeUrl: string;
@@ -66,21 +100,24 @@ export async function startSandboxProcess(
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const edgeUrl = `http://127.0.0.1:${edgePort}`;
   const queryUrl = `http://127.0.0.1:${queryPort}`;
-  await new Promise<void>((resolveReady, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`sandbox exited (${code}) before it was ready:\n${out}`));
-    child.once('exit', onExit);
-    const timer = setInterval(() => {
-      if (out.includes('sandbox ready')) {
-        clearInterval(timer);
-        child.off('exit', onExit);
-        resolveReady();
-      }
-    }, 50);
-    setTimeout(() => {
-      clearInterval(timer);
-      reject(new Error(`sandbox not ready after 90 s:\n${out}`));
-    }, 90_000).unref();
-  });
+  // Ready is what the sandbox says it is: /health answers 200 only once the store, S3, the queues and the stream
+  // consumer are up and a first count has answered (it is 503 before), not a line of output.
+  const deadline = Date.now() + 90_000;
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  for (;;) {
+    if (exited !== undefined) throw new Error(`sandbox exited (${exited}) before it was ready:\n${out}`);
+    const status = await fetch(`${queryUrl}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`sandbox not ready after 90 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const s3 = new S3Client({
     endpoint: edgeUrl,
     region: 'us-east-1',
