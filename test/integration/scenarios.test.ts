@@ -1,17 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { BUCKET_NAME } from '../../shared/resources.ts';
-import { startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
+import { SANDBOX_AUTH, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 import { defineScenarios } from '../scenarios/scenarios.ts';
 import type { ScenarioTarget } from '../scenarios/target.ts';
 
 /** The end-to-end scenarios (test/scenarios) against the embedded sandbox; `npm run test:localstack` runs the same ones there. */
-
-// The sandbox edge takes its controls only from AWS-style clients (any credentials): a browser page cannot send this.
-const AUTH = {
-  authorization:
-    'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sandbox/aws4_request, SignedHeaders=host, Signature=0',
-};
 
 let sb: RunningSandbox;
 let target: ScenarioTarget;
@@ -19,7 +13,7 @@ let target: ScenarioTarget;
 async function faults(f: { error: number }): Promise<void> {
   const r = await fetch(`${sb.edgeUrl}/_sandbox/faults`, {
     method: 'POST',
-    headers: { ...AUTH, 'content-type': 'application/json' },
+    headers: { ...SANDBOX_AUTH, 'content-type': 'application/json' },
     body: JSON.stringify(f),
   });
   if (r.status !== 200) throw new Error(`faults: ${r.status} ${await r.text()}`);
