@@ -47,7 +47,10 @@ export interface CounterAggregator {
 }
 
 export interface CounterReader {
-  readCounters(dimension: string, range?: { from?: string | undefined; to?: string | undefined }): Promise<CounterRow[]>;
+  readCounters(
+    dimension: string,
+    range?: { from?: string | undefined; to?: string | undefined },
+  ): Promise<CounterRow[]>;
   readCounter(cell: string): Promise<CounterRow | undefined>;
 }
 

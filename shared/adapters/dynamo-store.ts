@@ -58,7 +58,10 @@ export type { CounterRow, IngestStatus, ListPointer, ObjectState };
 /** A position in each shard of the ingests index: the last sort key read there, or null (from the start). */
 const IngestCursor = z.array(z.string().max(200).nullable()).length(INGEST_SHARDS);
 
-export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string): Store & { doc: DynamoDBDocumentClient; table: string } {
+export function makeDynamoStore(
+  doc: DynamoDBDocumentClient,
+  table: string,
+): Store & { doc: DynamoDBDocumentClient; table: string } {
   const isConflict = (err: unknown) =>
     err instanceof ConditionalCheckFailedException ||
     (err instanceof TransactionCanceledException &&
@@ -103,7 +106,8 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string): Sto
     for (const part of chunk(keys, 100)) {
       let pending: Record<string, unknown>[] = part;
       for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 10) throw new DependencyError(`BatchGetItem: ${pending.length} keys unprocessed after 10 retries`);
+        if (attempt > 10)
+          throw new DependencyError(`BatchGetItem: ${pending.length} keys unprocessed after 10 retries`);
         if (attempt) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random())));
         const r = await send(() =>
           doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } })),
@@ -117,7 +121,8 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string): Sto
 
   const ledgersByPartition = async (pks: readonly string[]): Promise<Map<string, Ledger>> => {
     const out = new Map<string, Ledger>();
-    for (const it of await batchGet([...new Set(pks)].map(ledgerKeyOfPartition))) out.set(String(it.pk), parseLedger(it)!);
+    for (const it of await batchGet([...new Set(pks)].map(ledgerKeyOfPartition)))
+      out.set(String(it.pk), parseLedger(it)!);
     return out;
   };
 
@@ -375,7 +380,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string): Sto
      * Every member of a counter dimension (a bounded set, e.g. countries). With a date range, the dated twin of the
      * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
      */
-    async readCounters(dimension: string, range?: { from?: string | undefined; to?: string | undefined }): Promise<CounterRow[]> {
+    async readCounters(
+      dimension: string,
+      range?: { from?: string | undefined; to?: string | undefined },
+    ): Promise<CounterRow[]> {
       if (range && (range.from || range.to))
         return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
       const rows: CounterRow[] = [];

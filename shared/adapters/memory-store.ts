@@ -295,7 +295,9 @@ export function makeMemoryStore() {
       return true;
     },
     async readListVersion(list: string, version: string) {
-      const items = Array.from({ length: ENTITY_SHARDS }, (_, s) => partition(listedEntityPartition(list, version, s))).flat();
+      const items = Array.from({ length: ENTITY_SHARDS }, (_, s) =>
+        partition(listedEntityPartition(list, version, s)),
+      ).flat();
       read('readListVersion', items.length);
       return clone(items);
     },

@@ -76,10 +76,7 @@ export async function aggregateStreamBatch(
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const ledgers = await store.readLedgers([...new Set(changes.map((c) => c.object))]);
-      const todo = unappliedChanges(
-        changes,
-        new Map([...ledgers].map(([k, l]) => [k, l.seq])),
-      );
+      const todo = unappliedChanges(changes, new Map([...ledgers].map(([k, l]) => [k, l.seq])));
       if (!todo.length) return { changes: changes.length, applied, transactions };
       let conflict = false;
       for (const chunk of planAggregation(todo)) {
@@ -95,7 +92,12 @@ export async function aggregateStreamBatch(
     }
     throw new Error(`checkpoints kept moving after ${MAX_ROUNDS} rounds`);
   } catch (error) {
-    return { changes: changes.length, applied, transactions, ...(firstPending ? { failedAt: firstPending } : {}), error };
+    return {
+      changes: changes.length,
+      applied,
+      transactions,
+      ...(firstPending ? { failedAt: firstPending } : {}),
+      error,
+    };
   }
 }
-

@@ -74,7 +74,12 @@ export async function reconcileSanctionsObject(
   call: IngestCall = {},
 ): Promise<IngestStatus> {
   const { onListsChanged: hook, ...rest } = sanctionsDeps;
-  const deps: BoundDeps = { ...rest, unbound: sanctionsDeps, call, ...(hook ? { onListsChanged: () => hook(call) } : {}) };
+  const deps: BoundDeps = {
+    ...rest,
+    unbound: sanctionsDeps,
+    call,
+    ...(hook ? { onListsChanged: () => hook(call) } : {}),
+  };
   const now = deps.now ?? Date.now;
   const started = now();
   const done = async (s: Status): Promise<IngestStatus> => {
@@ -491,14 +496,15 @@ async function removeObject(
       if (p.previous) await deps.store.deleteListVersion(p.list, p.previous);
       removed.push(p.list);
     } else if ((p.parts ?? []).includes(ref.key)) {
-      return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps.unbound, deps.call).then(async (s) =>
-        done({
-          key: ref.key,
-          status: 'deleted',
-          list: p.list,
-          ...(s.version ? { version: s.version } : {}),
-          records: ZERO,
-        }),
+      return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps.unbound, deps.call).then(
+        async (s) =>
+          done({
+            key: ref.key,
+            status: 'deleted',
+            list: p.list,
+            ...(s.version ? { version: s.version } : {}),
+            records: ZERO,
+          }),
       );
     }
   }

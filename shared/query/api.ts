@@ -307,7 +307,10 @@ export async function countsByEntity(
 }
 
 /** One entity: names, countries, lists, counts, and recent articles that mention it. */
-export async function entityDetail(id: string, store: CounterReader & ListCatalog & Pick<ArticleStore, 'queryPartition'>) {
+export async function entityDetail(
+  id: string,
+  store: CounterReader & ListCatalog & Pick<ArticleStore, 'queryPartition'>,
+) {
   const parsed = parseEntityId(id);
   if (!parsed) throw new NotFoundError(`"${id}" is not an entity id (expected l:<list>:<sourceId> or m:<kind>:<name>)`);
   const refs = (await store.queryPartition(entityRefPartition(id), 20)).map((r) => ({

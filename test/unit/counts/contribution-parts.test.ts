@@ -13,9 +13,16 @@ import {
 import { padSequence } from '../../../shared/domain/keys.ts';
 
 const contribution = (n: number): Contribution =>
-  Object.fromEntries(Array.from({ length: n }, (_, i) => [`entity|e${String(i).padStart(5, '0')}`, { articles: 1, mentions: i + 1 }]));
+  Object.fromEntries(
+    Array.from({ length: n }, (_, i) => [`entity|e${String(i).padStart(5, '0')}`, { articles: 1, mentions: i + 1 }]),
+  );
 
-const change = (seq: number, object: string, cells: Record<string, [number, number]>, kind: 'insert' | 'remove'): PartChange => ({
+const change = (
+  seq: number,
+  object: string,
+  cells: Record<string, [number, number]>,
+  kind: 'insert' | 'remove',
+): PartChange => ({
   seq: padSequence(String(seq)),
   id: String(seq),
   object,
@@ -75,13 +82,21 @@ describe('planAggregation', () => {
     const cells: Record<string, [number, number]> = { 'country|CN': [1, 3] };
     const [c] = planAggregation([change(1, 'OBJ#a', cells, 'insert'), change(2, 'OBJ#a', cells, 'remove')]);
     expect(c!.deltas).toEqual([]);
-    expect(c!.ledgers).toEqual([{ object: 'OBJ#a', firstSeq: padSequence('1'), lastSeq: padSequence('2'), net: 0, byGen: { g1: 0 } }]);
+    expect(c!.ledgers).toEqual([
+      { object: 'OBJ#a', firstSeq: padSequence('1'), lastSeq: padSequence('2'), net: 0, byGen: { g1: 0 } },
+    ]);
   });
 
   it('treats a modify with equal images (a part written again by a retry) as no change', () => {
     const cells: Record<string, [number, number]> = { 'country|CN': [1, 3] };
     const [c] = planAggregation([
-      { seq: padSequence('5'), id: '5', object: 'OBJ#a', oldImage: { gen: 'g', cells }, newImage: { gen: 'g', cells, info: {} } },
+      {
+        seq: padSequence('5'),
+        id: '5',
+        object: 'OBJ#a',
+        oldImage: { gen: 'g', cells },
+        newImage: { gen: 'g', cells, info: {} },
+      },
     ]);
     expect(c!.deltas).toEqual([]);
     expect(c!.ledgers[0]!.net).toBe(0);
