@@ -5,6 +5,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { makeDocumentClient } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { PART_PREFIX } from '../../shared/domain/keys.ts';
 import { aggregateStreamBatch, type StreamChange } from '../../shared/ingest/aggregate.ts';
 
 /**
@@ -21,12 +22,16 @@ const image = (i: unknown): Record<string, unknown> | undefined =>
   i ? unmarshall(i as Record<string, AttributeValue>) : undefined;
 
 export const toStreamChange = (r: DynamoDBRecord): StreamChange => {
-  const oldImage = image(r.dynamodb?.OldImage);
-  const newImage = image(r.dynamodb?.NewImage);
+  const keys = image(r.dynamodb?.Keys) ?? {};
+  // Only contribution parts are read: other items' images are never unmarshalled (DynamoDB Local's stream images of
+  // empty lists and maps are not always well-formed AttributeValues).
+  const part = typeof keys.sk === 'string' && keys.sk.startsWith(PART_PREFIX);
+  const oldImage = part ? image(r.dynamodb?.OldImage) : undefined;
+  const newImage = part ? image(r.dynamodb?.NewImage) : undefined;
   return {
     ...(r.eventName ? { eventName: r.eventName } : {}),
     sequenceNumber: r.dynamodb?.SequenceNumber ?? '0',
-    keys: image(r.dynamodb?.Keys) ?? {},
+    keys,
     ...(oldImage ? { oldImage } : {}),
     ...(newImage ? { newImage } : {}),
   };

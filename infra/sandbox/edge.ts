@@ -60,7 +60,8 @@ export function startEdge(opts: EdgeOptions): Promise<Server> {
     if (!opts.upstream.s3Port || !opts.upstream.dynamoPort)
       return sendError(res, 503, 'sandbox is starting; try again in a moment');
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (target.startsWith('DynamoDB_')) {
+    // DynamoDBStreams_20120810.* too: the counter aggregator reads the table's stream (issue 17).
+    if (target.startsWith('DynamoDB_') || target.startsWith('DynamoDBStreams_')) {
       const f = opts.faults;
       if (f && WRITE_TARGETS.test(target)) {
         const roll = Math.random();

@@ -162,8 +162,19 @@ export function makeDynamoStore(
       // Unconditional puts: a retry rewrites identical items, which the stream reports as a MODIFY with equal
       // images (no delta); BatchWriteItem takes 25 at a time where a conditional put would take one.
       await batchWrite(
-        parts.map((p) => ({
-          PutRequest: { Item: { ...contributionPartKey(key, gen, p.index), gen, key, ...p } },
+        parts.map(({ info, articleIds, ...p }) => ({
+          PutRequest: {
+            Item: {
+              ...contributionPartKey(key, gen, p.index),
+              gen,
+              key,
+              ...p,
+              // Empty maps and lists are left out (the schema's defaults restore them): DynamoDB Local's stream images
+              // of empty ones are not well-formed AttributeValues.
+              ...(Object.keys(info).length ? { info } : {}),
+              ...(articleIds.length ? { articleIds } : {}),
+            },
+          },
         })),
       );
     },
