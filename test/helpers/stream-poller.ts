@@ -62,7 +62,12 @@ export function makeStreamPoller(
       if (!failed) return;
       if (attempt >= STREAM_CONSUMER.maxRetryAttempts)
         throw new Error(`stream batch failed ${attempt + 1} times at ${failed}`);
-      records = records.slice(Math.max(0, records.findIndex((r) => r.dynamodb?.SequenceNumber === failed)));
+      records = records.slice(
+        Math.max(
+          0,
+          records.findIndex((r) => r.dynamodb?.SequenceNumber === failed),
+        ),
+      );
     }
   };
   return {
@@ -71,7 +76,9 @@ export function makeStreamPoller(
       const { StreamDescription: d } = await call<{
         StreamDescription: { Shards: { ShardId: string; ParentShardId?: string }[] };
       }>('DescribeStream', { StreamArn: streamArn });
-      const shards = [...d.Shards].sort((a, b) => (a.ParentShardId === b.ShardId ? 1 : b.ParentShardId === a.ShardId ? -1 : 0));
+      const shards = [...d.Shards].sort((a, b) =>
+        a.ParentShardId === b.ShardId ? 1 : b.ParentShardId === a.ShardId ? -1 : 0,
+      );
       for (const shard of shards) {
         const after = last.get(shard.ShardId);
         let { ShardIterator: it } = await call<{ ShardIterator?: string }>('GetShardIterator', {

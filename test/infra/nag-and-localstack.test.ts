@@ -175,7 +175,7 @@ describe('bundling (real esbuild, no Docker)', () => {
     const { stack, json } = synthIngestStack({ localstack: false, bundle: true, outdir });
 
     // Assess
-    const fns = [...stack.ingests.map((i) => i.function), stack.query];
+    const fns = [...stack.ingests.map((i) => i.function), stack.query, stack.aggregator];
     for (const fn of fns) {
       const key: string = json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key;
       const dir = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
@@ -190,7 +190,7 @@ describe('bundling (real esbuild, no Docker)', () => {
       // Minified: long lines (template literals such as the dashboard HTML keep some newlines of their own).
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
     }
-    expect(new Set(fns.map((fn) => json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key)).size).toBe(3);
-    expect(resourcesOf(json, 'AWS::Lambda::Function').length).toBe(4);
+    expect(new Set(fns.map((fn) => json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key)).size).toBe(4);
+    expect(resourcesOf(json, 'AWS::Lambda::Function').length).toBe(5);
   });
 });

@@ -12,7 +12,12 @@ import { makePipeline } from './harness.ts';
 // module instance (as the sandbox runs them) each stop at their own deadline.
 
 const UN = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'), 'utf8');
-const ref = (key: string) => ({ bucket: 'radar-ingest', key, eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString() });
+const ref = (key: string) => ({
+  bucket: 'radar-ingest',
+  key,
+  eventName: 'ObjectCreated:Put',
+  eventTime: new Date().toISOString(),
+});
 
 function setup() {
   const p = makePipeline();
