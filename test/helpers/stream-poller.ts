@@ -106,3 +106,36 @@ export function makeStreamPoller(
     },
   };
 }
+
+/**
+ * The aggregator's use case run in the test process against the sandbox at `edgeUrl` (its own client, so a sandbox
+ * restarted on other ports gets a new one): what the integrated sandbox's poller will run through the handler.
+ */
+export async function attachAggregator(
+  edgeUrl: string,
+  opts: Parameters<typeof makeStreamPoller>[3] = {},
+): Promise<StreamPoller & { close(): void }> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+  const { makeDynamoStore } = await import('../../shared/adapters/dynamo-store.ts');
+  const { toStreamChange } = await import('../../shared/adapters/dynamo-stream.ts');
+  const { aggregateStreamBatch } = await import('../../shared/ingest/aggregate.ts');
+  const ddb = new DynamoDBClient({
+    endpoint: edgeUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 10,
+  });
+  const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), TABLE_NAME);
+  const arn = await enableStream(ddb);
+  const poller = makeStreamPoller(
+    edgeUrl,
+    arn,
+    async (e) => {
+      const r = await aggregateStreamBatch(e.Records.map(toStreamChange), store);
+      return { batchItemFailures: r.failedAt ? [{ itemIdentifier: r.failedAt }] : [] };
+    },
+    opts,
+  );
+  return { drain: () => poller.drain(), close: () => ddb.destroy() };
+}
