@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { freePort } from '../../infra/sandbox/ports.ts';
+import { attachAggregator } from './stream-poller.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -87,6 +88,10 @@ export async function startSandboxProcess(
     forcePathStyle: true,
     credentials: { accessKeyId: 'any-key', secretAccessKey: 'any-secret' },
   });
+  // The counters move only through the table's stream (issue 17). Until the sandbox runs the aggregator itself, the
+  // tests run it here after every idle; once it does, this second consumer finds every change applied (the per-object
+  // checkpoints make a second reader of the stream a no-op) and only proves it.
+  const aggregator = await attachAggregator(edgeUrl);
   return {
     edgeUrl,
     queryUrl,
@@ -104,6 +109,7 @@ export async function startSandboxProcess(
         throw new Error(
           `sandbox not idle after ${timeoutMs} ms: ${await res.text()}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`,
         );
+      await aggregator.drain();
     },
     async get<T>(path: string) {
       const res = await fetch(`${queryUrl}${path}`);
@@ -118,6 +124,7 @@ export async function startSandboxProcess(
     },
     async stop(signal: NodeJS.Signals = 'SIGINT') {
       s3.destroy();
+      aggregator.close();
       if (child.exitCode !== null) return child.exitCode;
       const code = await new Promise<number | null>((r) => {
         child.once('exit', (c) => r(c));
