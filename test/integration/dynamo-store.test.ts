@@ -94,7 +94,7 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
     // Prepare
     const [chunk] = planAggregation([
       {
-        seq: '0'.repeat(39) + '5',
+        seq: `${'0'.repeat(39)}5`,
         id: '5',
         object: 'OBJ#test',
         newImage: { gen: 'g', cells: { 'country|CN': [1, 2], 'entity|person:x': [1, 1] }, info: {} },
@@ -107,7 +107,7 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
     expect([first, again]).toEqual(['applied', 'conflict']);
     expect(await store.readCounter('country|CN')).toMatchObject({ articles: 1, mentions: 2 });
     expect((await store.readLedgers(['OBJ#test'])).get('OBJ#test')).toEqual({
-      seq: '0'.repeat(39) + '5',
+      seq: `${'0'.repeat(39)}5`,
       net: 1,
       byGen: { g: 1 },
     });
