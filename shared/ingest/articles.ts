@@ -193,8 +193,8 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
 }
 
 /**
- * Removes the parts of every generation but `keep` (only those of `only`, when given), and the articles (with their
- * references) that no part of `keep` lists. Idempotent: deleting what is gone changes nothing, and the stream reports
+ * Removes the parts of every generation but `keep` and the one currently claimed (only those of `only`, when given),
+ * and the articles (with their references) that no kept part lists. Idempotent: deleting what is gone changes nothing, and the stream reports
  * a remove only for an item that was there.
  */
 export async function removeOtherGenerations(
@@ -204,8 +204,12 @@ export async function removeOtherGenerations(
   only?: string,
 ): Promise<number> {
   const parts = await deps.store.readParts(key);
-  const kept = new Set(parts.filter((p) => p.gen === keep).flatMap((p) => p.articleIds));
-  const gone = parts.filter((p) => p.gen !== keep && (only === undefined || p.gen === only));
+  // The state read *after* the parts: every part listed was written after its generation's claim, so a claim newer
+  // than the caller's view (a worker that read S3 later) shows here, and its parts are never taken for leftovers.
+  const current = (await deps.store.readObject(key))?.gen;
+  const protect = new Set([keep, ...(current ? [current] : [])]);
+  const kept = new Set(parts.filter((p) => protect.has(p.gen)).flatMap((p) => p.articleIds));
+  const gone = parts.filter((p) => !protect.has(p.gen) && (only === undefined || p.gen === only));
   if (!gone.length) return 0;
   const stale = [...new Set(gone.flatMap((p) => p.articleIds))].filter((id) => !kept.has(id));
   if (stale.length) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Extractor } from '../../../shared/domain/article.ts';
 import { objectPartition } from '../../../shared/domain/keys.ts';
 import type { StreamChange } from '../../../shared/ingest/aggregate.ts';
+import { removeOtherGenerations } from '../../../shared/ingest/articles.ts';
 import { ingestStatus } from '../../../shared/query/api.ts';
 import { makePipeline } from './harness.ts';
 
@@ -210,4 +211,28 @@ describe('batches as large as the size limit allows (issue 15.2)', () => {
     expect(p.counters()).toEqual(p.recount());
     expect((await ingestStatus('articles/big.ndjson', p.store)).status).toBe('done');
   }, 60_000);
+});
+
+describe('removeOtherGenerations', () => {
+  it('never removes the parts of a claim newer than the caller saw (a late duplicate event racing an overwrite)', async () => {
+    // Prepare: A is current; a newer upload's worker has claimed B and written its part, not yet completed
+    const p = makePipeline();
+    await p.s3.source.put('articles/x.txt', TEXTS[0]!, 'text/plain');
+    await p.reconcile('articles/x.txt');
+    const a = (await p.store.readObject('articles/x.txt'))!;
+    await p.store.claimObject('articles/x.txt', a.version, {
+      ...a,
+      version: a.version + 1,
+      gen: 'b',
+      parts: 1,
+      complete: false,
+    });
+    await p.store.writeParts('articles/x.txt', 'b', [
+      { index: 0, cells: { 'country|FR': [1, 1] }, info: {}, articleIds: ['id-b'] },
+    ]);
+    // Act: the late worker, which still sees A as current, cleans up
+    await removeOtherGenerations('articles/x.txt', a.gen, p);
+    // Assess
+    expect((await p.store.readParts('articles/x.txt')).map((x) => x.gen).sort()).toEqual([a.gen, 'b'].sort());
+  });
 });
