@@ -90,6 +90,39 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
     expect((await store.getIngestStatus(long))?.key).toBe(long);
   });
 
+  it('reads a page of ingests with a number of items bounded by the limit, at 50 and at 500 ingests', async () => {
+    // Prepare: a store whose client counts the items each Query read (ScannedCount, as DynamoDB bills them)
+    let scanned = 0;
+    const doc = DynamoDBDocumentClient.from(ddb);
+    const counting = {
+      send: async (cmd: Parameters<typeof doc.send>[0]) => {
+        const r = (await doc.send(cmd as never)) as { ScannedCount?: number };
+        scanned += r.ScannedCount ?? 0;
+        return r;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const measured = makeDynamoStore(counting, TABLE_NAME);
+    const readsAt = async (total: number) => {
+      for (let i = 0; i < total; i++)
+        await store.putIngestStatus({
+          key: `articles/size-${total}/${i}.txt`,
+          status: 'done',
+          records: { read: 1, written: 1, rejected: 0 },
+          updatedAt: new Date(Date.UTC(2027, 0, 1, 0, 0, 0, i)).toISOString(),
+        });
+      scanned = 0;
+      const first = await measured.listIngests(10);
+      await measured.listIngests(10, first.last);
+      return scanned;
+    };
+    // Act
+    const small = await readsAt(50);
+    const large = await readsAt(450); // 500 ingests of this test and 40 of the one before
+    // Assess: two pages of 10 read at most 8 shards × 10 items each, whatever the number stored
+    expect(small).toBeLessThanOrEqual(2 * 8 * 10);
+    expect(large).toBeLessThanOrEqual(2 * 8 * 10);
+  });
+
   it('applies a chunk once: the same chunk again is refused by its checkpoint and moves nothing', async () => {
     // Prepare
     const [chunk] = planAggregation([
