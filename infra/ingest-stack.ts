@@ -1,7 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   BlockPublicAccess,
   Bucket,
@@ -19,6 +20,7 @@ import {
   OUTPUT_PREFIXES,
   PREFIXES,
   QUERY_FUNCTION,
+  STREAM_CONSUMER,
   SUBSCRIBED_EVENTS,
   TABLE,
   TABLE_NAME,
@@ -66,6 +68,7 @@ export class IngestStack extends Stack {
   readonly table: Table;
   readonly ingests: QueuedIngest[];
   readonly query: RadarFunction;
+  readonly aggregator: RadarFunction;
 
   constructor(scope: Construct, id: string, props: IngestStackProps = {}) {
     super(scope, id, props);
@@ -111,6 +114,8 @@ export class IngestStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
+      // The counter aggregator's input (issue 17): contributions' parts in, counter deltas out.
+      stream: StreamViewType[TABLE.stream],
       removalPolicy,
     });
     for (const index of TABLE.indexes) {
@@ -155,6 +160,8 @@ export class IngestStack extends Stack {
     // awscurl); the URL is not public on AWS. (LocalStack checks IAM only with its paid IAM enforcement.)
     const queryUrl = this.query.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
 
+    this.aggregator = this.wireAggregator(asyncDlq, removalPolicy);
+
     if (localstack) this.wireNotificationsDirectly();
     else this.wireNotificationsWithCdk();
 
@@ -166,6 +173,55 @@ export class IngestStack extends Stack {
     }
     new CfnOutput(this, 'AsyncInvokeDeadLetterQueueUrl', { value: asyncDlq.queueUrl });
     new CfnOutput(this, 'AsyncInvokeDeadLetterAlarmName', { value: asyncAlarm.alarmName });
+  }
+
+  /**
+   * The table's stream → the counter aggregator, one shard's batch at a time in order (issue 17.1). Partial batch
+   * responses name the first record not applied; no bisecting (the checkpoints make a redelivery cheap, and a split
+   * batch would apply out of order); batches that keep failing go to a dead-letter queue (the record positions, to
+   * replay from), with an alarm.
+   */
+  private wireAggregator(asyncDlq: ReturnType<typeof makeSecureQueue>, removalPolicy: RemovalPolicy): RadarFunction {
+    const fn = new RadarFunction(this, 'AggregateCountsFunction', {
+      name: STREAM_CONSUMER.name,
+      timeout: Duration.seconds(STREAM_CONSUMER.timeoutSeconds),
+      memorySize: STREAM_CONSUMER.memoryMb,
+      bucketName: this.bucket.bucketName,
+      deadLetterQueue: asyncDlq,
+      removalPolicy,
+    }).bind(this.table, 'RW');
+    const dlq = makeSecureQueue(this, 'AggregateCountsDeadLetterQueue', {
+      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+      removalPolicy,
+    });
+    // cdk-nag recognises a dead-letter queue only by another queue's redrive policy; this one is the event source
+    // mapping's on-failure destination.
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue: the on-failure destination of the stream event source.',
+    });
+    alarmOnDeadLetters(this, 'AggregateCountsDeadLetterAlarm', dlq, 'the counter aggregator');
+    fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: STREAM_CONSUMER.batchSize,
+        maxBatchingWindow: Duration.seconds(STREAM_CONSUMER.maxBatchingWindowSeconds),
+        retryAttempts: STREAM_CONSUMER.maxRetryAttempts,
+        bisectBatchOnError: false,
+        reportBatchItemFailures: true,
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(dlq),
+      }),
+    );
+    // DynamoEventSource grants dynamodb:ListStreams on `*`: that action has no resource-level permissions (IAM service
+    // authorization reference, Amazon DynamoDB: ListStreams, "Resource types: *"). The stream actions are on the
+    // table's stream ARN.
+    Validations.of(fn.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams, added by the DynamoDB event source, supports no resource-level permission.',
+    });
+    new CfnOutput(this, 'AggregateCountsDeadLetterQueueUrl', { value: dlq.queueUrl });
+    return fn;
   }
 
   /** AWS: CDK's notification custom resource (it merges with notifications set outside the stack). */

@@ -19,13 +19,11 @@ const Env = z.object({
     .default(20 * 1024 * 1024),
   /** A new full list version smaller than this fraction of the current one is quarantined unless forced. */
   SHRINK_GUARD: z.coerce.number().min(0).max(1).default(0.5),
-  /** How long the query function may answer a counts question from its memory (0 = always read the store). */
-  QUERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 export type Config = z.infer<typeof Env>;
 
 /** The query function's part: it reads the table only (design §3), so it is given no bucket and no ingest limits. */
-const QueryEnv = Env.pick({ TABLE_NAME: true, AWS_ENDPOINT_URL: true, AWS_REGION: true, QUERY_CACHE_MS: true });
+const QueryEnv = Env.pick({ TABLE_NAME: true, AWS_ENDPOINT_URL: true, AWS_REGION: true });
 export type QueryConfig = z.infer<typeof QueryEnv>;
 
 function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {

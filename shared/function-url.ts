@@ -17,7 +17,8 @@ export interface FunctionUrlTarget {
 
 const LOCALSTACK_FORM = /^([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\.localhost\.localstack\.cloud$/;
 // A host ending in an IPv4 address is no valid URL host (WHATWG parses it as a bad IPv4), so this form is read as text.
-const IP_FORM = /^(https?:)\/\/([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\.(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?(\/[^]*)?$/;
+const IP_FORM =
+  /^(https?:)\/\/([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\.(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?(\/[\s\S]*)?$/;
 
 /** `edge` is where LocalStack listens (LOCALSTACK_ENDPOINT); by default the IP in the URL, else 127.0.0.1. */
 export function functionUrlTarget(url: string, edge?: string): FunctionUrlTarget {

@@ -15,8 +15,7 @@ export async function startBenchSandbox(
   opts: { dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<RunningSandbox & { upload(key: string, file: string, metadata?: Record<string, string>): Promise<void> }> {
   // With a data folder the sandbox keeps its data on disk, so a restart (other settings) finds it loaded.
-  // The query function's answer cache as deployed (2 s), unless QUERY_CACHE_MS says otherwise (0 = measure the store).
-  const env = { QUERY_CACHE_MS: process.env.QUERY_CACHE_MS ?? '2000', ...opts.env };
+  const env = { ...opts.env };
   const sb = await startSandboxProcess({
     ...(opts.dataDir ? { dataDir: opts.dataDir, args: ['--no-demo'] } : {}),
     env,

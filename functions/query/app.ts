@@ -34,8 +34,6 @@ export type QueryRoute = (typeof QUERY_ROUTES)[number];
 
 export interface QueryDeps {
   store: DynamoStore;
-  /** The counts routes' memo (shared/query/cache.ts); `(key, load) => load()` for none. */
-  cached: <T>(key: string, load: () => Promise<T>) => Promise<T>;
   openapi: unknown;
   logger: Logger;
   /** `/health`'s answer: a status code and body (the sandbox reports readiness through it). */
@@ -71,7 +69,7 @@ const ok = <S extends z.ZodType>(schema: S, value: unknown): HttpResult => json(
 
 /** The handler of each route of QUERY_ROUTES: the type makes a route without a handler (or the reverse) a type error. */
 function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
-  const { store, cached } = deps;
+  const { store } = deps;
   return {
     'GET /': async () =>
       text(200, DASHBOARD_HTML, 'text/html; charset=utf-8', {
@@ -87,11 +85,11 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
     'GET /openapi.json': async () => json(200, deps.openapi),
     'GET /counts/countries': async (e) => {
       const q = parseParams(CountriesQuery, query(e));
-      return ok(CountriesResponse, await cached(`countries ${JSON.stringify(q)}`, () => countsByCountry(q, store)));
+      return ok(CountriesResponse, await countsByCountry(q, store));
     },
     'GET /counts/entities': async (e) => {
       const q = parseParams(EntitiesQuery, query(e));
-      return ok(EntitiesResponse, await cached(`entities ${JSON.stringify(q)}`, () => countsByEntity(q, store)));
+      return ok(EntitiesResponse, await countsByEntity(q, store));
     },
     'GET /entities/{id}': async (_e, p) =>
       ok(EntityDetailResponse, await entityDetail(parseParams(EntityPath, p, 'path').id, store)),

@@ -3,7 +3,6 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { makeDocumentClient } from '../../shared/adapters/aws.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { loadQueryConfig } from '../../shared/config.ts';
-import { makeTtlCache } from '../../shared/query/cache.ts';
 import { openApiDocument } from '../../shared/query/openapi.ts';
 import { makeQueryHandler } from './app.ts';
 
@@ -12,7 +11,7 @@ const config = loadQueryConfig();
 const logger = new Logger({ serviceName: 'query' });
 const app = makeQueryHandler({
   store: makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME),
-  cached: makeTtlCache(config.QUERY_CACHE_MS),
+  // No answer cache (issue 17.3): it could answer from before an ingest that already says done.
   openapi: openApiDocument(),
   logger,
   // The sandbox says whether its demo data is still being ingested (RADAR_SANDBOX_DEMO); absent on AWS.

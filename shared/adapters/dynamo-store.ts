@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -12,89 +11,57 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { chunk, diffContributions, type Contribution, type Delta } from '../domain/contribution.ts';
+import { z } from 'zod';
+import { type AggregationChunk, chunk, type ContributionPart } from '../domain/contribution.ts';
 import {
+  ARTICLE_OBJECT_SHARDS,
   articleKey,
+  articleObjectIndexKey,
+  articleObjectPartition,
+  contributionPartKey,
   counterKey,
   counterPartition,
   ENTITY_SHARDS,
+  INGEST_SHARDS,
+  ingestIndexKey,
+  ingestIndexPartition,
   ingestStatusKey,
-  INGEST_PK,
+  ledgerKeyOfPartition,
   listedEntityPartition,
   listPointerKey,
   LISTS_PK,
   listVersionKey,
+  objectPartition,
   objectStateKey,
+  PART_PREFIX,
 } from '../domain/keys.ts';
-import type { IngestStatus } from '../domain/ingest-status.ts';
-import type { Article } from '../domain/model.ts';
-import { DependencyError } from '../errors.ts';
+import { ArticleSchema, type Article } from '../domain/model.ts';
+import {
+  ContributionPartSchema,
+  CounterItemSchema,
+  type CounterRow,
+  IngestStatusSchema,
+  type IngestStatus,
+  type Ledger,
+  ListPointerSchema,
+  type ListPointer,
+  ObjectStateSchema,
+  type ObjectState,
+  parseLedger,
+  type StoredPart,
+} from '../domain/stored.ts';
+import { DependencyError, InvalidInputError } from '../errors.ts';
+import type { Conflict, Store } from '../ports.ts';
 
-/** What an object currently contributes, and a plan being applied when the change was too big for one transaction. */
-export interface ObjectState {
-  key: string;
-  version: number;
-  etag?: string;
-  /** The name index the links were computed with: a different one means the article needs relinking. */
-  indexEtag?: string;
-  applied: Contribution;
-  articleIds: string[];
-  pending?: {
-    planId: string;
-    target: Contribution;
-    done: number;
-    etag?: string;
-    indexEtag?: string;
-    articleIds: string[];
-  };
-}
+export type { CounterRow, IngestStatus, ListPointer, ObjectState };
 
-/** Article object states are listed through gsi1 (for relinking), never by a scan. */
-export const ARTICLE_OBJECTS = 'ARTOBJ';
-const INGESTS_BY_TIME = 'INGESTS';
+/** A position in each shard of the ingests index: the last sort key read there, or null (from the start). */
+const IngestCursor = z.array(z.string().max(200).nullable()).length(INGEST_SHARDS);
 
-/** The ingest record's type lives with its schema in the domain; re-exported for the store's callers. */
-export type { IngestStatus };
-
-/** The current version of a list and its aggregates (entities by country and type), swapped in atomically. */
-export interface ListPointer {
-  pk: string;
-  sk: string;
-  list: string;
-  version: string;
-  /** Orders versions: later uploads win (eventTime, then S3 sequencer). */
-  order: string;
-  key: string;
-  /** OpenSanctions delta versions applied on top of the full export, in order. */
-  appliedDeltas?: string[];
-  /** The version this one replaced, kept one generation for readers still following the old pointer. */
-  previous?: string;
-  /** Part files (OFAC add/alt/comments) the version was built with. */
-  parts?: string[];
-  /** The set's identity: primary and parts with their ETags. */
-  etag: string;
-  entityCount: number;
-  byType: Record<string, number>;
-  /** country → type → entities */
-  byCountry: Record<string, Record<string, number>>;
-  format: string;
-  publishedAt?: string;
-  swappedAt: string;
-}
-
-export interface CounterRow {
-  member: string;
-  articles: number;
-  mentions: number;
-  [k: string]: unknown;
-}
-
-/** Counter updates per transaction (DynamoDB allows 100 actions; one is the state item). */
-const CELLS_PER_TX = 90;
-
-export type Conflict = 'conflict';
-
-export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
+export function makeDynamoStore(
+  doc: DynamoDBDocumentClient,
+  table: string,
+): Store & { doc: DynamoDBDocumentClient; table: string } {
   const isConflict = (err: unknown) =>
     err instanceof ConditionalCheckFailedException ||
     (err instanceof TransactionCanceledException &&
@@ -102,13 +69,14 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
       ));
 
-  const counterUpdate = (d: Delta, info?: Record<string, unknown>) => {
+  const counterUpdate = (d: AggregationChunk['deltas'][number]) => {
     const names: Record<string, string> = { '#a': 'articles', '#m': 'mentions' };
     const values: Record<string, unknown> = { ':a': d.articles, ':m': d.mentions };
     let set = '';
-    for (const [i, [k, v]] of Object.entries(info ?? {}).entries()) {
+    for (const [i, [k, v]] of Object.entries(d.info ?? {}).entries()) {
       names[`#i${i}`] = k;
       values[`:i${i}`] = v;
+      // First writer's display fields stay (as before the stream): a name does not flip between articles' surfaces.
       set += `${set ? ', ' : ' SET '}#i${i} = if_not_exists(#i${i}, :i${i})`;
     }
     return {
@@ -133,155 +101,171 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     }
   }
 
+  async function batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (const part of chunk(keys, 100)) {
+      let pending: Record<string, unknown>[] = part;
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 10)
+          throw new DependencyError(`BatchGetItem: ${pending.length} keys unprocessed after 10 retries`);
+        if (attempt) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random())));
+        const r = await send(() =>
+          doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } })),
+        );
+        out.push(...(r.Responses?.[table] ?? []));
+        pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return out;
+  }
+
+  const ledgersByPartition = async (pks: readonly string[]): Promise<Map<string, Ledger>> => {
+    const out = new Map<string, Ledger>();
+    for (const it of await batchGet([...new Set(pks)].map(ledgerKeyOfPartition)))
+      out.set(String(it.pk), parseLedger(it)!);
+    return out;
+  };
+
   return {
-    async getObjectState(key: string): Promise<ObjectState | undefined> {
+    async readObject(key: string): Promise<ObjectState | undefined> {
       const r = await send(() =>
         doc.send(new GetCommand({ TableName: table, Key: objectStateKey(key), ConsistentRead: true })),
       );
-      return r.Item as ObjectState | undefined;
+      return r.Item ? ObjectStateSchema.parse(r.Item) : undefined;
     },
 
-    /**
-     * Moves the counters from `current.applied` to `next.contribution` and records the new state, conditional on the
-     * state version read before the object was read. Small changes are one transaction; big ones a resumable plan.
-     * Returns 'conflict' when another worker got there first (the caller re-reads and tries again).
-     */
-    async commitObject(
-      key: string,
-      current: ObjectState | undefined,
-      next: { etag?: string; indexEtag?: string; contribution: Contribution; articleIds: string[] },
-      cellInfo: (cell: string) => Record<string, unknown> | undefined = () => undefined,
-    ): Promise<'committed' | Conflict> {
-      const version = current?.version ?? 0;
-      const deltas = diffContributions(current?.applied ?? {}, next.contribution);
-      const stateItem: ObjectState & { pk: string; sk: string; gsi1pk: string; gsi1sk: string } = {
-        ...objectStateKey(key),
-        gsi1pk: ARTICLE_OBJECTS,
-        gsi1sk: key,
-        key,
-        version: version + 1,
-        ...(next.etag ? { etag: next.etag } : {}),
-        ...(next.indexEtag ? { indexEtag: next.indexEtag } : {}),
-        applied: next.contribution,
-        articleIds: next.articleIds,
-      };
-      const cond = current
-        ? {
-            ConditionExpression: '#v = :v AND attribute_not_exists(#p)',
-            ExpressionAttributeNames: { '#v': 'version', '#p': 'pending' },
-            ExpressionAttributeValues: { ':v': version },
-          }
-        : { ConditionExpression: 'attribute_not_exists(pk)' };
+    async claimObject(key, expectedVersion, next): Promise<'claimed' | Conflict> {
       try {
-        if (deltas.length <= CELLS_PER_TX) {
-          await send(() =>
-            doc.send(
-              new TransactWriteCommand({
-                TransactItems: [
-                  { Put: { TableName: table, Item: stateItem, ...cond } },
-                  ...deltas.map((d) => counterUpdate(d, cellInfo(d.cell))),
-                ],
-              }),
-            ),
-          );
-          return 'committed';
-        }
-        // Too big for one transaction: record the plan (conditional on the version), then apply it chunk by chunk.
-        const planId = randomUUID();
-        const planned: ObjectState & { pk: string; sk: string; gsi1pk: string; gsi1sk: string } = {
-          ...objectStateKey(key),
-          gsi1pk: ARTICLE_OBJECTS,
-          gsi1sk: key,
-          key,
-          version,
-          ...(current?.etag ? { etag: current.etag } : {}),
-          applied: current?.applied ?? {},
-          articleIds: current?.articleIds ?? [],
-          pending: {
-            planId,
-            target: next.contribution,
-            done: 0,
-            ...(next.etag ? { etag: next.etag } : {}),
-            ...(next.indexEtag ? { indexEtag: next.indexEtag } : {}),
-            articleIds: next.articleIds,
-          },
-        };
-        await send(() => doc.send(new PutCommand({ TableName: table, Item: planned, ...cond })));
-        await this.finishPlan(planned, cellInfo);
-        return 'committed';
+        await send(() =>
+          doc.send(
+            new PutCommand({
+              TableName: table,
+              Item: { ...objectStateKey(key), ...articleObjectIndexKey(key), ...next },
+              ...(expectedVersion === undefined
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : {
+                    ConditionExpression: '#v = :v',
+                    ExpressionAttributeNames: { '#v': 'version' },
+                    ExpressionAttributeValues: { ':v': expectedVersion },
+                  }),
+            }),
+          ),
+        );
+        return 'claimed';
       } catch (err) {
         if (isConflict(err)) return 'conflict';
         throw err;
       }
     },
 
-    /** Applies the remaining chunks of a pending plan (after a crash, any worker can finish it). Idempotent. */
-    async finishPlan(
-      state: ObjectState,
-      cellInfo: (cell: string) => Record<string, unknown> | undefined = () => undefined,
-    ): Promise<void> {
-      const p = state.pending;
-      if (!p) return;
-      const chunks = chunk(diffContributions(state.applied, p.target), CELLS_PER_TX);
-      const key = objectStateKey(state.key);
-      for (let i = p.done; i < chunks.length; i++) {
-        try {
-          await send(() =>
-            doc.send(
-              new TransactWriteCommand({
-                TransactItems: [
-                  {
-                    Update: {
-                      TableName: table,
-                      Key: key,
-                      UpdateExpression: 'SET #p.#d = :next',
-                      ConditionExpression: '#p.#id = :id AND #p.#d = :i',
-                      ExpressionAttributeNames: { '#p': 'pending', '#d': 'done', '#id': 'planId' },
-                      ExpressionAttributeValues: { ':next': i + 1, ':i': i, ':id': p.planId },
-                    },
-                  },
-                  ...chunks[i]!.map((d) => counterUpdate(d, cellInfo(d.cell))),
-                ],
-              }),
-            ),
-          );
-        } catch (err) {
-          if (isConflict(err)) return; // another worker applied this chunk; it will finish the plan
-          throw err;
-        }
-      }
+    async writeParts(key: string, gen: string, parts: readonly ContributionPart[]): Promise<void> {
+      // Unconditional puts: a retry rewrites identical items, which the stream reports as a MODIFY with equal
+      // images (no delta); BatchWriteItem takes 25 at a time where a conditional put would take one.
+      await batchWrite(
+        parts.map(({ info, articleIds, ...p }) => ({
+          PutRequest: {
+            Item: {
+              ...contributionPartKey(key, gen, p.index),
+              gen,
+              key,
+              ...p,
+              // Empty maps and lists are left out (the schema's defaults restore them): DynamoDB Local's stream images
+              // of empty ones are not well-formed AttributeValues.
+              ...(Object.keys(info).length ? { info } : {}),
+              ...(articleIds.length ? { articleIds } : {}),
+            },
+          },
+        })),
+      );
+    },
+
+    async readParts(key: string): Promise<StoredPart[]> {
+      const out: StoredPart[] = [];
+      for await (const it of queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': objectPartition(key), ':p': PART_PREFIX },
+        ConsistentRead: true,
+      }))
+        out.push(ContributionPartSchema.parse(it));
+      return out;
+    },
+
+    async deleteParts(parts): Promise<void> {
+      await batchWrite(parts.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })));
+    },
+
+    async completeObject(key: string, version: number): Promise<'completed' | Conflict> {
       try {
         await send(() =>
           doc.send(
             new UpdateCommand({
               TableName: table,
-              Key: key,
-              UpdateExpression: 'SET #ap = #p.#t, #ids = #p.#pids, #v = #v + :one, #e = :etag, #ie = :ietag REMOVE #p',
-              ConditionExpression: '#p.#id = :id AND #p.#d = :n',
-              ExpressionAttributeNames: {
-                '#ap': 'applied',
-                '#p': 'pending',
-                '#t': 'target',
-                '#ids': 'articleIds',
-                '#pids': 'articleIds',
-                '#v': 'version',
-                '#e': 'etag',
-                '#id': 'planId',
-                '#d': 'done',
-                '#ie': 'indexEtag',
-              },
-              ExpressionAttributeValues: {
-                ':id': p.planId,
-                ':n': chunks.length,
-                ':one': 1,
-                ':etag': p.etag ?? null,
-                ':ietag': p.indexEtag ?? null,
-              },
+              Key: objectStateKey(key),
+              UpdateExpression: 'SET #c = :t',
+              ConditionExpression: '#v = :v',
+              ExpressionAttributeNames: { '#c': 'complete', '#v': 'version' },
+              ExpressionAttributeValues: { ':t': true, ':v': version },
             }),
           ),
         );
+        return 'completed';
       } catch (err) {
-        if (!isConflict(err)) throw err;
+        if (isConflict(err)) return 'conflict';
+        throw err;
+      }
+    },
+
+    async readLedgers(objects: readonly string[]): Promise<Map<string, Ledger>> {
+      return ledgersByPartition(objects);
+    },
+
+    async readLedgersOf(keys: readonly string[]): Promise<Map<string, Ledger>> {
+      const byPk = await ledgersByPartition(keys.map(objectPartition));
+      return new Map(keys.flatMap((k) => (byPk.has(objectPartition(k)) ? [[k, byPk.get(objectPartition(k))!]] : [])));
+    },
+
+    /**
+     * One chunk in one transaction: each object's ledger (checkpoint forward, parts present) under the condition
+     * that its checkpoint is still before the chunk, and the merged counter ADDs. Counter items are touched once per
+     * chunk, not once per article: their write rate is the aggregator's, whatever the ingest rate.
+     */
+    async applyChunk(c: AggregationChunk): Promise<'applied' | Conflict> {
+      const ledgerUpdates = c.ledgers.map((l) => {
+        const names: Record<string, string> = { '#s': 'seq', '#n': 'net' };
+        const values: Record<string, unknown> = { ':first': l.firstSeq, ':last': l.lastSeq, ':net': l.net };
+        let add = 'ADD #n :net';
+        for (const [i, [gen, n]] of Object.entries(l.byGen).entries()) {
+          names[`#g${i}`] = `g_${gen}`;
+          values[`:g${i}`] = n;
+          add += `, #g${i} :g${i}`;
+        }
+        return {
+          Update: {
+            TableName: table,
+            Key: ledgerKeyOfPartition(l.object),
+            UpdateExpression: `SET #s = :last ${add}`,
+            ConditionExpression: 'attribute_not_exists(#s) OR #s < :first',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        };
+      });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await send(() =>
+            doc.send(
+              new TransactWriteCommand({ TransactItems: [...ledgerUpdates, ...c.deltas.map((d) => counterUpdate(d))] }),
+            ),
+          );
+          return 'applied';
+        } catch (err) {
+          if (!(err instanceof TransactionCanceledException)) throw err;
+          const reasons = err.CancellationReasons ?? [];
+          if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
+          // Another shard's transaction held a counter item (TransactionConflict): back off and try again.
+          if (attempt >= 8) throw new DependencyError(`aggregator transaction: ${err.message}`, { cause: err });
+          await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random())));
+        }
       }
     },
 
@@ -295,7 +279,7 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         const r = await send(() =>
           doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: part.map(articleKey) } } })),
         );
-        out.push(...((r.Responses?.[table] ?? []) as Article[]));
+        out.push(...(r.Responses?.[table] ?? []).map((it) => ArticleSchema.parse(it)));
       }
       return out;
     },
@@ -329,13 +313,14 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
       await batchWrite(ids.map((id) => ({ DeleteRequest: { Key: articleKey(id) } })));
     },
 
-    async putIngestStatus(s: IngestStatus): Promise<void> {
-      // gsi1 orders ingests newest first (the dashboard's "recent ingests").
+    async putIngestStatus(st: IngestStatus): Promise<void> {
+      // gsi1 orders ingests newest first (the dashboard's "recent ingests"), over INGEST_SHARDS partitions: one
+      // partition key for every upload would cap uploads at 1,000/s on AWS.
       await send(() =>
         doc.send(
           new PutCommand({
             TableName: table,
-            Item: { ...ingestStatusKey(s.key), gsi1pk: INGESTS_BY_TIME, gsi1sk: `${s.updatedAt}#${s.key}`, ...s },
+            Item: { ...ingestStatusKey(st.key), ...ingestIndexKey(st.key, st.updatedAt), ...st },
           }),
         ),
       );
@@ -343,42 +328,73 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
 
     async getIngestStatus(key: string): Promise<IngestStatus | undefined> {
       const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: ingestStatusKey(key) })));
-      return r.Item as IngestStatus | undefined;
+      return r.Item ? IngestStatusSchema.parse(r.Item) : undefined;
     },
 
-    /** Ingests, newest first; `after` is the last item's gsi1 sort key from the previous page. */
+    /**
+     * Ingests, newest first: each shard of the index read from its position, at most `limit` items each, merged.
+     * Reads ≤ INGEST_SHARDS × limit items, whatever the number of ingests; the cursor is the position in each shard.
+     */
     async listIngests(limit: number, after?: string): Promise<{ items: IngestStatus[]; last?: string }> {
-      const r = await send(() =>
-        doc.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :p',
-            ExpressionAttributeValues: { ':p': INGESTS_BY_TIME },
-            ScanIndexForward: false,
-            Limit: limit,
-            ...(after
-              ? {
-                  ExclusiveStartKey: {
-                    gsi1pk: INGESTS_BY_TIME,
-                    gsi1sk: after,
-                    pk: INGEST_PK,
-                    sk: after.slice(after.indexOf('#') + 1),
-                  },
-                }
-              : {}),
-          }),
-        ),
+      let positions: (string | null)[] = Array.from({ length: INGEST_SHARDS }, () => null);
+      if (after) {
+        try {
+          positions = IngestCursor.parse(JSON.parse(after));
+        } catch {
+          throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
+        }
+      }
+      const shards = await Promise.all(
+        positions.map(async (pos, shard) => {
+          if (pos === '') return { shard, items: [] as Record<string, unknown>[], more: false };
+          const r = await send(() =>
+            doc.send(
+              new QueryCommand({
+                TableName: table,
+                IndexName: 'gsi1',
+                KeyConditionExpression: 'gsi1pk = :p',
+                ExpressionAttributeValues: { ':p': ingestIndexPartition(shard) },
+                ScanIndexForward: false,
+                Limit: limit,
+                ...(pos
+                  ? {
+                      ExclusiveStartKey: {
+                        gsi1pk: ingestIndexPartition(shard),
+                        gsi1sk: pos,
+                        pk: `OBJ#${pos.slice(pos.lastIndexOf('#') + 1)}`,
+                        sk: 'STATUS',
+                      },
+                    }
+                  : {}),
+              }),
+            ),
+          );
+          return { shard, items: r.Items ?? [], more: Boolean(r.LastEvaluatedKey) };
+        }),
       );
-      const items = (r.Items ?? []) as (IngestStatus & { gsi1sk: string })[];
-      return { items, ...(r.LastEvaluatedKey ? { last: String(r.LastEvaluatedKey.gsi1sk) } : {}) };
+      const merged = shards
+        .flatMap((x) => x.items.map((it) => ({ shard: x.shard, sk: String(it.gsi1sk), it })))
+        .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
+        .slice(0, limit);
+      const next = [...positions];
+      for (const m of merged) next[m.shard] = m.sk;
+      // A shard read to its end (all its items taken, none left) is marked '' so later pages skip it.
+      for (const x of shards) if (!x.more && x.items.every((it) => merged.some((m) => m.it === it))) next[x.shard] = '';
+      const exhausted = next.every((p) => p === '');
+      return {
+        items: merged.map((m) => IngestStatusSchema.parse(m.it)),
+        ...(exhausted ? {} : { last: JSON.stringify(next) }),
+      };
     },
 
     /**
      * Every member of a counter dimension (a bounded set, e.g. countries). With a date range, the dated twin of the
      * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
      */
-    async readCounters(dimension: string, range?: { from?: string; to?: string }): Promise<CounterRow[]> {
+    async readCounters(
+      dimension: string,
+      range?: { from?: string | undefined; to?: string | undefined },
+    ): Promise<CounterRow[]> {
       if (range && (range.from || range.to))
         return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
       const rows: CounterRow[] = [];
@@ -386,25 +402,28 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
       }))
-        rows.push({
-          ...it,
-          member: String(it.sk),
-          articles: Number(it.articles ?? 0),
-          mentions: Number(it.mentions ?? 0),
-        });
+        rows.push({ ...CounterItemSchema.parse(it), member: String(it.sk) });
       return rows;
     },
 
-    /** Keys of every article object with a recorded state (via gsi1). */
+    async readCounter(cell: string): Promise<CounterRow | undefined> {
+      const key = counterKey(cell);
+      const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: key })));
+      return r.Item ? { ...CounterItemSchema.parse(r.Item), member: key.sk } : undefined;
+    },
+
+    /** Keys of every article object with a recorded state (the sharded gsi1 listing: for a full relink only). */
     async listArticleObjects(): Promise<string[]> {
       const keys: string[] = [];
-      for await (const it of queryAll({
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': ARTICLE_OBJECTS },
-        ProjectionExpression: 'gsi1sk',
-      }))
-        keys.push(String(it.gsi1sk));
+      for (let shard = 0; shard < ARTICLE_OBJECT_SHARDS; shard++)
+        for await (const it of queryAll({
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': articleObjectPartition(shard) },
+          ProjectionExpression: '#k',
+          ExpressionAttributeNames: { '#k': 'key' },
+        }))
+          keys.push(String(it.key));
       return keys;
     },
 
@@ -419,21 +438,21 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
           }),
         ),
       );
-      return (r.Items ?? []) as ListPointer[];
+      return (r.Items ?? []).map((it) => ListPointerSchema.parse(it));
     },
 
     async getListPointer(list: string): Promise<ListPointer | undefined> {
       const r = await send(() =>
         doc.send(new GetCommand({ TableName: table, Key: listPointerKey(list), ConsistentRead: true })),
       );
-      return r.Item as ListPointer | undefined;
+      return r.Item ? ListPointerSchema.parse(r.Item) : undefined;
     },
 
     /**
      * Makes `p` the current version of its list, only forward: the swap fails (returns false) when the current
      * version is the same or ordered later (a newer upload won the race).
      */
-    async swapListPointer(p: Omit<ListPointer, 'pk' | 'sk'>): Promise<boolean> {
+    async swapListPointer(p: ListPointer): Promise<boolean> {
       try {
         await send(() =>
           doc.send(
@@ -544,9 +563,10 @@ export function makeDynamoStore(doc: DynamoDBDocumentClient, table: string) {
     };
     for await (const it of queryAll(range)) {
       const member = String(it.sk).slice(11);
-      const row = sums.get(member) ?? { ...it, member, articles: 0, mentions: 0 };
-      row.articles += Number(it.articles ?? 0);
-      row.mentions += Number(it.mentions ?? 0);
+      const row = sums.get(member) ?? { ...CounterItemSchema.parse(it), member, articles: 0, mentions: 0 };
+      const c = CounterItemSchema.parse(it);
+      row.articles += c.articles;
+      row.mentions += c.mentions;
       sums.set(member, row);
     }
     return [...sums.values()];

@@ -36,5 +36,13 @@ export const IngestStatusSchema = z.object({
   error: z.string().optional(),
   durationMs: z.number().optional(),
   updatedAt: z.string(),
+  /**
+   * For article objects: the contribution generation this status is about and its part count; the status reads
+   * `done` only once the aggregator has applied them (issue 17.3), `processing` until then.
+   */
+  gen: z.string().optional(),
+  parts: z.number().int().nonnegative().optional(),
+  /** While the aggregator has not applied every part: how far it is, and what the status will say then. */
+  counting: z.object({ partsApplied: z.number().int(), parts: z.number().int(), outcome: IngestState }).optional(),
 });
 export type IngestStatus = z.infer<typeof IngestStatusSchema>;

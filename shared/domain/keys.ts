@@ -1,21 +1,56 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every DynamoDB key the project builds, and nowhere else (design §3).
  *
- *  pk                         sk                 what
- *  OBJ#<object key>           STATE              what an uploaded object currently contributes (articles)
- *  ART#<article id>           META               one article: metadata and mentions
- *  CNT#<dimension>            <member>           a counter cell: articles and mentions (e.g. CNT#country / CN)
- *  LISTS                      <list>             the current-version pointer of a list, with its aggregates
- *  LIST#<list>                VER#<version>      one version of a list: status, counts, source object
- *  LE#<list>#<version>#<shard> <sourceId>        one listed entity of a version
- *  INGEST                     <object key>       the status of the last ingest of an object
- *  RELINK                     DONE               the name index the last finished relink pass linked against
+ *  pk                          sk                    what
+ *  OBJ#<h>                     STATE                 an uploaded object's state: etag, generation, parts count
+ *  OBJ#<h>                     PART#<gen>#<nnnn>     one part of its contribution (≤ 90 cells, ≤ 500 article ids)
+ *  OBJ#<h>                     AGG                   the aggregator's ledger for it: stream checkpoint, parts applied
+ *  OBJ#<h>                     STATUS                the status of the last ingest of the object
+ *  ART#<article id>            META                  one article: metadata and mentions
+ *  CNT#<dimension>             <member>              a counter cell: articles and mentions (e.g. CNT#country / CN)
+ *  LISTS                       <list>                the current-version pointer of a list, with its aggregates
+ *  LIST#<list>                 VER#<version>         one version of a list: status, counts, source object
+ *  LE#<list>#<version>#<shard> <sourceId>            one listed entity of a version
+ *  RELINK                      DONE                  the name index the last finished relink pass linked against
+ *
+ * `<h>` is a hash of the object key: S3 keys run to 1,024 bytes and an index sort key built from one (a timestamp and
+ * the key) would pass DynamoDB's 1,024-byte sort-key limit (issue 15.3); the key itself is an attribute.
+ * gsi1 holds two sharded, bounded listings: `INGESTS#<0..7>` (statuses by time) and `ARTOBJ#<0..15>` (article objects,
+ * for a full relink). Sharded because one partition key takes at most 1,000 writes/s on AWS, and every upload writes
+ * one status and one state item (issue 17.1).
  */
-export const objectStateKey = (objectKey: string) => ({ pk: `OBJ#${objectKey}`, sk: 'STATE' });
+export const objectHash = (objectKey: string): string =>
+  createHash('sha256').update(objectKey).digest('hex').slice(0, 32);
+export const objectPartition = (objectKey: string) => `OBJ#${objectHash(objectKey)}`;
+export const objectStateKey = (objectKey: string) => ({ pk: objectPartition(objectKey), sk: 'STATE' });
+export const objectLedgerKey = (objectKey: string) => ({ pk: objectPartition(objectKey), sk: 'AGG' });
+export const ledgerKeyOfPartition = (pk: string) => ({ pk, sk: 'AGG' });
+export const PART_PREFIX = 'PART#';
+export const contributionPartKey = (objectKey: string, gen: string, index: number) => ({
+  pk: objectPartition(objectKey),
+  sk: `${PART_PREFIX}${gen}#${String(index).padStart(4, '0')}`,
+});
 export const articleKey = (articleId: string) => ({ pk: `ART#${articleId}`, sk: 'META' });
-export const ingestStatusKey = (objectKey: string) => ({ pk: 'INGEST', sk: objectKey });
-export const INGEST_PK = 'INGEST';
+export const ingestStatusKey = (objectKey: string) => ({ pk: objectPartition(objectKey), sk: 'STATUS' });
 export const RELINK_MARK_KEY = { pk: 'RELINK', sk: 'DONE' } as const;
+
+export const INGEST_SHARDS = 8;
+export const ARTICLE_OBJECT_SHARDS = 16;
+export const ingestIndexKey = (objectKey: string, updatedAt: string) => ({
+  gsi1pk: `INGESTS#${shardOfString(objectKey, INGEST_SHARDS)}`,
+  gsi1sk: `${updatedAt}#${objectHash(objectKey)}`,
+});
+export const ingestIndexPartition = (shard: number) => `INGESTS#${shard}`;
+export const articleObjectIndexKey = (objectKey: string) => ({
+  gsi1pk: `ARTOBJ#${shardOfString(objectKey, ARTICLE_OBJECT_SHARDS)}`,
+  gsi1sk: objectHash(objectKey),
+});
+export const articleObjectPartition = (shard: number) => `ARTOBJ#${shard}`;
+
+/** Stream sequence numbers are decimal strings of up to 40 digits: padded, they compare as strings do in DynamoDB. */
+export const padSequence = (seq: string): string => seq.padStart(40, '0');
 
 /** A counter cell id is `<dimension>|<member>`; the dimension names the partition. */
 export const cellId = (dimension: string, member: string): string => `${dimension}|${member}`;
@@ -37,10 +72,12 @@ export function listedEntityKey(list: string, version: string, sourceId: string)
 }
 export const listedEntityPartition = (list: string, version: string, shard: number) => `LE#${list}#${version}#${shard}`;
 
-function shardOf(id: string): number {
+const shardOf = (id: string): number => shardOfString(id, ENTITY_SHARDS);
+
+function shardOfString(id: string, shards: number): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  return (h >>> 0) % ENTITY_SHARDS;
+  return (h >>> 0) % shards;
 }
 
 /** Public entity ids: `l:<list>:<sourceId>` for a listed entity, `m:<mention key>` for one only seen in the news. */

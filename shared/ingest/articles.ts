@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
+import { type CellInfo, contributionParts } from '../domain/contribution.ts';
 import { binaryOffset, decodeBytes } from '../domain/encoding.ts';
 import { articleKey, entityRefKey, listedEntityId, mentionEntityId, RELINK_MARK_KEY } from '../domain/keys.ts';
 import type { Article } from '../domain/model.ts';
-import type { DynamoStore, IngestStatus } from '../adapters/dynamo-store.ts';
+import type { IngestStatus } from '../domain/stored.ts';
+import type { ArticleStore, IngestLog, ObjectContributions } from '../ports.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import { readAll, type S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -11,7 +14,7 @@ import { quarantine } from './quarantine.ts';
 
 export interface ArticleDeps {
   source: S3Source;
-  store: DynamoStore;
+  store: ObjectContributions & ArticleStore & IngestLog;
   extract: Extractor;
   parse: (
     text: string,
@@ -24,61 +27,86 @@ export interface ArticleDeps {
 }
 
 const MAX_ATTEMPTS = 8;
+/** The generation of an object that holds nothing (deleted, or no article in it). */
+export const NO_GENERATION = 'none';
+
+/** A generation is what the object's parts were computed from: its content (ETag) and the name index. */
+export const generationOf = (etag: string, indexEtag: string): string =>
+  createHash('sha256').update(etag).update('\0').update(indexEtag).digest('hex').slice(0, 16);
 
 /**
- * Brings the counters in line with what S3 holds now for this key (level-triggered): the event only says *which* object
- * to look at. So a duplicate, late or reordered event changes nothing, an overwrite moves the old contribution out and
- * the new one in, and a delete takes it away. The state version read first guards the commit.
+ * Brings the object's contribution in line with what S3 holds now for this key (level-triggered): the event only says
+ * *which* object to look at. So a duplicate, late or reordered event changes nothing, an overwrite replaces the old
+ * generation's parts with the new one's, and a delete removes them. The counters move only through the stream
+ * aggregator, which turns the parts' inserts and removes into deltas: nothing here writes a shared item (issue 17.1).
+ *
+ * Order of writes, so that a crash anywhere leaves nothing a retry cannot finish or remove (issue 15.2):
+ *  1. claim: the state names the new generation (conditional on the version read), incomplete;
+ *  2. the generation's parts (each lists its article ids) — then the articles and references they list;
+ *  3. every other generation's parts removed, with the articles only they listed;
+ *  4. complete (conditional on the version claimed). A worker that lost the claim removes what it wrote.
  */
 export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
   const started = now();
   for (let attempt = 1; ; attempt++) {
-    let state = await deps.store.getObjectState(ref.key);
-    if (state?.pending) {
-      await deps.store.finishPlan(state);
-      state = await deps.store.getObjectState(ref.key);
-    }
+    const state = await deps.store.readObject(ref.key);
     const idx = await deps.index?.load();
     const indexEtag = idx?.etag ?? 'none';
+    const unchanged = (): IngestStatus => ({
+      key: ref.key,
+      status: 'unchanged',
+      records: { read: 0, written: 0, rejected: 0 },
+      updatedAt: new Date(now()).toISOString(),
+    });
     // A relink pass skips, with one HEAD, an object already linked against this index.
     if (
       ref.eventName === 'Relink' &&
-      state &&
+      state?.complete &&
       (state.indexEtag ?? 'none') === indexEtag &&
       state.etag &&
       (await deps.source.headEtag(ref.key)) === state.etag
     )
-      return {
-        key: ref.key,
-        status: 'unchanged',
-        records: { read: 0, written: 0, rejected: 0 },
-        updatedAt: new Date(now()).toISOString(),
-      };
+      return unchanged();
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
       if (err instanceof InvalidInputError) return { invalid: err } as const;
       throw err;
     });
     if (obj && 'invalid' in obj) return reject(ref, deps, obj.invalid, started, undefined);
 
-    if (obj && state && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
+    if (obj && state?.complete && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
       obj.discard();
+      // A duplicate event may be the retry of a worker that died after writing parts of a generation that lost:
+      // the object's own partition is read (bounded by its size) and anything not current removed.
+      await removeOtherGenerations(ref.key, state.gen, deps);
       // A relink pass leaves the status of an object it did not change as it was.
-      if (ref.eventName === 'Relink')
-        return {
-          key: ref.key,
-          status: 'unchanged',
-          records: { read: 0, written: 0, rejected: 0 },
-          updatedAt: new Date(now()).toISOString(),
-        };
+      if (ref.eventName === 'Relink') return unchanged();
       return status(
         deps,
-        { key: ref.key, status: 'unchanged', etag: obj.etag, records: { read: 0, written: 0, rejected: 0 } },
+        {
+          key: ref.key,
+          status: 'unchanged',
+          etag: obj.etag,
+          gen: state.gen,
+          parts: state.parts,
+          records: { read: 0, written: 0, rejected: 0 },
+        },
         started,
       );
     }
-    if (!obj && (!state || state.articleIds.length === 0)) {
-      return status(deps, { key: ref.key, status: 'deleted', records: { read: 0, written: 0, rejected: 0 } }, started);
+    if (!obj && state?.complete && state.gen === NO_GENERATION) {
+      await removeOtherGenerations(ref.key, NO_GENERATION, deps);
+      return status(
+        deps,
+        {
+          key: ref.key,
+          status: 'deleted',
+          gen: NO_GENERATION,
+          parts: 0,
+          records: { read: 0, written: 0, rejected: 0 },
+        },
+        started,
+      );
     }
 
     let articles: Article[] = [];
@@ -108,40 +136,43 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       }
     }
 
-    const articleIds = articles.map((a) => a.id);
-    // Article items and their entity references first (idempotent puts): counters never count an article that is
-    // not there, and a crash after the commit cannot leave a counted article without its references.
-    await deps.store.putItems([
-      ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
-      ...articles.flatMap(refItems),
-    ]);
-    const result = await deps.store.commitObject(
-      ref.key,
-      state,
-      {
-        ...(obj ? { etag: obj.etag } : {}),
-        indexEtag,
-        contribution: objectContribution(articles),
-        articleIds,
-      },
+    const gen = obj ? generationOf(obj.etag, indexEtag) : NO_GENERATION;
+    const parts = contributionParts(
+      objectContribution(articles),
+      articles.map((a) => a.id),
       cellInfoFrom(articles),
     );
-    if (result === 'conflict') {
+    const version = (state?.version ?? 0) + 1;
+    const claimed = await deps.store.claimObject(ref.key, state?.version, {
+      key: ref.key,
+      version,
+      ...(obj ? { etag: obj.etag } : {}),
+      indexEtag,
+      gen,
+      parts: parts.length,
+      complete: false,
+    });
+    if (claimed === 'conflict') {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
       await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
       continue;
     }
+    await deps.store.writeParts(ref.key, gen, parts);
+    await deps.store.putItems([
+      ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
+      ...articles.flatMap(refItems),
+    ]);
+    await removeOtherGenerations(ref.key, gen, deps);
+    if ((await deps.store.completeObject(ref.key, version)) === 'conflict') {
+      // A newer claim won while we wrote: whatever of ours is not its generation goes, and we look again.
+      const winner = await deps.store.readObject(ref.key);
+      if (winner && winner.gen !== gen) await removeOtherGenerations(ref.key, winner.gen, deps, gen);
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
+      continue;
+    }
     // The index may have changed while we worked, after a relink pass went by: then link again.
     const indexNow = (await deps.index?.load())?.etag ?? 'none';
-    const relinkNeeded = indexNow !== indexEtag;
-    const stale = (state?.articleIds ?? []).filter((id) => !articleIds.includes(id));
-    if (stale.length) {
-      // Their references first (found through the stored article), then the articles.
-      const old = await deps.store.getArticles(stale);
-      await deps.store.deleteKeys(old.flatMap((a) => refItems(a).map(({ pk, sk }) => ({ pk, sk }))));
-      await deps.store.deleteArticles(stale);
-    }
-    if (relinkNeeded && attempt < MAX_ATTEMPTS) continue;
+    if (indexNow !== indexEtag && attempt < MAX_ATTEMPTS) continue;
     // A relink is not an upload: the object's ingest status stays what its upload left.
     const record = ref.eventName === 'Relink' ? quietStatus : status;
     return record(
@@ -151,6 +182,8 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
         status: obj ? 'done' : 'deleted',
         format,
         ...(obj ? { etag: obj.etag } : {}),
+        gen,
+        parts: parts.length,
         // A reject marked `kept` is a dropped field of a stored article (a non-web URL), not a rejected record.
         records: {
           read: articles.length + rejects.filter((r) => !r.kept).length,
@@ -162,6 +195,36 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       started,
     );
   }
+}
+
+/**
+ * Removes the parts of every generation but `keep` and the one currently claimed (only those of `only`, when given),
+ * and the articles (with their references) that no kept part lists. Idempotent: deleting what is gone changes nothing, and the stream reports
+ * a remove only for an item that was there.
+ */
+export async function removeOtherGenerations(
+  key: string,
+  keep: string,
+  deps: Pick<ArticleDeps, 'store'>,
+  only?: string,
+): Promise<number> {
+  const parts = await deps.store.readParts(key);
+  // The state read *after* the parts: every part listed was written after its generation's claim, so a claim newer
+  // than the caller's view (a worker that read S3 later) shows here, and its parts are never taken for leftovers.
+  const current = (await deps.store.readObject(key))?.gen;
+  const protect = new Set([keep, ...(current ? [current] : [])]);
+  const kept = new Set(parts.filter((p) => protect.has(p.gen)).flatMap((p) => p.articleIds));
+  const gone = parts.filter((p) => !protect.has(p.gen) && (only === undefined || p.gen === only));
+  if (!gone.length) return 0;
+  const stale = [...new Set(gone.flatMap((p) => p.articleIds))].filter((id) => !kept.has(id));
+  if (stale.length) {
+    // Their references first (found through the stored article), then the articles, then the parts that list them.
+    const old = await deps.store.getArticles(stale);
+    await deps.store.deleteKeys(old.flatMap((a) => refItems(a).map(({ pk, sk }) => ({ pk, sk }))));
+    await deps.store.deleteArticles(stale);
+  }
+  await deps.store.deleteParts(gone);
+  return gone.length;
 }
 
 /** Entity → article references, so an entity's page can list the articles that mention it without a scan. */
@@ -184,8 +247,8 @@ function refItems(a: Article): { pk: string; sk: string; [k: string]: unknown }[
 }
 
 /** Display fields stored once on an entity counter cell. */
-function cellInfoFrom(articles: Article[]): (cell: string) => Record<string, unknown> | undefined {
-  const info = new Map<string, Record<string, unknown>>();
+function cellInfoFrom(articles: Article[]): (cell: string) => CellInfo | undefined {
+  const info = new Map<string, CellInfo>();
   for (const a of articles)
     for (const m of a.mentions)
       if (m.kind === 'person' || m.kind === 'organization') {

@@ -1,5 +1,5 @@
 import { buildNameIndex, type IndexedEntity } from '../domain/name-index.ts';
-import type { DynamoStore } from '../adapters/dynamo-store.ts';
+import type { ListCatalog } from '../ports.ts';
 import type { NameIndexStore } from '../adapters/name-index-store.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { NameIndexStore } from '../adapters/name-index-store.ts';
  * race: the pointers are read again after the write, and the index rebuilt until it matches them.
  */
 export async function rebuildNameIndex(
-  store: DynamoStore,
+  store: Pick<ListCatalog, 'readListPointers' | 'readListVersion'>,
   index: NameIndexStore,
 ): Promise<{ entities: number; names: number; rebuilt: boolean }> {
   for (let attempt = 0; ; attempt++) {

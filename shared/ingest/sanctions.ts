@@ -5,7 +5,8 @@ import { listedEntityKey } from '../domain/keys.ts';
 import { addToAggregate, emptyAggregate, mergeEntity } from '../domain/list-aggregate.ts';
 import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
-import type { DynamoStore, IngestStatus, ListPointer } from '../adapters/dynamo-store.ts';
+import type { IngestStatus, ListPointer } from '../domain/stored.ts';
+import type { IngestLog, ListCatalog } from '../ports.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import type { S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -14,7 +15,7 @@ import { openZip } from './zip.ts';
 
 export interface SanctionsDeps {
   source: S3Source;
-  store: DynamoStore;
+  store: ListCatalog & IngestLog;
   detect: (hint: DetectHint) => ListFormat | undefined;
   describeExpected: () => string;
   maxBytes: number;
@@ -23,9 +24,25 @@ export interface SanctionsDeps {
   now?: () => number;
   /** Entities written per flush (parallel BatchWriteItem underneath). */
   flushSize?: number;
-  /** Called after a list's current version changed (rebuild the name index, relink articles). */
-  onListsChanged?: () => Promise<void>;
+  /**
+   * Called after a list's current version changed (rebuild the name index, relink articles), with what belongs to
+   * this call: its deadline (issue 14.5: two batches on one module instance must not share one).
+   */
+  onListsChanged?: (call: IngestCall) => Promise<void>;
 }
+
+/** What belongs to one invocation, passed down the call (never kept in module state). */
+export interface IngestCall {
+  /** Epoch ms by which follow-up work (relinking) must stop, leaving the rest to a retry. */
+  deadline?: number;
+}
+
+/** The deps with the hook bound to one call. */
+type BoundDeps = Omit<SanctionsDeps, 'onListsChanged'> & {
+  onListsChanged?: () => Promise<void>;
+  unbound: SanctionsDeps;
+  call: IngestCall;
+};
 
 const HEAD_CHARS = 16 * 1024;
 const HEAD_BYTES = 64 * 1024;
@@ -51,7 +68,18 @@ const ZERO = { read: 0, written: 0, rejected: 0 };
  * one folder, in any order, or as one zip: the primary file alone is a complete list, the parts enrich it. Whichever
  * file arrives, the version is rebuilt from the primary and the parts present at that moment.
  */
-export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDeps): Promise<IngestStatus> {
+export async function reconcileSanctionsObject(
+  ref: ObjectRef,
+  sanctionsDeps: SanctionsDeps,
+  call: IngestCall = {},
+): Promise<IngestStatus> {
+  const { onListsChanged: hook, ...rest } = sanctionsDeps;
+  const deps: BoundDeps = {
+    ...rest,
+    unbound: sanctionsDeps,
+    call,
+    ...(hook ? { onListsChanged: () => hook(call) } : {}),
+  };
   const now = deps.now ?? Date.now;
   const started = now();
   const done = async (s: Status): Promise<IngestStatus> => {
@@ -191,7 +219,7 @@ export async function reconcileSanctionsObject(ref: ObjectRef, deps: SanctionsDe
 
 async function buildVersion(a: {
   ref: ObjectRef;
-  deps: SanctionsDeps;
+  deps: BoundDeps;
   list: string;
   primary: ListFile;
   parts: ListFile[];
@@ -368,7 +396,7 @@ async function buildVersion(a: {
  */
 async function applyDelta(a: {
   ref: ObjectRef;
-  deps: SanctionsDeps;
+  deps: BoundDeps;
   list: string;
   delta: ListFile;
   obj: { etag: string; lastModified?: Date };
@@ -458,7 +486,7 @@ async function applyDelta(a: {
 /** A deleted object: the list it is the primary of goes away; a list it was a part of is rebuilt without it. */
 async function removeObject(
   ref: ObjectRef,
-  deps: SanctionsDeps,
+  deps: BoundDeps,
   done: (s: Status) => Promise<IngestStatus>,
 ): Promise<IngestStatus> {
   const removed: string[] = [];
@@ -468,14 +496,15 @@ async function removeObject(
       if (p.previous) await deps.store.deleteListVersion(p.list, p.previous);
       removed.push(p.list);
     } else if ((p.parts ?? []).includes(ref.key)) {
-      return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps).then(async (s) =>
-        done({
-          key: ref.key,
-          status: 'deleted',
-          list: p.list,
-          ...(s.version ? { version: s.version } : {}),
-          records: ZERO,
-        }),
+      return reconcileSanctionsObject({ ...ref, key: p.key, eventName: 'PartRemoved' }, deps.unbound, deps.call).then(
+        async (s) =>
+          done({
+            key: ref.key,
+            status: 'deleted',
+            list: p.list,
+            ...(s.version ? { version: s.version } : {}),
+            records: ZERO,
+          }),
       );
     }
   }
@@ -491,7 +520,7 @@ async function removeObject(
 const hasSiblingParts = (f: ListFormat) => /^us-ofac-(sdn|cons)-csv$/.test(f.id);
 
 /** Other list files in the same folder (formats detected from their heads). */
-async function siblings(key: string, deps: SanctionsDeps): Promise<ListFile[]> {
+async function siblings(key: string, deps: BoundDeps): Promise<ListFile[]> {
   const folder = key.includes('/') ? `${posix.dirname(key)}/` : '';
   const out: ListFile[] = [];
   for (const o of await deps.source.listFolder(folder)) {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { countryName } from '../domain/countries.ts';
-import { IngestStatusSchema } from '../domain/ingest-status.ts';
 import { CountryCode, CountryRole, EntityType, ListId } from '../domain/model.ts';
-import type { DynamoStore } from '../adapters/dynamo-store.ts';
+import { ledgerCaughtUp } from '../domain/contribution.ts';
+import { IngestStatusSchema, type IngestStatus } from '../domain/ingest-status.ts';
+import type { ArticleStore, CounterReader, IngestLog, ListCatalog } from '../ports.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import {
   cellId,
-  counterKey,
   entityRefPartition,
   listedEntityId,
   listedEntityKey,
@@ -104,7 +104,7 @@ export const IngestsResponse = z.object({ items: z.array(IngestStatusSchema), ne
 
 export async function countsByCountry(
   q: z.infer<typeof CountriesQuery>,
-  store: DynamoStore,
+  store: CounterReader & ListCatalog,
 ): Promise<z.infer<typeof CountriesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
   // from/to filter the article figures by publication date (articles without one are left out of dated queries).
@@ -175,31 +175,45 @@ export async function countsByCountry(
   return { items, nextCursor: next };
 }
 
-export async function listIngests(q: z.infer<typeof IngestsQuery>, store: DynamoStore) {
+export async function listIngests(q: z.infer<typeof IngestsQuery>, store: IngestLog) {
   const after = q.cursor ? decodeIngestCursor(q.cursor) : undefined;
   const r = await store.listIngests(q.limit, after);
+  const counted = await countedView(r.items, store);
   return {
-    items: r.items.map((s) => {
-      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _h, ...rest } = s as unknown as Record<string, unknown>;
-      return rest;
-    }),
+    items: counted,
     nextCursor: r.last ? Buffer.from(r.last).toString('base64url') : null,
   };
 }
 
-/** An ingests cursor is a position in the ingests index (timestamp#key); anything else is refused. */
+/** An ingests cursor is the store's position, base64url-encoded; anything that does not decode is refused. */
 function decodeIngestCursor(c: string): string {
   const s = Buffer.from(c, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#.+$/.test(s))
+  if (!s || Buffer.from(s).toString('base64url') !== c.replace(/=+$/, ''))
     throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
   return s;
 }
 
-export async function ingestStatus(key: string, store: DynamoStore) {
+/**
+ * "Done means counted" (issue 17.3): an article object's status says `done` (or `deleted`, `unchanged`) only once the
+ * aggregator has applied its generation's parts and the removal of every other; until then it says `processing`,
+ * with how far the counting is. Reads one ledger item per status (a batch get), never a counter.
+ */
+async function countedView(items: IngestStatus[], store: IngestLog): Promise<IngestStatus[]> {
+  const gated = items.filter((s) => s.gen !== undefined && s.parts !== undefined);
+  const ledgers = gated.length ? await store.readLedgersOf(gated.map((s) => s.key)) : new Map();
+  return items.map((s) => {
+    if (s.gen === undefined || s.parts === undefined) return s;
+    const l = ledgers.get(s.key);
+    if (ledgerCaughtUp(l, s.gen, s.parts)) return s;
+    const counting = { partsApplied: Math.max(0, l?.byGen[s.gen] ?? 0), parts: s.parts, outcome: s.status };
+    return { ...s, status: 'processing' as const, counting };
+  });
+}
+
+export async function ingestStatus(key: string, store: IngestLog) {
   const s = await store.getIngestStatus(key);
   if (!s) throw new NotFoundError(`no ingest recorded for key "${key}"`);
-  const { pk: _pk, sk: _sk, ...rest } = s as unknown as Record<string, unknown>;
-  return rest;
+  return (await countedView([s], store))[0]!;
 }
 
 export const EntitiesQuery = z
@@ -283,7 +297,7 @@ const fold = (s: string) =>
  */
 export async function countsByEntity(
   q: z.infer<typeof EntitiesQuery>,
-  store: DynamoStore,
+  store: CounterReader & ListCatalog,
 ): Promise<z.infer<typeof EntitiesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
   const range = { from: q.from, to: q.to };
@@ -377,7 +391,10 @@ export async function countsByEntity(
 }
 
 /** One entity: names, countries, lists, counts, and recent articles that mention it. */
-export async function entityDetail(id: string, store: DynamoStore) {
+export async function entityDetail(
+  id: string,
+  store: CounterReader & ListCatalog & Pick<ArticleStore, 'queryPartition'>,
+) {
   const parsed = parseEntityId(id);
   if (!parsed) throw new NotFoundError(`"${id}" is not an entity id (expected l:<list>:<sourceId> or m:<kind>:<name>)`);
   const refs = (await store.queryPartition(entityRefPartition(id), 20)).map((r) => ({
@@ -392,7 +409,7 @@ export async function entityDetail(id: string, store: DynamoStore) {
     const pointer = await store.getListPointer(parsed.list);
     const e = pointer ? await store.getItem(listedEntityKey(parsed.list, pointer.version, parsed.sourceId)) : undefined;
     if (!e) throw new NotFoundError(`no entity ${parsed.sourceId} on the current version of ${parsed.list}`);
-    const counter = await store.getItem(counterKey(cellId('listed', `${parsed.list}|${parsed.sourceId}`)));
+    const counter = await store.readCounter(cellId('listed', `${parsed.list}|${parsed.sourceId}`));
     const { pk: _pk, sk: _sk, ...entity } = e;
     return {
       id,
@@ -405,7 +422,7 @@ export async function entityDetail(id: string, store: DynamoStore) {
       recentArticles: refs,
     };
   }
-  const counter = await store.getItem(counterKey(cellId('entity', parsed.key)));
+  const counter = await store.readCounter(cellId('entity', parsed.key));
   if (!counter && refs.length === 0) throw new NotFoundError(`no entity ${id} in the news`);
   return {
     id,

@@ -58,8 +58,6 @@ export interface RunningSandbox {
 }
 
 /**
- * Tests read their writes at once, so the query function's short answer cache is off here (QUERY_CACHE_MS=0).
- *
  * Starts `npm start`'s sandbox as a child process on free ports (as a user runs it), with its own data folder.
  * The legacy OpenSSL provider is what s3rver's continuation tokens (DES) need on Node 20+.
  */
@@ -89,7 +87,6 @@ export async function startSandboxProcess(
         SANDBOX_PORT: String(edgePort),
         QUERY_PORT: String(queryPort),
         SANDBOX_EXIT_WITH_PARENT: '1',
-        QUERY_CACHE_MS: '0',
         ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

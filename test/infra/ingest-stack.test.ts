@@ -10,6 +10,7 @@ import {
   SUBSCRIBED_EVENTS,
   TABLE,
   VISIBILITY_FACTOR,
+  STREAM_CONSUMER,
 } from '../../shared/resources.ts';
 import { METRICS_NAMESPACE, TABLE_ACTIONS } from '../../infra/constructs/radar-function.ts';
 import {
@@ -138,7 +139,8 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
   it('encrypts every queue and refuses plain HTTP on each', () => {
     const queues = resourcesOf(t, 'AWS::SQS::Queue');
-    expect(queues.length).toBe(INGEST_ROUTES.length * 2 + 1);
+    // Per route a queue and its DLQ; the async-invoke DLQ; the aggregator's on-failure DLQ.
+    expect(queues.length).toBe(INGEST_ROUTES.length * 2 + 2);
     for (const [id, q] of queues) {
       expect(q.Properties!.SqsManagedSseEnabled).toBe(true);
       const policies = resourcesOf(t, 'AWS::SQS::QueuePolicy').filter(
@@ -162,7 +164,8 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     }
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', INGEST_ROUTES.length);
+    // …and the aggregator from the table's stream (its own test below).
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', INGEST_ROUTES.length + 1);
   });
 
   it('alarms on visible messages in every dead-letter queue', () => {
@@ -170,6 +173,7 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
     const dlqs = [
       ...ids.routes.map((r) => r.dlq),
       logicalIdOf(s.stack, s.stack.node.findChild('AsyncInvokeDeadLetterQueue') as never),
+      logicalIdOf(s.stack, s.stack.node.findChild('AggregateCountsDeadLetterQueue') as never),
     ];
 
     // Act
@@ -182,6 +186,28 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
 
     // Assess
     expect(watched.sort()).toEqual(dlqs.map((d) => `<${d}.QueueName>`).sort());
+  });
+
+  it('feeds the aggregator from the table stream: in order, partial failures, no bisecting, retries and a DLQ from STREAM_CONSUMER', () => {
+    // Prepare
+    const table = t.Resources[ids.table]!.Properties!;
+    const fn = logicalIdOf(s.stack, s.stack.aggregator);
+    const dlq = logicalIdOf(s.stack, s.stack.node.findChild('AggregateCountsDeadLetterQueue') as never);
+    // Assess
+    expect(table.StreamSpecification).toEqual({ StreamViewType: TABLE.stream });
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [ids.table, 'StreamArn'] },
+      FunctionName: { Ref: fn },
+      BatchSize: STREAM_CONSUMER.batchSize,
+      MaximumBatchingWindowInSeconds: STREAM_CONSUMER.maxBatchingWindowSeconds,
+      MaximumRetryAttempts: STREAM_CONSUMER.maxRetryAttempts,
+      BisectBatchOnFunctionError: false,
+      ParallelizationFactor: 1,
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+    });
+    expect(t.Resources[fn]!.Properties!.Handler).toBe('index.handler');
   });
 
   it('builds the table from TABLE: keys, GSIs, TTL, on-demand, PITR, encryption', () => {

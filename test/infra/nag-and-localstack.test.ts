@@ -175,7 +175,7 @@ describe('bundling (real esbuild, no Docker)', () => {
     const { stack, json } = synthIngestStack({ localstack: false, bundle: true, outdir });
 
     // Assess
-    const fns = [...stack.ingests.map((i) => i.function), stack.query];
+    const fns = [...stack.ingests.map((i) => i.function), stack.query, stack.aggregator];
     for (const fn of fns) {
       const key: string = json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key;
       const dir = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
@@ -195,7 +195,7 @@ describe('bundling (real esbuild, no Docker)', () => {
         expect(code).toContain('var CHART_LIMIT = 20;');
       }
     }
-    expect(new Set(fns.map((fn) => json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key)).size).toBe(3);
-    expect(resourcesOf(json, 'AWS::Lambda::Function').length).toBe(4);
+    expect(new Set(fns.map((fn) => json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key)).size).toBe(4);
+    expect(resourcesOf(json, 'AWS::Lambda::Function').length).toBe(5);
   });
 });

@@ -49,7 +49,8 @@ const start = async () => {
   ddb = makeDynamoClient(sb.edgeUrl);
 };
 
-async function objectState(key: string): Promise<{ pending?: { done: number } } | undefined> {
+/** An article object's state: `complete: false` while an ingest has claimed a generation and is writing it. */
+async function objectState(key: string): Promise<{ complete: boolean; gen: string; parts: number } | undefined> {
   const r = await ddb.send(
     new GetItemCommand({
       TableName: 'radar',
@@ -57,20 +58,18 @@ async function objectState(key: string): Promise<{ pending?: { done: number } } 
       ConsistentRead: true,
     }),
   );
-  return r.Item ? (unmarshall(r.Item) as { pending?: { done: number } }) : undefined;
+  return r.Item ? (unmarshall(r.Item) as { complete: boolean; gen: string; parts: number }) : undefined;
 }
 
-/** Waits until `key`'s counter plan is part-applied (at least one chunk of several written, not finished). */
-async function untilMidPlan(key: string, timeoutMs = 60_000): Promise<{ done: number }> {
+/** Waits until an ingest of `key` is part-way: its generation claimed, its parts and articles not all written. */
+async function untilMidWrite(key: string, timeoutMs = 60_000): Promise<{ gen: string; parts: number }> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const p = (await objectState(key))?.pending;
-    if (p && p.done >= 1) return p;
-    await sleep(5);
+    const st = await objectState(key);
+    if (st && !st.complete) return st;
+    await sleep(2);
   }
-  throw new Error(
-    `${key}: no part-applied counter plan seen (the batch is too small to need one, or it finished first)`,
-  );
+  throw new Error(`${key}: no part-way ingest seen (the batch is too small, or it finished first)`);
 }
 
 async function untilOutput(re: RegExp, timeoutMs = 120_000): Promise<void> {
@@ -133,23 +132,23 @@ describe('faults: every count ends equal to a recount, and no half-written list 
     expect((await sandboxStatus(sb.edgeUrl)).deadLetters).toEqual([]);
   });
 
-  it('a handler failing in the middle of a big batch file (counter plan part-applied) is finished by the retries', async () => {
+  it('a handler failing in the middle of a big batch file (its generation claimed, not all written) is finished by the retries', async () => {
     // Prepare
     const key = 'articles/faults/crash big.ndjson';
 
-    // Act: every write fails from the moment the plan is part-applied, so the handler dies mid-file.
+    // Act: every write fails from the moment the ingest has claimed its generation, so the handler dies mid-file.
     await put(key, ndjsonBatch(240, 2));
-    const midway = await untilMidPlan(key);
+    const midway = await untilMidWrite(key);
     await setFaults(sb.edgeUrl, { error: 1 });
     await untilOutput(/↻ ingest-article: \S+ articles\/faults\/crash big\.ndjson/);
-    const stalled = (await objectState(key))?.pending;
+    const stalled = await objectState(key);
     await setFaults(sb.edgeUrl, {});
     await settle(sb);
 
     // Assess
-    expect(midway.done).toBeGreaterThanOrEqual(1);
-    expect(stalled, 'the plan was still unfinished while every write failed').toBeDefined();
-    expect((await objectState(key))?.pending).toBeUndefined();
+    expect(midway.parts).toBeGreaterThan(1);
+    expect(stalled?.complete, 'the ingest was still unfinished while every write failed').toBe(false);
+    expect((await objectState(key))?.complete).toBe(true);
     await expectExactCounts();
   });
 
@@ -190,17 +189,17 @@ describe('faults: every count ends equal to a recount, and no half-written list 
       .map(([p]) => Number(p));
     expect(javas.length).toBe(1);
 
-    // Act: uploads in flight, a counter plan part-applied, the queue persisted with them, then the process dies.
+    // Act: uploads in flight, a batch part-written, the queue persisted with them, then the process dies.
     await put('sanctions/un/c.xml', unFile(UN_VERSIONS.c));
     for (let i = 0; i < 20; i++) await put(`articles/faults/k ${i}.txt`, syntheticArticle(100 + i));
     await put(key, ndjsonBatch(240, 3));
-    await untilMidPlan(key);
-    // Throttling slows the plan (the SDK backs off and retries) so the queue is persisted while it is still running.
+    await untilMidWrite(key);
+    // Throttling slows the writes (the SDK backs off and retries) so the queue is persisted while it is still running.
     await setFaults(sb.edgeUrl, { throttle: 0.7 });
     const queueFile = join(dataDir, 'queues.json');
     await sleep(1200);
     const persisted = existsSync(queueFile) ? readFileSync(queueFile, 'utf8') : '';
-    const wasMidPlan = (await objectState(key))?.pending !== undefined;
+    const wasMidWrite = (await objectState(key))?.complete === false;
     ddb.destroy();
     // A crash, not a shutdown: nothing gets to clean up. DynamoDB Local dies with the machine too.
     await sb.stop('SIGKILL');
@@ -210,8 +209,8 @@ describe('faults: every count ends equal to a recount, and no half-written list 
 
     // Assess
     expect(persisted).toContain('killed.ndjson');
-    expect(wasMidPlan, 'the kill landed while the counter plan was part-applied').toBe(true);
-    expect((await objectState(key))?.pending).toBeUndefined();
+    expect(wasMidWrite, 'the kill landed while the batch was part-written').toBe(true);
+    expect((await objectState(key))?.complete).toBe(true);
     expect(await readCurrentIds(ddb, 'un-sc')).toEqual(unIds(UN_VERSIONS.c));
     expect((await sandboxStatus(sb.edgeUrl)).deadLetters).toEqual([]);
     await expectExactCounts();

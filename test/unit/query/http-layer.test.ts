@@ -40,7 +40,7 @@ function fakeStore(fail?: Error) {
 function setup(fail?: Error) {
   const { store, calls } = fakeStore(fail);
   const logger = new Logger({ serviceName: 'query-test', logLevel: 'SILENT' });
-  const handler = makeQueryHandler({ store, cached: (_k, load) => load(), openapi: { openapi: '3.1.0' }, logger });
+  const handler = makeQueryHandler({ store, openapi: { openapi: '3.1.0' }, logger });
   return { handler, calls };
 }
 

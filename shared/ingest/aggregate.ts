@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { type PartChange, planAggregation, unappliedChanges } from '../domain/contribution.ts';
+import { PART_PREFIX, padSequence } from '../domain/keys.ts';
+import type { CounterAggregator } from '../ports.ts';
+
+/**
+ * The counter aggregator (issue 17.1): the table's stream, one shard's batch at a time and in order, turned into
+ * counter deltas. Only contribution parts count; every other record (counters, ledgers, articles…) is skipped.
+ *
+ * Exactly once: each object's ledger item holds the sequence number of the last of its changes applied, and moves in
+ * the same transaction as the counters those changes imply, under the condition that it is still before them. A
+ * redelivered batch, or a stream record delivered twice, finds its changes at or behind the checkpoint and is dropped.
+ *
+ * Why a checkpoint per object and not per shard: a Lambda DynamoDB-stream event does not say which shard it came
+ * from, but every change of one partition key is in one shard, in order, and an object's parts and ledger share
+ * its partition key. The ledger is also where "parts applied" is counted, which `/ingests/{key}` needs (17.3).
+ */
+
+/** A stream record as the handler passes it on: images unmarshalled, sequence number as delivered. */
+export interface StreamChange {
+  eventName?: string;
+  sequenceNumber: string;
+  keys: Record<string, unknown>;
+  oldImage?: Record<string, unknown>;
+  newImage?: Record<string, unknown>;
+}
+
+const PartImage = z.object({
+  pk: z.string(),
+  sk: z.string().startsWith(PART_PREFIX),
+  gen: z.string(),
+  cells: z.record(z.string(), z.tuple([z.number(), z.number()])),
+  info: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).default({}),
+});
+
+const isPart = (keys: Record<string, unknown>) => typeof keys.sk === 'string' && keys.sk.startsWith(PART_PREFIX);
+
+/** The part changes among stream records (pure; exported for tests). */
+export function partChangesOf(records: readonly StreamChange[]): PartChange[] {
+  const out: PartChange[] = [];
+  for (const r of records) {
+    if (!isPart(r.keys)) continue;
+    const oldP = r.oldImage ? PartImage.parse(r.oldImage) : undefined;
+    const newP = r.newImage ? PartImage.parse(r.newImage) : undefined;
+    out.push({
+      seq: padSequence(r.sequenceNumber),
+      id: r.sequenceNumber,
+      object: String(r.keys.pk),
+      ...(oldP ? { oldImage: { gen: oldP.gen, cells: oldP.cells } } : {}),
+      ...(newP ? { newImage: { gen: newP.gen, cells: newP.cells, info: newP.info } } : {}),
+    });
+  }
+  return out;
+}
+
+export interface AggregateResult {
+  /** Part changes seen, and applied now (the others were applied before: redelivered or duplicated). */
+  changes: number;
+  applied: number;
+  transactions: number;
+  /** When a chunk could not be applied: the sequence number of its first record (where Lambda resumes). */
+  failedAt?: string;
+  error?: unknown;
+}
+
+const MAX_ROUNDS = 10;
+
+export async function aggregateStreamBatch(
+  records: readonly StreamChange[],
+  store: CounterAggregator,
+): Promise<AggregateResult> {
+  const changes = partChangesOf(records);
+  let applied = 0;
+  let transactions = 0;
+  let firstPending = changes[0]?.id;
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const ledgers = await store.readLedgers([...new Set(changes.map((c) => c.object))]);
+      const todo = unappliedChanges(changes, new Map([...ledgers].map(([k, l]) => [k, l.seq])));
+      if (!todo.length) return { changes: changes.length, applied, transactions };
+      let conflict = false;
+      for (const chunk of planAggregation(todo)) {
+        firstPending = chunk.firstId;
+        if ((await store.applyChunk(chunk)) === 'conflict') {
+          conflict = true; // a checkpoint moved under us: read the ledgers again and drop what is applied
+          break;
+        }
+        transactions++;
+        applied += chunk.changes;
+      }
+      if (!conflict) return { changes: changes.length, applied, transactions };
+    }
+    throw new Error(`checkpoints kept moving after ${MAX_ROUNDS} rounds`);
+  } catch (error) {
+    return {
+      changes: changes.length,
+      applied,
+      transactions,
+      ...(firstPending ? { failedAt: firstPending } : {}),
+      error,
+    };
+  }
+}
