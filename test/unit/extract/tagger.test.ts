@@ -84,7 +84,9 @@ describe('the model', () => {
       const a = m.keys.indexOf(h);
       const b = ref.keys.indexOf(h);
       for (let t = 0; t < NT; t++)
-        expect(Math.abs(m.weights[m.rows[a]! + t]! - ref.weights[ref.rows[b]! + t]!)).toBeLessThanOrEqual(step / 2 + 1e-6);
+        expect(Math.abs(m.weights[m.rows[a]! + t]! - ref.weights[ref.rows[b]! + t]!)).toBeLessThanOrEqual(
+          step / 2 + 1e-6,
+        );
     }
   });
 });
