@@ -475,15 +475,27 @@ function mergeSpans(
       .join(' ');
   const bodyNames = new Set(model.filter((t) => !headline[t.a] || shouted[t.a]).map(textOf));
   const spans = model.filter((t) => !titled(t) && (!headline[t.a] || shouted[t.a] || bodyNames.has(textOf(t))));
-  const overlaps = (x: { a: number; b: number }, y: { a: number; b: number }) => x.a < y.b && y.a < x.b;
   const within = (x: { a: number; b: number }, y: { a: number; b: number }) => x.a >= y.a && x.b <= y.b;
+  // Which rule and tagger spans cover each token: finding what overlaps a span costs its length, not the article's
+  // count of spans (a long article has thousands).
+  const coverOf = <T extends { a: number; b: number }>(list: readonly T[]) => {
+    const at: (T[] | undefined)[] = new Array(tokens.length);
+    for (const x of list) for (let k = x.a; k < x.b; k++) (at[k] ??= []).push(x);
+    return (y: { a: number; b: number }): T[] => {
+      const out = new Set<T>();
+      for (let k = y.a; k < y.b; k++) for (const x of at[k] ?? []) out.add(x);
+      return [...out];
+    };
+  };
+  const rulesOver = coverOf(rules);
+  const spansOver = coverOf(spans);
   // 1. Longer names the tagger found around a place or a known organisation: "Spartak Moscow", "Garanti BBVA".
   // A legal form ends a name the tagger may have found whole ("Douglas & Lomason Co").
   const nameRule = (r: Pending) =>
     PLACE_RULES.has(r.src) || (r.src === 'gaz' && r.kind === 'organization') || r.src === 'legal';
   for (const t of spans) {
     if (t.type === 'MISC' || (t.type === 'PER' && t.b - t.a < 2)) continue;
-    const inner = rules.filter(
+    const inner = rulesOver(t).filter(
       (r) =>
         nameRule(r) &&
         within(r, t) &&
@@ -491,7 +503,7 @@ function mergeSpans(
         (r.src !== 'legal' || (r.b === t.b && t.type === 'ORG')),
     );
     if (!inner.length) continue;
-    if (rules.some((r) => overlaps(r, t) && (!within(r, t) || (STRONG_RULES.has(r.src) && !nameRule(r))))) continue;
+    if (rulesOver(t).some((r) => !within(r, t) || (STRONG_RULES.has(r.src) && !nameRule(r)))) continue;
     const head = inner[0]!;
     let a = t.a;
     const headText = tokens
@@ -520,13 +532,13 @@ function mergeSpans(
     }
     const g = matchPhraseAt(GAZETTEER, tokens, r.a);
     if (g?.value.kind === 'location' && g.length === r.b - r.a) continue; // "West Bank"
-    const inside = spans.filter((t) => overlaps(t, r));
+    const inside = spansOver(r);
     if (!inside.length || inside.some((t) => !within(t, r) || t.type === 'PER')) continue;
     if (inside.some((t) => t.a === r.a) && inside.some((t) => t.b === r.b)) take(r);
   }
   // 3. The strong rules; 4. the tagger (its MISC spans hold their words but are not entities we count); 5. the rest.
   // A legal form after a person's name does not make the person a company ("Lynn Reaser of Barnett Banks Inc.").
-  const personAt = (r: Pending) => spans.some((t) => t.type === 'PER' && overlaps(t, r));
+  const personAt = (r: Pending) => spansOver(r).some((t) => t.type === 'PER');
   for (const r of rules) if (STRONG_RULES.has(r.src) && free(r.a, r.b) && !(r.src === 'legal' && personAt(r))) take(r);
   for (const t of spans) {
     if (t.type === 'MISC') {

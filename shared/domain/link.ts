@@ -94,12 +94,6 @@ const initialsOf = (form: string) =>
     .join('');
 const GENERIC_CONNECTORS = new Set(['of', 'and', 'for', 'the', 'de', 'al', 'el']);
 
-/** Whether the text defines `short` in brackets right at `at` ("… Corporation (KOMID)"). */
-function definedAfter(text: string, at: number, short: string): boolean {
-  const rest = text.slice(at, at + short.length + 8).replace(/\s+/g, '');
-  return rest.startsWith(`(${short})`);
-}
-
 /**
  * One word never links on its own ("Rosneft", "KOMID", "IRGC" could be anyone's until the text says whose): a
  * one-word organisation or person links only to a listed entity the same text names in full, and only when the word
@@ -109,24 +103,34 @@ function definedAfter(text: string, at: number, short: string): boolean {
  */
 function linkShortForms(text: string, out: Linked[], fulls: readonly FullMatch[]): void {
   if (!fulls.length) return;
+  // The short forms each full name allows, indexed, so that an article with many names costs one look-up per mention.
+  const byDefined = new Map<string, FullMatch[]>();
+  const byInitials = new Map<string, FullMatch[]>();
+  const byFirst = new Map<string, FullMatch[]>();
+  const add = (m: Map<string, FullMatch[]>, k: string, f: FullMatch) => m.set(k, [...(m.get(k) ?? []), f]);
+  for (const f of fulls) {
+    const defined = /^\s*\(\s*([^()\s]{2,12})\s*\)/.exec(text.slice(f.end, f.end + 20));
+    if (defined) add(byDefined, defined[1]!, f);
+    add(byInitials, initialsOf(f.form), f);
+    add(byFirst, f.form.split(' ')[0]!, f);
+  }
   for (const e of out) {
     if (e.kind !== 'person' && e.kind !== 'organization') continue;
     for (const surface of new Set([e.name, ...(e.surfaces ?? [])])) {
       const form = formOf(surface);
       if (!form || form.includes(' ')) continue;
       const acronym = /^\p{Lu}{2,}$/u.test(surface);
-      for (const f of fulls) {
-        const defined = definedAfter(text, f.end, surface);
-        const first = f.form.split(' ')[0]!;
-        const short =
-          defined ||
-          (acronym && initialsOf(f.form) === form) ||
-          (!acronym && e.kind === 'organization' && first === form && !GENERIC_TOKENS.has(form) && form.length >= 4);
-        if (!short) continue;
+      const firstWord = !acronym && e.kind === 'organization' && !GENERIC_TOKENS.has(form) && form.length >= 4;
+      const owners = new Set([
+        ...(byDefined.get(surface) ?? []),
+        ...(acronym ? (byInitials.get(form) ?? []) : []),
+        ...(firstWord ? (byFirst.get(form) ?? []) : []),
+      ]);
+      for (const f of owners) {
         const links = f.entities.filter((le) => compatible(e.kind, le.type)).map(toLink);
         const have = new Set((e.listed ?? []).map((l) => `${l.list}|${l.sourceId}`));
-        const add = links.filter((l) => !have.has(`${l.list}|${l.sourceId}`));
-        if (add.length) e.listed = [...(e.listed ?? []), ...add];
+        const fresh = links.filter((l) => !have.has(`${l.list}|${l.sourceId}`));
+        if (fresh.length) e.listed = [...(e.listed ?? []), ...fresh];
       }
     }
   }

@@ -191,6 +191,9 @@ const infoOf = (word: string): WordInfo => {
   return w;
 };
 
+/** The features of a word on its own (its first features in sentenceFeatures), for callers that cache their scores. */
+export const ownFeatures = (word: string): Uint32Array => infoOf(word).own;
+
 const FLAG_HASHES = new Map<string, { g: number; gm1: number; gp1: number }>();
 const flagHash = (flag: string) => {
   let h = FLAG_HASHES.get(flag);

@@ -6,9 +6,9 @@
 import { gunzipSync } from 'node:zlib';
 import type { PlaceMention } from '../countries.ts';
 import { tokenize, type Token } from '../news-tokens.ts';
-import { documentContext, sentenceFeatures } from './features.ts';
+import { documentContext, ownFeatures, sentenceFeatures } from './features.ts';
 import { gazetteerFlags } from './gazetteer.ts';
-import { decodeModel, emissions, type Model, TAGS, viterbi } from './model.ts';
+import { decodeModel, emissions, type Model, NT, rowOf, TAGS, viterbi } from './model.ts';
 import { WEIGHTS_GZIP_BASE64 } from './weights.ts';
 
 export type NerType = 'PER' | 'ORG' | 'LOC' | 'MISC';
@@ -25,6 +25,48 @@ let shipped: Model | undefined;
 export function defaultModel(): Model {
   shipped ??= decodeModel(new Uint8Array(gunzipSync(Buffer.from(WEIGHTS_GZIP_BASE64, 'base64'))));
   return shipped;
+}
+
+/** Per model, each word's score from its own features (the same every time the word recurs; bounded). */
+const OWN_SCORES = new WeakMap<Model, Map<string, Float32Array>>();
+
+function ownScore(model: Model, word: string): Float32Array {
+  let cache = OWN_SCORES.get(model);
+  if (!cache) OWN_SCORES.set(model, (cache = new Map()));
+  let score = cache.get(word);
+  if (!score) {
+    if (cache.size >= 200_000) cache.clear();
+    const own = ownFeatures(word);
+    score = emissions(model, own, Int32Array.of(0, own.length));
+    cache.set(word, score);
+  }
+  return score;
+}
+
+/**
+ * Emission scores of a sentence: what `emissions` gives for its features, with each word's own features scored once
+ * per word rather than once per token (they lead each token's features: see sentenceFeatures).
+ */
+function sentenceEmissions(
+  model: Model,
+  words: readonly string[],
+  hashes: Uint32Array,
+  offsets: Int32Array,
+): Float32Array {
+  const n = words.length;
+  const out = new Float32Array(n * NT);
+  const w = model.weights;
+  for (let i = 0; i < n; i++) {
+    const own = ownScore(model, words[i]!);
+    const base = i * NT;
+    out.set(own, base);
+    for (let f = offsets[i]! + ownFeatures(words[i]!).length; f < offsets[i + 1]!; f++) {
+      const r = rowOf(model, hashes[f]!);
+      if (r < 0) continue;
+      for (let t = 0; t < NT; t++) out[base + t]! += w[r + t]!;
+    }
+  }
+  return out;
 }
 
 const ENDS = new Set(['.', '!', '?']);
@@ -74,7 +116,7 @@ export function tagTokens(
   sentences.forEach(([a], si) => {
     const ws = words[si]!;
     const { hashes, offsets } = sentenceFeatures(ws, flags[si]!, ctx);
-    const tags = viterbi(emissions(model, hashes, offsets), model.transitions, ws.length);
+    const tags = viterbi(sentenceEmissions(model, ws, hashes, offsets), model.transitions, ws.length);
     let open: TaggedSpan | undefined;
     for (let i = 0; i <= ws.length; i++) {
       const tag = i < ws.length ? TAGS[tags[i]!]! : 'O';
