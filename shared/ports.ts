@@ -57,6 +57,11 @@ export interface CounterReader {
 export interface IngestLog {
   putIngestStatus(s: IngestStatus): Promise<void>;
   getIngestStatus(key: string): Promise<IngestStatus | undefined>;
+  /**
+   * A relink changed which generation of the object's contribution is current: the status of the same upload (same
+   * ETag) now waits for that generation to be counted. No-op when there is no status or another upload's.
+   */
+  moveIngestGeneration(key: string, etag: string, gen: string, parts: number): Promise<void>;
   /** Newest first; `after` is the cursor the previous page returned. */
   listIngests(limit: number, after?: string): Promise<{ items: IngestStatus[]; last?: string }>;
   /** The aggregator's ledgers of these objects (to tell whether an ingest is counted yet). */

@@ -326,6 +326,26 @@ export function makeDynamoStore(
       );
     },
 
+    async moveIngestGeneration(key: string, etag: string, gen: string, parts: number): Promise<void> {
+      try {
+        await send(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: ingestStatusKey(key),
+              UpdateExpression: 'SET #gen = :gen, #parts = :parts',
+              // Only the status of this very upload: a newer upload's status names its own generation.
+              ConditionExpression: '#etag = :etag',
+              ExpressionAttributeNames: { '#gen': 'gen', '#parts': 'parts', '#etag': 'etag' },
+              ExpressionAttributeValues: { ':gen': gen, ':parts': parts, ':etag': etag },
+            }),
+          ),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+
     async getIngestStatus(key: string): Promise<IngestStatus | undefined> {
       const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: ingestStatusKey(key) })));
       return r.Item ? IngestStatusSchema.parse(r.Item) : undefined;

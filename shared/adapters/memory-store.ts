@@ -247,6 +247,11 @@ export function makeMemoryStore() {
       fault('putIngestStatus');
       put({ ...ingestStatusKey(s.key), ...ingestIndexKey(s.key, s.updatedAt), ...s });
     },
+    async moveIngestGeneration(key: string, etag: string, gen: string, parts: number) {
+      fault('moveIngestGeneration');
+      const it = get(ingestStatusKey(key));
+      if (it && it.etag === etag) put({ ...it, gen, parts });
+    },
     async getIngestStatus(key: string) {
       read('getIngestStatus');
       const it = get(ingestStatusKey(key));

@@ -293,6 +293,9 @@ async function quietStatus(
   started: number,
 ): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
+  // The upload's status stays, but "done" now means this generation counted (else it would say processing for ever).
+  if (s.etag && s.gen !== undefined && s.parts !== undefined)
+    await deps.store.moveIngestGeneration(s.key, s.etag, s.gen, s.parts);
   return { ...s, durationMs: now() - started, updatedAt: new Date(now()).toISOString() };
 }
 

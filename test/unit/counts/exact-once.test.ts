@@ -1,3 +1,5 @@
+import { buildNameIndex, NameMatcher } from '../../../shared/domain/name-index.ts';
+import type { NameIndexStore } from '../../../shared/adapters/name-index-store.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Extractor } from '../../../shared/domain/article.ts';
@@ -117,6 +119,25 @@ describe('exact counts through parts and the stream aggregator (in memory)', () 
     expect((await ingestStatus('articles/x.txt', p.store)).status).toBe('processing');
     await p.aggregateRecords(records);
     expect((await ingestStatus('articles/x.txt', p.store)).status).toBe('done');
+    expect(p.counters()).toEqual(p.recount());
+  });
+
+  it('after a relink (a new name index) the upload still says done once the new generation is counted', async () => {
+    // Prepare: an upload, counted
+    const p = makePipeline();
+    await p.s3.source.put('articles/x.txt', TEXTS[0]!, 'text/plain');
+    await p.reconcile('articles/x.txt');
+    await p.aggregate();
+    const matcher = new NameMatcher(buildNameIndex([]));
+    p.deps.index = { load: async () => ({ etag: 'index-2', matcher }) } as unknown as NameIndexStore;
+    // Act: the relink writes a new generation of the object's parts
+    await p.relink('articles/x.txt');
+    const during = await ingestStatus('articles/x.txt', p.store);
+    await p.aggregate();
+    const after = await ingestStatus('articles/x.txt', p.store);
+    // Assess: it waits for that generation, then says what the upload said
+    expect(during.status).toBe('processing');
+    expect(after.status).toBe('done');
     expect(p.counters()).toEqual(p.recount());
   });
 

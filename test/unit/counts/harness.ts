@@ -24,6 +24,8 @@ export function makePipeline(extract: Extractor = extractEntities) {
     s3,
     deps,
     reconcile: (key: string) => reconcileArticleObject(ref(key), deps),
+    /** What a relink pass does to one object (after a list changed the name index). */
+    relink: (key: string) => reconcileArticleObject(ref(key, 'Relink'), deps),
     /** Every stream record so far, handed to the aggregator as one shard in order. */
     async aggregate(): Promise<void> {
       const r = await aggregateStreamBatch(store.takeStream(), store);
