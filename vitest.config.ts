@@ -17,7 +17,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['shared/domain/**', 'shared/ingest/**'],
-      reporter: ['text-summary'],
+      reporter: ['text-summary', 'json-summary'],
       thresholds: {
         'shared/domain/**': { lines: 95, statements: 94, branches: 88, functions: 92 },
         'shared/ingest/**': { lines: 45, statements: 45, branches: 36, functions: 43 },
