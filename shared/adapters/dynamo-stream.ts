@@ -6,7 +6,24 @@ import type { StreamChange } from '../ingest/aggregate.ts';
 
 // aws-lambda's AttributeValue type and the SDK's describe the same wire shape differently.
 const image = (i: unknown): Record<string, unknown> | undefined =>
-  i ? unmarshall(i as Record<string, AttributeValue>) : undefined;
+  i ? unmarshall(repairAll(i as Record<string, AttributeValue>)) : undefined;
+
+/**
+ * DynamoDB Local's stream gives an empty map attribute as `{}` (no type), which unmarshall refuses ("No value
+ * defined"): a 20,000-article batch's id-only parts (`cells: {}`) dead-lettered the aggregator's batch. A well-formed
+ * attribute value always names its type, so an untyped one can only be such an empty value: read it as an empty map.
+ */
+function repair(v: AttributeValue): AttributeValue {
+  if (v && typeof v === 'object' && Object.keys(v).length === 0) return { M: {} };
+  if (v.M) return { M: repairAll(v.M) };
+  if (v.L) return { L: v.L.map(repair) };
+  return v;
+}
+function repairAll(m: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = repair(v);
+  return out;
+}
 
 /**
  * A Lambda DynamoDB-stream record as the aggregator reads it. Only contribution parts' images are unmarshalled: the
