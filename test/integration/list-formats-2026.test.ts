@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
+import { countryTotals, entityIds } from '../helpers/list-queries.ts';
 
 /*
  * The files a compliance analyst downloads in 2026 (issue 16): OFAC's enhanced XML, loaded after the legacy CSV set of
@@ -39,24 +40,6 @@ async function ingest(key: string): Promise<IngestStatus> {
     await new Promise((done) => setTimeout(done, 500));
   }
 }
-async function entityIds(list: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let cursor: string | null = null;
-  do {
-    const r: { body: { items: { id: string }[]; nextCursor: string | null } } = await sb.get(
-      `/counts/entities?list=${list}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    for (const i of r.body.items) ids.add(i.id.slice(`l:${list}:`.length));
-    cursor = r.body.nextCursor;
-  } while (cursor);
-  return ids;
-}
-async function countryTotals(list: string): Promise<Map<string, number>> {
-  const r = await sb.get<{ items: { country: string; listedEntities: number }[] }>(
-    `/counts/countries?list=${list}&limit=500`,
-  );
-  return new Map(r.body.items.filter((i) => i.listedEntities > 0).map((i) => [i.country, i.listedEntities]));
-}
 const entity = async (id: string) =>
   (
     await sb.get<{ listVersion?: string; articles?: number; identifiers?: { type: string; value: string }[] }>(
@@ -81,8 +64,8 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     // Whichever file of the set arrives last builds it; the others may then report it unchanged.
     expect(legacy.list).toBe('us-ofac-cons');
     expect(['done', 'unchanged']).toContain(legacy.status);
-    const ids = await entityIds('us-ofac-cons');
-    const countries = await countryTotals('us-ofac-cons');
+    const ids = await entityIds(sb, 'us-ofac-cons');
+    const countries = await countryTotals(sb, 'us-ofac-cons');
     // An article (written for this test) that names two listed entities, linked against the legacy version.
     await put(
       'articles/formats-2026/note.txt',
@@ -107,8 +90,8 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(enhanced).toMatchObject({ status: 'done', list: 'us-ofac-cons', format: 'us-ofac-enhanced-xml' });
     expect(ids.size).toBe(20);
     expect(enhanced.records.written).toBe(ids.size);
-    expect(await entityIds('us-ofac-cons')).toEqual(ids);
-    expect(await countryTotals('us-ofac-cons')).toEqual(countries);
+    expect(await entityIds(sb, 'us-ofac-cons')).toEqual(ids);
+    expect(await countryTotals(sb, 'us-ofac-cons')).toEqual(countries);
     const after = await entity('l:us-ofac-cons:9640');
     expect(after.listVersion).not.toBe(before.listVersion);
     // The history stays: the article linked against the legacy version is still linked, counted once.
@@ -120,7 +103,7 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
 
   it('reads the enhanced XML zipped (CONS_ENHANCED.ZIP, as OFAC also publishes it) into the same list and ids', async () => {
     // Prepare: zipped with the system's zip, or skipped where it is absent.
-    const ids = await entityIds('us-ofac-cons');
+    const ids = await entityIds(sb, 'us-ofac-cons');
     const dir = mkdtempSync(join(tmpdir(), 'radar-zip-'));
     const xml = join(dir, 'CONS_ENHANCED.XML');
     writeFileSync(xml, readFileSync(join(FIX, 'ofac-enhanced/CONS_ENHANCED-cut.xml')));
@@ -137,12 +120,12 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     const s = await ingest('sanctions/ofac-cons-zip/CONS_ENHANCED.ZIP');
     expect(s.list).toBe('us-ofac-cons');
     expect(['done', 'unchanged']).toContain(s.status);
-    expect(await entityIds('us-ofac-cons')).toEqual(ids);
+    expect(await entityIds(sb, 'us-ofac-cons')).toEqual(ids);
   });
 
   it('refuses the OFAC advanced XML with a report naming it and the formats we read; the list stays', async () => {
     // Prepare
-    const ids = await entityIds('us-ofac-cons');
+    const ids = await entityIds(sb, 'us-ofac-cons');
     // Act
     await put(
       'sanctions/ofac-cons-2026/CONS_ADVANCED.XML',
@@ -155,7 +138,7 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     expect(s.error).toMatch(/OFAC "advanced" XML/);
     expect(s.error).toMatch(/CONS_ENHANCED\.XML/);
     expect(s.error).toMatch(/- us-ofac-enhanced-xml \(/);
-    expect(await entityIds('us-ofac-cons')).toEqual(ids);
+    expect(await entityIds(sb, 'us-ofac-cons')).toEqual(ids);
   });
 
   it('loads the UK Sanctions List XML into uk-fcdo, one entity per designation', async () => {
@@ -169,7 +152,7 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
     const s = await ingest('sanctions/uk/UK_Sanctions_List.xml');
     expect(s).toMatchObject({ status: 'done', list: 'uk-fcdo', format: 'uk-fcdo-xml' });
     expect(s.records).toMatchObject({ written: 3, rejected: 1 });
-    expect(await entityIds('uk-fcdo')).toEqual(new Set(['RUS9001', 'IRQ9002', 'RUS9003']));
+    expect(await entityIds(sb, 'uk-fcdo')).toEqual(new Set(['RUS9001', 'IRQ9002', 'RUS9003']));
     expect((await entity('l:uk-fcdo:RUS9001')).identifiers).toContainEqual({ type: 'ofsi-group-id', value: '99001' });
 
     // The CSV of the same list in its 2026 layout, uploaded next: the same designations, ids and types.
@@ -180,6 +163,6 @@ describe('the 2026 list formats end to end (committed fixtures)', () => {
       list: 'uk-fcdo',
       format: 'uk-fcdo-csv',
     });
-    expect(await entityIds('uk-fcdo')).toEqual(new Set(['RUS9001', 'IRQ9002', 'RUS9003']));
+    expect(await entityIds(sb, 'uk-fcdo')).toEqual(new Set(['RUS9001', 'IRQ9002', 'RUS9003']));
   });
 });

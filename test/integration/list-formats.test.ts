@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { PutObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
+import { countryTotals, entityIds } from '../helpers/list-queries.ts';
 import { hasSharedData, sharedData } from '../helpers/shared-data.ts';
 
 const BUCKET = 'radar-ingest';
@@ -24,24 +25,6 @@ const ingest = async (key: string) =>
       records: { read: number; written: number; rejected: number };
     }>(`/ingests/${key}`)
   ).body;
-async function entityIds(list: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let cursor: string | null = null;
-  do {
-    const r: { body: { items: { id: string }[]; nextCursor: string | null } } = await sb.get(
-      `/counts/entities?list=${list}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    for (const i of r.body.items) ids.add(i.id.slice(`l:${list}:`.length));
-    cursor = r.body.nextCursor;
-  } while (cursor);
-  return ids;
-}
-async function countryTotals(list: string): Promise<Map<string, number>> {
-  const r = await sb.get<{ items: { country: string; listedEntities: number }[] }>(
-    `/counts/countries?list=${list}&limit=500`,
-  );
-  return new Map(r.body.items.filter((i) => i.listedEntities > 0).map((i) => [i.country, i.listedEntities]));
-}
 
 describe('list formats end to end (committed fixtures)', () => {
   beforeAll(async () => {
@@ -72,7 +55,7 @@ describe('list formats end to end (committed fixtures)', () => {
       const s = await ingest(key);
       expect(s, key).toMatchObject({ status: 'done', list });
       expect(s.records.written, key).toBeGreaterThan(0);
-      expect((await entityIds(list)).size, key).toBe(s.records.written);
+      expect((await entityIds(sb, list)).size, key).toBe(s.records.written);
     }
   });
 
@@ -86,7 +69,7 @@ describe('list formats end to end (committed fixtures)', () => {
     await sb.idle();
     await put('sanctions/ofac-set/sdn_comments.csv', readFileSync(join(FIX, 'ofac-sdn/sdn_comments.csv')));
     await sb.idle();
-    const separate = { ids: await entityIds('us-ofac-sdn'), countries: await countryTotals('us-ofac-sdn') };
+    const separate = { ids: await entityIds(sb, 'us-ofac-sdn'), countries: await countryTotals(sb, 'us-ofac-sdn') };
     const primaryIds = new Set(
       readFileSync(join(FIX, 'ofac-sdn/sdn.csv'), 'utf8')
         .split('\n')
@@ -113,8 +96,8 @@ describe('list formats end to end (committed fixtures)', () => {
     await put('sanctions/ofac-zip/sdn.zip', readFileSync(join(dir, 'sdn.zip')));
     await sb.idle();
     expect(await ingest('sanctions/ofac-zip/sdn.zip')).toMatchObject({ status: 'done', list: 'us-ofac-sdn' });
-    expect(await entityIds('us-ofac-sdn')).toEqual(separate.ids);
-    expect(await countryTotals('us-ofac-sdn')).toEqual(separate.countries);
+    expect(await entityIds(sb, 'us-ofac-sdn')).toEqual(separate.ids);
+    expect(await countryTotals(sb, 'us-ofac-sdn')).toEqual(separate.countries);
   });
 
   it('removing a part rebuilds the list without it', async () => {
@@ -123,12 +106,12 @@ describe('list formats end to end (committed fixtures)', () => {
     await sb.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'sanctions/ofac-set/add.csv' }));
     await sb.idle();
     // The set in the folder is current again (the zip was removed), without its addresses now.
-    const ids = await entityIds('us-ofac-sdn');
+    const ids = await entityIds(sb, 'us-ofac-sdn');
     expect(ids.size).toBe(17);
   });
 
   it('an OpenSanctions delta applies ADD, MOD and DEL to the current version', async () => {
-    const before = await entityIds('opensanctions:synthetic_ds');
+    const before = await entityIds(sb, 'opensanctions:synthetic_ds');
     expect(before.has('syn-plane-1')).toBe(true);
     await put(
       'sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json',
@@ -137,7 +120,7 @@ describe('list formats end to end (committed fixtures)', () => {
     await sb.idle();
     const s = await ingest('sanctions/opensanctions/synthetic_ds/20240528014702-pfh/entities.delta.json');
     expect(s.status).toBe('done');
-    const after = await entityIds('opensanctions:synthetic_ds');
+    const after = await entityIds(sb, 'opensanctions:synthetic_ds');
     expect(after.has('syn-person-2')).toBe(true);
     expect(after.has('syn-plane-1')).toBe(false);
     expect(after.has('syn-wallet-1')).toBe(false); // MOD turned it into a non-target
@@ -158,7 +141,7 @@ describe('list formats end to end (committed fixtures)', () => {
     expect((await ingest('sanctions/opensanctions/synthetic_ds/20240101000000-old/entities.delta.json')).error).toMatch(
       /older than the last applied/,
     );
-    expect(await entityIds('opensanctions:synthetic_ds')).toEqual(after);
+    expect(await entityIds(sb, 'opensanctions:synthetic_ds')).toEqual(after);
   });
 });
 
@@ -227,7 +210,7 @@ describe.skipIf(!hasSharedData)('real list files: totals equal an independent co
       const s = await ingest(r.key);
       expect(s, r.key).toMatchObject({ status: 'done', list: r.list });
       expect(s.records.written, r.key).toBe(expected);
-      expect((await entityIds(r.list)).size, r.key).toBe(expected);
+      expect((await entityIds(sb, r.list)).size, r.key).toBe(expected);
     }
     void readdirSync;
   });
