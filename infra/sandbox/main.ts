@@ -17,6 +17,7 @@ import {
   BUCKET_NAME,
   INGEST_ROUTES,
   MAX_RECEIVE_COUNT,
+  OUTPUT_PREFIXES,
   SANDBOX,
   STREAM_CONSUMER,
   TABLE,
@@ -242,7 +243,16 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     const onObjectChange = (change: ObjectChange) => {
       if (change.bucket !== BUCKET_NAME) return;
       const i = routeFor(change.key);
-      if (i < 0) return;
+      if (i < 0) {
+        // An upload outside the trigger prefixes does nothing, as on AWS (the notifications filter by prefix); say so,
+        // since a mistyped key otherwise looks like a lost file (issue 12). The functions' own outputs are not uploads.
+        const own = Object.values(OUTPUT_PREFIXES).some((p: string) => change.key.startsWith(p));
+        if (!own && change.eventName.startsWith('ObjectCreated'))
+          opts.log(
+            `· ${change.key}: not ingested (only keys under ${INGEST_ROUTES.map((r) => r.prefix).join(' or ')} are)`,
+          );
+        return;
+      }
       void (async () => {
         let size: number | undefined;
         let eTag = change.eTag;

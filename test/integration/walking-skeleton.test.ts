@@ -128,6 +128,15 @@ describe('walking skeleton: one file all the way to a count', () => {
     expect(await byCountry()).toEqual(before);
   });
 
+  it('an upload outside articles/ and sanctions/ is not ingested, and the sandbox says so with the prefixes', async () => {
+    // Act
+    await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'article/typo.txt', Body: ARTICLE_V2 }));
+    await sb.idle();
+    // Assess
+    expect(sb.output()).toMatch(/article\/typo\.txt: not ingested \(only keys under articles\/ or sanctions\/ are\)/);
+    expect((await sb.get(`/ingests/${encodeURIComponent('article/typo.txt')}`)).status).toBe(404);
+  });
+
   it('works with the real AWS CLI against the edge, with any credentials', async (ctx) => {
     const which = await run('sh', ['-c', 'command -v aws']).catch(() => undefined);
     if (!which) {
