@@ -171,4 +171,19 @@ describe('hostile: big batches, long keys and bad parameters (issue 15.2–15.4)
       expect(JSON.stringify(body), path).toContain(parameter);
     }
   });
+
+  it('sends the headers a browser relies on: a CSP without inline script, no framing, nosniff, Allow on a 405', async () => {
+    // Act
+    const page = await fetch(`${sb.queryUrl}/`);
+    const json = await fetch(`${sb.queryUrl}/counts/countries`);
+    const post = await fetch(`${sb.queryUrl}/counts/countries`, { method: 'POST' });
+    // Assess
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp.split('script-src')[1]?.split(';')[0]).not.toContain('unsafe-inline');
+    for (const r of [page, json, post]) expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toMatch(/GET/);
+  });
 });
