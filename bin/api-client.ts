@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import type { z } from 'zod';
+import { functionUrlTarget } from '../shared/function-url.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -22,13 +24,15 @@ export async function apiGet<S extends z.ZodType>(
   schema: S,
   opts: { sign?: boolean; region?: string } = {},
 ): Promise<z.infer<S>> {
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  // A LocalStack Function URL (either form of its QueryUrl output) goes to the edge with its Host header (issue 13).
+  const target = functionUrlTarget(`${base.endsWith('/') ? base : `${base}/`}${path}`, process.env.LOCALSTACK_ENDPOINT);
+  const url = target.connect;
   let headers: Record<string, string> = { accept: 'application/json' };
   if (opts.sign || /\.lambda-url\.[a-z0-9-]+\.on\.aws$/.test(url.hostname))
     headers = await sign(url, headers, opts.region);
-  let res: Response;
+  let res: { ok: boolean; status: number; statusText: string; text(): Promise<string> };
   try {
-    res = await fetch(url, { headers });
+    res = target.host ? await getWithHost(url, target.host, headers) : await fetch(url, { headers });
   } catch (err) {
     throw new Error(
       `cannot reach the query API at ${url.origin} (${(err as Error).message}). Is the sandbox running (npm start)? Or pass --api URL.`,
@@ -85,4 +89,32 @@ async function sign(url: URL, headers: Record<string, string>, region?: string):
     headers: { ...headers, host: url.host },
   });
   return signed.headers as Record<string, string>;
+}
+
+/** A GET with a Host header of our choosing (fetch sets Host from the URL), for LocalStack's host-routed Function URLs. */
+function getWithHost(
+  url: URL,
+  host: string,
+  headers: Record<string, string>,
+): Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { ...headers, host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve({
+          ok: status >= 200 && status < 300,
+          status,
+          statusText: res.statusMessage ?? '',
+          text: async () => body,
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error('no answer in 30 s')));
+    req.end();
+  });
 }
