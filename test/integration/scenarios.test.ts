@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { BUCKET_NAME } from '../../shared/resources.ts';
 import { SANDBOX_AUTH, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 import { defineScenarios } from '../scenarios/scenarios.ts';
@@ -41,6 +41,8 @@ describe('end-to-end scenarios on the sandbox', () => {
         return { undo: () => faults({ error: 0 }) };
       },
     };
+    // The target answers before any scenario runs (the scenarios' own checks are in test/scenarios/scenarios.ts).
+    expect((await target.get('/health')).status).toBe(200);
   });
   afterAll(async () => {
     await sb?.stop();

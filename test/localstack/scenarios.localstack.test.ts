@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { defineScenarios } from '../scenarios/scenarios.ts';
 import type { ScenarioTarget } from '../scenarios/target.ts';
 import { LOCALSTACK_ENDPOINT, localStackTarget, whyNotLocalStack } from './localstack-target.ts';
@@ -15,6 +15,8 @@ describe.skipIf(why !== undefined)(`end-to-end scenarios on LocalStack (${LOCALS
   let target: ScenarioTarget;
   beforeAll(async () => {
     target = await localStackTarget((s) => console.log(s));
+    // The Function URL answers through the edge before any scenario runs (their checks are in test/scenarios).
+    expect((await target.get('/health')).status).toBe(200);
   }, 900_000);
   afterAll(() => target?.s3.destroy());
 
