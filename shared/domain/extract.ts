@@ -345,13 +345,16 @@ export function ruleSpans(tokens: readonly Token[], placeAt: PlaceAt): Pending[]
         // SK Hynix"); nothing joins a weekday or month ("Treasury Department on Wednesday").
         const segment = j - i;
         const andJoin = tokens.slice(j, k).some((c) => c.lower === 'and' || c.text === '&');
+        // Nor does it join a place to a name: "Canada and the European Union" are two, "Trinidad and Tobago" one place
+        // (the place matcher spans all of it, so the place before "and" is not exactly the segment).
+        const placeBefore = placeAt.get(i)?.length === segment;
         if (
           v?.word &&
           v.cap &&
           !v.breakBefore &&
           k - j <= 3 &&
           !STOP_CAPITALS.has(v.lower) &&
-          !(andJoin && segment > 1)
+          !(andJoin && (segment > 1 || placeBefore))
         ) {
           j = k;
           continue;

@@ -22,8 +22,10 @@ export interface Token {
 const TOKEN =
   /(?:\p{Lu}\.){2,}|(?:Co|Corp|Ltd|Inc|Mr|Mrs|Ms|Dr|St|Jr|Gen|Sen|Rep|Gov|Col|Lt|Adm|Capt|Sgt|Maj|Prof)\.(?!\p{L})|['’]s(?!\p{L})|\p{L}[\p{L}\p{M}\p{N}]*(?:-[\p{L}\p{N}]+|['’](?!s(?!\p{L}))\p{L}+|&\p{Lu}+)*|\p{N}[\p{N},.]*\p{N}|\p{N}|\S/gu;
 const PARTICLE_NAME = /^(?:al|el|bin|ibn|abu)-\p{Lu}/u;
-// "Moscow-based", "Kremlin-backed": the capitalised part is the name, the lower-case tail is not.
-const LOWER_TAIL = /^(\p{Lu}[\p{L}\p{N}]*)-\p{Ll}[\p{Ll}-]*$/u;
+// "Moscow-based", "Kremlin-backed", "Beijing-run": the capitalised part is the name, the lower-case tail is not. A
+// tail that is no such word stays with the name: Korean given names are written "Seo-yeon", "Jong-un".
+const LOWER_TAIL =
+  /^(\p{Lu}[\p{L}\p{N}]*)-(?:\p{Ll}[\p{Ll}-]*(?:ed|ing)|born|run|made|style|era|wide|bound|friendly|like|free|only|side|area|level|type|flag|focused|centric|aligned|[\p{Ll}-]*-\p{Ll}+)$/u;
 
 const UPPER = /^\p{Lu}/u;
 const LETTER = /^\p{L}/u;

@@ -90,6 +90,32 @@ describe('findEntitySpans: organisations and places', () => {
     ]);
   });
 
+  it('does not join a country and an organisation across "and"; a place named with "and" stays one', () => {
+    // Prepare / Act
+    const spans = spansOf(
+      'Canada and the European Union announced measures. Trinidad and Tobago and Bosnia and Herzegovina signed.',
+    );
+    // Assess
+    expect(spans).toEqual([
+      ['Canada', 'country'],
+      ['European Union', 'bloc'],
+      ['Trinidad and Tobago', 'country'],
+      ['Bosnia and Herzegovina', 'country'],
+    ]);
+  });
+
+  it('keeps a hyphenated given name whole, and cuts the lower-case tail of "Moscow-based"', () => {
+    // Prepare / Act
+    const spans = spansOf('Lee Seo-yeon said Kim Jong-un met a Moscow-based trader and a Beijing-run fund.');
+    // Assess
+    expect(spans).toEqual([
+      ['Lee Seo-yeon', 'person'],
+      ['Kim Jong-un', 'person'],
+      ['Moscow', 'country'],
+      ['Beijing', 'country'],
+    ]);
+  });
+
   it('splits a country abbreviation off the organisation it qualifies', () => {
     // Prepare / Act
     const spans = spansOf('The U.S. Treasury Department on Wednesday named them.');
