@@ -83,7 +83,9 @@ function articleItem(a) {
   h.appendChild(link(hrefArticle(a.id), a.title || a.key, { class: 'article-title' }));
   li.appendChild(h);
   var meta = el('p', { class: 'meta' });
-  meta.appendChild(el('time', a.publishedAt ? { datetime: a.publishedAt } : null, a.publishedAt || 'undated'));
+  meta.appendChild(
+    el('time', a.publishedAt ? { datetime: a.publishedAt } : null, a.publishedAt ? String(a.publishedAt).slice(0, 10) : 'undated'),
+  );
   if (a.source || a.url) {
     meta.appendChild(document.createTextNode(' \u00b7 '));
     meta.appendChild(a.url ? sourceLink(a.url, a.source || hostOf(a.url)) : document.createTextNode(a.source));
@@ -410,7 +412,9 @@ export async function articlePage(root, id, ctx) {
   }
   var a = r.data;
   var sub = el('p', { class: 'sub meta' });
-  sub.appendChild(el('time', a.publishedAt ? { datetime: a.publishedAt } : null, a.publishedAt || 'undated'));
+  sub.appendChild(
+    el('time', a.publishedAt ? { datetime: a.publishedAt } : null, a.publishedAt ? String(a.publishedAt).slice(0, 10) : 'undated'),
+  );
   if (a.publishedAt && a.dateFrom) sub.appendChild(document.createTextNode(` (date from the ${a.dateFrom})`));
   if (a.source || a.url) {
     sub.appendChild(document.createTextNode(' \u00b7 '));
