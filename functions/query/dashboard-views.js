@@ -84,7 +84,11 @@ function articleItem(a) {
   li.appendChild(h);
   var meta = el('p', { class: 'meta' });
   meta.appendChild(
-    el('time', a.publishedAt ? { datetime: a.publishedAt } : null, a.publishedAt ? String(a.publishedAt).slice(0, 10) : 'undated'),
+    el(
+      'time',
+      a.publishedAt ? { datetime: a.publishedAt } : null,
+      a.publishedAt ? String(a.publishedAt).slice(0, 10) : 'undated',
+    ),
   );
   if (a.source || a.url) {
     meta.appendChild(document.createTextNode(' \u00b7 '));
@@ -413,7 +417,11 @@ export async function articlePage(root, id, ctx) {
   var a = r.data;
   var sub = el('p', { class: 'sub meta' });
   sub.appendChild(
-    el('time', a.publishedAt ? { datetime: a.publishedAt } : null, a.publishedAt ? String(a.publishedAt).slice(0, 10) : 'undated'),
+    el(
+      'time',
+      a.publishedAt ? { datetime: a.publishedAt } : null,
+      a.publishedAt ? String(a.publishedAt).slice(0, 10) : 'undated',
+    ),
   );
   if (a.publishedAt && a.dateFrom) sub.appendChild(document.createTextNode(` (date from the ${a.dateFrom})`));
   if (a.source || a.url) {

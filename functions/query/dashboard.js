@@ -548,6 +548,16 @@ import { articlePage, articlesPage, countryPage, entityPage, entityRow } from '.
     document.body.setAttribute('data-generation', String(mine));
     document.body.setAttribute('data-state', 'ready');
   }
+  // "Skip the map": the map is one link per country (the tables below hold the same links); a fragment link would be
+  // read as a route, so the skip moves focus itself.
+  document.addEventListener('click', (e) => {
+    var a = e.target.closest ? e.target.closest('a[data-skip]') : null;
+    if (!a) return;
+    e.preventDefault();
+    var target = $(a.getAttribute('data-skip'));
+    target?.setAttribute('tabindex', '-1');
+    target?.focus();
+  });
   window.addEventListener('hashchange', () => {
     route();
   });

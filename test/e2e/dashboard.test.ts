@@ -751,6 +751,29 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     expect((await readBars(page)).length).toBeGreaterThan(3);
   });
 
+  it('lets the keyboard pick the map metric, skip the map, or go through its country links', async () => {
+    // Prepare: the overview is on screen (the test before came back to it).
+    expect(await page.getAttribute('body', 'data-view')).toBe('overview');
+    await page.focus('#m-listed');
+    // Act
+    await page.keyboard.press('ArrowRight');
+    const metric = await page.getAttribute('#map', 'data-metric');
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => document.activeElement?.getAttribute('data-skip'));
+    await page.keyboard.press('Tab');
+    const firstCountry = await page.evaluate(() =>
+      document.activeElement?.closest('#map a')?.getAttribute('data-country'),
+    );
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    // Assess
+    expect(metric).toBe('articles');
+    expect(skip).toBe('countries-h');
+    expect(firstCountry).toMatch(/^[A-Z]{2}$/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('countries-h');
+    expect(await page.getAttribute('body', 'data-view')).toBe('overview');
+  });
+
   it('saves each page at 1280 and 390 px to test/artifacts/, with no sideways scrolling of the page or its main tables', async () => {
     // Prepare
     mkdirSync(ARTIFACTS, { recursive: true });
