@@ -1,20 +1,40 @@
 /**
- * The dashboard's script, loaded by dashboard.html from the same origin (the Content-Security-Policy allows no inline
- * script). Vanilla JS, no build step, no CDN, no chart library: the bar chart is SVG drawn here. It reads the same JSON
- * API as everyone else, through relative URLs, because on AWS the page may sit under a path prefix.
+ * The dashboard's entry script: the overview (filters, the bar chart of the top countries, the world map, the tables
+ * of countries, entities and ingests) and the hash router that shows the pages behind it (dashboard-views.js).
+ * scripts/build-dashboard.mjs bundles it with its imports and the chart library into the one file the page loads
+ * from its own origin (the Content-Security-Policy allows no inline script); no CDN, no build in the browser.
  *
- * Rules this script keeps (test/unit/dashboard and test/e2e/dashboard check them):
- * - API text only ever reaches the DOM through `textContent` / `setAttribute`, never through a property or call that
- *   parses HTML (test/unit/dashboard lists them).
- * - No absolute URL anywhere: even the SVG namespace is read from the inline `<svg>` element rather than spelt out.
+ * Routes: `#/` the overview; `#/entities/{id}`, `#/countries/{cc}`, `#/articles/{id}`, `#/articles?entity=…` (the
+ * articles behind a count). Every entity and country is a link, every count leads to the articles or entities behind
+ * it. `<body data-view data-state data-generation>` tell a test which view is on screen and when it finished.
+ *
+ * The bar chart is SVG drawn here (it predates the library and is its own keyboard widget); the map and the timelines
+ * are Observable Plot's (dashboard-charts.js). API text reaches the DOM through `textContent` / `setAttribute` only.
  */
+import { MAP_METRICS, worldMap } from './dashboard-charts.js';
+import {
+  $,
+  clear,
+  countLink,
+  el,
+  emptyRow,
+  fmt,
+  getJson,
+  hrefArticles,
+  hrefCountry,
+  link,
+  num,
+  plural,
+  td,
+} from './dashboard-core.js';
+import { articlePage, articlesPage, countryPage, entityPage, entityRow } from './dashboard-views.js';
+
 // Loaded with type="module": strict mode without a directive, run once the document is parsed.
 (() => {
   var CHART_LIMIT = 20;
   var ENTITY_LIMIT = 25;
   var INGEST_LIMIT = 25;
   var STATUSES = ['done', 'unchanged', 'failed', 'quarantined', 'processing'];
-  var $ = (id) => document.getElementById(id);
   var form = $('filters');
   var chart = $('chart');
   // Read, not written out: the page must hold no absolute URL at all.
@@ -22,61 +42,12 @@
   var generation = 0;
   var countryByName = new Map();
   var lastChart = null;
+  /** `/counts/countries?limit=500` without filters, read once: country names, the list menu, the country pages. */
+  var allCountries = null;
+  var lastMap = null;
+  var mapMetric = 'listedEntities';
+  var overviewShown = false;
 
-  // Relative to the page, so a path prefix (API Gateway stage) is kept; a page at /prod (no slash) still means /prod/.
-  function apiUrl(path, params) {
-    var base = new URL(location.href);
-    base.search = '';
-    base.hash = '';
-    if (!base.pathname.endsWith('/')) base.pathname += '/';
-    var u = new URL(path, base);
-    Object.keys(params).forEach((k) => {
-      var v = params[k];
-      if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
-    });
-    return u;
-  }
-
-  function describeProblem(status, body, text) {
-    if (body && typeof body === 'object') {
-      let msg = String(body.title || `HTTP ${status}`) + (body.detail ? `: ${String(body.detail)}` : '');
-      if (Array.isArray(body.errors)) {
-        body.errors.forEach((e) => {
-          var part = `${String(e?.parameter)} ${String(e?.reason)}`;
-          if (e?.reason && msg.indexOf(String(e.reason)) < 0) msg += ` (${part})`;
-        });
-      }
-      return `${msg} [${status}]`;
-    }
-    return `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  }
-
-  async function getJson(path, params) {
-    try {
-      const res = await fetch(apiUrl(path, params), { headers: { accept: 'application/json' } });
-      const text = await res.text();
-      let body = null;
-      try {
-        body = JSON.parse(text);
-      } catch (_e) {
-        body = null;
-      }
-      if (res.ok && body && Array.isArray(body.items)) return { ok: true, data: body };
-      return { ok: false, problem: describeProblem(res.status, body, res.ok ? 'not the expected JSON' : text) };
-    } catch (err) {
-      return { ok: false, problem: `Network error: ${String(err?.message ? err.message : err)}` };
-    }
-  }
-
-  function el(tag, attrs, text) {
-    var n = document.createElement(tag);
-    if (attrs)
-      Object.keys(attrs).forEach((k) => {
-        n.setAttribute(k, String(attrs[k]));
-      });
-    if (text !== undefined && text !== null) n.textContent = String(text);
-    return n;
-  }
   function svgEl(tag, attrs, text) {
     var n = document.createElementNS(SVG_NS, tag);
     Object.keys(attrs || {}).forEach((k) => {
@@ -84,27 +55,6 @@
     });
     if (text !== undefined && text !== null) n.textContent = String(text);
     return n;
-  }
-  function clear(n) {
-    while (n.firstChild) n.removeChild(n.firstChild);
-  }
-  function num(v) {
-    var n = Number(v);
-    return Number.isFinite(n) ? n : 0;
-  }
-  function fmt(v) {
-    return num(v).toLocaleString('en');
-  }
-  function plural(n, one, many) {
-    return `${fmt(n)} ${num(n) === 1 ? one : many}`;
-  }
-  function td(text, cls) {
-    return el('td', cls ? { class: cls } : null, text);
-  }
-  function emptyRow(tbody, cols, text) {
-    var tr = el('tr', { class: 'empty' });
-    tr.appendChild(el('td', { colspan: cols }, text));
-    tbody.appendChild(tr);
   }
 
   // Country: a code (any case) or a name the data has shown; anything else goes to the API as typed, which explains.
@@ -131,7 +81,7 @@
       if (f[k] && !(k === 'sort' && f[k] === '-listedEntities')) p.set(k, f[k]);
     });
     var qs = p.toString();
-    history.replaceState(null, '', location.pathname + (qs ? `?${qs}` : ''));
+    history.replaceState(null, '', location.pathname + (qs ? `?${qs}` : '') + location.hash);
   }
 
   function ensureListOption(list) {
@@ -154,6 +104,7 @@
   async function loadOptions() {
     var r = await getJson('counts/countries', { limit: 500 });
     if (!r.ok) return r.problem;
+    allCountries = r.data.items;
     var lists = new Set();
     var dl = $('country-options');
     clear(dl);
@@ -266,12 +217,24 @@
       chart.appendChild(g);
 
       var tr = el('tr', { 'data-country': it.country });
-      tr.appendChild(td(name));
-      tr.appendChild(td(fmt(listed), 'n'));
-      tr.appendChild(td(fmt(articles), 'n'));
-      tr.appendChild(td(fmt(mentions), 'n'));
-      tr.appendChild(td(fmt(it.listedEntitiesInNews), 'n'));
-      tr.appendChild(td(byList || '\u2014'));
+      tr.appendChild(td(link(hrefCountry(it.country), name, { 'data-country': it.country })));
+      // Each count leads to its evidence: the country's page lists its entities, the articles link filters them.
+      tr.appendChild(td(countLink(listed, hrefCountry(it.country), `listed entities of ${it.name}`), 'n'));
+      tr.appendChild(
+        td(countLink(articles, hrefArticles({ country: it.country }), `articles mention ${it.name}`), 'n'),
+      );
+      tr.appendChild(td(fmt(mentions), 'n minor'));
+      tr.appendChild(
+        td(
+          countLink(
+            it.listedEntitiesInNews,
+            hrefArticles({ country: it.country, listed: 'true' }),
+            `listed entities of ${it.name} in the news`,
+          ),
+          'n',
+        ),
+      );
+      tr.appendChild(td(byList || '\u2014', 'minor'));
       tbody.appendChild(tr);
     });
   }
@@ -284,17 +247,7 @@
     $('entities').setAttribute('data-count', String(items.length));
     if (!items.length) return emptyRow(tbody, 7, r.ok ? 'No entities match these filters.' : 'No data.');
     items.forEach((it) => {
-      var tr = el('tr', { 'data-id': it.id, 'data-articles': num(it.articles), 'data-mentions': num(it.mentions) });
-      tr.appendChild(td(it.name));
-      tr.appendChild(td(it.type));
-      tr.appendChild(td((it.countries || []).join(', ') || '\u2014'));
-      tr.appendChild(td((it.lists || []).join(', ') || '\u2014'));
-      var c = el('td');
-      c.appendChild(el('span', { class: `badge ${it.listed ? 'yes' : 'no'}` }, it.listed ? 'listed' : 'not listed'));
-      tr.appendChild(c);
-      tr.appendChild(td(fmt(it.articles), 'n'));
-      tr.appendChild(td(fmt(it.mentions), 'n'));
-      tbody.appendChild(tr);
+      tbody.appendChild(entityRow(it, countryNames(), true));
     });
   }
 
@@ -340,13 +293,59 @@
       // The class comes from a fixed set, never straight from the API.
       c.appendChild(el('span', { class: `badge ${STATUSES.indexOf(status) >= 0 ? `st-${status}` : ''}` }, status));
       tr.appendChild(c);
-      tr.appendChild(td(it.format || '\u2014'));
-      tr.appendChild(td(it.list || '\u2014'));
-      tr.appendChild(td(fmt(rec.read), 'n'));
-      tr.appendChild(td(fmt(rec.written), 'n'));
-      tr.appendChild(td(fmt(rec.rejected), 'n'));
+      tr.appendChild(td(it.format || '\u2014', 'minor'));
+      tr.appendChild(td(it.list || '\u2014', 'minor'));
+      tr.appendChild(td(fmt(rec.read), 'n minor'));
+      tr.appendChild(td(fmt(rec.written), 'n minor'));
+      tr.appendChild(td(fmt(rec.rejected), 'n minor'));
       tr.appendChild(errorCell(it.error ? String(it.error) : ''));
-      tr.appendChild(td(it.updatedAt ? String(it.updatedAt).slice(0, 16).replace('T', ' ') : '\u2014', 'when'));
+      tr.appendChild(td(it.updatedAt ? String(it.updatedAt).slice(0, 16).replace('T', ' ') : '\u2014', 'when minor'));
+      tbody.appendChild(tr);
+    });
+  }
+
+  function countryNames() {
+    var m = new Map();
+    (allCountries || []).forEach((c) => {
+      m.set(String(c.country), String(c.name));
+    });
+    return m;
+  }
+
+  // The map shows every country with a count: one page of up to 500 (there are fewer than 250 countries), the same
+  // request as the list menu's when no filter is set, so it is read once.
+  function mapRequest(f) {
+    if (!f.list && !f.type && !f.from && !f.to && allCountries)
+      return Promise.resolve({ ok: true, data: { items: allCountries, nextCursor: null } });
+    return getJson('counts/countries', { list: f.list, type: f.type, from: f.from, to: f.to, limit: 500 });
+  }
+
+  function renderMap(r) {
+    lastMap = r;
+    var box = $('map');
+    clear(box);
+    $('map-error').textContent = r.ok ? '' : r.problem;
+    var tbody = $('map-table').tBodies[0];
+    clear(tbody);
+    var m = MAP_METRICS[mapMetric];
+    $('map-table-metric').textContent = m.label;
+    var items = r.ok ? r.data.items.filter((i) => num(i[mapMetric]) > 0) : [];
+    items.sort((a, b) => num(b[mapMetric]) - num(a[mapMetric]) || String(a.name).localeCompare(String(b.name)));
+    box.setAttribute('data-metric', mapMetric);
+    box.setAttribute('data-count', String(items.length));
+    if (!r.ok) return emptyRow(tbody, 2, 'No data.');
+    box.appendChild(
+      worldMap(r.data.items, mapMetric, Math.max(280, Math.round(box.getBoundingClientRect().width) || 760)),
+    );
+    if (!items.length) emptyRow(tbody, 2, 'No country has a count for these filters.');
+    items.forEach((it) => {
+      var tr = el('tr', { 'data-country': it.country, 'data-value': num(it[mapMetric]) });
+      tr.appendChild(td(link(hrefCountry(it.country), `${it.name} (${it.country})`)));
+      var href =
+        mapMetric === 'listedEntities'
+          ? hrefCountry(it.country)
+          : hrefArticles({ country: it.country, listed: mapMetric === 'listedEntitiesInNews' ? 'true' : '' });
+      tr.appendChild(td(countLink(it[mapMetric], href, m.many), 'n'));
       tbody.appendChild(tr);
     });
   }
@@ -377,25 +376,41 @@
         limit: ENTITY_LIMIT,
       }),
       getJson('ingests', { limit: 100 }),
+      mapRequest(f),
     ]);
-    // A newer refresh started while this one waited: its answers win, these are stale.
+    // A newer refresh (or a route change) started while this one waited: its answers win, these are stale.
     if (mine !== generation) return;
     renderChart(results[0], f.country);
     renderEntities(results[1]);
     renderIngests(results[2]);
+    renderMap(results[3]);
     var failed = results.filter((x) => !x.ok).length;
     $('status').textContent = failed
-      ? `${failed} of 3 requests failed; see the messages below.`
+      ? `${failed} of ${results.length} requests failed; see the messages below.`
       : `Showing ${plural(results[0].data.items.length, 'country', 'countries')}, ${plural(results[1].data.items.length, 'entity', 'entities')} and ${plural(Math.min(results[2].data.items.length, INGEST_LIMIT), 'ingest', 'ingests')}.`;
     document.body.setAttribute('data-generation', String(mine));
     document.body.setAttribute('data-state', 'ready');
   }
 
+  $('map-metric').addEventListener('change', (e) => {
+    var t = e.target;
+    if (t?.name !== 'metric' || !MAP_METRICS[t.value]) return;
+    mapMetric = t.value;
+    if (lastMap) renderMap(lastMap);
+  });
+
+  // Charts are drawn at the width they get (one SVG unit per CSS pixel, so text keeps its size): a resize redraws.
   var resizeTimer = 0;
+  var lastWidth = window.innerWidth;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
-      if (lastChart) renderChart(lastChart.r, lastChart.selected);
+      if (window.innerWidth === lastWidth) return;
+      lastWidth = window.innerWidth;
+      if (currentView === 'overview') {
+        if (lastChart) renderChart(lastChart.r, lastChart.selected);
+        if (lastMap) renderMap(lastMap);
+      } else route();
     }, 100);
   });
 
@@ -453,10 +468,112 @@
     refresh();
   }
 
+  // ---------------------------------------------------------------------------------------------------------------
+  // The hash router. The overview stays in the DOM (hidden) so that coming back keeps its filters.
+
+  var currentView = '';
+  var VIEWS = {
+    entities: entityPage,
+    countries: countryPage,
+    articles: articlePage,
+  };
+
+  /** `#/entities/l%3Aun-sc%3A690735` → { view: 'entities', arg: 'l:un-sc:690735', params }. */
+  function parseHash() {
+    var h = location.hash.replace(/^#\/?/, '');
+    var q = h.indexOf('?');
+    var path = q >= 0 ? h.slice(0, q) : h;
+    var params = new URLSearchParams(q >= 0 ? h.slice(q + 1) : '');
+    var parts = path.split('/').filter(Boolean);
+    var arg = null;
+    try {
+      arg = parts[1] !== undefined ? decodeURIComponent(parts[1]) : null;
+    } catch (_e) {
+      arg = parts[1];
+    }
+    return { view: parts[0] || '', arg: arg, params: params };
+  }
+
+  var ctx = {
+    get names() {
+      return countryNames();
+    },
+    country: async (cc) => {
+      if (!allCountries) await loadOptions();
+      return (allCountries || []).find((c) => c.country === cc) || null;
+    },
+  };
+
+  async function route() {
+    var r = parseHash();
+    var page = $('page');
+    var overview = $('overview');
+    if (!(r.view in VIEWS)) {
+      const wasElsewhere = currentView !== 'overview';
+      currentView = 'overview';
+      document.body.setAttribute('data-view', 'overview');
+      page.hidden = true;
+      clear(page);
+      overview.hidden = false;
+      document.title = 'sanctions-radar dashboard';
+      // Back from a page: the overview's numbers are read again (they may have moved), at its current width.
+      if (wasElsewhere) await refresh();
+      if (wasElsewhere && overviewShown) $('title-h').focus({ preventScroll: true });
+      overviewShown = true;
+      return;
+    }
+    var mine = ++generation;
+    currentView = r.view;
+    document.body.setAttribute('data-view', r.arg === null && r.view === 'articles' ? 'article-list' : r.view);
+    document.body.setAttribute('data-state', 'loading');
+    $('status').textContent = 'Loading\u2026';
+    overview.hidden = true;
+    page.hidden = false;
+    clear(page);
+    var root = el('div', { class: 'view' });
+    page.appendChild(root);
+    window.scrollTo(0, 0);
+    var results;
+    if (r.view === 'articles' && r.arg === null) results = await articlesPage(root, r.params, ctx);
+    else results = await VIEWS[r.view](root, r.arg || '', ctx);
+    if (mine !== generation) return;
+    var h = $('view-h');
+    if (h) document.title = `${h.textContent} \u2014 sanctions-radar`;
+    var failed = results.filter((x) => x && !x.ok).length;
+    $('status').textContent = failed
+      ? `${failed} of ${results.length} requests failed; see the messages below.`
+      : `Showing ${h ? h.textContent : 'the page'}.`;
+    // Focus moves to the new page's heading, so a screen reader and the keyboard start there.
+    h?.focus({ preventScroll: true });
+    document.body.setAttribute('data-generation', String(mine));
+    document.body.setAttribute('data-state', 'ready');
+  }
+  // "Skip the map": the map is one link per country (the tables below hold the same links); a fragment link would be
+  // read as a route, so the skip moves focus itself.
+  document.addEventListener('click', (e) => {
+    var a = e.target.closest ? e.target.closest('a[data-skip]') : null;
+    if (!a) return;
+    e.preventDefault();
+    var target = $(a.getAttribute('data-skip'));
+    target?.setAttribute('tabindex', '-1');
+    target?.focus();
+  });
+  window.addEventListener('hashchange', () => {
+    route();
+  });
+
   (async function start() {
     var problem = await loadOptions();
     readUrl();
-    await refresh();
+    if (parseHash().view) {
+      currentView = 'none';
+      await route();
+    } else {
+      currentView = 'overview';
+      overviewShown = true;
+      document.body.setAttribute('data-view', 'overview');
+      await refresh();
+    }
     if (problem) $('status').textContent = `Could not read the list names: ${problem}`;
   })();
 })();

@@ -192,7 +192,9 @@ describe('bundling (real esbuild, no Docker)', () => {
       // The dashboard's page and script are inlined as text (functions/query/assets.ts), not read from the disk.
       if (fn === stack.query) {
         expect(code).toContain('<title>sanctions-radar dashboard</title>');
-        expect(code).toContain('var CHART_LIMIT = 20;');
+        // The script is the dashboard bundle (scripts/build-dashboard.mjs), chart library and country shapes included.
+        expect(code).toContain('sanctions-radar dashboard, bundled by scripts/build-dashboard.mjs');
+        expect(code).toContain('Observable Plot');
       }
     }
     expect(new Set(fns.map((fn) => json.Resources[logicalIdOf(stack, fn)]!.Properties!.Code.S3Key)).size).toBe(4);
