@@ -569,7 +569,7 @@ export function makeDynamoStore(
       opts: { after?: string; limit: number; fields?: string[] },
     ): Promise<{ items: Record<string, unknown>[]; last?: string }> {
       const pk = listedEntityPartition(list, version, shard);
-      const names = Object.fromEntries(['pk', 'sk', ...(opts.fields ?? [])].map((f, i) => [`#f${i}`, f]));
+      const names = Object.fromEntries([...new Set(['pk', 'sk', ...(opts.fields ?? [])])].map((f, i) => [`#f${i}`, f]));
       const r = await send(() =>
         doc.send(
           new QueryCommand({
