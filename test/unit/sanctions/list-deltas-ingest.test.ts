@@ -166,6 +166,33 @@ describe('list deltas: a new version against the one it replaces', () => {
     expect(del.articlesCapped).toBeUndefined();
   });
 
+  it('caps the article counts, refuses a forged cursor, and stops a page after a bounded number of versions', async () => {
+    // Prepare: 27 versions, each changing one entity; 1,001 articles about one entity in the month before the last
+    const t = setup();
+    await t.upload('sanctions/ofac/sdn.csv', V1, JAN);
+    for (let i = 0; i < 27; i++)
+      await t.upload(
+        'sanctions/ofac/sdn.csv',
+        V1.replace('SDGT', `SDGT${i}`),
+        `2026-02-${String(i + 1).padStart(2, '0')}T00:00:00Z`,
+      );
+    const id = 'l:us-ofac-sdn:1004';
+    await t.store.putItems(
+      Array.from({ length: 1001 }, (_, i) => ({ ...entityRefKey(id, '2026-02-20', `a${i}`), articleId: `a${i}` })),
+    );
+    // Act
+    const newest = (await t.changes({ limit: '1' })).items[0]!;
+    const none = await t.changes({ country: 'FR' });
+    const rest = await t.changes({ country: 'FR', cursor: none.nextCursor! });
+    // Assess
+    expect(newest).toMatchObject({ sourceId: '1004', articlesBefore: 1000, articlesCapped: true });
+    expect(none.items).toEqual([]);
+    expect(none.nextCursor).not.toBeNull(); // 25 versions visited: the page ends there rather than read on
+    expect(rest).toEqual({ items: [], nextCursor: null });
+    await expect(t.changes({ cursor: 'not-a-cursor' })).rejects.toThrow(/not one this API issued/);
+    expect((await t.changes({ type: 'DEL' })).items).toEqual([]); // sets without DELs are skipped by their counts
+  });
+
   it('the same upload again changes nothing and lists nothing twice; a refused version leaves no changes', async () => {
     // Prepare
     const t = setup();
@@ -304,6 +331,26 @@ describe('OFAC part files as deltas of the current version (issue 11.6)', () => 
       (await ref.store.getListPointer('us-ofac-sdn'))!.changes!,
     );
     expect((await t.store.getListPointer('us-ofac-sdn'))!.patching).toBeUndefined();
+  });
+
+  it('two parts arriving at once: one applies, the other waits for it and applies on the set it made', async () => {
+    const t = setup();
+    await t.upload('sanctions/ofac/sdn.csv', V2, MAR);
+    const ref = setup();
+    for (const [f, body] of [
+      ['add.csv', ADD],
+      ['alt.csv', ALT],
+    ] as const)
+      await ref.s3.source.put(`sanctions/ofac/${f}`, body, 'text/csv');
+    await ref.upload('sanctions/ofac/sdn.csv', V2, MAR);
+    // Act
+    const [a, b] = await Promise.all([
+      t.upload('sanctions/ofac/add.csv', ADD, MAR),
+      t.upload('sanctions/ofac/alt.csv', ALT, MAR),
+    ]);
+    // Assess
+    expect([a.status, b.status]).toEqual(['done', 'done']);
+    expect(await state(t)).toEqual(await state(ref));
   });
 
   it('a retry after a crash part-way through a part finds its claim and ends as if uninterrupted', async () => {
