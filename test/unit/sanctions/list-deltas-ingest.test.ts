@@ -353,6 +353,27 @@ describe('OFAC part files as deltas of the current version (issue 11.6)', () => 
     expect(await state(t)).toEqual(await state(ref));
   });
 
+  it('a part that finds the live claim of another set waits for it to lapse, then applies', async () => {
+    // Prepare: a claim of some other set on the pointer, as a part that crashed holding it leaves it
+    const t = setup();
+    await t.upload('sanctions/ofac/sdn.csv', V2, MAR);
+    const p = (await t.store.getListPointer('us-ofac-sdn'))!;
+    const { entityCount, byType, byCountry } = p;
+    const until = Date.now() + 400;
+    await t.store.claimListPointer(
+      'us-ofac-sdn',
+      p.etag,
+      { etag: 'other', until, parts: [], entityCount, byType, byCountry },
+      Date.now(),
+    );
+    // Act
+    const s = await t.upload('sanctions/ofac/add.csv', ADD, MAR);
+    // Assess: applied once the claim lapsed, and the claim is gone
+    expect(Date.now()).toBeGreaterThanOrEqual(until);
+    expect(s).toMatchObject({ status: 'done', records: { written: 2 } });
+    expect((await t.store.getListPointer('us-ofac-sdn'))!.patching).toBeUndefined();
+  });
+
   it('a retry after a crash part-way through a part finds its claim and ends as if uninterrupted', async () => {
     const t = setup();
     await t.upload('sanctions/ofac/sdn.csv', V2, MAR);
