@@ -8,11 +8,12 @@
  *
  *   node --import tsx scripts/measure-list-deltas.ts                 # this checkout
  *   node --import tsx scripts/measure-list-deltas.ts --root ../main  # another checkout (e.g. before this change)
+ *   node --import tsx scripts/measure-list-deltas.ts --versions      # only: the SDN list and a next version of it
  *
  * Reads ../shared/data/sanctions (the team's files); nothing is written outside a temporary sandbox folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -93,6 +94,37 @@ async function main() {
     };
 
     console.log(`checkout: ${root}`);
+    if (process.argv.includes('--versions')) {
+      // The 2019 SDN list, then a next version of it: every 100th entry removed, every 100th (+50) with a programme
+      // added. The second ingest is the one that computes deltas (a first version has no previous to compare).
+      const rows = readFileSync(join(data, 'ofac-sdn/watchman-2019/sdn.csv'), 'utf8').split('\n');
+      const next = rows
+        .filter((_, i) => i % 100 !== 0)
+        .map((r, i) => (i % 100 === 50 ? r.replace(/^(\d+,"[^"]*",[^,]*,")/, '$1MEASURE] [') : r))
+        .join('\n');
+      const tmpFile = join(dataDir, 'sdn-next.csv');
+      writeFileSync(tmpFile, next);
+      for (const [label, file] of [
+        ['sdn.csv 2019 (first version)', join(data, 'ofac-sdn/watchman-2019/sdn.csv')],
+        ['sdn.csv next (second version)', tmpFile],
+      ] as const) {
+        await s3.send(
+          new PutObjectCommand({ Bucket: 'radar-ingest', Key: 'sanctions/v/sdn.csv', Body: readFileSync(file) }),
+        );
+        await new Promise((r) => setTimeout(r, 150));
+        await fetch(`${edge}/_sandbox/idle?timeoutMs=900000`);
+        const st = (await (await fetch(`${api}/ingests/sanctions/v/sdn.csv`)).json()) as {
+          status: string;
+          durationMs?: number;
+          records: { written: number };
+        };
+        console.log(
+          `${label.padEnd(32)} ${st.status} written ${st.records.written}, ${((st.durationMs ?? 0) / 1000).toFixed(1)} s`,
+        );
+      }
+      s3.destroy();
+      return;
+    }
     console.log('\nOFAC SDN CSV set (watchman-2019), one file at a time:');
     console.log('file               status   written   seconds');
     for (const f of ['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv']) {

@@ -558,8 +558,19 @@ export function makeDynamoStore(
       return n;
     },
 
+    /** BatchGetItem, 100 keys a call, up to 4 calls in flight (an ingest reads a flush of entities at once). */
     async getItems(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-      return batchGet([...keys]);
+      const parts = chunk([...keys], 100);
+      const out: Record<string, unknown>[][] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < parts.length) {
+          const i = next++;
+          out[i] = await batchGet(parts[i]!);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, parts.length) }, worker));
+      return out.flat();
     },
 
     async pageListShard(

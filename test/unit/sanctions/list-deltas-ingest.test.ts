@@ -98,7 +98,7 @@ describe('list deltas: a new version against the one it replaces', () => {
       firstSeen: '2026-01-10',
       lastChanged: '2026-03-01',
       countries: ['RU'],
-      previousVersion: first.get('1003')!.pk.toString().split('#')[2],
+      previousVersion: String(first.get('1003')!.pk).split('#')[2],
     });
     expect(r.items.find((c) => c.type === 'DEL')).toMatchObject({ name: 'BLUE HERON TRADING', countries: ['IR'] });
     expect(r.items.find((c) => c.type === 'ADD')).toMatchObject({ firstSeen: '2026-03-01', countries: ['KP'] });
