@@ -201,12 +201,14 @@ export async function applyPartsInPlace<F extends SetFile>(a: {
     }
   }
 
-  // Entities first, stale change items next, new ones with them: the pointer names the set only once all are in.
+  // Stale change items out, new ones in, then the entities; the pointer names the set only once all are in. In this
+  // order a retry after a crash at any step redoes what is missing: an entity already written is skipped (nothing
+  // new to it), and its change items were written before it.
   const written = entities.length;
   const rewritten = new Set(changeWrites.map((w) => `${w.pk}\n${w.sk}`));
   const staleKeys = stale.filter((k) => !rewritten.has(`${k.pk}\n${k.sk}`));
   if (staleKeys.length) await store.deleteKeys(staleKeys);
-  const writes = [...entities, ...changeWrites];
+  const writes = [...changeWrites, ...entities];
   for (let i = 0; i < writes.length; i += 500) await store.putItems(writes.slice(i, i + 500));
 
   const next: ListPointer = {

@@ -396,6 +396,40 @@ describe('OFAC part files as deltas of the current version (issue 11.6)', () => 
     expect(await state(t)).toEqual(await state(ref));
   });
 
+  it('a crash at any write of a part joining a version with changes: the retry ends as the reference', async () => {
+    // Prepare: the reference, V2 with alt.csv present from the start
+    const ref = setup();
+    await ref.s3.source.put('sanctions/ofac/add.csv', ADD, 'text/csv');
+    await ref.upload('sanctions/ofac/sdn.csv', V1, JAN);
+    await ref.s3.source.put('sanctions/ofac/alt.csv', ALT, 'text/csv');
+    await ref.upload('sanctions/ofac/sdn.csv', V2, MAR);
+    const strip = (r: Awaited<ReturnType<typeof ref.changes>>) =>
+      r.items.map(({ version: _v, previousVersion: _p, changedAt: _c, ...c }) => c);
+    const want = { state: await state(ref), changes: strip(await ref.changes()) };
+    for (let n = 0; n < 8; n++) {
+      const t = setup();
+      await t.s3.source.put('sanctions/ofac/add.csv', ADD, 'text/csv');
+      await t.upload('sanctions/ofac/sdn.csv', V1, JAN);
+      await t.upload('sanctions/ofac/sdn.csv', V2, MAR);
+      // Act: alt.csv joins, the n+1-th item write fails, the event is delivered again
+      t.store.failAfter('putItem', n);
+      const first = await t.upload('sanctions/ofac/alt.csv', ALT, MAR).then(
+        () => 'finished',
+        () => 'crashed',
+      );
+      t.store.clearFaults();
+      await reconcileSanctionsObject(
+        { bucket: 'radar-ingest', key: 'sanctions/ofac/alt.csv', eventName: 'ObjectCreated:Put', eventTime: MAR },
+        t.deps,
+      );
+      // Assess
+      expect(
+        { state: await state(t), changes: strip(await t.changes()) },
+        `crash after ${n} writes (${first})`,
+      ).toEqual(want);
+    }
+  });
+
   it('leaves the partitions of the version alone: a part writes no entity outside the current version', async () => {
     const t = setup();
     await t.upload('sanctions/ofac/sdn.csv', V2, MAR);
