@@ -292,6 +292,8 @@ async function buildVersion(a: {
   const agg = emptyAggregate();
   // The version's changes against the current one, found as the entities are written (shared/ingest/list-delta.ts).
   const changedAt = (a.obj.lastModified ?? new Date(a.ref.eventTime)).toISOString();
+  // A crashed attempt at this version may have compared against another current version: start its changes afresh.
+  await deps.store.deleteChanges(list, version);
   const delta = startListDelta({ store: deps.store, list, version, current, changedAt });
   const dropVersion = async () => {
     await deps.store.deleteListVersion(list, version);
