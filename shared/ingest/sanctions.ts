@@ -302,6 +302,17 @@ async function buildVersion(a: {
   const seen = new Set<string>();
   let batch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
+  // One flush in flight while the next is parsed: the delta's reads of the old version and the writes of a flush
+  // overlap the parsing of the next (two flushes in memory at most).
+  let inflight: Promise<void> | undefined;
+  const flush = (items: Record<string, unknown>[]) => {
+    const p = (async () => {
+      await delta.annotate(items);
+      await deps.store.putItems(items);
+    })();
+    p.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    return p;
+  };
   try {
     const source = a.records
       ? await a.records(summary)
@@ -334,16 +345,15 @@ async function buildVersion(a: {
       addToAggregate(agg, e);
       batch.push({ ...listedEntityKey(list, version, e.sourceId), ...e });
       if (batch.length >= flushSize) {
-        await delta.annotate(batch);
-        await deps.store.putItems(batch);
+        await inflight;
+        inflight = flush(batch);
         batch = [];
       }
     }
-    if (batch.length) {
-      await delta.annotate(batch);
-      await deps.store.putItems(batch);
-    }
+    await inflight;
+    if (batch.length) await flush(batch);
   } catch (err) {
+    await inflight?.catch(() => undefined); // nothing of this version is written after it is dropped
     if (!(err instanceof InvalidInputError)) throw err; // transient: retried; the version id stays the same
     await dropVersion();
     return a.refuse(err, { format: base.format, list, records: { read, written: 0, rejected } });

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesResponse } from '../../shared/query/changes.ts';
@@ -69,6 +71,22 @@ describe('list changes through the sandbox', () => {
     expect(dels.body.items.map((c) => c.sourceId)).toEqual([idOf(removed)]);
     expect((await sb.get('/changes?type=GONE')).status).toBe(400);
     expect((await sb.get('/changes?since=2026-02-30')).status).toBe(400);
+  });
+
+  it('radar changes prints them as a table, and --json as the API answers', async () => {
+    // Act: the CLI from the sources (the bundle is the e2e suite's business)
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [join(ROOT, 'bin/radar.js'), 'changes', ...args], {
+        env: { ...process.env, RADAR_FROM_SOURCE: '1', RADAR_API: sb.queryUrl },
+      });
+    const table = await run('--list', 'un-sc', '--type', 'DEL');
+    const json = JSON.parse((await run('--since', '2000-01-01', '--json')).stdout) as ChangesResponse;
+    // Assess
+    const [header, line, more] = table.stdout.trim().split('\n');
+    expect(header).toMatch(/^changed\s+list\s+change\s+entity/);
+    expect(line).toMatch(new RegExp(`un-sc\\s+DEL\\s+.*l:un-sc:${idOf(removed)}`));
+    expect(more).toBeUndefined();
+    expect(json.items).toHaveLength(3);
   });
 
   it('OFAC part files arriving after sdn.csv write only the entities they touch (issue 11.6)', async () => {
