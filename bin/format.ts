@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { IngestStatus } from '../shared/domain/ingest-status.ts';
 import type { EntitiesResponse, EntityDetailResponse } from '../shared/query/api.ts';
+import type { ChangeItem } from '../shared/query/changes.ts';
 import { bold, dim, green, red, table, yellow } from './output.ts';
 
 /** What the CLI prints, as pure functions of what the API answered (colour only on a terminal, see output.ts). */
@@ -139,4 +140,24 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function oneLine(s: string, max: number): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** `radar changes`: one row per change, newest first as the API pages them; a capped article count shows as `1000+`. */
+export function changesTable(items: readonly ChangeItem[]): string {
+  const news = (n: number, capped: boolean | undefined) => (capped && n >= 1000 ? `${n}+` : String(n));
+  return table(
+    ['changed', 'list', 'change', 'entity', 'type', 'countries', 'fields', 'first seen', 'before', 'after'],
+    items.map((i) => [
+      i.changedAt.slice(0, 10),
+      i.list,
+      i.type,
+      oneLine(`${i.name} (${i.entityId})`, 60),
+      i.entityType,
+      i.countries.join(',') || '-',
+      i.fields?.join(',') ?? '-',
+      i.firstSeen,
+      news(i.articlesBefore, i.articlesCapped),
+      news(i.articlesAfter, i.articlesCapped),
+    ]),
+  );
 }

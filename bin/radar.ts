@@ -306,6 +306,41 @@ program
   });
 
 program
+  .command('changes')
+  .description('what each new list version added (ADD), changed (MOD) and removed (DEL), newest first, with the news')
+  .option('--list <list>', 'only this list (e.g. us-ofac-sdn, un-sc)')
+  .option('--since <date>', 'changes on or after (YYYY-MM-DD)')
+  .addOption(new Option('--type <type>', 'only this kind of change').choices(['ADD', 'MOD', 'DEL']))
+  .option('--country <cc>', 'only entities of this country (ISO code, e.g. KP)')
+  .option('--limit <n>', 'rows', '50')
+  .addOption(apiOption())
+  .option('--json', 'print the API response as JSON')
+  .addHelpText(
+    'after',
+    `
+"before" and "after" count the articles that mention the entity in the 30 days before the change and from its day on.
+
+Examples:
+  radar changes --list us-ofac-sdn --since 2026-01-01
+  radar changes --type DEL --country RU --json`,
+  )
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const [{ ChangesResponse }, { apiGet }, f] = await Promise.all([
+      import('../shared/query/changes.ts'),
+      client(),
+      format(),
+    ]);
+    const r = await apiGet(
+      String(o.api),
+      `changes${queryString(o, ['list', 'since', 'type', 'country', 'limit'])}`,
+      ChangesResponse,
+    );
+    if (o.json) return void process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    process.stdout.write(`${f.changesTable(r.items)}\n`);
+    if (r.nextCursor) process.stdout.write(dim('(more rows: raise --limit)\n'));
+  });
+
+program
   .command('extract')
   .description('print the people, organisations and places the extractor finds in an article file (no upload)')
   .argument('<file>', 'an article file: text, Markdown, HTML, JSON or NDJSON')

@@ -78,7 +78,63 @@ export interface ListCatalog {
   deleteListVersion(list: string, version: string): Promise<number>;
   putItems(items: Record<string, unknown>[]): Promise<void>;
   getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined>;
+  /** Items by key (BatchGetItem, 100 a call); missing ones are left out. */
+  getItems(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]>;
+  deleteKeys(keys: { pk: string; sk: string }[]): Promise<void>;
+  /**
+   * One page of one entity shard of a version, in key (source id) order from after `after`; `last` when more may
+   * follow. `fields`: only these attributes (and the keys).
+   */
+  pageListShard(
+    list: string,
+    version: string,
+    shard: number,
+    opts: { after?: string; limit: number; fields?: string[] },
+  ): Promise<{ items: Record<string, unknown>[]; last?: string }>;
+  /** Deletes the change items of a version that never became current (refused or superseded). */
+  deleteChanges(list: string, version: string): Promise<void>;
+  /**
+   * Claims the current version of a list for applying a part file in place (issue 11.6): sets `patching` if the
+   * pointer's set is still `expectedEtag` and no live claim of another set holds it (`now` past its `until`).
+   */
+  claimListPointer(
+    list: string,
+    expectedEtag: string,
+    patching: NonNullable<ListPointer['patching']>,
+    now: number,
+  ): Promise<boolean>;
+  /** Replaces the pointer by `next` if it still has `expectedEtag` and the claim of `next.etag`. */
+  finishListPointer(next: ListPointer, expectedEtag: string): Promise<boolean>;
+}
+
+/** What `/changes` reads: change sets newest first, a version's changes by key range, article counts by range. */
+export interface ChangeLog {
+  /**
+   * Change sets newest first (of one list, or of all), from the position `atOrBefore` (inclusive) down to `since`;
+   * each with `pos`, its position in the listing read.
+   */
+  listChangeSets(opts: {
+    list?: string | undefined;
+    since?: string | undefined;
+    atOrBefore?: string | undefined;
+    limit: number;
+  }): Promise<{ items: (Record<string, unknown> & { pos: string })[]; more: boolean }>;
+  /** A version's changes whose sort key starts with `prefix`, after `after`, in key order. */
+  pageChanges(
+    list: string,
+    version: string,
+    prefix: string,
+    opts: { after?: string | undefined; limit: number },
+  ): Promise<{ items: Record<string, unknown>[]; last?: string }>;
+  /** How many items of a partition have a sort key in [from, to], counting at most `cap` (then `capped`). */
+  countRange(pk: string, from: string, to: string, cap: number): Promise<{ count: number; capped: boolean }>;
 }
 
 /** Everything one table holds, as the functions wire it. */
-export type Store = ObjectContributions & ArticleStore & CounterAggregator & CounterReader & IngestLog & ListCatalog;
+export type Store = ObjectContributions &
+  ArticleStore &
+  CounterAggregator &
+  CounterReader &
+  IngestLog &
+  ListCatalog &
+  ChangeLog;

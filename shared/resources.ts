@@ -80,6 +80,8 @@ export const QUERY_ROUTES = [
   'GET /entities/{id}',
   'GET /ingests',
   'GET /ingests/{key+}',
+  /** What each new list version added, changed and removed, joined with the news (issue 11.3, 11.4). */
+  'GET /changes',
 ] as const;
 
 /** Powertools Metrics namespace of every function (set as POWERTOOLS_METRICS_NAMESPACE by the stack and the sandbox). */

@@ -27,6 +27,7 @@ import {
   ingestStatus,
   listIngests,
 } from '../../shared/query/api.ts';
+import { ChangesQuery, ChangesResponse, listChanges } from '../../shared/query/changes.ts';
 import { QUERY_ROUTES } from '../../shared/resources.ts';
 import { DASHBOARD_HTML, DASHBOARD_JS } from './assets.ts';
 
@@ -96,6 +97,7 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
     'GET /ingests': async (e) => ok(IngestsResponse, await listIngests(parseParams(IngestsQuery, query(e)), store)),
     'GET /ingests/{key+}': async (_e, p) =>
       ok(IngestResponse, await ingestStatus(parseParams(IngestPath, p, 'path').key, store)),
+    'GET /changes': async (e) => ok(ChangesResponse, await listChanges(parseParams(ChangesQuery, query(e)), store)),
   };
 }
 

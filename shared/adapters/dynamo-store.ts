@@ -15,6 +15,9 @@ import { z } from 'zod';
 import { type AggregationChunk, chunk, type ContributionPart } from '../domain/contribution.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
+  changePartition,
+  changeSetPartition,
+  CHANGESETS_INDEX_PK,
   articleKey,
   articleObjectIndexKey,
   articleObjectPartition,
@@ -553,6 +556,194 @@ export function makeDynamoStore(
       }
       await send(() => doc.send(new DeleteCommand({ TableName: table, Key: listVersionKey(list, version) })));
       return n;
+    },
+
+    /** BatchGetItem, 100 keys a call, up to 4 calls in flight (an ingest reads a flush of entities at once). */
+    async getItems(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+      const parts = chunk([...keys], 100);
+      const out: Record<string, unknown>[][] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < parts.length) {
+          const i = next++;
+          out[i] = await batchGet(parts[i]!);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, parts.length) }, worker));
+      return out.flat();
+    },
+
+    async pageListShard(
+      list: string,
+      version: string,
+      shard: number,
+      opts: { after?: string; limit: number; fields?: string[] },
+    ): Promise<{ items: Record<string, unknown>[]; last?: string }> {
+      const pk = listedEntityPartition(list, version, shard);
+      const names = Object.fromEntries([...new Set(['pk', 'sk', ...(opts.fields ?? [])])].map((f, i) => [`#f${i}`, f]));
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            Limit: opts.limit,
+            ...(opts.fields
+              ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
+              : {}),
+            ...(opts.after !== undefined ? { ExclusiveStartKey: { pk, sk: opts.after } } : {}),
+          }),
+        ),
+      );
+      const last = r.LastEvaluatedKey?.sk;
+      return { items: r.Items ?? [], ...(last !== undefined ? { last: String(last) } : {}) };
+    },
+
+    async deleteChanges(list: string, version: string): Promise<void> {
+      const keys: Record<string, unknown>[] = [];
+      for await (const it of queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': changePartition(list, version) },
+        ProjectionExpression: 'pk, sk',
+      }))
+        keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
+      await batchWrite(keys);
+    },
+
+    async claimListPointer(
+      list: string,
+      expectedEtag: string,
+      patching: NonNullable<ListPointer['patching']>,
+      now: number,
+    ): Promise<boolean> {
+      try {
+        await send(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: listPointerKey(list),
+              UpdateExpression: 'SET #p = :p',
+              ConditionExpression: '#e = :e AND (attribute_not_exists(#p) OR #p.#pe = :pe OR #p.#u < :now)',
+              ExpressionAttributeNames: { '#p': 'patching', '#e': 'etag', '#pe': 'etag', '#u': 'until' },
+              ExpressionAttributeValues: { ':p': patching, ':e': expectedEtag, ':pe': patching.etag, ':now': now },
+            }),
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (isConflict(err)) return false;
+        throw err;
+      }
+    },
+
+    async finishListPointer(next: ListPointer, expectedEtag: string): Promise<boolean> {
+      const { patching: _drop, ...rest } = next;
+      try {
+        await send(() =>
+          doc.send(
+            new PutCommand({
+              TableName: table,
+              Item: { ...listPointerKey(next.list), ...rest },
+              ConditionExpression: '#e = :e AND #p.#pe = :pe',
+              ExpressionAttributeNames: { '#e': 'etag', '#p': 'patching', '#pe': 'etag' },
+              ExpressionAttributeValues: { ':e': expectedEtag, ':pe': next.etag },
+            }),
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (isConflict(err)) return false;
+        throw err;
+      }
+    },
+
+    /**
+     * Change sets newest first: a list's own partition, or gsi1's cross-list listing (one item per list version).
+     * Reads `limit` items at most.
+     */
+    async listChangeSets(opts: {
+      list?: string | undefined;
+      since?: string | undefined;
+      atOrBefore?: string | undefined;
+      limit: number;
+    }): Promise<{ items: (Record<string, unknown> & { pos: string })[]; more: boolean }> {
+      const [pkName, skName, pk] = opts.list
+        ? ['pk', 'sk', changeSetPartition(opts.list)]
+        : ['gsi1pk', 'gsi1sk', CHANGESETS_INDEX_PK];
+      const range =
+        opts.since && opts.atOrBefore
+          ? ' AND #s BETWEEN :a AND :b'
+          : opts.since
+            ? ' AND #s >= :a'
+            : opts.atOrBefore
+              ? ' AND #s <= :b'
+              : '';
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            ...(opts.list ? {} : { IndexName: 'gsi1' }),
+            KeyConditionExpression: `#p = :p${range}`,
+            ExpressionAttributeNames: { '#p': pkName, ...(range ? { '#s': skName } : {}) },
+            ExpressionAttributeValues: {
+              ':p': pk,
+              ...(opts.since ? { ':a': opts.since } : {}),
+              ...(opts.atOrBefore ? { ':b': opts.atOrBefore } : {}),
+            },
+            ScanIndexForward: false,
+            Limit: opts.limit,
+          }),
+        ),
+      );
+      return {
+        items: (r.Items ?? []).map((it) => ({ ...it, pos: String(it[skName]) })),
+        more: Boolean(r.LastEvaluatedKey),
+      };
+    },
+
+    async pageChanges(
+      list: string,
+      version: string,
+      prefix: string,
+      opts: { after?: string | undefined; limit: number },
+    ): Promise<{ items: Record<string, unknown>[]; last?: string }> {
+      const pk = changePartition(list, version);
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pre)',
+            ExpressionAttributeValues: { ':pk': pk, ':pre': prefix },
+            Limit: opts.limit,
+            ...(opts.after !== undefined ? { ExclusiveStartKey: { pk, sk: opts.after } } : {}),
+          }),
+        ),
+      );
+      const last = r.LastEvaluatedKey?.sk;
+      return { items: r.Items ?? [], ...(last !== undefined ? { last: String(last) } : {}) };
+    },
+
+    /** A bounded count: Select COUNT over a key range, at most `cap` items evaluated. */
+    async countRange(pk: string, from: string, to: string, cap: number): Promise<{ count: number; capped: boolean }> {
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await send(() =>
+          doc.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+              ExpressionAttributeValues: { ':pk': pk, ':a': from, ':b': to },
+              Select: 'COUNT',
+              Limit: cap + 1 - count,
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        count += r.Count ?? 0;
+        start = r.LastEvaluatedKey;
+      } while (start && count <= cap);
+      return { count: Math.min(count, cap), capped: count > cap };
     },
 
     async deleteItem(key: { pk: string; sk: string }): Promise<void> {

@@ -1,6 +1,9 @@
 import type { AggregationChunk, ContributionPart } from '../domain/contribution.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
+  changePartition,
+  changeSetPartition,
+  CHANGESETS_INDEX_PK,
   articleKey,
   articleObjectIndexKey,
   articleObjectPartition,
@@ -19,6 +22,7 @@ import {
   objectStateKey,
   PART_PREFIX,
 } from '../domain/keys.ts';
+import { compareKeys } from '../domain/list-delta.ts';
 import { ArticleSchema, type Article } from '../domain/model.ts';
 import {
   ContributionPartSchema,
@@ -56,6 +60,7 @@ export function makeMemoryStore() {
   let seq = 0;
   const faults = new Map<string, number>();
   const reads = new Map<string, number>();
+  const writes = new Map<string, number>();
 
   const clone = <T>(x: T): T => structuredClone(x);
   const fault = (op: string) => {
@@ -81,6 +86,8 @@ export function makeMemoryStore() {
   };
   const put = (item: Record<string, unknown>) => {
     const it = clone(item) as Item;
+    const kind = it.pk.split('#')[0]!;
+    writes.set(kind, (writes.get(kind) ?? 0) + 1);
     let p = table.get(it.pk);
     if (!p) table.set(it.pk, (p = new Map()));
     const old = p.get(it.sk);
@@ -309,6 +316,76 @@ export function makeMemoryStore() {
     async putListVersion(list: string, version: string, meta: Record<string, unknown>) {
       put({ ...listVersionKey(list, version), list, version, ...meta });
     },
+    async getItems(keys) {
+      read('getItems', keys.length);
+      return keys.flatMap((k) => {
+        const it = get(k);
+        return it ? [clone(it)] : [];
+      });
+    },
+    async pageListShard(list, version, shard, opts) {
+      const all = [...(table.get(listedEntityPartition(list, version, shard))?.values() ?? [])]
+        .sort((a, b) => compareKeys(a.sk, b.sk))
+        .filter((i) => opts.after === undefined || compareKeys(i.sk, opts.after) > 0);
+      const page = all.slice(0, opts.limit).map((i) => {
+        if (!opts.fields) return clone(i);
+        const out: Record<string, unknown> = { pk: i.pk, sk: i.sk };
+        for (const f of opts.fields) if (i[f] !== undefined) out[f] = clone(i[f]);
+        return out;
+      });
+      read('pageListShard', page.length);
+      return { items: page, ...(all.length > opts.limit ? { last: page[page.length - 1]!.sk as string } : {}) };
+    },
+    async deleteChanges(list, version) {
+      for (const it of partition(changePartition(list, version))) del(it);
+    },
+    async claimListPointer(list, expectedEtag, patching, now) {
+      fault('claimListPointer');
+      const cur = get(listPointerKey(list));
+      if (!cur || cur.etag !== expectedEtag) return false;
+      const held = cur.patching as { etag: string; until: number } | undefined;
+      if (held && held.etag !== patching.etag && held.until >= now) return false;
+      put({ ...cur, patching });
+      return true;
+    },
+    async finishListPointer(next, expectedEtag) {
+      fault('finishListPointer');
+      const cur = get(listPointerKey(next.list));
+      const held = cur?.patching as { etag: string } | undefined;
+      if (!cur || cur.etag !== expectedEtag || held?.etag !== next.etag) return false;
+      const { patching: _drop, ...rest } = next;
+      put({ ...listPointerKey(next.list), ...rest });
+      return true;
+    },
+    async listChangeSets(opts) {
+      const all = (
+        opts.list
+          ? partition(changeSetPartition(opts.list)).map((i) => ({ ...i, pos: i.sk }))
+          : allItems()
+              .filter((i) => i.gsi1pk === CHANGESETS_INDEX_PK)
+              .map((i) => ({ ...i, pos: String(i.gsi1sk) }))
+      )
+        .sort((a, b) => compareKeys(b.pos, a.pos))
+        .filter(
+          (i) => (opts.atOrBefore === undefined || i.pos <= opts.atOrBefore) && (!opts.since || i.pos >= opts.since),
+        );
+      const page = all.slice(0, opts.limit);
+      read('listChangeSets', page.length);
+      return { items: clone(page), more: all.length > opts.limit };
+    },
+    async pageChanges(list, version, prefix, opts) {
+      const all = partition(changePartition(list, version)).filter(
+        (i) => i.sk.startsWith(prefix) && (opts.after === undefined || compareKeys(i.sk, opts.after) > 0),
+      );
+      const page = all.slice(0, opts.limit);
+      read('pageChanges', page.length);
+      return { items: clone(page), ...(all.length > opts.limit ? { last: page[page.length - 1]!.sk } : {}) };
+    },
+    async countRange(pk, from, to, cap) {
+      const n = partition(pk).filter((i) => i.sk >= from && i.sk <= to).length;
+      read('countRange', Math.min(n, cap));
+      return { count: Math.min(n, cap), capped: n > cap };
+    },
     async deleteListVersion(list: string, version: string) {
       let n = 0;
       for (let s = 0; s < ENTITY_SHARDS; s++)
@@ -339,6 +416,13 @@ export function makeMemoryStore() {
     },
     resetReads() {
       reads.clear();
+    },
+    /** Items written (put) per kind of partition key (`LE`, `CHG`, …) since the last reset. */
+    writes(): Record<string, number> {
+      return Object.fromEntries(writes);
+    },
+    resetWrites() {
+      writes.clear();
     },
     /** Every item, for tests that count what is left behind. */
     items(): Item[] {

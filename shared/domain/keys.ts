@@ -14,11 +14,15 @@ import { createHash } from 'node:crypto';
  *  LIST#<list>                 VER#<version>         one version of a list: status, counts, source object
  *  LE#<list>#<version>#<shard> <sourceId>            one listed entity of a version
  *  RELINK                      DONE                  the name index the last finished relink pass linked against
+ *  CHG#<list>#<version>        T#<type>#<sourceId>   one change (ADD/MOD/DEL) a version made to its list
+ *  CHG#<list>#<version>        C#<cc>#<type>#<id>    the same change, filed under one of the entity's countries
+ *  CHGSET#<list>               <changedAt>#<version> a version's change set: counts by type (the listing of a list)
  *
  * `<h>` is a hash of the object key: S3 keys run to 1,024 bytes and an index sort key built from one (a timestamp and
  * the key) would pass DynamoDB's 1,024-byte sort-key limit (issue 15.3); the key itself is an attribute.
  * gsi1 holds two sharded, bounded listings: `INGESTS#<0..7>` (statuses by time) and `ARTOBJ#<0..15>` (article objects,
- * for a full relink). Sharded because one partition key takes at most 1,000 writes/s on AWS, and every upload writes
+ * for a full relink), and `CHANGESETS` (every list's change sets by time: one item per list version, so one partition
+ * takes it). Sharded because one partition key takes at most 1,000 writes/s on AWS, and every upload writes
  * one status and one state item (issue 17.1).
  */
 export const objectHash = (objectKey: string): string =>
@@ -97,3 +101,29 @@ export const entityRefKey = (entityId: string, publishedAt: string | undefined, 
   sk: `${publishedAt ?? '0000-00-00'}#${articleId}`,
 });
 export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
+
+/**
+ * Changes a list version made (issue 11.3). A version's changes live in its own partition, sorted by type then source
+ * id (`T#…`), and once more per country of the entity (`C#<cc>#…`), so every filter of `/changes` is a key range.
+ */
+export const changePartition = (list: string, version: string) => `CHG#${list}#${version}`;
+export const changeKey = (list: string, version: string, type: string, sourceId: string) => ({
+  pk: changePartition(list, version),
+  sk: `T#${type}#${sourceId}`,
+});
+export const changeCountryKey = (list: string, version: string, country: string, type: string, sourceId: string) => ({
+  pk: changePartition(list, version),
+  sk: `C#${country}#${type}#${sourceId}`,
+});
+/** The sort-key prefix of a version's changes with these filters (type needs no country; country needs no type). */
+export const changePrefix = (f: { type?: string | undefined; country?: string | undefined }) =>
+  f.country ? `C#${f.country}#${f.type ? `${f.type}#` : ''}` : `T#${f.type ? `${f.type}#` : ''}`;
+export const CHANGESETS_INDEX_PK = 'CHANGESETS';
+export const changeSetPartition = (list: string) => `CHGSET#${list}`;
+/** A version's change set: in its list's partition, and in gsi1 across lists, both by time. */
+export const changeSetKey = (list: string, changedAt: string, version: string) => ({
+  pk: changeSetPartition(list),
+  sk: `${changedAt}#${version}`,
+  gsi1pk: CHANGESETS_INDEX_PK,
+  gsi1sk: `${changedAt}#${list}#${version}`,
+});

@@ -76,6 +76,33 @@ export const ListPointerSchema = z.object({
   format: z.string(),
   publishedAt: z.string().optional(),
   swappedAt: z.string(),
+  /** The day the list's history starts: its first version ingested (first-seen of the entities it had). */
+  since: z.string().optional(),
+  /** What this version changed against `previous` (issue 11.3): kept so a retry can still publish the change set. */
+  changes: z
+    .object({
+      at: z.string(),
+      previous: z.string(),
+      ADD: z.number().int(),
+      MOD: z.number().int(),
+      DEL: z.number().int(),
+    })
+    .optional(),
+  /**
+   * A part file being applied to this version in place (issue 11.6): the set it makes, the aggregates and change
+   * counts the version will have once applied, and until when the claim holds. Only one part applies at a time.
+   */
+  patching: z
+    .object({
+      etag: z.string(),
+      until: z.number(),
+      parts: z.array(z.string()),
+      entityCount: z.number().int(),
+      byType: z.record(z.string(), z.number()),
+      byCountry: z.record(z.string(), z.record(z.string(), z.number())),
+      changes: z.object({ ADD: z.number().int(), MOD: z.number().int(), DEL: z.number().int() }).optional(),
+    })
+    .optional(),
 });
 export type ListPointer = z.infer<typeof ListPointerSchema>;
 

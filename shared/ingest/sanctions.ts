@@ -10,6 +10,8 @@ import type { IngestLog, ListCatalog } from '../ports.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import type { S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
+import { listSince, publishChangeSet, startListDelta } from './list-delta.ts';
+import { applyPartsInPlace, extendsCurrentSet } from './part-delta.ts';
 import { quarantine } from './quarantine.ts';
 import { openZip } from './zip.ts';
 
@@ -192,8 +194,28 @@ export async function reconcileSanctionsObject(
       records: ZERO,
     };
     if (current && current.etag === setEtag) {
+      await publishChangeSet(deps.store, current); // a retry after a failure past the swap: the changes still show
       await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
       return done({ ...base, status: 'unchanged', version: current.version });
+    }
+    // A part file that joins the current set (its primary and the other parts unchanged) is applied to the current
+    // version in place: only the entities it touches are written (issue 11.6).
+    const extra = current && extendsCurrentSet(current, primary, parts);
+    if (current && extra) {
+      const applied = await applyPartsInPlace({
+        deps,
+        list,
+        current,
+        added: extra,
+        setEtag,
+        base,
+        done,
+        read: async (part) =>
+          part.format.parse(decodeStream(await part.open()), { key: part.name, head: part.head }, {}),
+      });
+      // The set moved while this part waited (another part, a new primary): reconcile again against the set now.
+      if (applied === 'start-over') return await reconcileSanctionsObject(ref, sanctionsDeps, call);
+      return applied;
     }
     return await buildVersion({
       ref,
@@ -268,9 +290,29 @@ async function buildVersion(a: {
 
   const summary: FileSummary = {};
   const agg = emptyAggregate();
+  // The version's changes against the current one, found as the entities are written (shared/ingest/list-delta.ts).
+  const changedAt = (a.obj.lastModified ?? new Date(a.ref.eventTime)).toISOString();
+  // A crashed attempt at this version may have compared against another current version: start its changes afresh.
+  await deps.store.deleteChanges(list, version);
+  const delta = startListDelta({ store: deps.store, list, version, current, changedAt });
+  const dropVersion = async () => {
+    await deps.store.deleteListVersion(list, version);
+    await deps.store.deleteChanges(list, version);
+  };
   const seen = new Set<string>();
   let batch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
+  // One flush in flight while the next is parsed: the delta's reads of the old version and the writes of a flush
+  // overlap the parsing of the next (two flushes in memory at most).
+  let inflight: Promise<void> | undefined;
+  const flush = (items: Record<string, unknown>[]) => {
+    const p = (async () => {
+      await delta.annotate(items);
+      await deps.store.putItems(items);
+    })();
+    p.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    return p;
+  };
   try {
     const source = a.records
       ? await a.records(summary)
@@ -303,14 +345,17 @@ async function buildVersion(a: {
       addToAggregate(agg, e);
       batch.push({ ...listedEntityKey(list, version, e.sourceId), ...e });
       if (batch.length >= flushSize) {
-        await deps.store.putItems(batch);
+        await inflight;
+        inflight = flush(batch);
         batch = [];
       }
     }
-    if (batch.length) await deps.store.putItems(batch);
+    await inflight;
+    if (batch.length) await flush(batch);
   } catch (err) {
+    await inflight?.catch(() => undefined); // nothing of this version is written after it is dropped
     if (!(err instanceof InvalidInputError)) throw err; // transient: retried; the version id stays the same
-    await deps.store.deleteListVersion(list, version);
+    await dropVersion();
     return a.refuse(err, { format: base.format, list, records: { read, written: 0, rejected } });
   }
 
@@ -321,7 +366,7 @@ async function buildVersion(a: {
     ...(rejections.length ? { rejections } : {}),
   };
   const refuse = async (reason: string, where: string) => {
-    await deps.store.deleteListVersion(list, version);
+    await dropVersion();
     return a.refuse(new InvalidInputError(reason, { where }), keep);
   };
   if (agg.entityCount === 0) return refuse('the file holds no listed entity; the current version stays', 'file');
@@ -337,7 +382,9 @@ async function buildVersion(a: {
       'entity count',
     );
 
-  const swapped = await deps.store.swapListPointer({
+  const counts = await delta.finish();
+  const previous = current && current.version !== version ? current.version : undefined;
+  const next: ListPointer = {
     list,
     version,
     order,
@@ -352,7 +399,10 @@ async function buildVersion(a: {
     format: primary.format.id,
     ...(summary.publishedAt ? { publishedAt: summary.publishedAt } : {}),
     swappedAt: new Date().toISOString(),
-  });
+    since: listSince(current, changedAt.slice(0, 10)),
+    ...(previous ? { changes: { at: changedAt, previous, ...counts } } : {}),
+  };
+  const swapped = await deps.store.swapListPointer(next);
   if (!swapped) {
     // A newer upload of this list is already current (or this very version is): ours is not made current.
     const cur = await deps.store.getListPointer(list);
@@ -363,7 +413,7 @@ async function buildVersion(a: {
         records: { read, written: agg.entityCount, rejected },
         ...(rejections.length ? { rejections } : {}),
       });
-    await deps.store.deleteListVersion(list, version);
+    await dropVersion();
     return a.done({
       ...base,
       version,
@@ -377,6 +427,7 @@ async function buildVersion(a: {
     etag: a.setEtag,
     entityCount: agg.entityCount,
   });
+  await publishChangeSet(deps.store, next);
   // The replaced version stays one generation, for readers that followed the old pointer a moment ago; the one
   // before it goes now.
   if (current?.previous && current.previous !== version) await deps.store.deleteListVersion(list, current.previous);

@@ -12,6 +12,7 @@ import {
   MAX_LIMIT,
   ProblemResponse,
 } from './api.ts';
+import { ChangesQuery, ChangesResponse, MAX_SETS_PER_PAGE, NEWS_CAP } from './changes.ts';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -126,6 +127,16 @@ export function openApiDocument(serverUrl?: string) {
           responses: { '200': ok('Ingest', 'Its last ingest'), ...problemResponses, ...notFound },
         },
       },
+      '/changes': {
+        get: {
+          operationId: 'changes',
+          summary:
+            'What each new list version added (ADD), changed (MOD, with the fields) and removed (DEL), newest first',
+          description: `Each change carries the entity's first-seen and last-changed dates and the articles that mention it in the 30 days before the day of the change (\`articlesBefore\`) and from that day on (\`articlesAfter\`), counted up to ${NEWS_CAP} (\`articlesCapped\` when reached). A page visits at most ${MAX_SETS_PER_PAGE} list versions: a filter that matches little may return a short page with a \`nextCursor\`.`,
+          parameters: parameters(ChangesQuery),
+          responses: { '200': ok('ChangesResponse', 'One page of changes'), ...problemResponses },
+        },
+      },
     },
     components: {
       schemas: {
@@ -136,6 +147,7 @@ export function openApiDocument(serverUrl?: string) {
         EntityDetail: schema(EntityDetailResponse),
         Health: schema(HealthResponse),
         Problem: schema(ProblemResponse),
+        ChangesResponse: schema(ChangesResponse),
       },
     },
   };
