@@ -97,3 +97,28 @@ export const entityRefKey = (entityId: string, publishedAt: string | undefined, 
   sk: `${publishedAt ?? '0000-00-00'}#${articleId}`,
 });
 export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
+
+/*
+ * Canonical entities across lists (issue 11.1, shared/ingest/resolve-lists.ts):
+ *  CANOF#<member id>           META           a listed entity's canonical id, its resolver profile and its hash
+ *  XID#<type>:<value>          <member id>    blocking item: members carrying a strong identifier
+ *  XNM#<normalised name>       <member id>    blocking item: members carrying a normalised name
+ *  CAN#<canonical id>          META           a canonical entity: name, type, lists, countries, revision
+ *  CAN#<canonical id>          MEM#<member>   one member, with the reason it joined
+ *  CAN#<canonical id>          REF            an id no longer current: the canonical id its members went to
+ *  CANCNT                      <country>      distinct canonical entities per country (one item per country)
+ */
+export const canonicalOfKey = (memberId: string) => ({ pk: `CANOF#${memberId}`, sk: 'META' });
+export const blockPartition = (key: string): string =>
+  key.startsWith('id:') ? `XID#${key.slice(3)}` : `XNM#${key.slice(3)}`;
+export const blockItemKey = (key: string, memberId: string) => ({ pk: blockPartition(key), sk: memberId });
+export const canonicalPartition = (canonicalId: string) => `CAN#${canonicalId}`;
+export const canonicalMetaKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'META' });
+export const MEMBER_PREFIX = 'MEM#';
+export const canonicalMemberKey = (canonicalId: string, memberId: string) => ({
+  pk: canonicalPartition(canonicalId),
+  sk: `${MEMBER_PREFIX}${memberId}`,
+});
+export const canonicalRefKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'REF' });
+export const CANONICAL_COUNTS_PK = 'CANCNT';
+export const canonicalCountKey = (country: string) => ({ pk: CANONICAL_COUNTS_PK, sk: country });

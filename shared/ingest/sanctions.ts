@@ -29,6 +29,8 @@ export interface SanctionsDeps {
    * this call: its deadline (issue 14.5: two batches on one module instance must not share one).
    */
   onListsChanged?: (call: IngestCall) => Promise<void>;
+  /** Called once a version is current, with the one it replaced (cross-list resolution, issue 11.1). */
+  onVersionCurrent?: (run: { list: string; version: string; previous?: string }) => Promise<void>;
 }
 
 /** What belongs to one invocation, passed down the call (never kept in module state). */
@@ -192,6 +194,12 @@ export async function reconcileSanctionsObject(
       records: ZERO,
     };
     if (current && current.etag === setEtag) {
+      // A retry after a failure past the swap: resolution finishes (it skips entities already resolved).
+      await deps.onVersionCurrent?.({
+        list,
+        version: current.version,
+        ...(current.previous ? { previous: current.previous } : {}),
+      });
       await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
       return done({ ...base, status: 'unchanged', version: current.version });
     }
@@ -380,6 +388,11 @@ async function buildVersion(a: {
   // The replaced version stays one generation, for readers that followed the old pointer a moment ago; the one
   // before it goes now.
   if (current?.previous && current.previous !== version) await deps.store.deleteListVersion(list, current.previous);
+  await deps.onVersionCurrent?.({
+    list,
+    version,
+    ...(current && current.version !== version ? { previous: current.version } : {}),
+  });
   await deps.onListsChanged?.();
   return a.done({
     ...base,

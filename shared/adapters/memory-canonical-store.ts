@@ -1,0 +1,60 @@
+import type { CanonicalStore, Conflict } from '../ports.ts';
+
+type Key = { pk: string; sk: string };
+
+/**
+ * The CanonicalStore port in memory, for the resolution use-case tests: items copied in and out, partitions read in
+ * sort-key order as DynamoDB's Query does, the META write and its counters applied all or nothing. `reads` counts
+ * the items each operation returned, so a test can say what a run read.
+ */
+export function makeMemoryCanonicalStore() {
+  const table = new Map<string, Map<string, Record<string, unknown>>>();
+  const reads = { queryPage: 0, getItems: 0 };
+  const clone = <T>(x: T): T => structuredClone(x);
+  const get = (k: Key) => table.get(k.pk)?.get(k.sk);
+  const put = (it: Record<string, unknown>) => {
+    const pk = String(it.pk);
+    if (!table.has(pk)) table.set(pk, new Map());
+    table.get(pk)!.set(String(it.sk), clone(it));
+  };
+  const del = (k: Key) => table.get(k.pk)?.delete(k.sk);
+  const store: CanonicalStore = {
+    async queryPage(pk, limit, after) {
+      const all = [...(table.get(pk)?.keys() ?? [])].sort().filter((sk) => after === undefined || sk > after);
+      const page = all.slice(0, limit);
+      reads.queryPage += page.length;
+      return {
+        items: page.map((sk) => clone(table.get(pk)!.get(sk)!)),
+        ...(all.length > limit ? { last: page[page.length - 1]! } : {}),
+      };
+    },
+    async getItems(keys) {
+      const out = keys.flatMap((k) => (get(k) ? [clone(get(k)!)] : []));
+      reads.getItems += out.length;
+      return out;
+    },
+    async getItem(key) {
+      const it = get(key);
+      return it ? clone(it) : undefined;
+    },
+    async putItems(items) {
+      for (const it of items) put(it);
+    },
+    async deleteKeys(keys) {
+      for (const k of keys) del(k);
+    },
+    async writeCanonical(w): Promise<'written' | Conflict> {
+      const cur = get(w.key);
+      const rev = cur ? Number(cur.rev) : undefined;
+      if (rev !== w.expectRev) return 'conflict';
+      if (w.item) put(w.item);
+      else del(w.key);
+      for (const c of w.counters) {
+        const it = get(c.key) ?? { ...c.key, entities: 0 };
+        put({ ...it, entities: Number(it.entities) + c.delta });
+      }
+      return 'written';
+    },
+  };
+  return { ...store, reads, items: () => [...table.values()].flatMap((p) => [...p.values()].map(clone)) };
+}
