@@ -5,11 +5,12 @@ type Key = { pk: string; sk: string };
 /**
  * The CanonicalStore port in memory, for the resolution use-case tests: items copied in and out, partitions read in
  * sort-key order as DynamoDB's Query does, the META write and its counters applied all or nothing. `reads` counts
- * the items each operation returned, so a test can say what a run read.
+ * the items each operation returned, so a test can say what a run read; `writes()` counts items put or deleted.
  */
 export function makeMemoryCanonicalStore() {
   const table = new Map<string, Map<string, Record<string, unknown>>>();
   const reads = { queryPage: 0, getItems: 0 };
+  let writes = 0;
   const clone = <T>(x: T): T => structuredClone(x);
   const get = (k: Key) => table.get(k.pk)?.get(k.sk);
   const put = (it: Record<string, unknown>) => {
@@ -38,15 +39,18 @@ export function makeMemoryCanonicalStore() {
       return it ? clone(it) : undefined;
     },
     async putItems(items) {
+      writes += items.length;
       for (const it of items) put(it);
     },
     async deleteKeys(keys) {
+      writes += keys.length;
       for (const k of keys) del(k);
     },
     async writeCanonical(w): Promise<'written' | Conflict> {
       const cur = get(w.key);
       const rev = cur ? Number(cur.rev) : undefined;
       if (rev !== w.expectRev) return 'conflict';
+      writes += 1 + w.counters.length;
       if (w.item) put(w.item);
       else del(w.key);
       for (const c of w.counters) {
@@ -56,5 +60,10 @@ export function makeMemoryCanonicalStore() {
       return 'written';
     },
   };
-  return { ...store, reads, items: () => [...table.values()].flatMap((p) => [...p.values()].map(clone)) };
+  return {
+    ...store,
+    reads,
+    writes: () => writes,
+    items: () => [...table.values()].flatMap((p) => [...p.values()].map(clone)),
+  };
 }
