@@ -92,14 +92,12 @@ export interface CanonicalStore {
   putItems(items: Record<string, unknown>[]): Promise<void>;
   deleteKeys(keys: { pk: string; sk: string }[]): Promise<void>;
   /**
-   * Puts (or, without `item`, deletes) one canonical entity's META item if its revision is still `expectRev`
-   * (undefined: absent), adding the counter deltas in the same transaction: the per-country counts stay exact
-   * whatever retries or concurrent list ingests do.
+   * Puts (or, without `item`, deletes) canonical entities' META items, each if its revision is still `expectRev`
+   * (undefined: absent), adding the counter deltas in the same transaction (at most 100 actions in all): the
+   * per-country counts stay exact whatever retries or concurrent list ingests do. 'conflict' changes nothing.
    */
-  writeCanonical(w: {
-    key: { pk: string; sk: string };
-    item?: Record<string, unknown>;
-    expectRev: number | undefined;
+  writeCanonicals(w: {
+    metas: { key: { pk: string; sk: string }; item?: Record<string, unknown>; expectRev: number | undefined }[];
     counters: { key: { pk: string; sk: string }; delta: number }[];
   }): Promise<'written' | Conflict>;
 }

@@ -59,17 +59,16 @@ export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
     getItem: (key) => store.getItem(key),
     putItems: (items) => store.putItems(items),
     deleteKeys: (keys) => store.deleteKeys(keys),
-    async writeCanonical(w): Promise<'written' | Conflict> {
-      const cond =
-        w.expectRev === undefined
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: 'rev = :rev',
-              ExpressionAttributeValues: { ':rev': w.expectRev },
-            };
-      const main = w.item
-        ? { Put: { TableName: table, Item: w.item, ...cond } }
-        : { Delete: { TableName: table, Key: w.key, ...cond } };
+    async writeCanonicals(w): Promise<'written' | Conflict> {
+      const metas = w.metas.map((m) => {
+        const cond =
+          m.expectRev === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': m.expectRev } };
+        return m.item
+          ? { Put: { TableName: table, Item: m.item, ...cond } }
+          : { Delete: { TableName: table, Key: m.key, ...cond } };
+      });
       const counters = w.counters.map((c) => ({
         Update: {
           TableName: table,
@@ -79,9 +78,9 @@ export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
           ExpressionAttributeValues: { ':d': c.delta },
         },
       }));
+      if (!metas.length && !counters.length) return 'written';
       try {
-        // A country set of one entity stays far below the 100 actions of a transaction.
-        await send(() => doc.send(new TransactWriteCommand({ TransactItems: [main, ...counters] })));
+        await send(() => doc.send(new TransactWriteCommand({ TransactItems: [...metas, ...counters] })));
         return 'written';
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException || err instanceof TransactionCanceledException)

@@ -30,6 +30,10 @@ export function makeMemoryCanonicalStore() {
       };
     },
     async getItems(keys) {
+      // As DynamoDB does ("The number of conditions on the keys is invalid"): a key is its two attributes only.
+      for (const k of keys)
+        if (Object.keys(k).length !== 2)
+          throw new Error(`getItems: a key has attributes besides pk and sk: ${Object.keys(k)}`);
       const out = keys.flatMap((k) => (get(k) ? [clone(get(k)!)] : []));
       reads.getItems += out.length;
       return out;
@@ -46,13 +50,16 @@ export function makeMemoryCanonicalStore() {
       writes += keys.length;
       for (const k of keys) del(k);
     },
-    async writeCanonical(w): Promise<'written' | Conflict> {
-      const cur = get(w.key);
-      const rev = cur ? Number(cur.rev) : undefined;
-      if (rev !== w.expectRev) return 'conflict';
-      writes += 1 + w.counters.length;
-      if (w.item) put(w.item);
-      else del(w.key);
+    async writeCanonicals(w): Promise<'written' | Conflict> {
+      for (const m of w.metas) {
+        const cur = get(m.key);
+        if ((cur ? Number(cur.rev) : undefined) !== m.expectRev) return 'conflict';
+      }
+      writes += w.metas.length + w.counters.length;
+      for (const m of w.metas) {
+        if (m.item) put(m.item);
+        else del(m.key);
+      }
       for (const c of w.counters) {
         const it = get(c.key) ?? { ...c.key, entities: 0 };
         put({ ...it, entities: Number(it.entities) + c.delta });

@@ -103,6 +103,8 @@ export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
  *  CANOF#<member id>           META           a listed entity's canonical id, its resolver profile and its hash
  *  XID#<type>:<value>          <member id>    blocking item: members carrying a strong identifier
  *  XNM#<normalised name>       <member id>    blocking item: members carrying a normalised name
+ *  XLS#<block key>             <list>         a list has members under that blocking key (see blockListMarkerKey)
+ *  CANLISTS                    <list>         the lists resolution has seen
  *  CAN#<canonical id>          META           a canonical entity: name, type, lists, countries, revision
  *  CAN#<canonical id>          MEM#<member>   one member, with the reason it joined
  *  CAN#<canonical id>          REF            an id no longer current: the canonical id its members went to
@@ -122,3 +124,12 @@ export const canonicalMemberKey = (canonicalId: string, memberId: string) => ({
 export const canonicalRefKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'REF' });
 export const CANONICAL_COUNTS_PK = 'CANCNT';
 export const canonicalCountKey = (country: string) => ({ pk: CANONICAL_COUNTS_PK, sk: country });
+/**
+ * `XLS#<block key>` / `<list>`: a list has (or had) a member under a blocking key. Read in batches before a block is
+ * queried: a block only one list has can merge nothing (a list's entries never merge with each other), and most
+ * blocks are such, so most entities need no Query at all. A marker may outlive its members: that costs one Query.
+ */
+export const blockListMarkerKey = (key: string, list: string) => ({ pk: `XLS#${key}`, sk: list });
+/** `CANLISTS` / `<list>`: the lists resolution has seen (a handful: what the block markers are read for). */
+export const RESOLVED_LISTS_PK = 'CANLISTS';
+export const resolvedListKey = (list: string) => ({ pk: RESOLVED_LISTS_PK, sk: list });

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import {
   blockItemKey,
+  blockListMarkerKey,
   blockPartition,
   canonicalCountKey,
   canonicalMemberKey,
   canonicalMetaKey,
   canonicalOfKey,
-  canonicalPartition,
   canonicalRefKey,
   ENTITY_SHARDS,
+  listedEntityId,
   listedEntityKey,
   listedEntityPartition,
   MEMBER_PREFIX,
+  RESOLVED_LISTS_PK,
+  resolvedListKey,
 } from '../domain/keys.ts';
 import type { ListedEntity } from '../domain/model.ts';
 import {
@@ -19,11 +22,11 @@ import {
   clusterMerges,
   MAX_BLOCK,
   type Merge,
-  type MergeReason,
   mergesOf,
   type Profile,
   profileOf,
 } from '../domain/resolve.ts';
+import { DependencyError } from '../errors.ts';
 import type { CanonicalStore } from '../ports.ts';
 
 /*
@@ -37,19 +40,30 @@ import type { CanonicalStore } from '../ports.ts';
  *
  * Per entity of a changed version it reads: its CANOF item, the blocking partitions of its keys (≤ MAX_BLOCK + 1
  * items each), the CANOF items of its candidates and its old cluster's members; it writes its CANOF item, its blocking
- * items, one MEM item, and per changed canonical entity one transaction (its META item and the per-country counters
- * whose membership moved). Nothing reads a whole list or every canonical entity.
+ * items, one MEM item, and its canonical entity's META item, in transactions with the per-country counters whose
+ * membership moved (summed over a page of entities: one counter item is written once per page, not once per entity).
+ * Nothing reads a whole list or every canonical entity. Work is done a page (100 entities) at a time, their reads in
+ * parallel: memory is bounded by a page and the components around it.
  *
  * Known limit: two list ingests that touch one cluster at the same moment may each cluster it from what they saw;
  * the counters stay exact (conditional META writes), and the next ingest of either list settles the membership.
  */
 
 const PAGE = 100;
-const MAX_COMPONENT = 200;
+const PARALLEL = 16;
+/** A component grown past this many members stops growing (a safety bound; lists give clusters of a few members). */
+const MAX_NODES = 5000;
+/** Actions per TransactWriteItems (DynamoDB's limit is 100). */
+const MAX_ACTIONS = 90;
 
 export interface ResolveDeps {
   store: CanonicalStore;
   log?: (message: string, data?: Record<string, unknown>) => void;
+}
+
+/** What one run knows besides its deps: the lists seen so far (for the block markers). */
+interface Ctx extends ResolveDeps {
+  lists: string[];
 }
 
 export interface ResolveRun {
@@ -67,30 +81,52 @@ interface CanOf {
 
 const hashOf = (p: Profile) => createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 16);
 
-/** Resolves what a new version of one list changed. Returns how many entities were re-resolved. */
+/** Runs `fn` over `xs` with at most PARALLEL calls in flight. */
+async function parallel<T, R>(xs: readonly T[], fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(xs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < xs.length) {
+      const i = next++;
+      out[i] = await fn(xs[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, xs.length) }, worker));
+  return out;
+}
+
+/** Resolves what a new version of one list changed. Returns how many entities were re-resolved and removed. */
 export async function resolveListVersion(
   run: ResolveRun,
   deps: ResolveDeps,
 ): Promise<{ changed: number; removed: number }> {
   let changed = 0;
   let removed = 0;
+  const ctx: Ctx = {
+    ...deps,
+    lists: (await deps.store.queryPage(RESOLVED_LISTS_PK, 1000)).items.map((it) => String(it.sk)),
+  };
+  if (!ctx.lists.includes(run.list)) {
+    await deps.store.putItems([{ ...resolvedListKey(run.list) }]);
+    ctx.lists.push(run.list);
+  }
   for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
     let after: string | undefined;
     do {
       const page = await deps.store.queryPage(listedEntityPartition(run.list, run.version, shard), PAGE, after);
       after = page.last;
       const profiles = page.items.map((it) => profileOf(it as unknown as ListedEntity));
-      const stored = await readCanOf(
+      const known = await readCanOf(
         deps,
         profiles.map((p) => p.id),
       );
-      const dirty = profiles.filter((p) => stored.get(p.id)?.hash !== hashOf(p));
+      const dirty = profiles.filter((p) => known.get(p.id)?.hash !== hashOf(p));
       if (!dirty.length) continue;
-      await writeProfiles(deps, dirty, stored);
-      await reresolve(
-        deps,
+      await writeProfiles(deps, dirty, known);
+      await resolveAround(
+        ctx,
         dirty.map((p) => p.id),
-        stored,
+        known,
       );
       changed += dirty.length;
     } while (after);
@@ -107,9 +143,9 @@ export async function resolveListVersion(
             String(it.sk),
           ),
         );
-        const gone = ids.filter((id) => !still.has(id)).map((id) => `l:${run.list}:${id}`);
+        const gone = ids.filter((id) => !still.has(id)).map((id) => listedEntityId(run.list, id));
         if (!gone.length) continue;
-        await removeMembers(deps, gone);
+        await removeMembers(ctx, gone);
         removed += gone.length;
       } while (after);
     }
@@ -131,28 +167,29 @@ async function readCanOf(deps: ResolveDeps, ids: readonly string[]): Promise<Map
 }
 
 /** New profiles and their blocking items; blocking items of keys an entity no longer has go. */
-async function writeProfiles(deps: ResolveDeps, profiles: readonly Profile[], stored: Map<string, CanOf>) {
+async function writeProfiles(deps: ResolveDeps, profiles: readonly Profile[], known: Map<string, CanOf>) {
   const puts: Record<string, unknown>[] = [];
   const deletes: { pk: string; sk: string }[] = [];
   for (const p of profiles) {
-    const old = stored.get(p.id);
+    const old = known.get(p.id);
     const keys = new Set(blockKeysOf(p));
     for (const k of old ? blockKeysOf(old.profile) : []) if (!keys.has(k)) deletes.push(blockItemKey(k, p.id));
-    for (const k of keys) puts.push({ ...blockItemKey(k, p.id) });
+    for (const k of keys) puts.push({ ...blockItemKey(k, p.id) }, { ...blockListMarkerKey(k, p.list) });
     const next: CanOf = { ...(old?.canonical ? { canonical: old.canonical } : {}), hash: hashOf(p), profile: p };
-    stored.set(p.id, next);
+    known.set(p.id, next);
     puts.push({ ...canonicalOfKey(p.id), ...next });
   }
   if (deletes.length) await deps.store.deleteKeys(deletes);
-  await deps.store.putItems(puts);
+  // Markers repeat over a page (one list, many entities under one name): each written once.
+  await deps.store.putItems([...new Map(puts.map((p) => [`${p.pk}\u0000${p.sk}`, p])).values()]);
 }
 
-async function removeMembers(deps: ResolveDeps, ids: readonly string[]) {
-  const stored = await readCanOf(deps, ids);
+async function removeMembers(deps: Ctx, ids: readonly string[]) {
+  const known = await readCanOf(deps, ids);
   const deletes: { pk: string; sk: string }[] = [];
   const formerClusters = new Set<string>();
   for (const id of ids) {
-    const old = stored.get(id);
+    const old = known.get(id);
     if (!old) continue;
     for (const k of blockKeysOf(old.profile)) deletes.push(blockItemKey(k, id));
     deletes.push(canonicalOfKey(id));
@@ -160,91 +197,114 @@ async function removeMembers(deps: ResolveDeps, ids: readonly string[]) {
       deletes.push(canonicalMemberKey(old.canonical, id));
       formerClusters.add(old.canonical);
     }
+    known.delete(id);
   }
   await deps.store.deleteKeys(deletes);
   // What is left of their clusters is clustered again (a removed member may have been the link between two others).
-  const rest: string[] = [];
-  for (const c of formerClusters) rest.push(...(await membersOf(deps, c)));
-  if (rest.length) await reresolve(deps, rest, await readCanOf(deps, rest), [...formerClusters]);
-  else for (const c of formerClusters) await writeMeta(deps, c, undefined);
+  await resolveAround(deps, [], known, [...formerClusters]);
 }
 
-async function membersOf(deps: ResolveDeps, canonical: string): Promise<string[]> {
-  const page = await deps.store.queryPage(canonicalPartition(canonical), MAX_COMPONENT, MEMBER_PREFIX.slice(0, -1));
-  return page.items
-    .map((it) => String(it.sk))
-    .filter((sk) => sk.startsWith(MEMBER_PREFIX))
-    .map((sk) => sk.slice(MEMBER_PREFIX.length));
+/** Members of clusters, from their META items (one batched read for many clusters, no Query). */
+async function membersOf(deps: ResolveDeps, canonicals: readonly string[]): Promise<string[]> {
+  if (!canonicals.length) return [];
+  return (await deps.store.getItems(canonicals.map(canonicalMetaKey))).flatMap(
+    (it) => (it.members as string[] | undefined) ?? [],
+  );
 }
 
 /**
- * Rebuilds the clusters around `seeds`: their old clusters' members join the seeds (a changed member may have been
- * what held its cluster together), the component is grown over the blocking items, clustered, and every membership
- * that moved is written.
+ * Rebuilds the clusters around `seeds` (and the remaining members of `retired` clusters): the seeds' old clusters'
+ * members join them (a changed member may have been what held its cluster together), the components are grown over
+ * the blocking items level by level (each level's reads in parallel), clustered, and every membership that moved is
+ * written.
  */
-async function reresolve(
-  deps: ResolveDeps,
+async function resolveAround(
+  deps: Ctx,
   seeds: readonly string[],
   known: Map<string, CanOf>,
-  extraOldClusters: readonly string[] = [],
+  retired: readonly string[] = [],
 ) {
-  const done = new Set<string>();
-  for (const seed of seeds) {
-    if (done.has(seed)) continue;
-    const oldClusters = new Set<string>(extraOldClusters);
-    const nodes = new Map<string, CanOf>();
-    const proposed = new Map<string, { m: Merge; votes: number }>();
-    const queue = [seed];
-    const queued = new Set(queue);
-    const need = async (ids: string[]) => {
-      const missing = ids.filter((id) => !known.has(id));
-      for (const [id, c] of await readCanOf(deps, missing)) known.set(id, c);
-    };
-    while (queue.length && nodes.size < MAX_COMPONENT) {
-      const id = queue.shift()!;
-      await need([id]);
-      const me = known.get(id);
-      if (!me) continue;
-      nodes.set(id, me);
-      if (me.canonical && !oldClusters.has(me.canonical)) {
-        oldClusters.add(me.canonical);
-        for (const m of await membersOf(deps, me.canonical))
-          if (!queued.has(m)) {
-            queued.add(m);
-            queue.push(m);
-          }
+  const expanded = new Map<string, CanOf>();
+  const oldClusters = new Set<string>();
+  const proposed = new Map<string, { m: Merge; votes: number }>();
+  const blocks = new Map<string, string[] | undefined>();
+  const queued = new Set<string>();
+  let frontier: string[] = [];
+  const enqueue = (ids: Iterable<string>) => {
+    for (const id of ids)
+      if (!queued.has(id)) {
+        queued.add(id);
+        frontier.push(id);
       }
-      const candidates = new Set<string>();
-      for (const key of blockKeysOf(me.profile)) {
-        const page = await deps.store.queryPage(blockPartition(key), MAX_BLOCK + 1);
-        if (page.items.length > MAX_BLOCK) continue; // a common name or default value: followed by nobody
-        for (const it of page.items) candidates.add(String(it.sk));
+  };
+  const need = async (ids: readonly string[]) => {
+    for (const [id, c] of await readCanOf(
+      deps,
+      ids.filter((id) => !known.has(id)),
+    ))
+      known.set(id, c);
+  };
+  const readClusters = async (ids: readonly string[]) => {
+    const fresh = [...new Set(ids)].filter((c) => !oldClusters.has(c));
+    for (const c of fresh) oldClusters.add(c);
+    enqueue(await membersOf(deps, fresh));
+  };
+  enqueue(seeds);
+  await readClusters(retired);
+  while (frontier.length && expanded.size < MAX_NODES) {
+    const level = frontier;
+    frontier = [];
+    await need(level);
+    const nodes = level.filter((id) => known.has(id));
+    await readClusters(nodes.flatMap((id) => (known.get(id)!.canonical ? [known.get(id)!.canonical!] : [])));
+    // A block is queried only when a list other than the node's own has members under it (markers, in batches).
+    const asked = new Map<string, Set<string>>();
+    for (const id of nodes) {
+      const p = known.get(id)!.profile;
+      for (const k of blockKeysOf(p)) {
+        if (blocks.has(k)) continue;
+        const s = asked.get(k) ?? new Set<string>();
+        for (const l of deps.lists) if (l !== p.list) s.add(l);
+        asked.set(k, s);
       }
-      candidates.delete(id);
-      await need([...candidates]);
-      const merges = mergesOf(
-        me.profile,
-        [...candidates].flatMap((c) => (known.has(c) ? [known.get(c)!.profile] : [])),
+    }
+    const markers = await deps.store.getItems(
+      [...asked].flatMap(([k, ls]) => [...ls].map((l) => blockListMarkerKey(k, l))),
+    );
+    const shared = new Set(markers.map((it) => String(it.pk).slice('XLS#'.length)));
+    for (const k of asked.keys()) if (!shared.has(k)) blocks.set(k, []);
+    const keys = [...asked.keys()].filter((k) => shared.has(k));
+    await parallel(keys, async (k) => {
+      const page = await deps.store.queryPage(blockPartition(k), MAX_BLOCK + 1);
+      // A block this large is a common name or a default value: followed by nobody.
+      blocks.set(k, page.items.length > MAX_BLOCK ? undefined : page.items.map((it) => String(it.sk)));
+    });
+    const candidatesOf = (id: string) =>
+      new Set(blockKeysOf(known.get(id)!.profile).flatMap((k) => blocks.get(k) ?? []));
+    await need([...new Set(nodes.flatMap((id) => [...candidatesOf(id)]))]);
+    for (const id of nodes) {
+      const me = known.get(id)!;
+      expanded.set(id, me);
+      const candidates = [...candidatesOf(id)].flatMap((c) =>
+        c !== id && known.has(c) ? [known.get(c)!.profile] : [],
       );
-      for (const m of merges) {
+      for (const m of mergesOf(me.profile, candidates)) {
         const k = `${m.a}\u0000${m.b}`;
         const v = proposed.get(k) ?? { m, votes: 0 };
         v.votes++;
         proposed.set(k, v);
-        const other = m.a === id ? m.b : m.a;
-        if (!queued.has(other)) {
-          queued.add(other);
-          queue.push(other);
-        }
+        enqueue([m.a === id ? m.b : m.a]);
       }
     }
-    // Both ends must propose a merge (the ambiguity rule applies from each side), as in resolveProfiles.
-    const accepted = [...proposed.values()].filter((v) => v.votes === 2).map((v) => v.m);
-    const members = [...nodes.values()].map((n) => ({ id: n.profile.id, list: n.profile.list }));
-    const { canonicalOf, joinedBy } = clusterMerges(members, accepted);
-    for (const id of nodes.keys()) done.add(id);
-    await writeClusters(deps, nodes, canonicalOf, joinedBy, oldClusters);
   }
+  if (frontier.length) deps.log?.('resolution: component capped', { nodes: expanded.size, left: frontier.length });
+  // Both ends must propose a merge (the ambiguity rule applies from each side), as in resolveProfiles.
+  const accepted = [...proposed.values()]
+    .filter((v) => v.votes === 2 && expanded.has(v.m.a) && expanded.has(v.m.b))
+    .map((v) => v.m);
+  const members = [...expanded.values()].map((n) => ({ id: n.profile.id, list: n.profile.list }));
+  const { canonicalOf, joinedBy } = clusterMerges(members, accepted);
+  await writeClusters(deps, expanded, canonicalOf, joinedBy, oldClusters);
 }
 
 async function writeClusters(
@@ -262,7 +322,6 @@ async function writeClusters(
     const c = canonicalOf.get(id)!;
     byCanonical.set(c, [...(byCanonical.get(c) ?? []), node.profile]);
     const join = joinedBy.get(id);
-    const reason: MergeReason | undefined = join?.reason;
     if (node.canonical && node.canonical !== c) {
       deletes.push(canonicalMemberKey(node.canonical, id));
       const m = movedTo.get(node.canonical) ?? new Map<string, number>();
@@ -273,27 +332,47 @@ async function writeClusters(
       ...canonicalMemberKey(c, id),
       member: id,
       list: node.profile.list,
-      ...(reason && join ? { reason, with: join.a === id ? join.b : join.a } : {}),
+      ...(join ? { reason: join.reason, with: join.a === id ? join.b : join.a } : {}),
     });
     if (node.canonical !== c) {
       node.canonical = c;
       puts.push({ ...canonicalOfKey(id), ...node });
     }
   }
+  // MEM items unchanged are not rewritten: read what is there, write only what differs.
+  const current = new Map(
+    (
+      await deps.store.getItems(
+        puts.filter((p) => String(p.sk).startsWith(MEMBER_PREFIX)).map((p) => ({ pk: String(p.pk), sk: String(p.sk) })),
+      )
+    ).map((it) => [`${it.pk}\u0000${it.sk}`, it]),
+  );
+  const same = (a: Record<string, unknown> | undefined, b: Record<string, unknown>) =>
+    a !== undefined && ['member', 'list', 'reason', 'with'].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+  const writes = puts.filter(
+    (p) => !String(p.sk).startsWith(MEMBER_PREFIX) || !same(current.get(`${p.pk}\u0000${p.sk}`), p),
+  );
   if (deletes.length) await deps.store.deleteKeys(deletes);
-  await deps.store.putItems(puts);
-  for (const [c, profiles] of byCanonical) await writeMeta(deps, c, profiles);
-  // Ids that no longer name a cluster: their META goes (counters down) and a referent says where the members went.
-  for (const old of oldClusters) {
-    if (byCanonical.has(old)) continue;
-    await writeMeta(deps, old, undefined);
+  if (writes.length) await deps.store.putItems(writes);
+
+  const gone = [...oldClusters].filter((c) => !byCanonical.has(c));
+  await writeMetas(deps, [
+    ...[...byCanonical].map(([c, ps]) => [c, ps] as const),
+    ...gone.map((c) => [c, undefined] as const),
+  ]);
+  // Ids that no longer name a cluster keep a referent that says where their members went.
+  const refs = gone.flatMap((old) => {
     const to = [...(movedTo.get(old) ?? new Map<string, number>())].sort(
       (x, y) => y[1] - x[1] || x[0].localeCompare(y[0]),
     );
-    if (to.length) await deps.store.putItems([{ ...canonicalRefKey(old), mergedInto: to[0]![0] }]);
-  }
+    return to.length ? [{ ...canonicalRefKey(old), mergedInto: to[0]![0] }] : [];
+  });
+  if (refs.length) await deps.store.putItems(refs);
   // A cluster that exists again under an id once retired is no referent any more.
-  const revived = [...byCanonical.keys()].map(canonicalRefKey);
+  const revived = (await deps.store.getItems([...byCanonical.keys()].map(canonicalRefKey))).map((it) => ({
+    pk: String(it.pk),
+    sk: String(it.sk),
+  }));
   if (revived.length) await deps.store.deleteKeys(revived);
 }
 
@@ -304,41 +383,74 @@ const rank = (list: string) => {
   return i < 0 ? LIST_PREFERENCE.length : i;
 };
 
-async function writeMeta(deps: ResolveDeps, canonical: string, profiles: Profile[] | undefined) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const cur = await deps.store.getItem(canonicalMetaKey(canonical));
-    const before = new Set((cur?.countries as string[] | undefined) ?? []);
-    const after = new Set(profiles?.flatMap((p) => p.countries) ?? []);
-    const counters = [
-      ...[...after].filter((c) => !before.has(c)).map((c) => ({ key: canonicalCountKey(c), delta: 1 })),
-      ...[...before].filter((c) => !after.has(c)).map((c) => ({ key: canonicalCountKey(c), delta: -1 })),
-    ];
-    const rev = cur ? Number(cur.rev) : undefined;
-    let item: Record<string, unknown> | undefined;
-    if (profiles) {
-      const sorted = [...profiles].sort((a, b) => rank(a.list) - rank(b.list) || a.id.localeCompare(b.id));
-      item = {
-        ...canonicalMetaKey(canonical),
-        id: canonical,
-        name: sorted[0]!.name,
-        type: sorted[0]!.type,
-        lists: [...new Set(profiles.map((p) => p.list))].sort(),
-        members: profiles.map((p) => p.id).sort(),
-        countries: [...after].sort(),
-        rev: (rev ?? 0) + 1,
-      };
-      const same = (k: string) => JSON.stringify(cur?.[k]) === JSON.stringify(item?.[k]);
-      if (cur && ['name', 'type', 'lists', 'members', 'countries'].every(same)) return;
-    } else if (!cur) return;
-    if (
-      (await deps.store.writeCanonical({
-        key: canonicalMetaKey(canonical),
-        ...(item ? { item } : {}),
-        expectRev: rev,
-        counters,
-      })) === 'written'
-    )
-      return;
+type MetaWrite = { key: { pk: string; sk: string }; item?: Record<string, unknown>; expectRev: number | undefined };
+
+/** The META write of one canonical entity against its current item, and its counter deltas; undefined if unchanged. */
+function planMeta(
+  canonical: string,
+  profiles: readonly Profile[] | undefined,
+  cur: Record<string, unknown> | undefined,
+): { write: MetaWrite; deltas: Map<string, number> } | undefined {
+  const before = new Set((cur?.countries as string[] | undefined) ?? []);
+  const after = new Set(profiles?.flatMap((p) => p.countries) ?? []);
+  const deltas = new Map<string, number>();
+  for (const c of after) if (!before.has(c)) deltas.set(c, 1);
+  for (const c of before) if (!after.has(c)) deltas.set(c, -1);
+  const rev = cur ? Number(cur.rev) : undefined;
+  if (!profiles) return cur ? { write: { key: canonicalMetaKey(canonical), expectRev: rev }, deltas } : undefined;
+  const sorted = [...profiles].sort((a, b) => rank(a.list) - rank(b.list) || a.id.localeCompare(b.id));
+  const item = {
+    ...canonicalMetaKey(canonical),
+    id: canonical,
+    name: sorted[0]!.name,
+    type: sorted[0]!.type,
+    lists: [...new Set(profiles.map((p) => p.list))].sort(),
+    members: profiles.map((p) => p.id).sort(),
+    countries: [...after].sort(),
+    rev: (rev ?? 0) + 1,
+  };
+  const same = (k: string) => JSON.stringify(cur?.[k]) === JSON.stringify((item as Record<string, unknown>)[k]);
+  if (cur && ['name', 'type', 'lists', 'members', 'countries'].every(same)) return undefined;
+  return { write: { key: canonicalMetaKey(canonical), item, expectRev: rev }, deltas };
+}
+
+/**
+ * META items of many canonical entities with their counters, in transactions of up to MAX_ACTIONS actions whose
+ * counter deltas are summed per country. A conflict (another ingest moved one of them) retries that group one by one.
+ */
+async function writeMetas(deps: ResolveDeps, entries: readonly (readonly [string, Profile[] | undefined])[]) {
+  const curs = new Map(
+    (await deps.store.getItems(entries.map(([c]) => canonicalMetaKey(c)))).map((it) => [String(it.pk), it]),
+  );
+  let group: { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> }[] = [];
+  let countries = new Set<string>();
+  const flush = async () => {
+    if (!group.length) return;
+    const sums = new Map<string, number>();
+    for (const g of group) for (const [c, d] of g.deltas) sums.set(c, (sums.get(c) ?? 0) + d);
+    const counters = [...sums].filter(([, d]) => d !== 0).map(([c, delta]) => ({ key: canonicalCountKey(c), delta }));
+    const r = await deps.store.writeCanonicals({ metas: group.map((g) => g.write), counters });
+    if (r === 'conflict') for (const g of group) await writeMetaAlone(deps, g.entry[0], g.entry[1]);
+    group = [];
+    countries = new Set();
+  };
+  for (const entry of entries) {
+    const plan = planMeta(entry[0], entry[1], curs.get(canonicalMetaKey(entry[0]).pk));
+    if (!plan) continue;
+    const more = [...plan.deltas.keys()].filter((c) => !countries.has(c)).length;
+    if (group.length + 1 + countries.size + more > MAX_ACTIONS) await flush();
+    group.push({ entry, ...plan });
+    for (const c of plan.deltas.keys()) countries.add(c);
   }
-  throw new Error(`canonical entity ${canonical}: its META item kept changing under five attempts`);
+  await flush();
+}
+
+async function writeMetaAlone(deps: ResolveDeps, canonical: string, profiles: Profile[] | undefined) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const plan = planMeta(canonical, profiles, await deps.store.getItem(canonicalMetaKey(canonical)));
+    if (!plan) return;
+    const counters = [...plan.deltas].map(([c, delta]) => ({ key: canonicalCountKey(c), delta }));
+    if ((await deps.store.writeCanonicals({ metas: [plan.write], counters })) === 'written') return;
+  }
+  throw new DependencyError(`canonical entity ${canonical}: its META item kept changing over five attempts`);
 }

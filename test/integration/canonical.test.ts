@@ -91,10 +91,8 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     const id = (await canonicalOf('l:us-ofac-sdn:36', deps))!;
     const meta = (await deps.store.getItem(canonicalMetaKey(id)))!;
     // Act
-    const stale = await deps.store.writeCanonical({
-      key: canonicalMetaKey(id),
-      item: { ...meta, name: 'stale' },
-      expectRev: Number(meta.rev) - 1,
+    const stale = await deps.store.writeCanonicals({
+      metas: [{ key: canonicalMetaKey(id), item: { ...meta, name: 'stale' }, expectRev: Number(meta.rev) - 1 }],
       counters: [{ key: canonicalCountKey('ZZ'), delta: 1 }],
     });
     // Assess
