@@ -31,7 +31,7 @@ const deps = {
   describeExpected: describeExpectedFormats,
   maxBytes: config.MAX_OBJECT_BYTES,
   shrinkGuard: config.SHRINK_GUARD,
-  onVersionCurrent: (run: { list: string; version: string; previous?: string }) =>
+  onListVersionChanged: (run: { list: string; version?: string; previous?: string }) =>
     resolveListVersion(run, { store: canonicalStore, log: (message, data) => logger.info(message, data ?? {}) }).then(
       () => undefined,
     ),

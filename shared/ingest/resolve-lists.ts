@@ -68,7 +68,8 @@ interface Ctx extends ResolveDeps {
 
 export interface ResolveRun {
   list: string;
-  version: string;
+  /** The list's current version; absent when the list was removed (every entity of `previous` leaves). */
+  version?: string | undefined;
   /** The version this one replaced: its entities that are not in the new one are removed from their clusters. */
   previous?: string | undefined;
 }
@@ -110,10 +111,11 @@ export async function resolveListVersion(
     await deps.store.putItems([{ ...resolvedListKey(run.list) }]);
     ctx.lists.push(run.list);
   }
-  for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
+  for (let shard = 0; run.version !== undefined && shard < ENTITY_SHARDS; shard++) {
+    const version = run.version;
     let after: string | undefined;
     do {
-      const page = await deps.store.queryPage(listedEntityPartition(run.list, run.version, shard), PAGE, after);
+      const page = await deps.store.queryPage(listedEntityPartition(run.list, version, shard), PAGE, after);
       after = page.last;
       const profiles = page.items.map((it) => profileOf(it as unknown as ListedEntity));
       const known = await readCanOf(
@@ -138,10 +140,13 @@ export async function resolveListVersion(
         const page = await deps.store.queryPage(listedEntityPartition(run.list, run.previous, shard), PAGE, after);
         after = page.last;
         const ids = page.items.map((it) => String(it.sk));
+        const version = run.version;
         const still = new Set(
-          (await deps.store.getItems(ids.map((id) => listedEntityKey(run.list, run.version, id)))).map((it) =>
-            String(it.sk),
-          ),
+          version === undefined
+            ? []
+            : (await deps.store.getItems(ids.map((id) => listedEntityKey(run.list, version, id)))).map((it) =>
+                String(it.sk),
+              ),
         );
         const gone = ids.filter((id) => !still.has(id)).map((id) => listedEntityId(run.list, id));
         if (!gone.length) continue;

@@ -1,5 +1,6 @@
 import {
   CANONICAL_COUNTS_PK,
+  canonicalMetaKey,
   canonicalOfKey,
   canonicalPartition,
   listedEntityKey,
@@ -97,6 +98,43 @@ export async function canonicalDetail(id: string, deps: CanonicalDeps): Promise<
     merged: members,
     ...(id.startsWith('c:') && cluster.id !== id ? { mergedFrom: id } : {}),
   };
+}
+
+export interface CanonicalSummary {
+  id: string;
+  name: string;
+  type: string;
+  lists: string[];
+  members: string[];
+  countries: string[];
+}
+
+/**
+ * The canonical entity of each listed id given (a page of `/counts/entities` rows, say), in two batched reads: the
+ * members' CANOF items, then the distinct canonical entities' META items. Ids with no canonical entity are absent. A
+ * page's rows that map to one canonical id are one entity: the caller shows it once, with every list.
+ */
+export async function canonicalSummaries(
+  memberIds: readonly string[],
+  deps: Pick<CanonicalDeps, 'store'>,
+): Promise<Map<string, CanonicalSummary>> {
+  const ofMember = new Map<string, string>();
+  const listed = [...new Set(memberIds)].filter((id) => parseEntityId(id)?.kind === 'listed');
+  for (const it of await deps.store.getItems(listed.map(canonicalOfKey)))
+    if (it.canonical) ofMember.set(String(it.pk).slice('CANOF#'.length), String(it.canonical));
+  const metas = new Map<string, CanonicalSummary>();
+  for (const it of await deps.store.getItems([...new Set(ofMember.values())].map(canonicalMetaKey)))
+    metas.set(String(it.id), {
+      id: String(it.id),
+      name: String(it.name),
+      type: String(it.type),
+      lists: (it.lists as string[] | undefined) ?? [],
+      members: (it.members as string[] | undefined) ?? [],
+      countries: (it.countries as string[] | undefined) ?? [],
+    });
+  const out = new Map<string, CanonicalSummary>();
+  for (const [member, c] of ofMember) if (metas.has(c)) out.set(member, metas.get(c)!);
+  return out;
 }
 
 /** Distinct canonical entities per country (one small item per country: a page, never a scan). */

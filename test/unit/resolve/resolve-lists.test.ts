@@ -4,7 +4,12 @@ import { CANONICAL_COUNTS_PK, listedEntityKey } from '../../../shared/domain/key
 import type { ListedEntity } from '../../../shared/domain/model.ts';
 import { profileOf, resolveProfiles } from '../../../shared/domain/resolve.ts';
 import { resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
-import { canonicalCountryCounts, canonicalDetail, canonicalOf } from '../../../shared/query/canonical.ts';
+import {
+  canonicalCountryCounts,
+  canonicalDetail,
+  canonicalOf,
+  canonicalSummaries,
+} from '../../../shared/query/canonical.ts';
 
 /*
  * Cross-list resolution as the ingest runs it: list versions written as the ingest writes them, resolved one version
@@ -181,6 +186,40 @@ describe('resolveListVersion', () => {
     expect(after?.id).toBe(alone); // the SDN entry alone again: the id it had alone
     expect(await canonicalDetail(merged!, h.deps)).toMatchObject({ id: alone, mergedFrom: merged });
     expect(await h.counts()).toEqual(h.recount());
+  });
+
+  it('a list removed leaves every cluster it was in, and the counts follow', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    // Act
+    const r = await resolveListVersion({ list: 'un-sc', previous: 'v1' }, { store: h.store });
+    // Assess
+    expect(r).toEqual({ changed: 0, removed: UN.length });
+    for (const x of UN) expect(await canonicalOf(`l:un-sc:${x.sourceId}`, h.deps)).toBeUndefined();
+    expect((await canonicalDetail('l:us-ofac-sdn:9', h.deps))?.lists).toEqual(['us-ofac-sdn']);
+    expect(await h.counts()).toEqual({ AA: 1 });
+    expect(await h.counts()).toEqual(h.recount());
+  });
+
+  it('summarises the canonical entities of many listed ids in two batched reads', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    h.store.reads.getItems = 0;
+    // Act
+    const s = await canonicalSummaries(['l:un-sc:101', 'l:us-ofac-sdn:9', 'l:us-ofac-sdn:11', 'l:un-sc:999'], h.deps);
+    // Assess
+    expect(s.get('l:un-sc:101')).toEqual(s.get('l:us-ofac-sdn:9'));
+    expect(s.get('l:un-sc:101')).toMatchObject({
+      lists: ['un-sc', 'us-ofac-sdn'],
+      name: 'Blue Heron Mining Corporation',
+    });
+    expect(s.get('l:us-ofac-sdn:11')).toMatchObject({ lists: ['us-ofac-sdn'], members: ['l:us-ofac-sdn:11'] });
+    expect(s.has('l:un-sc:999')).toBe(false);
+    expect(h.store.reads.getItems).toBeLessThanOrEqual(3 + 2); // 3 CANOF items, 2 distinct META items
   });
 
   it('reads a bounded number of items per entity, not the store', async () => {
