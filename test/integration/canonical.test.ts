@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoCanonicalStore } from '../../shared/adapters/dynamo-canonical-store.ts';
@@ -99,5 +99,21 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     expect(stale).toBe('conflict');
     expect((await deps.store.getItem(canonicalMetaKey(id)))?.name).toBe('AEROCARIBBEAN AIRLINES');
     expect(await deps.store.getItem(canonicalCountKey('ZZ'))).toBeUndefined();
+  });
+
+  it('deleting the UN file takes the UN listings out of their clusters: KOMID is the OFAC entry alone', async () => {
+    // Prepare
+    const kp = (await canonicalCountryCounts(deps)).get('KP') ?? 0;
+    // Act
+    await sb.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'sanctions/un/consolidated.xml' }));
+    await sb.idle();
+    // Assess
+    expect(await canonicalOf('l:un-sc:690735', deps)).toBeUndefined();
+    const komid = await canonicalDetail('l:us-ofac-sdn:9345', deps);
+    expect(komid?.lists).toEqual(['us-ofac-sdn']);
+    expect(komid?.listings.map((l) => l.id)).toEqual(['l:us-ofac-sdn:9345']);
+    // The UN entities of North Korea are gone; the OFAC rows carry no country.
+    expect(kp).toBeGreaterThan(0);
+    expect((await canonicalCountryCounts(deps)).get('KP')).toBeUndefined();
   });
 });
