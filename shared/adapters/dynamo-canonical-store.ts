@@ -40,7 +40,15 @@ export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
     async getItems(keys) {
       const out: Record<string, unknown>[] = [];
       const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-      for (const part of chunk(unique, 100)) {
+      // Batches of 100 keys (BatchGetItem's limit), eight in flight.
+      const parts = chunk(unique, 100);
+      let next = 0;
+      const worker = async () => {
+        while (next < parts.length) {
+          await getPart(parts[next++]!);
+        }
+      };
+      const getPart = async (part: { pk: string; sk: string }[]) => {
         let pending: Record<string, unknown>[] = part;
         for (let attempt = 0; pending.length; attempt++) {
           if (attempt > 10)
@@ -53,7 +61,8 @@ export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
           out.push(...(r.Responses?.[table] ?? []));
           pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, parts.length) }, worker));
       return out;
     },
     getItem: (key) => store.getItem(key),

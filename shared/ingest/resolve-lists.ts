@@ -78,7 +78,14 @@ interface CanOf {
   canonical?: string;
   hash: string;
   profile: Profile;
+  /** Changed in this run and not yet written: written once, with its canonical id (never stored). */
+  pending?: true;
 }
+
+const stored = (id: string, c: CanOf) => {
+  const { pending: _, ...rest } = c;
+  return { ...canonicalOfKey(id), ...rest };
+};
 
 const hashOf = (p: Profile) => createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 16);
 
@@ -130,6 +137,9 @@ export async function resolveListVersion(
         dirty.map((p) => p.id),
         known,
       );
+      // A changed entity the component bound left out is still recorded (clustered again when next touched).
+      const left = dirty.filter((p) => known.get(p.id)?.pending);
+      if (left.length) await deps.store.putItems(left.map((p) => stored(p.id, known.get(p.id)!)));
       changed += dirty.length;
     } while (after);
   }
@@ -180,9 +190,13 @@ async function writeProfiles(deps: ResolveDeps, profiles: readonly Profile[], kn
     const keys = new Set(blockKeysOf(p));
     for (const k of old ? blockKeysOf(old.profile) : []) if (!keys.has(k)) deletes.push(blockItemKey(k, p.id));
     for (const k of keys) puts.push({ ...blockItemKey(k, p.id) }, { ...blockListMarkerKey(k, p.list) });
-    const next: CanOf = { ...(old?.canonical ? { canonical: old.canonical } : {}), hash: hashOf(p), profile: p };
+    const next: CanOf = {
+      ...(old?.canonical ? { canonical: old.canonical } : {}),
+      hash: hashOf(p),
+      profile: p,
+      pending: true,
+    };
     known.set(p.id, next);
-    puts.push({ ...canonicalOfKey(p.id), ...next });
   }
   if (deletes.length) await deps.store.deleteKeys(deletes);
   // Markers repeat over a page (one list, many entities under one name): each written once.
@@ -323,8 +337,11 @@ async function writeClusters(
   const deletes: { pk: string; sk: string }[] = [];
   const byCanonical = new Map<string, Profile[]>();
   const movedTo = new Map<string, Map<string, number>>();
+  // MEM items that may exist already: only a member that had a canonical id has one.
+  const maybeStored: { pk: string; sk: string }[] = [];
   for (const [id, node] of nodes) {
     const c = canonicalOf.get(id)!;
+    if (node.canonical) maybeStored.push(canonicalMemberKey(c, id));
     byCanonical.set(c, [...(byCanonical.get(c) ?? []), node.profile]);
     const join = joinedBy.get(id);
     if (node.canonical && node.canonical !== c) {
@@ -339,18 +356,15 @@ async function writeClusters(
       list: node.profile.list,
       ...(join ? { reason: join.reason, with: join.a === id ? join.b : join.a } : {}),
     });
-    if (node.canonical !== c) {
+    if (node.canonical !== c || node.pending) {
       node.canonical = c;
-      puts.push({ ...canonicalOfKey(id), ...node });
+      delete node.pending;
+      puts.push(stored(id, node));
     }
   }
   // MEM items unchanged are not rewritten: read what is there, write only what differs.
   const current = new Map(
-    (
-      await deps.store.getItems(
-        puts.filter((p) => String(p.sk).startsWith(MEMBER_PREFIX)).map((p) => ({ pk: String(p.pk), sk: String(p.sk) })),
-      )
-    ).map((it) => [`${it.pk}\u0000${it.sk}`, it]),
+    (maybeStored.length ? await deps.store.getItems(maybeStored) : []).map((it) => [`${it.pk}\u0000${it.sk}`, it]),
   );
   const same = (a: Record<string, unknown> | undefined, b: Record<string, unknown>) =>
     a !== undefined && ['member', 'list', 'reason', 'with'].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
@@ -361,7 +375,7 @@ async function writeClusters(
   if (writes.length) await deps.store.putItems(writes);
 
   const gone = [...oldClusters].filter((c) => !byCanonical.has(c));
-  await writeMetas(deps, [
+  const created = await writeMetas(deps, [
     ...[...byCanonical].map(([c, ps]) => [c, ps] as const),
     ...gone.map((c) => [c, undefined] as const),
   ]);
@@ -373,8 +387,9 @@ async function writeClusters(
     return to.length ? [{ ...canonicalRefKey(old), mergedInto: to[0]![0] }] : [];
   });
   if (refs.length) await deps.store.putItems(refs);
-  // A cluster that exists again under an id once retired is no referent any more.
-  const revived = (await deps.store.getItems([...byCanonical.keys()].map(canonicalRefKey))).map((it) => ({
+  // A cluster that exists again under an id once retired is no referent any more (only a cluster that had no META
+  // item can be one: a referent is written when the META item goes).
+  const revived = (created.length ? await deps.store.getItems(created.map(canonicalRefKey)) : []).map((it) => ({
     pk: String(it.pk),
     sk: String(it.sk),
   }));
@@ -423,10 +438,14 @@ function planMeta(
  * META items of many canonical entities with their counters, in transactions of up to MAX_ACTIONS actions whose
  * counter deltas are summed per country. A conflict (another ingest moved one of them) retries that group one by one.
  */
-async function writeMetas(deps: ResolveDeps, entries: readonly (readonly [string, Profile[] | undefined])[]) {
+async function writeMetas(
+  deps: ResolveDeps,
+  entries: readonly (readonly [string, Profile[] | undefined])[],
+): Promise<string[]> {
   const curs = new Map(
     (await deps.store.getItems(entries.map(([c]) => canonicalMetaKey(c)))).map((it) => [String(it.pk), it]),
   );
+  const created = entries.filter(([c, ps]) => ps && !curs.has(canonicalMetaKey(c).pk)).map(([c]) => c);
   let group: { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> }[] = [];
   let countries = new Set<string>();
   const flush = async () => {
@@ -448,6 +467,7 @@ async function writeMetas(deps: ResolveDeps, entries: readonly (readonly [string
     for (const c of plan.deltas.keys()) countries.add(c);
   }
   await flush();
+  return created;
 }
 
 async function writeMetaAlone(deps: ResolveDeps, canonical: string, profiles: Profile[] | undefined) {
