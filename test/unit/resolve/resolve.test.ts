@@ -58,6 +58,30 @@ describe('strong identifiers', () => {
     expect(strongIdOf('call-sign', 'ABCD123')).toBeUndefined();
   });
 
+  it('folds the other identifier kinds, and refuses what is no identifier', () => {
+    // Prepare / Act / Assess
+    expect(strongIdOf('national-id', 'AB 123 456')).toBe('national-id:AB123456');
+    expect(strongIdOf('Registration ID', '1234567890123')).toBe('registration:1234567890123');
+    expect(strongIdOf('SWIFT/BIC', 'HERNXX22XXX')).toBe('bic:HERNXX22');
+    expect(strongIdOf('swift-bic', 'not a bic')).toBeUndefined();
+    expect(strongIdOf('referent', 'NK-abc')).toBe('os:NKABC');
+    expect(strongIdOf('un-reference', 'none')).toBeUndefined();
+    expect(strongIdOf('imo', 'unknown')).toBeUndefined();
+  });
+
+  it('ids shared by construction: BIS DPL names in the CSL, OpenSanctions ids across datasets', () => {
+    // Prepare
+    const dpl = profileOf(e('us-bis-dpl', 'HERON WORKS'));
+    const csl = profileOf(e('us-csl', 'DPL:HERON WORKS'));
+    const osA = profileOf(e('opensanctions:eu_fsf', 'NK-heron'));
+    const osB = profileOf(e('opensanctions:gb_hmt_sanctions', 'NK-heron'));
+    // Act / Assess
+    expect(decideMerge(dpl, csl)).toEqual({ rule: 'identifier', type: 'dpl', value: 'HERONWORKS' });
+    expect(decideMerge(osA, osB)).toEqual({ rule: 'identifier', type: 'os', value: 'NKHERON' });
+    expect(profileOf(e('us-csl', 'ISN:HERON WORKS')).ids).toEqual([]);
+    expect(profileOf(e('us-ofac-sdn', 'not-a-number')).ids).toEqual([]);
+  });
+
   it('keeps OFAC entity numbers carried by the CSL as one identifier', () => {
     // Prepare / Act
     const csl = profileOf(e('us-csl', 'SDN:99001'));
@@ -168,6 +192,32 @@ describe('decideMerge', () => {
     expect(
       decideMerge(at('un-sc', '5', 'General Trading Company'), at('us-ofac-sdn', '6', 'General Trading Co')),
     ).toBeUndefined();
+  });
+
+  it('an entity of type other may be an organisation or a vessel, never a person', () => {
+    // Prepare
+    const org = profileOf(e('un-sc', '1', { name: 'Blue Heron Shipping' }));
+    const other = profileOf(e('us-ofac-sdn', '2', { name: 'Blue Heron Shipping', type: 'other' }));
+    const person = profileOf(e('us-ofac-sdn', '3', { name: 'Blue Heron Shipping', type: 'person' }));
+    // Act / Assess
+    expect(decideMerge(org, other)?.rule).toBe('name');
+    expect(decideMerge(other, org)?.rule).toBe('name');
+    expect(decideMerge(other, person)).toBeUndefined();
+  });
+
+  it('a shared company number does not merge entities of conflicting countries', () => {
+    // Prepare
+    const reg = [{ type: 'registration', value: '1234567890' }];
+    const a = profileOf(
+      e('un-sc', '1', { name: 'Heron One', identifiers: reg, countries: [{ code: 'AA', roles: ['address'] }] }),
+    );
+    const b = profileOf(
+      e('uk-hmt', '2', { name: 'Gull Two', identifiers: reg, countries: [{ code: 'BB', roles: ['address'] }] }),
+    );
+    const c = profileOf(e('uk-hmt', '3', { name: 'Gull Two', identifiers: reg }));
+    // Act / Assess
+    expect(decideMerge(a, b)).toBeUndefined();
+    expect(decideMerge(a, c)).toEqual({ rule: 'identifier', type: 'registration', value: '1234567890' });
   });
 
   it('birth dates agree when one refines the other or their years meet', () => {
