@@ -138,3 +138,22 @@ export type Store = ObjectContributions &
   IngestLog &
   ListCatalog &
   ChangeLog;
+
+/** What cross-list resolution reads and writes (shared/ingest/resolve-lists.ts, shared/query/canonical.ts). */
+export interface CanonicalStore {
+  /** One page of a partition in sort-key order, after the sort key `after`; `last` when there may be more. */
+  queryPage(pk: string, limit: number, after?: string): Promise<{ items: Record<string, unknown>[]; last?: string }>;
+  getItems(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]>;
+  getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined>;
+  putItems(items: Record<string, unknown>[]): Promise<void>;
+  deleteKeys(keys: { pk: string; sk: string }[]): Promise<void>;
+  /**
+   * Puts (or, without `item`, deletes) canonical entities' META items, each if its revision is still `expectRev`
+   * (undefined: absent), adding the counter deltas in the same transaction (at most 100 actions in all): the
+   * per-country counts stay exact whatever retries or concurrent list ingests do. 'conflict' changes nothing.
+   */
+  writeCanonicals(w: {
+    metas: { key: { pk: string; sk: string }; item?: Record<string, unknown>; expectRev: number | undefined }[];
+    counters: { key: { pk: string; sk: string }; delta: number }[];
+  }): Promise<'written' | Conflict>;
+}

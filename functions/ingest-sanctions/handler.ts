@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { makeDocumentClient, makeS3Client } from '../../shared/adapters/aws.ts';
+import { makeDynamoCanonicalStore } from '../../shared/adapters/dynamo-canonical-store.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { makeNameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../../shared/adapters/s3-source.ts';
@@ -12,6 +13,7 @@ import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
 import { describeExpectedFormats, detectListFormat } from '../../shared/domain/sanctions/detect.ts';
 import { relinkAfterListChange } from '../../shared/ingest/relink.ts';
+import { resolveListVersion } from '../../shared/ingest/resolve-lists.ts';
 import { type IngestCall, reconcileSanctionsObject } from '../../shared/ingest/sanctions.ts';
 
 const config = loadConfig();
@@ -20,6 +22,7 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ingest
 const source = makeS3Source(makeS3Client(config), config.BUCKET_NAME);
 const store = makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME);
 const index = makeNameIndexStore(source);
+const canonicalStore = makeDynamoCanonicalStore(store);
 
 const deps = {
   source,
@@ -28,6 +31,10 @@ const deps = {
   describeExpected: describeExpectedFormats,
   maxBytes: config.MAX_OBJECT_BYTES,
   shrinkGuard: config.SHRINK_GUARD,
+  onListVersionChanged: (run: { list: string; version?: string; previous?: string }) =>
+    resolveListVersion(run, { store: canonicalStore, log: (message, data) => logger.info(message, data ?? {}) }).then(
+      () => undefined,
+    ),
   onListsChanged: (call: IngestCall) =>
     relinkAfterListChange(
       {

@@ -127,3 +127,39 @@ export const changeSetKey = (list: string, changedAt: string, version: string) =
   gsi1pk: CHANGESETS_INDEX_PK,
   gsi1sk: `${changedAt}#${list}#${version}`,
 });
+
+/*
+ * Canonical entities across lists (issue 11.1, shared/ingest/resolve-lists.ts):
+ *  CANOF#<member id>           META           a listed entity's canonical id, its resolver profile and its hash
+ *  XID#<type>:<value>          <member id>    blocking item: members carrying a strong identifier
+ *  XNM#<normalised name>       <member id>    blocking item: members carrying a normalised name
+ *  XLS#<block key>             <list>         a list has members under that blocking key (see blockListMarkerKey)
+ *  CANLISTS                    <list>         the lists resolution has seen
+ *  CAN#<canonical id>          META           a canonical entity: name, type, lists, countries, revision
+ *  CAN#<canonical id>          MEM#<member>   one member, with the reason it joined
+ *  CAN#<canonical id>          REF            an id no longer current: the canonical id its members went to
+ *  CANCNT                      <country>      distinct canonical entities per country (one item per country)
+ */
+export const canonicalOfKey = (memberId: string) => ({ pk: `CANOF#${memberId}`, sk: 'META' });
+export const blockPartition = (key: string): string =>
+  key.startsWith('id:') ? `XID#${key.slice(3)}` : `XNM#${key.slice(3)}`;
+export const blockItemKey = (key: string, memberId: string) => ({ pk: blockPartition(key), sk: memberId });
+export const canonicalPartition = (canonicalId: string) => `CAN#${canonicalId}`;
+export const canonicalMetaKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'META' });
+export const MEMBER_PREFIX = 'MEM#';
+export const canonicalMemberKey = (canonicalId: string, memberId: string) => ({
+  pk: canonicalPartition(canonicalId),
+  sk: `${MEMBER_PREFIX}${memberId}`,
+});
+export const canonicalRefKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'REF' });
+export const CANONICAL_COUNTS_PK = 'CANCNT';
+export const canonicalCountKey = (country: string) => ({ pk: CANONICAL_COUNTS_PK, sk: country });
+/**
+ * `XLS#<block key>` / `<list>`: a list has (or had) a member under a blocking key. Read in batches before a block is
+ * queried: a block only one list has can merge nothing (a list's entries never merge with each other), and most
+ * blocks are such, so most entities need no Query at all. A marker may outlive its members: that costs one Query.
+ */
+export const blockListMarkerKey = (key: string, list: string) => ({ pk: `XLS#${key}`, sk: list });
+/** `CANLISTS` / `<list>`: the lists resolution has seen (a handful: what the block markers are read for). */
+export const RESOLVED_LISTS_PK = 'CANLISTS';
+export const resolvedListKey = (list: string) => ({ pk: RESOLVED_LISTS_PK, sk: list });

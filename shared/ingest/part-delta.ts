@@ -88,6 +88,8 @@ export async function applyPartsInPlace<F extends SetFile>(a: {
       Pick<ListCatalog, 'putListVersion'>;
     now?: () => number;
     onListsChanged?: () => Promise<void>;
+    /** Cross-list resolution re-evaluates the entities the part changed (their profile hash moved). */
+    onListVersionChanged?: (run: { list: string; version?: string; previous?: string }) => Promise<void>;
   };
   list: string;
   current: ListPointer;
@@ -237,6 +239,7 @@ export async function applyPartsInPlace<F extends SetFile>(a: {
     if (c.ADD + c.MOD + c.DEL === 0) await store.deleteKeys([{ pk, sk }]);
     else await publishChangeSet(store, next);
   }
+  await deps.onListVersionChanged?.({ list, version: current.version });
   await deps.onListsChanged?.();
   return a.done({
     ...a.base,

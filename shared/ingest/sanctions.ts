@@ -31,6 +31,11 @@ export interface SanctionsDeps {
    * this call: its deadline (issue 14.5: two batches on one module instance must not share one).
    */
   onListsChanged?: (call: IngestCall) => Promise<void>;
+  /**
+   * Called once a list's current version changed: `version` is current, `previous` the one it replaced (still
+   * stored); no `version` when the list was removed (cross-list resolution, issue 11.1).
+   */
+  onListVersionChanged?: (run: { list: string; version?: string; previous?: string }) => Promise<void>;
 }
 
 /** What belongs to one invocation, passed down the call (never kept in module state). */
@@ -194,7 +199,14 @@ export async function reconcileSanctionsObject(
       records: ZERO,
     };
     if (current && current.etag === setEtag) {
-      await publishChangeSet(deps.store, current); // a retry after a failure past the swap: the changes still show
+      // A retry after a failure past the swap: the changes still show, and resolution finishes (it skips entities
+      // already resolved).
+      await publishChangeSet(deps.store, current);
+      await deps.onListVersionChanged?.({
+        list,
+        version: current.version,
+        ...(current.previous ? { previous: current.previous } : {}),
+      });
       await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
       return done({ ...base, status: 'unchanged', version: current.version });
     }
@@ -431,6 +443,11 @@ async function buildVersion(a: {
   // The replaced version stays one generation, for readers that followed the old pointer a moment ago; the one
   // before it goes now.
   if (current?.previous && current.previous !== version) await deps.store.deleteListVersion(list, current.previous);
+  await deps.onListVersionChanged?.({
+    list,
+    version,
+    ...(current && current.version !== version ? { previous: current.version } : {}),
+  });
   await deps.onListsChanged?.();
   return a.done({
     ...base,
@@ -543,6 +560,7 @@ async function removeObject(
   const removed: string[] = [];
   for (const p of await deps.store.readListPointers()) {
     if (p.key === ref.key && (await deps.store.removeListPointerFor(p.list, ref.key))) {
+      await deps.onListVersionChanged?.({ list: p.list, previous: p.version });
       await deps.store.deleteListVersion(p.list, p.version);
       if (p.previous) await deps.store.deleteListVersion(p.list, p.previous);
       removed.push(p.list);

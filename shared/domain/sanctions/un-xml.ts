@@ -10,6 +10,7 @@ import {
   createDraft,
   finishDraft,
 } from './entity-draft.ts';
+import { BIRTH_DATE, birthDateOf } from './birth-dates.ts';
 import { normaliseIdType } from './ofac-ids.ts';
 import { readRootName } from './ofac-xml.ts';
 import type { FileSummary, ListFormat, ParsedRecord } from './types.ts';
@@ -91,6 +92,14 @@ function buildEntity(node: XmlNode, where: string): ParsedRecord {
   }
   for (const place of findChildren(node, 'INDIVIDUAL_PLACE_OF_BIRTH')) {
     addCountry(d, countryCodeOf(readChildText(place, 'COUNTRY')), 'birth');
+  }
+  // Birth dates as published (exact date, year, or a range of years): what tells two namesakes apart across lists.
+  for (const dob of findChildren(node, 'INDIVIDUAL_DATE_OF_BIRTH')) {
+    const [from, to] = [readChildText(dob, 'FROM_YEAR'), readChildText(dob, 'TO_YEAR')];
+    const value = birthDateOf(
+      readChildText(dob, 'DATE') || readChildText(dob, 'YEAR') || (from && to ? `${from} to ${to}` : from || to),
+    );
+    if (value) addIdentifier(d, BIRTH_DATE, value);
   }
   for (const doc of findChildren(node, 'INDIVIDUAL_DOCUMENT')) {
     const number = readChildText(doc, 'NUMBER');

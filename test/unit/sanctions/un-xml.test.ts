@@ -46,6 +46,7 @@ describe('UN SC consolidated XML (fixture: 6 individuals and 4 entities of the 2
     expect(countriesOf(e)).toEqual(['SA:birth', 'YE:address+nationality+other']);
     expect(e.identifiers).toEqual([
       { type: 'un-reference', value: 'QDi.020' },
+      { type: 'birth-date', value: '1971-11-19' },
       { type: 'passport', value: '541939' },
       { type: 'national-id', value: '216040' },
     ]);

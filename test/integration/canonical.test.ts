@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoCanonicalStore } from '../../shared/adapters/dynamo-canonical-store.ts';
+import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
+import { canonicalCountKey, canonicalMetaKey } from '../../shared/domain/keys.ts';
+import { canonicalCountryCounts, canonicalDetail, canonicalOf } from '../../shared/query/canonical.ts';
+import { TABLE_NAME } from '../../shared/resources.ts';
+import { ROOT, type RunningSandbox, startSandboxProcess } from '../helpers/sandbox.ts';
+
+/*
+ * Cross-list resolution through the real pipeline (issue 11.1): the demo UN excerpt and an OFAC SDN file uploaded to
+ * the sandbox's S3, ingested by the list function, resolved in the ingest; read back over the sandbox's DynamoDB
+ * edge with the real SDK. The SDN rows are OFAC's own (public-sector data), cut to two entries.
+ */
+
+const BUCKET = 'radar-ingest';
+const UN = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'), 'utf8');
+const row = (id: string, name: string, type: string, program: string) =>
+  `${id},"${name}",${type},"${program}",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n`;
+const SDN =
+  row('9345', 'KOREA MINING DEVELOPMENT TRADING CORPORATION', '-0- ', 'NPWMD] [DPRK2') +
+  row('36', 'AEROCARIBBEAN AIRLINES', '-0- ', 'CUBA');
+
+let sb: RunningSandbox;
+let ddb: DynamoDBClient;
+let deps: Parameters<typeof canonicalDetail>[1];
+
+describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    sb = await startSandboxProcess();
+    ddb = new DynamoDBClient({
+      endpoint: sb.edgeUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+    });
+    const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), TABLE_NAME);
+    deps = { store: makeDynamoCanonicalStore(store), lists: store };
+    await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sanctions/un/consolidated.xml', Body: UN }));
+    await sb.idle();
+  });
+  afterAll(async () => {
+    ddb?.destroy();
+    await sb?.stop();
+  });
+
+  it('every listed entity of a new list has a canonical entity, counted per country', async () => {
+    // Prepare / Act: the UN list alone.
+    const komid = await canonicalOf('l:un-sc:690735', deps);
+    // Assess
+    expect(komid).toMatch(/^c:[0-9a-f]{20}$/);
+    const detail = await canonicalDetail('l:un-sc:690735', deps);
+    expect(detail).toMatchObject({ id: komid, lists: ['un-sc'], type: 'organization' });
+    expect(detail?.listings.map((l) => l.id)).toEqual(['l:un-sc:690735']);
+    expect((await canonicalCountryCounts(deps)).get('KP')).toBeGreaterThan(0);
+  });
+
+  it('an OFAC file with KOMID merges it with the UN entry, which keeps its canonical id; reasons and listings', async () => {
+    // Prepare
+    const unOnly = await canonicalOf('l:un-sc:690735', deps);
+    const kpBefore = (await canonicalCountryCounts(deps)).get('KP');
+    // Act
+    await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sanctions/ofac/sdn.csv', Body: SDN }));
+    await sb.idle();
+    // Assess
+    const merged = await canonicalDetail('l:us-ofac-sdn:9345', deps);
+    expect(merged?.lists).toEqual(['un-sc', 'us-ofac-sdn']);
+    expect(merged?.name).toBe('KOREA MINING DEVELOPMENT TRADING CORPORATION');
+    expect(merged?.listings.map((l) => [l.id, l.programs])).toEqual([
+      ['l:un-sc:690735', ['DPRK']],
+      ['l:us-ofac-sdn:9345', ['NPWMD', 'DPRK2']],
+    ]);
+    expect(merged?.merged.find((m) => m.id === 'l:us-ofac-sdn:9345')?.reason).toEqual({
+      rule: 'name',
+      name: 'korea mining development trading',
+    });
+    // The UN entry's canonical id is the smaller member's, so it stays; the SDN entry's own would have been retired.
+    expect(merged?.id).toBe(unOnly);
+    // One entity in North Korea, not two listings: the OFAC entry (no country) adds nothing to KP.
+    expect((await canonicalCountryCounts(deps)).get('KP')).toBe(kpBefore);
+    // The META item and the counter are real items of the table.
+    expect(await deps.store.getItem(canonicalMetaKey(unOnly!))).toMatchObject({ lists: ['un-sc', 'us-ofac-sdn'] });
+    expect(await deps.store.getItem(canonicalCountKey('KP'))).toMatchObject({ entities: kpBefore });
+  });
+
+  it('the META write is conditional on its revision: a stale writer gets a conflict and changes nothing', async () => {
+    // Prepare
+    const id = (await canonicalOf('l:us-ofac-sdn:36', deps))!;
+    const meta = (await deps.store.getItem(canonicalMetaKey(id)))!;
+    // Act
+    const stale = await deps.store.writeCanonicals({
+      metas: [{ key: canonicalMetaKey(id), item: { ...meta, name: 'stale' }, expectRev: Number(meta.rev) - 1 }],
+      counters: [{ key: canonicalCountKey('ZZ'), delta: 1 }],
+    });
+    // Assess
+    expect(stale).toBe('conflict');
+    expect((await deps.store.getItem(canonicalMetaKey(id)))?.name).toBe('AEROCARIBBEAN AIRLINES');
+    expect(await deps.store.getItem(canonicalCountKey('ZZ'))).toBeUndefined();
+  });
+
+  it('deleting the UN file takes the UN listings out of their clusters: KOMID is the OFAC entry alone', async () => {
+    // Prepare
+    const kp = (await canonicalCountryCounts(deps)).get('KP') ?? 0;
+    // Act
+    await sb.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'sanctions/un/consolidated.xml' }));
+    await sb.idle();
+    // Assess
+    expect(await canonicalOf('l:un-sc:690735', deps)).toBeUndefined();
+    const komid = await canonicalDetail('l:us-ofac-sdn:9345', deps);
+    expect(komid?.lists).toEqual(['us-ofac-sdn']);
+    expect(komid?.listings.map((l) => l.id)).toEqual(['l:us-ofac-sdn:9345']);
+    // The UN entities of North Korea are gone; the OFAC rows carry no country.
+    expect(kp).toBeGreaterThan(0);
+    expect((await canonicalCountryCounts(deps)).get('KP')).toBeUndefined();
+  });
+});

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { makeMemoryCanonicalStore } from '../../../shared/adapters/memory-canonical-store.ts';
+import { CANONICAL_COUNTS_PK, listedEntityKey } from '../../../shared/domain/keys.ts';
+import type { ListedEntity } from '../../../shared/domain/model.ts';
+import { profileOf, resolveProfiles } from '../../../shared/domain/resolve.ts';
+import { resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
+import {
+  canonicalCountryCounts,
+  canonicalDetail,
+  canonicalOf,
+  canonicalSummaries,
+} from '../../../shared/query/canonical.ts';
+
+/*
+ * Cross-list resolution as the ingest runs it: list versions written as the ingest writes them, resolved one version
+ * at a time against the in-memory store; the result checked against the in-memory resolver and a recount.
+ * Names, numbers and countries are invented.
+ */
+
+const e = (list: string, sourceId: string, over: Partial<ListedEntity> = {}): ListedEntity => ({
+  list,
+  sourceId,
+  type: 'organization',
+  name: 'Placeholder',
+  aliases: [],
+  weakAliases: [],
+  countries: [],
+  programs: ['TEST'],
+  identifiers: [],
+  ...over,
+});
+const at = (code: string) => [{ code, roles: ['address' as const] }];
+const unRef = (value: string) => [{ type: 'un-reference', value }];
+
+function harness() {
+  const store = makeMemoryCanonicalStore();
+  const pointers = new Map<string, string>();
+  const deps = { store, lists: { getListPointer: async (list: string) => pointerOf(list) } };
+  const pointerOf = (list: string) => {
+    const version = pointers.get(list);
+    return version
+      ? {
+          list,
+          version,
+          order: version,
+          key: `sanctions/${list}`,
+          etag: version,
+          entityCount: 0,
+          byType: {},
+          byCountry: {},
+          format: 'test',
+          swappedAt: '2026-12-01T00:00:00Z',
+        }
+      : undefined;
+  };
+  /** Writes a version as the ingest does, makes it current and resolves it. */
+  const ingest = async (list: string, version: string, entities: ListedEntity[]) => {
+    await store.putItems(entities.map((x) => ({ ...listedEntityKey(list, version, x.sourceId), ...x })));
+    const previous = pointers.get(list);
+    pointers.set(list, version);
+    return resolveListVersion({ list, version, ...(previous ? { previous } : {}) }, { store });
+  };
+  const counts = async () => Object.fromEntries(await canonicalCountryCounts({ store }));
+  /** Per-country counts recomputed from every canonical META item (what the counters must equal). */
+  const recount = () => {
+    const out: Record<string, number> = {};
+    for (const it of store.items())
+      if (String(it.pk).startsWith('CAN#') && it.sk === 'META')
+        for (const c of it.countries as string[]) out[c] = (out[c] ?? 0) + 1;
+    return out;
+  };
+  return { store, deps, ingest, counts, recount };
+}
+
+const UN = [
+  e('un-sc', '101', { name: 'Blue Heron Mining Corporation', identifiers: unRef('XXe.001'), countries: at('AA') }),
+  e('un-sc', '102', { name: 'Ivan Zorin', type: 'person', identifiers: [{ type: 'birth-date', value: '1961-04-02' }] }),
+  e('un-sc', '103', { name: 'Grey Gull Trading Company', countries: at('BB') }),
+];
+const SDN = [
+  e('us-ofac-sdn', '9', { name: 'BLUE HERON MINING CORPORATION', aliases: ['Heron Ore Works'], countries: at('AA') }),
+  e('us-ofac-sdn', '10', { name: 'ZORIN, Ivan', type: 'person', identifiers: [{ type: 'birth-date', value: '1961' }] }),
+  e('us-ofac-sdn', '11', { name: 'ZORIN, Ivan', type: 'person', identifiers: [{ type: 'birth-date', value: '1980' }] }),
+];
+const UK = [e('uk-hmt', '7', { name: 'Heron Ore Works', identifiers: unRef('XXe.001'), countries: at('AA') })];
+
+describe('resolveListVersion', () => {
+  it('merges across lists as versions arrive, with reasons, and every listed id resolves to its canonical entity', async () => {
+    // Prepare
+    const h = harness();
+    // Act
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    await h.ingest('uk-hmt', 'v1', UK);
+    // Assess
+    const komid = await canonicalDetail('l:us-ofac-sdn:9', h.deps);
+    expect(komid?.lists).toEqual(['uk-hmt', 'un-sc', 'us-ofac-sdn']);
+    expect(komid?.name).toBe('Blue Heron Mining Corporation'); // the UN's spelling
+    expect(komid?.listings.map((l) => l.id)).toEqual(['l:uk-hmt:7', 'l:un-sc:101', 'l:us-ofac-sdn:9']);
+    expect(komid?.listings[1]).toEqual({
+      list: 'un-sc',
+      sourceId: '101',
+      id: 'l:un-sc:101',
+      names: ['Blue Heron Mining Corporation'],
+      programs: ['TEST'],
+    });
+    expect(komid?.merged.find((m) => m.id === 'l:un-sc:101')?.reason).toEqual({
+      rule: 'identifier',
+      type: 'un',
+      value: 'XXE.001',
+    });
+    expect(komid?.merged.find((m) => m.id === 'l:us-ofac-sdn:9')?.reason?.rule).toBe('name');
+    // The namesake born in 1980 stays apart; the one born in 1961 joins the UN's.
+    expect(await canonicalOf('l:un-sc:102', h.deps)).toBe(await canonicalOf('l:us-ofac-sdn:10', h.deps));
+    expect(await canonicalOf('l:us-ofac-sdn:11', h.deps)).not.toBe(await canonicalOf('l:un-sc:102', h.deps));
+    expect(await h.counts()).toEqual({ AA: 1, BB: 1 });
+    expect(await h.counts()).toEqual(h.recount());
+  });
+
+  it('gives the clusters the in-memory resolver gives, whatever the order the lists arrive in', async () => {
+    // Prepare
+    const orders = [
+      [
+        ['un-sc', UN],
+        ['us-ofac-sdn', SDN],
+        ['uk-hmt', UK],
+      ],
+      [
+        ['uk-hmt', UK],
+        ['us-ofac-sdn', SDN],
+        ['un-sc', UN],
+      ],
+    ] as const;
+    const expected = resolveProfiles([...UN, ...SDN, ...UK].map(profileOf)).canonicalOf;
+    for (const order of orders) {
+      const h = harness();
+      // Act
+      for (const [list, entities] of order) await h.ingest(list, 'v1', [...entities]);
+      // Assess
+      for (const [member, canonical] of expected)
+        expect([member, await canonicalOf(member, h.deps)]).toEqual([member, canonical]);
+      expect(await h.counts()).toEqual(h.recount());
+    }
+  });
+
+  it('a re-upload of the same version writes nothing; a changed entity alone is re-resolved', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    const before = JSON.stringify(h.store.items().filter((it) => !String(it.pk).startsWith('LE#')));
+    // Act
+    const writes = h.store.writes();
+    // The ingest wrote v2's entities; resolution writes nothing of its own.
+    const again = await h.ingest('us-ofac-sdn', 'v2', SDN);
+    const writesAgain = h.store.writes() - writes - SDN.length;
+    const afterAgain = JSON.stringify(h.store.items().filter((it) => !String(it.pk).startsWith('LE#')));
+    const changedOne = await h.ingest('us-ofac-sdn', 'v3', [...SDN.slice(0, 2), { ...SDN[2]!, countries: at('CC') }]);
+    // Assess
+    expect(again).toEqual({ changed: 0, removed: 0 });
+    expect(afterAgain).toBe(before);
+    expect(writesAgain).toBe(0);
+    expect(changedOne).toEqual({ changed: 1, removed: 0 });
+    expect(await h.counts()).toEqual({ AA: 1, BB: 1, CC: 1 });
+    expect(await h.counts()).toEqual(h.recount());
+  });
+
+  it('a member delisted leaves its cluster; an old canonical id still resolves and says it was merged', async () => {
+    // Prepare: UN 101 and SDN 9 are one entity; then the UN entry is delisted.
+    const h = harness();
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    const alone = await canonicalOf('l:us-ofac-sdn:9', h.deps);
+    await h.ingest('un-sc', 'v1', UN);
+    const merged = await canonicalOf('l:us-ofac-sdn:9', h.deps);
+    // Act
+    const oldId = await canonicalDetail(alone!, h.deps);
+    const removal = await h.ingest('un-sc', 'v2', UN.slice(1));
+    // Assess: the id of the SDN entry alone was retired when the UN entry (a smaller id) joined, and still answers.
+    expect(merged).not.toBe(alone);
+    expect(oldId?.id).toBe(merged);
+    expect(oldId?.mergedFrom).toBe(alone);
+    expect(removal).toEqual({ changed: 0, removed: 1 });
+    expect(await canonicalOf('l:un-sc:101', h.deps)).toBeUndefined();
+    const after = await canonicalDetail('l:us-ofac-sdn:9', h.deps);
+    expect(after?.lists).toEqual(['us-ofac-sdn']);
+    expect(after?.id).toBe(alone); // the SDN entry alone again: the id it had alone
+    expect(await canonicalDetail(merged!, h.deps)).toMatchObject({ id: alone, mergedFrom: merged });
+    expect(await h.counts()).toEqual(h.recount());
+  });
+
+  it('a list removed leaves every cluster it was in, and the counts follow', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    // Act
+    const r = await resolveListVersion({ list: 'un-sc', previous: 'v1' }, { store: h.store });
+    // Assess
+    expect(r).toEqual({ changed: 0, removed: UN.length });
+    for (const x of UN) expect(await canonicalOf(`l:un-sc:${x.sourceId}`, h.deps)).toBeUndefined();
+    expect((await canonicalDetail('l:us-ofac-sdn:9', h.deps))?.lists).toEqual(['us-ofac-sdn']);
+    expect(await h.counts()).toEqual({ AA: 1 });
+    expect(await h.counts()).toEqual(h.recount());
+  });
+
+  it('summarises the canonical entities of many listed ids in two batched reads', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    h.store.reads.getItems = 0;
+    // Act
+    const s = await canonicalSummaries(['l:un-sc:101', 'l:us-ofac-sdn:9', 'l:us-ofac-sdn:11', 'l:un-sc:999'], h.deps);
+    // Assess
+    expect(s.get('l:un-sc:101')).toEqual(s.get('l:us-ofac-sdn:9'));
+    expect(s.get('l:un-sc:101')).toMatchObject({
+      lists: ['un-sc', 'us-ofac-sdn'],
+      name: 'Blue Heron Mining Corporation',
+    });
+    expect(s.get('l:us-ofac-sdn:11')).toMatchObject({ lists: ['us-ofac-sdn'], members: ['l:us-ofac-sdn:11'] });
+    expect(s.has('l:un-sc:999')).toBe(false);
+    expect(h.store.reads.getItems).toBeLessThanOrEqual(3 + 2); // 3 CANOF items, 2 distinct META items
+  });
+
+  it('reads a bounded number of items per entity, not the store', async () => {
+    // Prepare: 300 unrelated entities on one list, then one new entity on another.
+    const h = harness();
+    await h.ingest(
+      'us-ofac-sdn',
+      'v1',
+      Array.from({ length: 300 }, (_, i) => e('us-ofac-sdn', String(1000 + i), { name: `Gull${i} Heron${i} Works` })),
+    );
+    h.store.reads.queryPage = 0;
+    h.store.reads.getItems = 0;
+    // Act
+    await h.ingest('un-sc', 'v1', [e('un-sc', '1', { name: 'Gull7 Heron7 Works' })]);
+    // Assess: its own item, its block, the one candidate, the clusters touched; nowhere near 300.
+    expect(h.store.reads.queryPage + h.store.reads.getItems).toBeLessThan(20);
+    expect(await canonicalOf('l:un-sc:1', h.deps)).toBe(await canonicalOf('l:us-ofac-sdn:1007', h.deps));
+  });
+
+  it('counts per country read the counter items only', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    // Act
+    const page = await h.store.queryPage(CANONICAL_COUNTS_PK, 300);
+    // Assess
+    expect(page.items.map((it) => [it.sk, it.entities])).toEqual([
+      ['AA', 1],
+      ['BB', 1],
+    ]);
+  });
+});
