@@ -236,6 +236,28 @@ async function runSize(
       met: fa.summary.median >= 300 && (fa.ratio ?? 0) >= 0.3,
     };
     ctx.figures.push(fa);
+    // What each entity and each article costs in DynamoDB units (table and index partitions, as AWS bills them; the
+    // article figure includes the stream aggregator's merged counter writes): the inputs of the README's AWS costs.
+    for (const [what, report, n] of [
+      ['entity (list ingest)', listHot, entities],
+      ['article (ingest + aggregation)', articleHot, articles],
+    ] as const) {
+      if (!report.totals || !n) continue;
+      for (const [kind, units] of [
+        ['write', report.totals.writeUnits],
+        ['read', report.totals.readUnits],
+      ] as const)
+        ctx.figures.push(
+          figureOf({
+            suite: 'scale',
+            name: `DynamoDB ${kind} units per ${what}`,
+            unit: kind === 'write' ? 'WCU' : 'RCU',
+            better: 'lower',
+            params,
+            runs: [units / n],
+          }),
+        );
+    }
     for (const [phase, report] of [
       ['list ingest', listHot],
       ['article ingest', articleHot],

@@ -105,12 +105,15 @@ export interface HotKeyReport {
   hottestReads: HotKey[];
   /** Partitions whose peak passed AWS's per-partition limits. */
   wouldThrottle: (HotKey & { reason: string })[];
+  /** Units of every partition since the last reset (what the bill counts; kept when cold partitions are forgotten). */
+  totals: { writeUnits: number; readUnits: number };
 }
 
 /** Units per partition key per second. Memory is bounded: past `maxKeys` the coldest partitions are forgotten. */
 export class PartitionMeter {
   private tallies = new Map<string, Tally>();
   private since = new Date();
+  private totals = { writeUnits: 0, readUnits: 0 };
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -130,6 +133,8 @@ export class PartitionMeter {
       t.writes = 0;
       t.reads = 0;
     }
+    if (kind === 'write') this.totals.writeUnits += units;
+    else this.totals.readUnits += units;
     if (kind === 'write') {
       t.writes += units;
       t.totalWrites += units;
@@ -144,6 +149,7 @@ export class PartitionMeter {
   reset(): void {
     this.tallies.clear();
     this.since = new Date();
+    this.totals = { writeUnits: 0, readUnits: 0 };
   }
 
   report(limit = 10): HotKeyReport {
@@ -174,6 +180,7 @@ export class PartitionMeter {
       hottestWrites: top((k) => k.peakWritesPerSecond),
       hottestReads: top((k) => k.peakReadsPerSecond),
       wouldThrottle: over,
+      totals: { ...this.totals },
     };
   }
 

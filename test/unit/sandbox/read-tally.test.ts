@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { itemsOfRead, ReadTally, readCharges, type TableKeys } from '../../../infra/sandbox/dynamo-capacity.ts';
+import {
+  itemsOfRead,
+  PartitionMeter,
+  ReadTally,
+  readCharges,
+  type TableKeys,
+} from '../../../infra/sandbox/dynamo-capacity.ts';
 
 const TABLES: Record<string, TableKeys> = {
   radar: { partitionKey: 'pk', sortKey: 'sk', indexes: { gsi1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } } },
@@ -57,5 +63,24 @@ describe('items read per request (dynamo-capacity.ts ReadTally)', () => {
   it('meters a scan as a read of the whole table, so a request path that scans shows up', () => {
     const charges = readCharges('Scan', { TableName: 'radar' }, { Items: [{ pk: { S: 'x'.repeat(5000) } }] }, TABLES);
     expect(charges).toEqual([{ partition: 'radar (scan)', kind: 'read', units: 1 }]);
+  });
+});
+
+describe('units in total (dynamo-capacity.ts PartitionMeter)', () => {
+  it('adds up every partition, including those forgotten as cold, until a reset', () => {
+    // Prepare: room for two partitions only, so the third forgets the coldest.
+    const meter = new PartitionMeter(() => 0, 2);
+
+    // Act
+    meter.add('radar A', 'write', 3);
+    meter.add('radar B', 'write', 1);
+    meter.add('radar C', 'read', 0.5);
+    const before = meter.report();
+    meter.reset();
+
+    // Assess
+    expect(before.partitions).toBeLessThan(3);
+    expect(before.totals).toEqual({ writeUnits: 4, readUnits: 0.5 });
+    expect(meter.report().totals).toEqual({ writeUnits: 0, readUnits: 0 });
   });
 });
