@@ -131,7 +131,12 @@ export const scaleSuite: Suite = {
       `  sizes ${sizes.map((s) => `${s}×`).join(', ')}; list from ${set.dir.replace(/^.*\/(shared|test)\//, '$1/')} (${set.sdn.length} real entries), ${names.length} of its names used in the articles; ${requests} requests per route`,
     );
     const runs: SizeRun[] = [];
-    for (const scale of sizes) runs.push(await runSize(ctx, scale, set, names, requests));
+    // The one-entity list change relinks every stored article today (issue 17.4): in a quick pass it runs at the
+    // first size only, where it takes a minute or two rather than a quarter of an hour.
+    for (const [i, scale] of sizes.entries())
+      runs.push(await runSize(ctx, scale, set, names, requests, { listChange: !ctx.quick || i === 0 }));
+    if (ctx.quick && sizes.length > 1)
+      ctx.notes.push(`scale: quick pass: the one-entity list change measured at ${sizes[0]}× only.`);
     growth(ctx, runs);
   },
 };
@@ -142,6 +147,7 @@ async function runSize(
   set: OfacSet,
   names: readonly NewsName[],
   requests: number,
+  opts: { listChange: boolean },
 ): Promise<SizeRun> {
   const wantArticles = BASE_ARTICLES * scale;
   const wantEntities = BASE_ENTITIES * scale;
@@ -280,7 +286,14 @@ async function runSize(
     }
 
     // 4. The routes, one request at a time to a quiet sandbox.
-    const routes = await measureRoutes(ctx, sb, { label, requests, articles, entities });
+    const routes = await measureRoutes(ctx, sb, {
+      label,
+      requests,
+      budgetS: ctx.quick ? 45 : 180,
+      articles,
+      entities,
+    });
+    if (!opts.listChange) return { scale, articles, entities, routes };
 
     // 5. A one-entity list change: the same list without the entry the articles name most (the worst single change
     // for relinking). What it costs beyond writing the new version shows against the first list ingest.
@@ -378,7 +391,7 @@ const templateOf = (path: string) => path.split('?')[0]!.replace(/\{[^}]*\}/g, '
 async function measureRoutes(
   ctx: SuiteContext,
   sb: Bench,
-  o: { label: string; requests: number; articles: number; entities: number },
+  o: { label: string; requests: number; budgetS: number; articles: number; entities: number },
 ): Promise<RouteRun[]> {
   // The placeholders, from the data loaded.
   const top = await sb.get<{ items?: { id: string; name: string }[] }>('/counts/entities?listed=true&limit=1');
@@ -421,7 +434,10 @@ async function measureRoutes(
       run.served = false;
       continue;
     }
-    for (let i = 0; i < o.requests; i++) {
+    // A time budget per route: a route whose answer takes seconds (reading whole dimensions) would otherwise hold a
+    // pass for many minutes to learn what its first three requests already show. At least three are made.
+    const t0 = performance.now();
+    for (let i = 0; i < o.requests && (i < 3 || performance.now() - t0 < o.budgetS * 1000); i++) {
       const before = await readsOf(sb.edgeUrl);
       const t = performance.now();
       const res = await fetch(`${sb.queryUrl}${path}`);
@@ -443,7 +459,14 @@ async function measureRoutes(
     const status = run.status === 200 ? '' : `answered ${run.status}`;
     const f50 = figureOf({ suite: 'scale', name: 'p50', unit: 'ms', better: 'lower', params, runs: [p50] });
     const f99 = figureOf({ suite: 'scale', name: 'p99', unit: 'ms', better: 'lower', params, runs: [p99] });
-    f99.note = [`${o.requests} sequential requests`, status].filter(Boolean).join('; ');
+    f99.note = [
+      run.ms.length < o.requests
+        ? `${run.ms.length} of ${o.requests} sequential requests (time budget ${o.budgetS} s)`
+        : `${o.requests} sequential requests`,
+      status,
+    ]
+      .filter(Boolean)
+      .join('; ');
     // The issue's goal is at 100× (100,000 articles, 1,000,000 entities); smaller sizes are the way there.
     if (r.count && o.articles >= 100 * BASE_ARTICLES) f99.goal = { text: 'p99 ≤ 25 ms at 100×', met: p99 <= 25 };
     const items = figureOf({
