@@ -798,7 +798,7 @@ Drop a file in:
 Query:
   curl ${qu}/counts/countries
   curl ${qu}/ingests
-Sandbox status (queues, stream, dead letters, hottest partitions): curl ${e}/_sandbox/status
+Sandbox status (queues, stream, dead letters, hottest partitions, items read): curl ${e}/_sandbox/status
 
 Ctrl-C stops everything.
 `);
