@@ -28,6 +28,9 @@ export async function startBenchSandbox(
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A long load keeps connections idle between uploads; one the edge closed meanwhile fails with ECONNRESET on
+    // reuse. Retried (the default is 3 attempts), it goes out on a new connection.
+    maxAttempts: 6,
   });
   const stop = sb.stop.bind(sb);
   const handle = { stop: () => stop() };
