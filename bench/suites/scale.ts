@@ -200,7 +200,7 @@ async function runSize(
     const articleHot = await sandboxHotKeys(sb.edgeUrl, { limit: 5 });
     const articles = await countArticles(ctx, sb, label);
     ctx.log(
-      `  ${label}: ${articles} articles in ${articlesS.toFixed(1)} s (${(articles / articlesS).toFixed(1)}/s end to end)`,
+      `  ${label}: ${articles} articles in ${articlesS.toFixed(1)} s (${(articles / articlesS).toFixed(1)}/s end to end), ${((articleHot.totals?.writeUnits ?? 0) / articles).toFixed(1)} WCU per article; list ${((listHot.totals?.writeUnits ?? 0) / entities).toFixed(2)} WCU per entity`,
     );
 
     // 3. Baselines in the same run: extraction + linking alone (one core, the index the sandbox built), and the raw
@@ -299,10 +299,12 @@ async function runSize(
     // for relinking). What it costs beyond writing the new version shows against the first list ingest.
     const dropped = names[0]!;
     const changed = writeOfacSet(set, wantEntities, dir, { drop: dropped.sourceId });
+    await sandboxHotKeys(sb.edgeUrl, { reset: true });
     const tChange = Date.now();
     await sb.upload('sanctions/scale/sdn.csv', changed.sdn);
     await waitIdle(sb, 3 * 3600_000);
     const changeS = (Date.now() - tChange) / 1000;
+    const changeHot = await sandboxHotKeys(sb.edgeUrl, { limit: 5 });
     for (const f of [changed.sdn, changed.add, changed.alt]) rmSync(f);
     const after = await sb.get<{ status: string; error?: string }>(
       `/ingests/${encodeURIComponent('sanctions/scale/sdn.csv')}`,
@@ -320,7 +322,24 @@ async function runSize(
     if (articles >= 100 * BASE_ARTICLES)
       fc.goal = { text: 'relinks in < 1 s at 100,000 articles (here: with the version write)', met: changeS < 1 };
     ctx.figures.push(fc);
-    ctx.log(`  ${label}: one-entity change in ${changeS.toFixed(1)} s (first ingest ${listS.toFixed(1)} s)`);
+    if (changeHot.totals) {
+      // What the change wrote beyond the new version itself (one write unit per entity, as the list ingest measured):
+      // the relinking, per article stored.
+      const relinkUnits = Math.max(0, changeHot.totals.writeUnits - (listHot.totals?.writeUnits ?? 0));
+      ctx.figures.push(
+        figureOf({
+          suite: 'scale',
+          name: 'DynamoDB write units of the one-entity change beyond the new version, per stored article',
+          unit: 'WCU',
+          better: 'lower',
+          params,
+          runs: [relinkUnits / articles],
+        }),
+      );
+    }
+    ctx.log(
+      `  ${label}: one-entity change in ${changeS.toFixed(1)} s (first ingest ${listS.toFixed(1)} s), ${changeHot.totals?.writeUnits ?? '?'} WCU`,
+    );
     return { scale, articles, entities, routes };
   } finally {
     await sb.stop();
