@@ -9,16 +9,20 @@ import { articlesSuite } from './suites/articles.ts';
 import { ingestSuite } from './suites/ingest.ts';
 import { parseSuite } from './suites/parse.ts';
 import { querySuite } from './suites/query.ts';
+import { scaleSuite } from './suites/scale.ts';
 
-const SUITES: Suite[] = [parseSuite, articlesSuite, ingestSuite, querySuite];
+const SUITES: Suite[] = [parseSuite, articlesSuite, ingestSuite, querySuite, scaleSuite];
 
-const USAGE = `Usage: npm run bench [-- --quick] [-- --only parse,articles,ingest,query]
+const USAGE = `Usage: npm run bench [-- --quick] [-- --only parse,articles,ingest,query,scale] [-- --sizes 1,10]
 
-Runs the benchmarks and writes bench/results/latest.json and bench/results/latest.md (overwritten).
+Runs the benchmarks and writes bench/results/latest.json and bench/results/latest.md (overwritten); a run of some
+suites only (--only) writes bench/results/<suites>.json and .md instead, so it never replaces a full run's results.
 Every figure is the median of several runs with its spread, and a ratio to a baseline measured in the same run.
 
   --quick        a one-to-two-minute pass: smaller inputs, fewer runs (the results say so)
   --only LIST    run only these suites: ${SUITES.map((s) => s.name).join(', ')}
+  --sizes LIST   corpus multiples for the scale suite (1 = 1,000 articles and 15,000 entities); default 1,10,100,
+                 1,10 with --quick
   --out DIR      write the results there instead of bench/results
   --help         this text
 
@@ -42,6 +46,7 @@ async function main(): Promise<number> {
         quick: { type: 'boolean', default: false },
         only: { type: 'string' },
         out: { type: 'string' },
+        sizes: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -65,11 +70,20 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown suite ${unknown.join(', ')}\n\n${USAGE}`);
     return 2;
   }
+  let sizes: number[] | undefined;
+  if (args.sizes !== undefined) {
+    sizes = args.sizes.split(',').map((s) => Number(s.trim()));
+    if (!sizes.length || sizes.some((n) => !Number.isFinite(n) || n <= 0 || n > 1000)) {
+      process.stderr.write(`--sizes takes multiples between 0 and 1000, e.g. 1,10 (got ${args.sizes})\n\n${USAGE}`);
+      return 2;
+    }
+  }
   const mode = args.quick ? 'quick' : 'full';
   const started = Date.now();
   const tmpDir = mkdtempSync(join(tmpdir(), 'radar-bench-'));
   const ctx: SuiteContext = {
     quick: args.quick,
+    ...(sizes ? { sizes } : {}),
     tmpDir,
     figures: [],
     growth: [],
@@ -98,6 +112,7 @@ async function main(): Promise<number> {
   }
   const results: Results = {
     mode,
+    ...(process.argv.length > 2 ? { command: process.argv.slice(2).join(' ') } : {}),
     suites: wanted,
     machine: machineInfo(),
     durationS: (Date.now() - started) / 1000,
@@ -105,7 +120,8 @@ async function main(): Promise<number> {
     growth: ctx.growth,
     notes: ctx.notes,
   };
-  const out = writeResults(results, args.out);
+  const partial = args.only !== undefined && wanted.length < SUITES.length;
+  const out = writeResults(results, args.out, partial ? wanted.join('+') : 'latest');
   ctx.log(`\nwrote ${out.json} and ${out.md} (${results.durationS.toFixed(0)} s)`);
   const missed = results.figures.filter((f) => f.goal?.met === false);
   if (missed.length)

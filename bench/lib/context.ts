@@ -4,6 +4,8 @@ import type { Figure, Growth } from './report.ts';
 
 export interface SuiteContext {
   quick: boolean;
+  /** `--sizes 1,10`: the corpus multiples a suite that scales its corpus runs at (the scale suite). */
+  sizes?: number[];
   /** A scratch folder for generated files, removed at the end. */
   tmpDir: string;
   figures: Figure[];

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArticles, type RawArticle } from '../../shared/domain/article-formats.ts';
 import { decodeBytes } from '../../shared/domain/encoding.ts';
@@ -22,22 +22,33 @@ export function seededRandom(seed: number): () => number {
 
 const pick = <T>(xs: readonly T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)]!;
 
-/** The sample articles of the repository (our own sample text, never copied news). */
+let samples: RawArticle[] | undefined;
+
+/** The sample articles of the repository (our own sample text, never copied news), read once. */
 export function sampleArticles(): RawArticle[] {
+  if (samples) return samples;
   const out: RawArticle[] = [];
-  for (const dir of ['test/fixtures/articles', 'demo/articles']) {
+  // demo/articles has folders by date (demo/articles/2026/…): every file below the two folders is a sample.
+  const walk = (dir: string) => {
     let names: string[] = [];
     try {
       names = readdirSync(join(ROOT, dir)).sort();
     } catch {
-      continue;
+      return;
     }
     for (const n of names) {
-      const text = decodeBytes(readFileSync(join(ROOT, dir, n))).text;
+      const rel = join(dir, n);
+      if (statSync(join(ROOT, rel)).isDirectory()) {
+        walk(rel);
+        continue;
+      }
+      const text = decodeBytes(readFileSync(join(ROOT, rel))).text;
       out.push(...parseArticles(text, `articles/${n}`).articles);
     }
-  }
+  };
+  for (const dir of ['test/fixtures/articles', 'demo/articles']) walk(dir);
   if (!out.length) throw new Error('no sample article found under test/fixtures/articles or demo/articles');
+  samples = out;
   return out;
 }
 

@@ -45,6 +45,8 @@ export interface Machine {
 
 export interface Results {
   mode: 'full' | 'quick';
+  /** The arguments the run was given (`--quick --only scale --sizes 1,10`), when any. */
+  command?: string;
   suites: string[];
   machine: Machine;
   durationS: number;
@@ -116,7 +118,7 @@ export function renderMarkdown(r: Results): string {
   const lines: string[] = [
     `# Benchmark results (${r.mode === 'quick' ? 'QUICK pass: smaller inputs, fewer runs' : 'full run'})`,
     '',
-    `\`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` · ${m.date} · commit ${m.commit}${m.dirty ? ' (uncommitted changes)' : ''} · ${r.durationS.toFixed(0)} s`,
+    `\`npm run bench${r.command ? ` -- ${r.command}` : r.mode === 'quick' ? ' -- --quick' : ''}\` · ${m.date} · commit ${m.commit}${m.dirty ? ' (uncommitted changes)' : ''} · ${r.durationS.toFixed(0)} s`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`,
     '',
@@ -159,10 +161,10 @@ export function renderMarkdown(r: Results): string {
   return lines.join('\n');
 }
 
-export function writeResults(r: Results, dir = RESULTS_DIR): { json: string; md: string } {
+export function writeResults(r: Results, dir = RESULTS_DIR, name = 'latest'): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'latest.json');
-  const md = join(dir, 'latest.md');
+  const json = join(dir, `${name}.json`);
+  const md = join(dir, `${name}.md`);
   writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(md, renderMarkdown(r));
   return { json, md };

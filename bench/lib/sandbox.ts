@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BUCKET_NAME } from '../../shared/resources.ts';
 import { startSandboxProcess, type RunningSandbox } from '../../test/helpers/sandbox.ts';
@@ -28,18 +28,24 @@ export async function startBenchSandbox(
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A long load keeps connections idle between uploads; one the edge closed meanwhile fails with ECONNRESET on
+    // reuse. Retried (the default is 3 attempts), it goes out on a new connection.
+    maxAttempts: 6,
   });
   const stop = sb.stop.bind(sb);
   const handle = { stop: () => stop() };
   RUNNING.add(handle);
   return Object.assign(sb, {
     async upload(key: string, file: string, metadata: Record<string, string> = {}) {
+      const size = statSync(file).size;
+      // Files up to 64 MB go as a buffer: the SDK retries a buffer when a busy edge drops the connection, but not a
+      // stream ("An error was encountered in a non-retryable streaming request").
       await s3.send(
         new PutObjectCommand({
           Bucket: BUCKET_NAME,
           Key: key,
-          Body: createReadStream(file),
-          ContentLength: statSync(file).size,
+          Body: size <= 64 * 1024 * 1024 ? readFileSync(file) : createReadStream(file),
+          ContentLength: size,
           Metadata: metadata,
         }),
       );

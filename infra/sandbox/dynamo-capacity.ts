@@ -105,12 +105,15 @@ export interface HotKeyReport {
   hottestReads: HotKey[];
   /** Partitions whose peak passed AWS's per-partition limits. */
   wouldThrottle: (HotKey & { reason: string })[];
+  /** Units of every partition since the last reset (what the bill counts; kept when cold partitions are forgotten). */
+  totals: { writeUnits: number; readUnits: number };
 }
 
 /** Units per partition key per second. Memory is bounded: past `maxKeys` the coldest partitions are forgotten. */
 export class PartitionMeter {
   private tallies = new Map<string, Tally>();
   private since = new Date();
+  private totals = { writeUnits: 0, readUnits: 0 };
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -130,6 +133,8 @@ export class PartitionMeter {
       t.writes = 0;
       t.reads = 0;
     }
+    if (kind === 'write') this.totals.writeUnits += units;
+    else this.totals.readUnits += units;
     if (kind === 'write') {
       t.writes += units;
       t.totalWrites += units;
@@ -144,6 +149,7 @@ export class PartitionMeter {
   reset(): void {
     this.tallies.clear();
     this.since = new Date();
+    this.totals = { writeUnits: 0, readUnits: 0 };
   }
 
   report(limit = 10): HotKeyReport {
@@ -174,6 +180,7 @@ export class PartitionMeter {
       hottestWrites: top((k) => k.peakWritesPerSecond),
       hottestReads: top((k) => k.peakReadsPerSecond),
       wouldThrottle: over,
+      totals: { ...this.totals },
     };
   }
 
@@ -300,6 +307,18 @@ export function readCharges(op: string, body: Json, response: Json, tables: Reco
       });
       break;
     }
+    case 'Scan': {
+      // A Scan reads a whole table (or a segment of it); metered like a query, on what it returned.
+      const table = String(body.TableName);
+      const index = body.IndexName ? `/${String(body.IndexName)}` : '';
+      const bytes = ((response.Items ?? []) as Item[]).reduce((n, i) => n + itemSize(i), 0);
+      out.push({
+        partition: `${table}${index} (scan)`,
+        kind: 'read',
+        units: readUnits(bytes) * factor(body.ConsistentRead),
+      });
+      break;
+    }
     case 'BatchGetItem':
       for (const [table, items] of Object.entries((response.Responses ?? {}) as Record<string, Item[]>)) {
         const consistent = ((body.RequestItems as Record<string, Json>)?.[table] as Json | undefined)?.ConsistentRead;
@@ -327,4 +346,81 @@ export function readCharges(op: string, body: Json, response: Json, tables: Reco
     }
   }
   return out;
+}
+
+/** Items one read request touched: what DynamoDB read (`ScannedCount`, before any filter) and what it returned. */
+export function itemsOfRead(op: string, response: Json): { read: number; returned: number } {
+  const len = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+  switch (op) {
+    case 'Query':
+    case 'Scan': {
+      const returned = typeof response.Count === 'number' ? response.Count : len(response.Items);
+      return { read: typeof response.ScannedCount === 'number' ? response.ScannedCount : returned, returned };
+    }
+    case 'GetItem':
+      return response.Item ? { read: 1, returned: 1 } : { read: 0, returned: 0 };
+    case 'BatchGetItem': {
+      const n = Object.values((response.Responses ?? {}) as Record<string, unknown[]>).reduce((s, v) => s + len(v), 0);
+      return { read: n, returned: n };
+    }
+    case 'TransactGetItems': {
+      const n = ((response.Responses ?? []) as Json[]).filter((r) => r?.Item).length;
+      return { read: n, returned: n };
+    }
+  }
+  return { read: 0, returned: 0 };
+}
+
+export interface ReadTotals {
+  since: string;
+  /** DynamoDB read calls (GetItem, BatchGetItem, Query, Scan, TransactGetItems), all and by operation. */
+  calls: number;
+  byOperation: Record<string, number>;
+  /** Items DynamoDB read (a Query's or Scan's ScannedCount: what it is billed for, before any filter). */
+  itemsRead: number;
+  /** Items it returned (after filters). */
+  itemsReturned: number;
+  /** Read units, as `readCharges` meters them. */
+  readUnits: number;
+  /** Scans: a request path should have none (house style). */
+  scans: number;
+}
+
+/**
+ * Running totals of what DynamoDB reads cost, since the last reset. A benchmark that sends one request at a time to a
+ * quiet sandbox reads the totals before and after it: the difference is what that request read (issue 17.2: items read
+ * per request, from the `ScannedCount`/`Count` the calls return).
+ */
+export class ReadTally {
+  private t: ReadTotals = ReadTally.empty();
+
+  private static empty(): ReadTotals {
+    return {
+      since: new Date().toISOString(),
+      calls: 0,
+      byOperation: {},
+      itemsRead: 0,
+      itemsReturned: 0,
+      readUnits: 0,
+      scans: 0,
+    };
+  }
+
+  add(op: string, response: Json, units: number): void {
+    const { read, returned } = itemsOfRead(op, response);
+    this.t.calls++;
+    this.t.byOperation[op] = (this.t.byOperation[op] ?? 0) + 1;
+    this.t.itemsRead += read;
+    this.t.itemsReturned += returned;
+    this.t.readUnits += units;
+    if (op === 'Scan') this.t.scans++;
+  }
+
+  totals(): ReadTotals {
+    return { ...this.t, byOperation: { ...this.t.byOperation } };
+  }
+
+  reset(): void {
+    this.t = ReadTally.empty();
+  }
 }

@@ -8,7 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.ts';
-import { type PartitionMeter, readCharges, writeCharges, type TableKeys } from './dynamo-capacity.ts';
+import { type PartitionMeter, type ReadTally, readCharges, writeCharges, type TableKeys } from './dynamo-capacity.ts';
 import { ItemHolds, conflictBody, itemsOf } from './dynamo-conflicts.ts';
 import { KeyLocks } from './key-locks.ts';
 
@@ -40,7 +40,7 @@ export interface Faults {
 }
 
 const WRITE_TARGETS = /\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)$/;
-const READ_OPS = new Set(['GetItem', 'BatchGetItem', 'Query', 'TransactGetItems']);
+const READ_OPS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 /** DynamoDB's request limit is 16 MB (BatchWriteItem); a little room above it. */
 const MAX_DYNAMO_BODY = 20 * 1024 * 1024;
 
@@ -57,6 +57,8 @@ export interface EdgeOptions {
   tables?: Record<string, TableKeys>;
   /** Units per partition per second (read by /_sandbox/status and the soak). */
   meter?: PartitionMeter;
+  /** Items and units every DynamoDB read returned, in total (read by /_sandbox/reads and the scale benchmark). */
+  reads?: ReadTally;
   /** Origins besides the edge's own that may call it (none by default; the dashboard reads only the query API). */
   allowedOrigins?: string[];
   log?: (line: string) => void;
@@ -297,8 +299,13 @@ function handleDynamo(
         res.end(answer);
         if ((upstream.statusCode ?? 500) !== 200) return;
         try {
-          for (const c of readCharges(op, readBody, JSON.parse(answer.toString('utf8')), tables))
+          const response = JSON.parse(answer.toString('utf8')) as Record<string, unknown>;
+          let units = 0;
+          for (const c of readCharges(op, readBody, response, tables)) {
             meter.add(c.partition, c.kind, c.units);
+            units += c.units;
+          }
+          opts.reads?.add(op, response, units);
         } catch {
           /* an answer the meter cannot read is still the client's answer */
         }

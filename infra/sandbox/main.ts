@@ -23,7 +23,7 @@ import {
   TABLE,
   TABLE_NAME,
 } from '../../shared/resources.ts';
-import { PartitionMeter, type TableKeys } from './dynamo-capacity.ts';
+import { PartitionMeter, ReadTally, type TableKeys } from './dynamo-capacity.ts';
 import { checkJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEdge, type Faults, type ObjectChange } from './edge.ts';
 import { serveFunctionUrl } from './http.ts';
@@ -60,6 +60,8 @@ export interface Sandbox {
   stream: StreamPoller;
   /** Units per partition per second, as the edge measured them. */
   meter: PartitionMeter;
+  /** Items and units DynamoDB reads returned, in total since the last reset. */
+  reads: ReadTally;
   /** Resolves when every queue is drained, the stream consumer has caught up and the demo (if any) is in. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -275,6 +277,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
 
     const faults: Faults = { throttle: 0, error: 0, transactionDelayMs: 0 };
     const meter = new PartitionMeter();
+    const reads = new ReadTally();
     let stream: StreamPoller | undefined;
     const settle = async () => {
       // Queue handlers write what the stream consumer reads; repeat until both are quiet at once.
@@ -293,6 +296,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
       onObjectChange,
       tables: TABLE_KEYS,
       meter,
+      reads,
       log: opts.log,
       sandboxRoute: async (req, res) => {
         const url = new URL(req.url ?? '/', 'http://edge');
@@ -334,7 +338,14 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
               })),
             ],
             hotKeys: meter.report(Number(url.searchParams.get('hotKeys') ?? 10)),
+            reads: reads.totals(),
           });
+        }
+        if (url.pathname === '/_sandbox/reads') {
+          // Totals of what DynamoDB reads returned (items read and returned, units, calls): a benchmark reads them
+          // before and after one request to a quiet sandbox to learn what that request read.
+          if (req.method === 'POST' || req.method === 'DELETE') reads.reset();
+          return json(200, reads.totals());
         }
         if (url.pathname === '/_sandbox/hot-keys') {
           if (req.method === 'POST' || req.method === 'DELETE') {
@@ -376,6 +387,8 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
             '/_sandbox/idle',
             '/_sandbox/hot-keys',
             'POST /_sandbox/hot-keys (reset)',
+            '/_sandbox/reads',
+            'POST /_sandbox/reads (reset)',
             'POST /_sandbox/redrive',
             'POST /_sandbox/faults',
           ],
@@ -517,6 +530,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
       queues,
       stream,
       meter,
+      reads,
       idle: settle,
       stop: stopAll,
     };
@@ -784,7 +798,7 @@ Drop a file in:
 Query:
   curl ${qu}/counts/countries
   curl ${qu}/ingests
-Sandbox status (queues, stream, dead letters, hottest partitions): curl ${e}/_sandbox/status
+Sandbox status (queues, stream, dead letters, hottest partitions, items read): curl ${e}/_sandbox/status
 
 Ctrl-C stops everything.
 `);
