@@ -54,6 +54,25 @@ export interface CounterReader {
   readCounter(cell: string): Promise<CounterRow | undefined>;
 }
 
+/**
+ * One sorted key range of one partition (of the table, or of gsi1), in either direction: the articles listings and
+ * the timeline cells (issue 12). Reads at most `limit` + 1 items (the one more says whether there is more).
+ */
+export interface SortedRange {
+  pk: string;
+  index?: 'gsi1';
+  /** Inclusive bounds on the sort key. */
+  lower: string;
+  upper: string;
+  /** Exclusive: continue after this sort key, in the direction read. */
+  after?: string | undefined;
+  descending: boolean;
+  limit: number;
+}
+export interface RangeReader {
+  readRange(r: SortedRange): Promise<{ items: { sortKey: string; item: Record<string, unknown> }[]; more: boolean }>;
+}
+
 export interface IngestLog {
   putIngestStatus(s: IngestStatus): Promise<void>;
   getIngestStatus(key: string): Promise<IngestStatus | undefined>;
@@ -81,4 +100,10 @@ export interface ListCatalog {
 }
 
 /** Everything one table holds, as the functions wire it. */
-export type Store = ObjectContributions & ArticleStore & CounterAggregator & CounterReader & IngestLog & ListCatalog;
+export type Store = ObjectContributions &
+  ArticleStore &
+  CounterAggregator &
+  CounterReader &
+  IngestLog &
+  ListCatalog &
+  RangeReader;

@@ -559,6 +559,44 @@ export function makeDynamoStore(
       await send(() => doc.send(new DeleteCommand({ TableName: table, Key: key })));
     },
 
+    /**
+     * One key range, read page by page to `limit` + 1 items. A key condition takes one comparison on the sort key, so
+     * the exclusive `after` becomes an inclusive bound and the item equal to it is dropped here.
+     */
+    async readRange(r) {
+      const [pkName, skName] = r.index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+      let { lower, upper } = r;
+      if (r.after !== undefined) {
+        if (r.descending && r.after < upper) upper = r.after;
+        if (!r.descending && r.after > lower) lower = r.after;
+      }
+      if (lower > upper) return { items: [], more: false };
+      const items: { sortKey: string; item: Record<string, unknown> }[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await send(() =>
+          doc.send(
+            new QueryCommand({
+              TableName: table,
+              ...(r.index ? { IndexName: r.index } : {}),
+              KeyConditionExpression: '#p = :p AND #s BETWEEN :lo AND :hi',
+              ExpressionAttributeNames: { '#p': pkName, '#s': skName },
+              ExpressionAttributeValues: { ':p': r.pk, ':lo': lower, ':hi': upper },
+              ScanIndexForward: !r.descending,
+              Limit: r.limit + 1 - items.length + (r.after !== undefined ? 1 : 0),
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        for (const it of res.Items ?? []) {
+          const sortKey = String(it[skName]);
+          if (sortKey !== r.after) items.push({ sortKey, item: it });
+        }
+        start = res.LastEvaluatedKey;
+      } while (start && items.length <= r.limit);
+      return { items: items.slice(0, r.limit), more: items.length > r.limit };
+    },
+
     doc,
     table,
   };

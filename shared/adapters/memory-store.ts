@@ -178,6 +178,21 @@ export function makeMemoryStore() {
       return clone(page);
     },
 
+    async readRange(r) {
+      const skName = r.index ? 'gsi1sk' : 'sk';
+      const inRange = (r.index ? allItems().filter((i) => i.gsi1pk === r.pk) : partition(r.pk))
+        .map((item) => ({ sortKey: String(item[skName]), item }))
+        .filter(
+          ({ sortKey: k }) =>
+            k >= r.lower && k <= r.upper && (r.after === undefined || (r.descending ? k < r.after : k > r.after)),
+        )
+        .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      if (r.descending) inRange.reverse();
+      // As DynamoDB bills it: the items returned and the one more that says whether there is more.
+      read('readRange', Math.min(inRange.length, r.limit + 1));
+      return { items: clone(inRange.slice(0, r.limit)), more: inRange.length > r.limit };
+    },
+
     async readLedgers(objects: readonly string[]): Promise<Map<string, Ledger>> {
       fault('readLedgers');
       const out = new Map<string, Ledger>();

@@ -14,6 +14,12 @@ import { createHash } from 'node:crypto';
  *  LIST#<list>                 VER#<version>         one version of a list: status, counts, source object
  *  LE#<list>#<version>#<shard> <sourceId>            one listed entity of a version
  *  RELINK                      DONE                  the name index the last finished relink pass linked against
+ *  ART#<article id>            SUM                   an article's summary row (gsi1: `ARTS#<0..15>` / `<date>#<id>`)
+ *  REF#<entity id>             <date>#<article id>   an article that mentions the entity (with title, snippet…)
+ *  REF#c:<CC>#<0..7>           <date>#<article id>   an article that mentions the country
+ *  REF#list:<list>#<0..7>      <date>#<article id>   an article that mentions an entity of the list
+ *  REF#listed:<true|false>#<s> <date>#<article id>   an article that does (not) mention a listed entity (16 shards)
+ *  CNT#tl:<series>             d:<day> | m:<month>   a timeline cell (series: entity id, c:<CC>, list:<list>)
  *
  * `<h>` is a hash of the object key: S3 keys run to 1,024 bytes and an index sort key built from one (a timestamp and
  * the key) would pass DynamoDB's 1,024-byte sort-key limit (issue 15.3); the key itself is an attribute.
@@ -97,3 +103,71 @@ export const entityRefKey = (entityId: string, publishedAt: string | undefined, 
   sk: `${publishedAt ?? '0000-00-00'}#${articleId}`,
 });
 export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Articles as a resource and timelines (issue 12.1, 12.2).
+
+/**
+ * The sort key of every article listing: its date (as stored: a day or a UTC timestamp, so it sorts by time) and id.
+ * Undated articles sort under `0000-00-00`, below every date, so a date range leaves them out by its bounds alone.
+ */
+export const UNDATED = '0000-00-00';
+export const articleSortKey = (publishedAt: string | undefined, articleId: string) =>
+  `${publishedAt ?? UNDATED}#${articleId}`;
+
+/** An article's summary row, listed by date over gsi1 (`/articles` without a filter). */
+export const articleSummaryKey = (articleId: string) => ({ pk: `ART#${articleId}`, sk: 'SUM' });
+/**
+ * Every article writes one summary row, so its listing is sharded: one partition key takes at most 1,000 writes/s on
+ * AWS (issue 17.1). A page is a merge of the shards by sort key.
+ */
+export const ARTICLE_LIST_SHARDS = 16;
+export const articleListIndexKey = (articleId: string, publishedAt: string | undefined) => ({
+  gsi1pk: articleListPartition(shardOfString(articleId, ARTICLE_LIST_SHARDS)),
+  gsi1sk: articleSortKey(publishedAt, articleId),
+});
+export const articleListPartition = (shard: number) => `ARTS#${shard}`;
+
+/**
+ * Article references per country, per list and per "mentions a listed entity or not". A big country (US) or list is
+ * named by a large share of all articles, and `listed:false` by most: sharded by article id like the listing.
+ */
+export const COUNTRY_REF_SHARDS = 8;
+export const LIST_REF_SHARDS = 8;
+export const LISTED_REF_SHARDS = 16;
+export type RefFilter =
+  | { kind: 'entity'; id: string }
+  | { kind: 'country'; code: string }
+  | { kind: 'list'; list: string }
+  | { kind: 'listed'; listed: boolean };
+/** The partitions one filter's references are spread over (one for an entity). */
+export function refPartitions(f: RefFilter): string[] {
+  const sharded = (base: string, n: number) => Array.from({ length: n }, (_, s) => `${base}#${s}`);
+  switch (f.kind) {
+    case 'entity':
+      return [entityRefPartition(f.id)];
+    case 'country':
+      return sharded(`REF#c:${f.code}`, COUNTRY_REF_SHARDS);
+    case 'list':
+      return sharded(`REF#list:${f.list}`, LIST_REF_SHARDS);
+    case 'listed':
+      return sharded(`REF#listed:${f.listed}`, LISTED_REF_SHARDS);
+  }
+}
+/** The reference item of one article under one filter. */
+export function articleRefKey(f: RefFilter, publishedAt: string | undefined, articleId: string) {
+  const parts = refPartitions(f);
+  const pk = parts.length === 1 ? parts[0]! : parts[shardOfString(articleId, parts.length)]!;
+  return { pk, sk: articleSortKey(publishedAt, articleId) };
+}
+
+/**
+ * A timeline series: an entity id, `c:<CC>` or `list:<list>`. Its counter cells live in one partition,
+ * `CNT#tl:<series>`, with members `d:<YYYY-MM-DD>`, `m:<YYYY-MM>` and `undated`, so one series is one key range.
+ * A cell id splits at its first `|` (counterKey), so `%` and `|` in a series id (a source id may hold them) are escaped.
+ */
+export const timelineDimension = (series: string) => `tl:${series.replace(/%/g, '%25').replace(/\|/g, '%7C')}`;
+export const TIMELINE_ALL = 'all';
+export const timelineDayMember = (day: string) => `d:${day}`;
+export const timelineMonthMember = (month: string) => `m:${month}`;
+export const TIMELINE_UNDATED = 'undated';
