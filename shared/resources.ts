@@ -77,7 +77,10 @@ export const QUERY_ROUTES = [
   'GET /openapi.json',
   'GET /counts/countries',
   'GET /counts/entities',
+  'GET /counts/timeline',
   'GET /entities/{id}',
+  'GET /articles',
+  'GET /articles/{id}',
   'GET /ingests',
   'GET /ingests/{key+}',
 ] as const;
