@@ -56,7 +56,8 @@ export interface CounterReader {
 
 /**
  * One sorted key range of one partition (of the table, or of gsi1), in either direction: the articles listings and
- * the timeline cells (issue 12). Reads at most `limit` + 1 items (the one more says whether there is more).
+ * the timeline cells (issue 12). Reads at most `limit` items (+1 with `after`); `more` says there may be more (as
+ * DynamoDB's LastEvaluatedKey does: also when the range ended exactly at the limit).
  */
 export interface SortedRange {
   pk: string;

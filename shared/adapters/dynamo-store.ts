@@ -560,7 +560,7 @@ export function makeDynamoStore(
     },
 
     /**
-     * One key range, read page by page to `limit` + 1 items. A key condition takes one comparison on the sort key, so
+     * One key range, read page by page to `limit` items. A key condition takes one comparison on the sort key, so
      * the exclusive `after` becomes an inclusive bound and the item equal to it is dropped here.
      */
     async readRange(r) {
@@ -583,7 +583,7 @@ export function makeDynamoStore(
               ExpressionAttributeNames: { '#p': pkName, '#s': skName },
               ExpressionAttributeValues: { ':p': r.pk, ':lo': lower, ':hi': upper },
               ScanIndexForward: !r.descending,
-              Limit: r.limit + 1 - items.length + (r.after !== undefined ? 1 : 0),
+              Limit: r.limit - items.length + (r.after !== undefined ? 1 : 0),
               ExclusiveStartKey: start,
             }),
           ),
@@ -593,8 +593,8 @@ export function makeDynamoStore(
           if (sortKey !== r.after) items.push({ sortKey, item: it });
         }
         start = res.LastEvaluatedKey;
-      } while (start && items.length <= r.limit);
-      return { items: items.slice(0, r.limit), more: items.length > r.limit };
+      } while (start && items.length < r.limit);
+      return { items: items.slice(0, r.limit), more: items.length > r.limit || Boolean(start) };
     },
 
     doc,

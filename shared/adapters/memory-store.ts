@@ -188,8 +188,7 @@ export function makeMemoryStore() {
         )
         .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
       if (r.descending) inRange.reverse();
-      // As DynamoDB bills it: the items returned and the one more that says whether there is more.
-      read('readRange', Math.min(inRange.length, r.limit + 1));
+      read('readRange', Math.min(inRange.length, r.limit));
       return { items: clone(inRange.slice(0, r.limit)), more: inRange.length > r.limit };
     },
 

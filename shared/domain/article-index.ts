@@ -103,10 +103,11 @@ export function firstSentenceWith(text: string, surfaces: readonly string[]): st
       const at = wordIndex(lower, n);
       if (at < 0) continue;
       if (s.length <= SNIPPET_CHARS) return s;
-      // Keep the name in view: a window that starts a little before it.
-      const start = Math.max(0, Math.min(at - 80, s.length - SNIPPET_CHARS));
-      const cut = s.slice(start, start + SNIPPET_CHARS - 2).trim();
-      return `${start > 0 ? '…' : ''}${cut}${start + SNIPPET_CHARS - 2 < s.length ? '…' : ''}`;
+      // Keep the name in view: a window that starts a little before it, room left for an ellipsis each side.
+      const room = SNIPPET_CHARS - 2;
+      const start = Math.max(0, Math.min(at - 80, s.length - room));
+      const end = Math.min(s.length, start + room);
+      return `${start > 0 ? '…' : ''}${s.slice(start, end).trim()}${end < s.length ? '…' : ''}`;
     }
   }
   return undefined;

@@ -26,8 +26,8 @@ import type { ArticleStore, CounterReader, RangeReader } from '../ports.ts';
  * them) and use cases. Every read is of a sorted range written at ingest, never of the articles themselves:
  *
  * - `/articles` reads the filter's partitions (1 for an entity, 8 for a country or list, 16 for listed-or-not or for
- *   no filter), merged by sort key, in batches of ⌈limit / shards⌉ + 1: at most ≈ 2 × limit + 2 × shards items, plus
- *   one counter item for `undatedArticles`. With `q` the titles of at most Q_SCAN items are looked at; a page that
+ *   no filter), merged by sort key, in batches of ⌈limit / shards⌉ + 1: at most limit + shards × (batch + 1) items
+ *   (≤ 58 for a page of 10 over 16 shards), plus one counter item for `undatedArticles`. With `q` the titles of at most Q_SCAN items are looked at; a page that
  *   hits that cap comes back short, with a cursor.
  * - `/articles/{id}` reads one item.
  * - `/counts/timeline` reads one partition's key range: one cell per day or month, seven per week (≤ MAX_INTERVALS ×
