@@ -17,7 +17,7 @@ import {
   UNDATED,
 } from '../domain/keys.ts';
 import { CountryCode, DateFromSchema, ListId } from '../domain/model.ts';
-import { addDays, defaultRange, fillTimeline, type Interval, periodsBetween } from '../domain/timeline.ts';
+import { defaultRange, fillTimeline, type Interval, periodsBetween } from '../domain/timeline.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ArticleStore, CounterReader, RangeReader } from '../ports.ts';
 
