@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { ArticlesResponse, TimelineResponse } from '../shared/query/articles.ts';
-import { dim, table } from './output.ts';
+import type { ArticleDetailResponse, ArticlesResponse, TimelineResponse } from '../shared/query/articles.ts';
+import { bold, dim, table } from './output.ts';
 
 /** What `radar articles` and `radar counts timeline` print, as pure functions of what the API answered. */
 
 export type ArticlesPage = z.infer<typeof ArticlesResponse>;
 export type Timeline = z.infer<typeof TimelineResponse>;
+export type ArticleDetail = z.infer<typeof ArticleDetailResponse>;
 
 /** `radar articles`: date, title, source (and mentions when filtered), newest first as the API pages them. */
 export function articlesTable(r: ArticlesPage, filtered: boolean): string {
@@ -19,6 +20,30 @@ export function articlesTable(r: ArticlesPage, filtered: boolean): string {
   const lines = [table(['date', 'title', 'source', ...(filtered ? ['mentions'] : []), 'id'], rows)];
   if (r.items.length === 0) lines.push(dim('No article matches.'));
   if (r.undatedArticles) lines.push(dim(`(${r.undatedArticles} undated articles left out by the date filter)`));
+  return lines.join('\n');
+}
+
+/** `radar article <id>`: what it is, where it came from, how it starts, and who and where it names. */
+export function articleView(a: ArticleDetail): string {
+  const date = a.publishedAt ? `${a.publishedAt}${a.dateFrom ? dim(` (from the ${a.dateFrom})`) : ''}` : 'undated';
+  const lines = [
+    bold(a.title ?? '(untitled)'),
+    `  ${[date, a.source, a.url ?? a.key].filter(Boolean).join(' · ')}`,
+    '',
+    ...a.paragraphs.map((p) => `  ${oneLine(p, 300)}`),
+    '',
+  ];
+  if (a.entities.length)
+    lines.push(
+      bold('Entities it names'),
+      table(
+        ['name', 'type', 'count', 'listed', 'id'],
+        a.entities.map((e) => [e.name, e.type, e.count, e.listed.map((l) => l.list).join(',') || '-', e.id]),
+      ),
+    );
+  if (a.countries.length)
+    lines.push(`${bold('Countries')}  ${a.countries.map((c) => `${c.name} (${c.code}) ×${c.count}`).join(', ')}`);
+  if (!a.entities.length && !a.countries.length) lines.push(dim('It names no entity or country we know.'));
   return lines.join('\n');
 }
 

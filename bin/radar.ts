@@ -298,6 +298,19 @@ Examples:
     if (r.nextCursor) process.stdout.write(dim(`(more: raise --limit, or --cursor ${r.nextCursor})\n`));
   });
 
+program
+  .command('article')
+  .description('one article: title, date, source, its first paragraphs, the entities and countries it names')
+  .argument('<id>', 'an article id, as "radar articles" shows it')
+  .addOption(apiOption())
+  .option('--json', 'print the API response as JSON')
+  .addHelpText('after', '\nExample:\n  radar article 3f2a…   (the id column of radar articles)')
+  .action(async (id: string, o: { api: string; json?: boolean }) => {
+    const [{ ArticleDetailResponse }, { apiGet }, f] = await Promise.all([articlesApi(), client(), formatArticles()]);
+    const a = await apiGet(o.api, `articles/${encodeURIComponent(id)}`, ArticleDetailResponse);
+    process.stdout.write(o.json ? `${JSON.stringify(a, null, 2)}\n` : `${f.articleView(a)}\n`);
+  });
+
 /** How many matches a name search offers (per search: over the news, and over the lists). */
 const MATCHES = 20;
 

@@ -162,6 +162,8 @@ describe('articles and timelines through the sandbox (issue 12.1, 12.2)', { time
     // Act
     const list = await run(['articles', '--country', 'RU', '--limit', '3']);
     const tl = await run(['counts', 'timeline', '--country', 'RU', '--interval', 'month']);
+    const id = /\b([0-9a-f]{32})\s*$/m.exec(list.stdout.split('\n')[1]!)![1]!;
+    const one = await run(['article', id]);
     // Assess
     const rows = list.stdout.trim().split('\n');
     expect(rows[0]).toMatch(/^date\s+title\s+source\s+mentions\s+id/);
@@ -169,6 +171,8 @@ describe('articles and timelines through the sandbox (issue 12.1, 12.2)', { time
     expect(rows.at(-1)).toMatch(/more: raise --limit, or --cursor /);
     expect(tl.stdout).toMatch(/^country RU: articles and mentions per month/);
     expect(tl.stdout).toMatch(/2026-03\s+2026-03-01\s+2\s+2/); // dayOf(10) and dayOf(11)
+    expect(one.stdout.split('\n')[0]).toBe('Harbour bulletin 11');
+    expect(one.stdout).toMatch(/Countries\s+Russia \(RU\)/);
   });
 
   it('reads a bounded number of items per request at 13 and 130 articles; an overwrite and a delete move both', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { articlesTable, sparkline, timelineView } from '../../../bin/format-articles.ts';
-import { ArticlesResponse, TimelineResponse } from '../../../shared/query/articles.ts';
+import { articlesTable, articleView, sparkline, timelineView } from '../../../bin/format-articles.ts';
+import { ArticleDetailResponse, ArticlesResponse, TimelineResponse } from '../../../shared/query/articles.ts';
 
 // Output is uncoloured here: colour needs a terminal (vitest's stdout is not one), so strings compare as printed.
 
@@ -57,5 +57,42 @@ describe('radar articles and radar counts timeline output', () => {
     expect(tty.split('\n').at(-1)).toBe('articles █▁▃'); // 1 of 4: two sevenths up
     expect(sparkline([0, 0])).toBe('▁▁');
     expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8])).toBe('▂▃▄▅▅▆▇█');
+  });
+
+  it('prints one article: title, date and where it came from, paragraphs, entities and countries', () => {
+    // Prepare
+    const a = ArticleDetailResponse.parse({
+      id: 'c'.repeat(32),
+      key: 'articles/2026-03-02-a.txt',
+      title: 'Tanker seized',
+      source: 'Example Review',
+      url: null,
+      publishedAt: '2026-03-02',
+      dateFrom: 'key',
+      language: 'en',
+      paragraphs: ['First paragraph.', 'Second one.'],
+      entities: [
+        {
+          id: 'l:un-sc:1',
+          name: 'Acme Shipping',
+          type: 'organization',
+          count: 2,
+          country: null,
+          listed: [{ id: 'l:un-sc:1', list: 'un-sc', sourceId: '1' }],
+        },
+      ],
+      countries: [{ code: 'IR', name: 'Iran', count: 3 }],
+    });
+    // Act
+    const out = articleView(a).split('\n');
+    const bare = articleView({ ...a, title: null, publishedAt: null, dateFrom: null, entities: [], countries: [] });
+    // Assess
+    expect(out[0]).toBe('Tanker seized');
+    expect(out[1]).toBe('  2026-03-02 (from the key) · Example Review · articles/2026-03-02-a.txt');
+    expect(out.slice(3, 5)).toEqual(['  First paragraph.', '  Second one.']);
+    expect(out.find((l) => l.startsWith('Acme Shipping'))).toMatch(/organization\s+2\s+un-sc\s+l:un-sc:1/);
+    expect(out.at(-1)).toBe('Countries  Iran (IR) ×3');
+    expect(bare).toMatch(/^\(untitled\)\n {2}undated · Example Review/);
+    expect(bare).toMatch(/names no entity or country/);
   });
 });
