@@ -55,13 +55,12 @@ export interface CounterReader {
 }
 
 /**
- * One sorted key range of one partition (of the table, or of gsi1), in either direction: the articles listings and
+ * One sorted key range of one partition of the table, in either direction: the articles listings and
  * the timeline cells (issue 12). Reads at most `limit` items (+1 with `after`); `more` says there may be more (as
  * DynamoDB's LastEvaluatedKey does: also when the range ended exactly at the limit).
  */
 export interface SortedRange {
   pk: string;
-  index?: 'gsi1';
   /** Inclusive bounds on the sort key. */
   lower: string;
   upper: string;

@@ -564,7 +564,6 @@ export function makeDynamoStore(
      * the exclusive `after` becomes an inclusive bound and the item equal to it is dropped here.
      */
     async readRange(r) {
-      const [pkName, skName] = r.index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
       let { lower, upper } = r;
       if (r.after !== undefined) {
         if (r.descending && r.after < upper) upper = r.after;
@@ -578,9 +577,7 @@ export function makeDynamoStore(
           doc.send(
             new QueryCommand({
               TableName: table,
-              ...(r.index ? { IndexName: r.index } : {}),
-              KeyConditionExpression: '#p = :p AND #s BETWEEN :lo AND :hi',
-              ExpressionAttributeNames: { '#p': pkName, '#s': skName },
+              KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
               ExpressionAttributeValues: { ':p': r.pk, ':lo': lower, ':hi': upper },
               ScanIndexForward: !r.descending,
               Limit: r.limit - items.length + (r.after !== undefined ? 1 : 0),
@@ -589,7 +586,7 @@ export function makeDynamoStore(
           ),
         );
         for (const it of res.Items ?? []) {
-          const sortKey = String(it[skName]);
+          const sortKey = String(it.sk);
           if (sortKey !== r.after) items.push({ sortKey, item: it });
         }
         start = res.LastEvaluatedKey;

@@ -179,9 +179,8 @@ export function makeMemoryStore() {
     },
 
     async readRange(r) {
-      const skName = r.index ? 'gsi1sk' : 'sk';
-      const inRange = (r.index ? allItems().filter((i) => i.gsi1pk === r.pk) : partition(r.pk))
-        .map((item) => ({ sortKey: String(item[skName]), item }))
+      const inRange = partition(r.pk)
+        .map((item) => ({ sortKey: item.sk, item }))
         .filter(
           ({ sortKey: k }) =>
             k >= r.lower && k <= r.upper && (r.after === undefined || (r.descending ? k < r.after : k > r.after)),

@@ -1,21 +1,13 @@
-import {
-  articleListIndexKey,
-  articleRefKey,
-  articleSummaryKey,
-  listedEntityId,
-  mentionEntityId,
-  type RefFilter,
-} from './keys.ts';
+import { articleRefKey, listedEntityId, mentionEntityId, type RefFilter } from './keys.ts';
 import type { Article } from './model.ts';
 
 /**
- * The items that list an article (issue 12.1): one summary row (the date-sorted listing over gsi1) and one reference
- * per filter it falls under: each entity it mentions, each country, each list of a listed entity it mentions, and
- * `listed:true|false`. Each item carries what a row of `/articles` shows, so a page is read from one sorted range and
+ * The items that list an article (issue 12.1): one reference per listing it falls under: every article (`all`), each
+ * entity it mentions, each country, each list of a listed entity it mentions, and `listed:true|false`. Each item carries what a row of `/articles` shows, so a page is read from one sorted range and
  * never from the articles. A pure function of the stored article: the same article gives the same items, which is how
  * an ingest finds, from the stored article, the items to remove (shared/ingest/articles.ts).
  *
- * Per article: 1 summary + E entity + C country + L list + 1 listed item (E, C, L: distinct ones it mentions).
+ * Per article: 1 all + E entity + C country + L list + 1 listed item (E, C, L: distinct ones it mentions).
  */
 export type IndexItem = { pk: string; sk: string; [k: string]: unknown };
 
@@ -64,7 +56,7 @@ export function articleIndexItems(a: Article): IndexItem[] {
   }
   const listed = listedMentions > 0;
   const items: IndexItem[] = [
-    { ...articleSummaryKey(a.id), ...articleListIndexKey(a.id, a.publishedAt), ...row, count: total },
+    { ...articleRefKey({ kind: 'all' }, a.publishedAt, a.id), ...row, count: total },
     {
       ...articleRefKey({ kind: 'listed', listed }, a.publishedAt, a.id),
       ...row,

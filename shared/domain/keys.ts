@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
  *  LIST#<list>                 VER#<version>         one version of a list: status, counts, source object
  *  LE#<list>#<version>#<shard> <sourceId>            one listed entity of a version
  *  RELINK                      DONE                  the name index the last finished relink pass linked against
- *  ART#<article id>            SUM                   an article's summary row (gsi1: `ARTS#<0..15>` / `<date>#<id>`)
+ *  REF#all#<0..15>             <date>#<article id>   every article, by date (with title, source, url…)
  *  REF#<entity id>             <date>#<article id>   an article that mentions the entity (with title, snippet…)
  *  REF#c:<CC>#<0..7>           <date>#<article id>   an article that mentions the country
  *  REF#list:<list>#<0..7>      <date>#<article id>   an article that mentions an entity of the list
@@ -115,27 +115,19 @@ export const UNDATED = '0000-00-00';
 export const articleSortKey = (publishedAt: string | undefined, articleId: string) =>
   `${publishedAt ?? UNDATED}#${articleId}`;
 
-/** An article's summary row, listed by date over gsi1 (`/articles` without a filter). */
-export const articleSummaryKey = (articleId: string) => ({ pk: `ART#${articleId}`, sk: 'SUM' });
 /**
- * Every article writes one summary row, so its listing is sharded: one partition key takes at most 1,000 writes/s on
- * AWS (issue 17.1). A page is a merge of the shards by sort key.
+ * Article listings besides an entity's: every article (`all`, `/articles` without a filter), per country, per list and
+ * per "mentions a listed entity or not". Every article writes one `all` row, a big country (US) or list is named by a
+ * large share of them, and `listed:false` by most: so they are sharded by article id, since one partition key takes at
+ * most 1,000 writes/s on AWS (issue 17.1). A page is a merge of the shards by sort key. On the table, not on gsi1: a
+ * key range of the table reads as one of the index would, and strongly consistent when asked.
  */
-export const ARTICLE_LIST_SHARDS = 16;
-export const articleListIndexKey = (articleId: string, publishedAt: string | undefined) => ({
-  gsi1pk: articleListPartition(shardOfString(articleId, ARTICLE_LIST_SHARDS)),
-  gsi1sk: articleSortKey(publishedAt, articleId),
-});
-export const articleListPartition = (shard: number) => `ARTS#${shard}`;
-
-/**
- * Article references per country, per list and per "mentions a listed entity or not". A big country (US) or list is
- * named by a large share of all articles, and `listed:false` by most: sharded by article id like the listing.
- */
+export const ALL_REF_SHARDS = 16;
 export const COUNTRY_REF_SHARDS = 8;
 export const LIST_REF_SHARDS = 8;
 export const LISTED_REF_SHARDS = 16;
 export type RefFilter =
+  | { kind: 'all' }
   | { kind: 'entity'; id: string }
   | { kind: 'country'; code: string }
   | { kind: 'list'; list: string }
@@ -144,6 +136,8 @@ export type RefFilter =
 export function refPartitions(f: RefFilter): string[] {
   const sharded = (base: string, n: number) => Array.from({ length: n }, (_, s) => `${base}#${s}`);
   switch (f.kind) {
+    case 'all':
+      return sharded('REF#all', ALL_REF_SHARDS);
     case 'entity':
       return [entityRefPartition(f.id)];
     case 'country':

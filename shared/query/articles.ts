@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { countryName } from '../domain/countries.ts';
 import {
-  ARTICLE_LIST_SHARDS,
-  articleListPartition,
   cellId,
   counterPartition,
   listedEntityId,
@@ -217,7 +215,6 @@ const fold = (s: string) =>
 
 interface Source {
   pk: string;
-  index?: 'gsi1';
 }
 
 /**
@@ -248,7 +245,6 @@ export async function mergedPage(
         .map(async (x) => {
           const r = await store.readRange({
             pk: x.s.pk,
-            ...(x.s.index ? { index: x.s.index } : {}),
             lower: range.lower,
             upper: range.upper,
             after: x.pos,
@@ -313,9 +309,7 @@ export async function listArticles(
     after,
     descending: q.sort === '-date',
   };
-  const sources: Source[] = filter
-    ? refPartitions(filter).map((pk) => ({ pk }))
-    : Array.from({ length: ARTICLE_LIST_SHARDS }, (_, s) => ({ pk: articleListPartition(s), index: 'gsi1' as const }));
+  const sources: Source[] = refPartitions(filter ?? { kind: 'all' }).map((pk) => ({ pk }));
   const needle = q.q ? fold(q.q) : undefined;
   const [page, undated] = await Promise.all([
     mergedPage(

@@ -27,22 +27,21 @@ const base: Article = {
 };
 
 describe('the items that list an article (issue 12.1)', () => {
-  it('writes a summary row on the sharded date listing and a reference per entity, country, list and listed', () => {
+  it('writes a row on the sharded listing of all articles and one per entity, country, list and listed', () => {
     // Prepare, Act
     const items = articleIndexItems(base);
     const byPk = Object.fromEntries(items.map((i) => [i.pk.replace(/#\d+$/, '#<s>'), i]));
     // Assess
     expect(Object.keys(byPk).sort()).toEqual([
-      `ART#${id}`,
+      'REF#all#<s>',
       'REF#c:CN#<s>',
       'REF#l:un-sc:KPe.1',
       'REF#list:un-sc#<s>',
       'REF#listed:true#<s>',
       'REF#m:person:maria lopez',
     ]);
-    const summary = byPk[`ART#${id}`]!;
-    expect(summary).toMatchObject({ sk: 'SUM', gsi1sk: `2026-03-02#${id}`, count: 6, title: 'Shipping firm named' });
-    expect(String(summary.gsi1pk)).toMatch(/^ARTS#([0-9]|1[0-5])$/);
+    expect(byPk['REF#all#<s>']).toMatchObject({ sk: `2026-03-02#${id}`, count: 6, title: 'Shipping firm named' });
+    expect(items.find((i) => i.pk.startsWith('REF#all#'))!.pk).toMatch(/^REF#all#([0-9]|1[0-5])$/);
     expect(byPk['REF#l:un-sc:KPe.1']).toMatchObject({
       sk: `2026-03-02#${id}`,
       articleId: id,
@@ -65,8 +64,7 @@ describe('the items that list an article (issue 12.1)', () => {
     // Act
     const items = articleIndexItems(undated);
     // Assess
-    expect(items.every((i) => String(i.gsi1sk ?? i.sk).startsWith(`0000-00-00#`) || i.sk === 'SUM')).toBe(true);
-    expect(items.find((i) => i.sk === 'SUM')!.gsi1sk).toBe(`0000-00-00#${id}`);
+    expect(items.every((i) => i.sk === `0000-00-00#${id}`)).toBe(true);
     expect(items.find((i) => i.pk.startsWith('REF#listed:'))).toMatchObject({ count: 3 });
     expect(items.find((i) => i.pk.startsWith('REF#listed:'))!.pk).toMatch(/^REF#listed:false#\d+$/);
     expect(items.every((i) => !('publishedAt' in i))).toBe(true);

@@ -138,7 +138,7 @@ describe('GET /articles (issue 12.1)', () => {
     const p = makePipeline();
     await upload(p, 'articles/bulk.ndjson', ndjson(30));
     // Act
-    const sources = Array.from({ length: 16 }, (_, s) => ({ pk: `ARTS#${s}`, index: 'gsi1' as const }));
+    const sources = Array.from({ length: 16 }, (_, s) => ({ pk: `REF#all#${s}` }));
     const range = { lower: '0', upper: '9\uffff', descending: true };
     const capped = await mergedPage(p.store, sources, range, 5, { cap: 10, accept: () => false });
     const rest = await mergedPage(p.store, sources, { ...range, after: capped.next }, 50);
@@ -320,8 +320,8 @@ describe('listings and timelines stay exact under overwrite, delete and relink',
     });
     expect(lopez.items[0]!.articles).toBe(0);
     // Nothing of the removed versions is left behind.
-    const left = p.store.items().filter((i) => i.pk.startsWith('REF#') || i.sk === 'SUM');
-    expect(left.filter((i) => i.sk === 'SUM')).toHaveLength(5);
+    const left = p.store.items().filter((i) => i.pk.startsWith('REF#'));
+    expect(left.filter((i) => i.pk.startsWith('REF#all#'))).toHaveLength(5);
     expect(left.filter((i) => i.pk.includes('maria lopez'))).toEqual([]);
   });
 
