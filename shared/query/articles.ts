@@ -325,15 +325,25 @@ export async function listArticles(
           }
         : {},
     ),
-    dated && undatedSeries
-      ? store.readCounter(cellId(timelineDimension(undatedSeries), TIMELINE_UNDATED))
-      : Promise.resolve(undefined),
+    dated && undatedSeries ? undatedArticles(store, undatedSeries) : Promise.resolve(0),
   ]);
   return {
     items: page.rows.map((r) => summaryOf(r.item)),
     nextCursor: page.next ? encodeArticlesCursor(page.next, filters) : null,
-    ...(dated && undatedSeries ? { undatedArticles: Math.max(0, undated?.articles ?? 0) } : {}),
+    ...(dated && undatedSeries ? { undatedArticles: undated } : {}),
   };
+}
+
+/**
+ * How many articles of a series have no date (one counter item): those a `from`/`to` filter leaves out. The `all`
+ * series counts every undated article, so the count routes can say it too (issue 12.6).
+ */
+export async function undatedArticles(
+  store: Pick<CounterReader, 'readCounter'>,
+  series: string = TIMELINE_ALL,
+): Promise<number> {
+  const c = await store.readCounter(cellId(timelineDimension(series), TIMELINE_UNDATED));
+  return Math.max(0, c?.articles ?? 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import {
   TimelineQuery,
   TimelineResponse,
   timeline,
+  undatedArticles,
 } from '../../../shared/query/articles.ts';
 import { ROOT } from '../../helpers/sandbox.ts';
 import { makePipeline } from '../counts/harness.ts';
@@ -116,6 +117,8 @@ describe('GET /articles (issue 12.1)', () => {
     expect(march.items.map((i) => i.publishedAt)).toEqual(['2026-03-31', '2026-03-10', '2026-03-04']);
     // A date range leaves the undated article out, and says so.
     expect(march.undatedArticles).toBe(1);
+    expect(await undatedArticles(p.store)).toBe(1); // what the count routes can say beside a date filter
+    expect(await undatedArticles(p.store, 'c:CL')).toBe(0);
     expect(marchRu.items).toHaveLength(4);
     expect(marchRu.undatedArticles).toBe(1);
   });
