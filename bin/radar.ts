@@ -263,12 +263,7 @@ program
   .option('--entity <id>', 'articles that mention this entity (an id, as "radar counts entities" shows it)')
   .option('--country <cc>', 'articles that name this country (ISO 3166-1 alpha-2)')
   .option('--list <list>', 'articles that name an entity of this list (e.g. un-sc)')
-  .addOption(
-    new Option('--listed <bool>', 'articles that do (true) or do not (false) name a listed entity').choices([
-      'true',
-      'false',
-    ]),
-  )
+  .addOption(new Option('--listed <bool>', 'only articles that name a listed entity (true)').choices(['true']))
   .option('--from <date>', 'published on or after (YYYY-MM-DD)')
   .option('--to <date>', 'published on or before (YYYY-MM-DD)')
   .option('-q, --q <text>', 'title contains (case and accents ignored)')

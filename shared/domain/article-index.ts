@@ -3,11 +3,12 @@ import type { Article } from './model.ts';
 
 /**
  * The items that list an article (issue 12.1): one reference per listing it falls under: every article (`all`), each
- * entity it mentions, each country, each list of a listed entity it mentions, and `listed:true|false`. Each item carries what a row of `/articles` shows, so a page is read from one sorted range and
+ * entity it mentions, each country, each list of a listed entity it mentions, and `listed` when it names a listed
+ * entity. Each item carries what a row of `/articles` shows, so a page is read from one sorted range and
  * never from the articles. A pure function of the stored article: the same article gives the same items, which is how
  * an ingest finds, from the stored article, the items to remove (shared/ingest/articles.ts).
  *
- * Per article: 1 all + E entity + C country + L list + 1 listed item (E, C, L: distinct ones it mentions).
+ * Per article: 1 all + E entity + C country + L list (+ 1 listed) items (E, C, L: distinct ones it mentions).
  */
 export type IndexItem = { pk: string; sk: string; [k: string]: unknown };
 
@@ -54,15 +55,11 @@ export function articleIndexItems(a: Article): IndexItem[] {
     for (const list of new Set(m.listed.map((l) => l.list)))
       add(`list:${list}`, { kind: 'list', list }, m.count, m.surface);
   }
-  const listed = listedMentions > 0;
-  const items: IndexItem[] = [
-    { ...articleRefKey({ kind: 'all' }, a.publishedAt, a.id), ...row, count: total },
-    {
-      ...articleRefKey({ kind: 'listed', listed }, a.publishedAt, a.id),
-      ...row,
-      count: listed ? listedMentions : total,
-    },
-  ];
+  const items: IndexItem[] = [{ ...articleRefKey({ kind: 'all' }, a.publishedAt, a.id), ...row, count: total }];
+  // Only the articles that name a listed entity get a `listed` row: a `listed:false` listing would be one more item
+  // for most articles (a 20,000-article batch writes each item it adds 20,000 times), and no route needs it.
+  if (listedMentions > 0)
+    items.push({ ...articleRefKey({ kind: 'listed' }, a.publishedAt, a.id), ...row, count: listedMentions });
   for (const r of refs.values()) {
     const snippet = firstSentenceWith(text, [...r.surfaces]);
     items.push({

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
  *  REF#<entity id>             <date>#<article id>   an article that mentions the entity (with title, snippet…)
  *  REF#c:<CC>#<0..7>           <date>#<article id>   an article that mentions the country
  *  REF#list:<list>#<0..7>      <date>#<article id>   an article that mentions an entity of the list
- *  REF#listed:<true|false>#<s> <date>#<article id>   an article that does (not) mention a listed entity (16 shards)
+ *  REF#listed#<0..15>          <date>#<article id>   an article that names a listed entity
  *  CNT#tl:<series>             d:<day> | m:<month>   a timeline cell (series: entity id, c:<CC>, list:<list>)
  *
  * `<h>` is a hash of the object key: S3 keys run to 1,024 bytes and an index sort key built from one (a timestamp and
@@ -117,21 +117,21 @@ export const articleSortKey = (publishedAt: string | undefined, articleId: strin
 
 /**
  * Article listings besides an entity's: every article (`all`, `/articles` without a filter), per country, per list and
- * per "mentions a listed entity or not". Every article writes one `all` row, a big country (US) or list is named by a
- * large share of them, and `listed:false` by most: so they are sharded by article id, since one partition key takes at
+ * of the articles that name a listed entity. Every article writes one `all` row, and a big country (US) or list is
+ * named by a large share of them: so they are sharded by article id, since one partition key takes at
  * most 1,000 writes/s on AWS (issue 17.1). A page is a merge of the shards by sort key. On the table, not on gsi1: a
  * key range of the table reads as one of the index would, and strongly consistent when asked.
  */
 export const ALL_REF_SHARDS = 16;
 export const COUNTRY_REF_SHARDS = 8;
 export const LIST_REF_SHARDS = 8;
-export const LISTED_REF_SHARDS = 16;
+export const LISTED_REF_SHARDS = 8;
 export type RefFilter =
   | { kind: 'all' }
   | { kind: 'entity'; id: string }
   | { kind: 'country'; code: string }
   | { kind: 'list'; list: string }
-  | { kind: 'listed'; listed: boolean };
+  | { kind: 'listed' };
 /** The partitions one filter's references are spread over (one for an entity). */
 export function refPartitions(f: RefFilter): string[] {
   const sharded = (base: string, n: number) => Array.from({ length: n }, (_, s) => `${base}#${s}`);
@@ -145,7 +145,7 @@ export function refPartitions(f: RefFilter): string[] {
     case 'list':
       return sharded(`REF#list:${f.list}`, LIST_REF_SHARDS);
     case 'listed':
-      return sharded(`REF#listed:${f.listed}`, LISTED_REF_SHARDS);
+      return sharded('REF#listed', LISTED_REF_SHARDS);
   }
 }
 /** The reference item of one article under one filter. */

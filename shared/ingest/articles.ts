@@ -232,7 +232,7 @@ export async function removeOtherGenerations(
 
 /**
  * The items that list an article: its references in the listing of all articles and per entity, country, list and
- * listed-or-not (shared/domain/article-index.ts), so `/articles` and an entity's page read a sorted range, never a scan.
+ * listed (shared/domain/article-index.ts), so `/articles` and an entity's page read a sorted range, never a scan.
  */
 const refItems = (a: Article) => articleIndexItems(a);
 

@@ -23,8 +23,8 @@ import type { ArticleStore, CounterReader, RangeReader } from '../ports.ts';
  * `/articles`, `/articles/{id}` and `/counts/timeline` (issue 12.1, 12.2): schemas (the OpenAPI document is made from
  * them) and use cases. Every read is of a sorted range written at ingest, never of the articles themselves:
  *
- * - `/articles` reads the filter's partitions (1 for an entity, 8 for a country or list, 16 for listed-or-not or for
- *   no filter), merged by sort key, in batches of ⌈limit / shards⌉ + 1: at most limit + shards × (batch + 1) items
+ * - `/articles` reads the filter's partitions (1 for an entity, 8 for a country, a list or listed=true, 16 for no
+ *   filter), merged by sort key, in batches of ⌈limit / shards⌉ + 1: at most limit + shards × (batch + 1) items
  *   (≤ 58 for a page of 10 over 16 shards), plus one counter item for `undatedArticles`. With `q` the titles of at most Q_SCAN items are looked at; a page that
  *   hits that cap comes back short, with a cursor.
  * - `/articles/{id}` reads one item.
@@ -166,10 +166,13 @@ export const TimelineResponse = z.object({
 function filterOf(q: ArticlesQuery): { filter?: RefFilter; undatedSeries?: string } {
   const named = [q.entity && 'entity', q.country && 'country', q.list && 'list', q.listed && !q.list && 'listed'];
   const given = named.filter(Boolean);
-  if (q.list && q.listed === 'false')
-    throw new InvalidInputError('list and listed=false exclude each other: an entity of a list is listed', {
-      where: 'listed',
-    });
+  if (q.listed === 'false')
+    throw new InvalidInputError(
+      q.list
+        ? 'list and listed=false exclude each other: an entity of a list is listed'
+        : 'listed=false is not kept as a listing (it would be most articles); ask without listed, or with listed=true',
+      { where: 'listed' },
+    );
   if (given.length > 1)
     throw new InvalidInputError(`filter by one of entity, country, list, listed at a time (got ${given.join(', ')})`, {
       where: String(given[1]),
@@ -177,7 +180,7 @@ function filterOf(q: ArticlesQuery): { filter?: RefFilter; undatedSeries?: strin
   if (q.entity) return { filter: { kind: 'entity', id: q.entity }, undatedSeries: q.entity };
   if (q.country) return { filter: { kind: 'country', code: q.country }, undatedSeries: `c:${q.country}` };
   if (q.list) return { filter: { kind: 'list', list: q.list }, undatedSeries: `list:${q.list}` };
-  if (q.listed) return { filter: { kind: 'listed', listed: q.listed === 'true' } };
+  if (q.listed) return { filter: { kind: 'listed' } };
   return { undatedSeries: TIMELINE_ALL };
 }
 

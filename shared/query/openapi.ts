@@ -109,7 +109,7 @@ export function openApiDocument(serverUrl?: string) {
         get: {
           operationId: 'articles',
           summary: 'The articles behind a count, newest first (or oldest first with sort=date)',
-          description: `Filter by one of \`entity\`, \`country\`, \`list\`, \`listed\` (\`list\` with \`listed=true\` is \`list\`). \`from\`/\`to\` bound the publication day; undated articles are then left out and counted in \`undatedArticles\` (not with \`listed\`). \`q\` keeps titles containing it (case and accents folded), looking at ${Q_SCAN} articles at most per page: a page that reaches that comes back short with a \`nextCursor\`. \`mentions\` counts the filtered entity, country or list; \`snippet\` is the first sentence naming it.`,
+          description: `Filter by one of \`entity\`, \`country\`, \`list\`, \`listed\` (\`list\` with \`listed=true\` is \`list\`; \`listed=false\` is refused: no such listing is kept). \`from\`/\`to\` bound the publication day; undated articles are then left out and counted in \`undatedArticles\` (not with \`listed\`). \`q\` keeps titles containing it (case and accents folded), looking at ${Q_SCAN} articles at most per page: a page that reaches that comes back short with a \`nextCursor\`. \`mentions\` counts the filtered entity, country or list; \`snippet\` is the first sentence naming it.`,
           parameters: parameters(ArticlesQuery),
           responses: { '200': ok('ArticlesResponse', 'One page of articles'), ...problemResponses },
         },

@@ -37,7 +37,7 @@ describe('the items that list an article (issue 12.1)', () => {
       'REF#c:CN#<s>',
       'REF#l:un-sc:KPe.1',
       'REF#list:un-sc#<s>',
-      'REF#listed:true#<s>',
+      'REF#listed#<s>',
       'REF#m:person:maria lopez',
     ]);
     expect(byPk['REF#all#<s>']).toMatchObject({ sk: `2026-03-02#${id}`, count: 6, title: 'Shipping firm named' });
@@ -51,13 +51,13 @@ describe('the items that list an article (issue 12.1)', () => {
       dateFrom: 'key',
     });
     expect(byPk['REF#m:person:maria lopez']).toMatchObject({ count: 2, snippet: 'Maria Lopez said so.' });
-    expect(byPk['REF#listed:true#<s>']).toMatchObject({ count: 3 });
+    expect(byPk['REF#listed#<s>']).toMatchObject({ count: 3 });
     expect(byPk['REF#list:un-sc#<s>']).toMatchObject({ count: 3 });
     // "China" stands for Beijing here: no sentence names it, so no snippet rather than a wrong one.
     expect(byPk['REF#c:CN#<s>']!.snippet).toBeUndefined();
   });
 
-  it('sorts an undated article under 0000-00-00 and files one without listed entities under listed:false', () => {
+  it('sorts an undated article under 0000-00-00, and files one without listed entities under no listed row', () => {
     // Prepare
     const { publishedAt: _p, dateFrom: _d, ...rest } = base;
     const undated: Article = { ...rest, mentions: base.mentions.slice(0, 2) };
@@ -65,8 +65,8 @@ describe('the items that list an article (issue 12.1)', () => {
     const items = articleIndexItems(undated);
     // Assess
     expect(items.every((i) => i.sk === `0000-00-00#${id}`)).toBe(true);
-    expect(items.find((i) => i.pk.startsWith('REF#listed:'))).toMatchObject({ count: 3 });
-    expect(items.find((i) => i.pk.startsWith('REF#listed:'))!.pk).toMatch(/^REF#listed:false#\d+$/);
+    expect(items.find((i) => i.pk.startsWith('REF#listed'))).toBeUndefined();
+    expect(items.map((i) => i.pk.replace(/#\d+$/, ''))).toEqual(['REF#all', 'REF#c:CN', 'REF#m:person:maria lopez']);
     expect(items.every((i) => !('publishedAt' in i))).toBe(true);
   });
 
