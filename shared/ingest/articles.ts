@@ -160,7 +160,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     }
     await deps.store.writeParts(ref.key, gen, parts);
     // An object seen before may hold these very articles, linked otherwise (a relink): drop what they no longer list.
-    if (state) await removeDroppedRefs(articles, deps);
+    if (state) await removeDroppedRefs(ref.key, gen, articles, deps);
     await deps.store.putItems([
       ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
       ...articles.flatMap(refItems),
@@ -237,15 +237,24 @@ export async function removeOtherGenerations(
 const refItems = (a: Article) => articleIndexItems(a);
 
 /**
- * A relink (or a retry) rewrites articles under the same ids with other mentions: the references the stored version
- * made and the new one does not (an entity no longer linked) are removed *before* the article is overwritten, so a
- * crash between the two leaves the stored article to find them again. Reads the object's own articles only.
+ * A relink, or an overwrite that keeps an article's title and text but not its date, rewrites articles under the same
+ * ids with other references: those the stored version made and the new one does not (an entity no longer linked, the
+ * old date) are removed *before* the article is overwritten, so a crash between the two leaves the stored article to
+ * find them again. Only ids another generation of the object listed can be stored otherwise (the same generation is
+ * the same content and index, so the same references): reads the object's parts, then just those articles.
  */
-async function removeDroppedRefs(articles: readonly Article[], deps: Pick<ArticleDeps, 'store'>): Promise<void> {
+async function removeDroppedRefs(
+  key: string,
+  gen: string,
+  articles: readonly Article[],
+  deps: Pick<ArticleDeps, 'store'>,
+): Promise<void> {
   if (!articles.length) return;
-  const stored = await deps.store.getArticles(articles.map((a) => a.id));
-  if (!stored.length) return;
-  const keep = new Set(articles.flatMap(refItems).map((r) => `${r.pk}\0${r.sk}`));
+  const before = new Set((await deps.store.readParts(key)).filter((p) => p.gen !== gen).flatMap((p) => p.articleIds));
+  const same = articles.filter((a) => before.has(a.id));
+  if (!same.length) return;
+  const stored = await deps.store.getArticles(same.map((a) => a.id));
+  const keep = new Set(same.flatMap(refItems).map((r) => `${r.pk}\0${r.sk}`));
   const dropped = stored.flatMap(refItems).filter((r) => !keep.has(`${r.pk}\0${r.sk}`));
   if (dropped.length) await deps.store.deleteKeys(dropped.map(({ pk, sk }) => ({ pk, sk })));
 }

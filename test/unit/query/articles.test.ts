@@ -327,6 +327,24 @@ describe('listings and timelines stay exact under overwrite, delete and relink',
     expect(left.filter((i) => i.pk.includes('maria lopez'))).toEqual([]);
   });
 
+  it('an NDJSON overwrite that changes only a date (same article id) moves the article to the new date', async () => {
+    // Prepare
+    const p = makePipeline();
+    const line = (publishedAt: string) =>
+      JSON.stringify({ title: 'Same story', body: 'Officials in Moscow said nothing new.', publishedAt });
+    await upload(p, 'articles/feed.ndjson', line('2026-03-02'));
+    await p.aggregate();
+    const before = (await articles(p, {})).items[0]!;
+    // Act
+    await upload(p, 'articles/feed.ndjson', line('2026-04-01'));
+    await p.aggregate();
+    // Assess: one row, at the new date, in every listing
+    const after = await articles(p, {});
+    expect(after.items.map((a) => [a.id, a.publishedAt])).toEqual([[before.id, '2026-04-01']]);
+    expect((await articles(p, { country: 'RU' })).items.map((a) => a.publishedAt)).toEqual(['2026-04-01']);
+    expect(p.store.items().filter((i) => i.pk.startsWith('REF#') && i.sk.startsWith('2026-03-02'))).toEqual([]);
+  });
+
   it('a relink after a list change moves the article from the news name to the listed entity and its list', async () => {
     // Prepare: an article naming a person the UN list holds, ingested before the list
     const p = makePipeline();
