@@ -13,6 +13,8 @@ import { dim, green, red, table } from './output.ts';
 const api = () => import('../shared/query/api.ts');
 const client = () => import('./api-client.ts');
 const format = () => import('./format.ts');
+const articlesApi = () => import('../shared/query/articles.ts');
+const formatArticles = () => import('./format-articles.ts');
 
 // The pinned SDK supports Node 20 (the README says when to move to 22); its nine-line notice on every `put` and
 // `relink` says nothing a user can act on. The SDK reads this when a client is made, so here is early enough; the
@@ -217,6 +219,91 @@ counts
       )}\n`,
     );
     if (r.nextCursor) process.stdout.write(dim('(more rows: raise --limit)\n'));
+  });
+
+counts
+  .command('timeline')
+  .description('articles and mentions per day, week or month for one entity, country or list (zero-filled)')
+  .option('--entity <id>', 'an entity id, as "radar counts entities" shows it')
+  .option('--country <cc>', 'ISO 3166-1 alpha-2 code')
+  .option('--list <list>', 'a list (e.g. un-sc): articles naming any entity of it')
+  .addOption(new Option('--interval <interval>', 'period length').choices(['day', 'week', 'month']).default('week'))
+  .option('--from <date>', 'first day (YYYY-MM-DD; default: 89 days before --to)')
+  .option('--to <date>', 'last day (YYYY-MM-DD; default: the newest day with an article)')
+  .addOption(apiOption())
+  .option('--json', 'print the API response as JSON')
+  .addHelpText(
+    'after',
+    `
+Weeks are ISO weeks (Monday to Sunday, labelled 2026-W10); the range is widened to whole periods. On a terminal a
+sparkline of the articles follows the table.
+
+Examples:
+  radar counts timeline --country RU                      the last 90 days, per week
+  radar counts timeline --entity l:un-sc:690735 --interval month --from 2025-01-01
+  radar counts timeline --list us-ofac-sdn --interval day --from 2026-03-01 --to 2026-03-31`,
+  )
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const picked = ['entity', 'country', 'list'].filter((k) => o[k] !== undefined);
+    if (picked.length !== 1)
+      throw new UsageError('name one series: --entity <id>, --country <cc> or --list <list> (see --help)');
+    const [{ TimelineResponse }, { apiGet }, f] = await Promise.all([articlesApi(), client(), formatArticles()]);
+    const r = await apiGet(
+      String(o.api),
+      `counts/timeline${queryString(o, ['entity', 'country', 'list', 'interval', 'from', 'to'])}`,
+      TimelineResponse,
+    );
+    if (o.json) return void process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    process.stdout.write(`${f.timelineView(r, Boolean(process.stdout.isTTY))}\n`);
+  });
+
+program
+  .command('articles')
+  .description('the articles behind a count: by entity, country, list, date and title, newest first')
+  .option('--entity <id>', 'articles that mention this entity (an id, as "radar counts entities" shows it)')
+  .option('--country <cc>', 'articles that name this country (ISO 3166-1 alpha-2)')
+  .option('--list <list>', 'articles that name an entity of this list (e.g. un-sc)')
+  .addOption(new Option('--listed <bool>', 'only articles that name a listed entity (true)').choices(['true']))
+  .option('--from <date>', 'published on or after (YYYY-MM-DD)')
+  .option('--to <date>', 'published on or before (YYYY-MM-DD)')
+  .option('-q, --q <text>', 'title contains (case and accents ignored)')
+  .addOption(new Option('--sort <order>', 'newest (-date) or oldest (date) first').choices(['-date', 'date']))
+  .option('--limit <n>', 'rows (at most 100)', '20')
+  .option('--cursor <cursor>', 'the next page: the cursor a previous --json answer gave')
+  .addOption(apiOption())
+  .option('--json', 'print the API response as JSON')
+  .addHelpText(
+    'after',
+    `
+One filter of --entity, --country, --list, --listed at a time; --from/--to/--q combine with it.
+
+Examples:
+  radar articles                                   the newest 20
+  radar articles --country KP --from 2026-01-01    naming North Korea since January (undated ones are counted apart)
+  radar articles --entity l:un-sc:690735 --json    with the sentence that names it and a cursor for the next page
+  radar articles --q tanker --limit 50`,
+  )
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const [{ ArticlesResponse }, { apiGet }, f] = await Promise.all([articlesApi(), client(), formatArticles()]);
+    const keys = ['entity', 'country', 'list', 'listed', 'from', 'to', 'q', 'sort', 'limit', 'cursor'];
+    const r = await apiGet(String(o.api), `articles${queryString(o, keys)}`, ArticlesResponse);
+    if (o.json) return void process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    const filtered = Boolean(o.entity || o.country || o.list || o.listed);
+    process.stdout.write(`${f.articlesTable(r, filtered)}\n`);
+    if (r.nextCursor) process.stdout.write(dim(`(more: raise --limit, or --cursor ${r.nextCursor})\n`));
+  });
+
+program
+  .command('article')
+  .description('one article: title, date, source, its first paragraphs, the entities and countries it names')
+  .argument('<id>', 'an article id, as "radar articles" shows it')
+  .addOption(apiOption())
+  .option('--json', 'print the API response as JSON')
+  .addHelpText('after', '\nExample:\n  radar article 3f2a…   (the id column of radar articles)')
+  .action(async (id: string, o: { api: string; json?: boolean }) => {
+    const [{ ArticleDetailResponse }, { apiGet }, f] = await Promise.all([articlesApi(), client(), formatArticles()]);
+    const a = await apiGet(o.api, `articles/${encodeURIComponent(id)}`, ArticleDetailResponse);
+    process.stdout.write(o.json ? `${JSON.stringify(a, null, 2)}\n` : `${f.articleView(a)}\n`);
   });
 
 /** How many matches a name search offers (per search: over the news, and over the lists). */

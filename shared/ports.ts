@@ -54,6 +54,25 @@ export interface CounterReader {
   readCounter(cell: string): Promise<CounterRow | undefined>;
 }
 
+/**
+ * One sorted key range of one partition of the table, in either direction: the articles listings and
+ * the timeline cells (issue 12). Reads at most `limit` items (+1 with `after`); `more` says there may be more (as
+ * DynamoDB's LastEvaluatedKey does: also when the range ended exactly at the limit).
+ */
+export interface SortedRange {
+  pk: string;
+  /** Inclusive bounds on the sort key. */
+  lower: string;
+  upper: string;
+  /** Exclusive: continue after this sort key, in the direction read. */
+  after?: string | undefined;
+  descending: boolean;
+  limit: number;
+}
+export interface RangeReader {
+  readRange(r: SortedRange): Promise<{ items: { sortKey: string; item: Record<string, unknown> }[]; more: boolean }>;
+}
+
 export interface IngestLog {
   putIngestStatus(s: IngestStatus): Promise<void>;
   getIngestStatus(key: string): Promise<IngestStatus | undefined>;
@@ -137,7 +156,8 @@ export type Store = ObjectContributions &
   CounterReader &
   IngestLog &
   ListCatalog &
-  ChangeLog;
+  ChangeLog &
+  RangeReader;
 
 /** What cross-list resolution reads and writes (shared/ingest/resolve-lists.ts, shared/query/canonical.ts). */
 export interface CanonicalStore {

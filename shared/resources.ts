@@ -32,7 +32,9 @@ export interface IngestRoute {
 }
 
 export const INGEST_ROUTES: readonly IngestRoute[] = [
-  { name: 'ingest-article', prefix: PREFIXES.articles, timeoutSeconds: 60, memoryMb: 1024, batchSize: 10 },
+  // 180 s: an article writes itself and ~3 listing rows (all, each country, each list: issue 12.1), so a 20 MB batch
+  // of 20,000 articles writes ~60,000 items; DynamoDB Local on a busy machine takes over 60 s for that (AWS far less).
+  { name: 'ingest-article', prefix: PREFIXES.articles, timeoutSeconds: 180, memoryMb: 1024, batchSize: 10 },
   { name: 'ingest-sanctions', prefix: PREFIXES.sanctions, timeoutSeconds: 600, memoryMb: 1024, batchSize: 1 },
 ];
 
@@ -77,7 +79,10 @@ export const QUERY_ROUTES = [
   'GET /openapi.json',
   'GET /counts/countries',
   'GET /counts/entities',
+  'GET /counts/timeline',
   'GET /entities/{id}',
+  'GET /articles',
+  'GET /articles/{id}',
   'GET /ingests',
   'GET /ingests/{key+}',
   /** What each new list version added, changed and removed, joined with the news (issue 11.3, 11.4). */

@@ -28,6 +28,17 @@ import {
   listIngests,
 } from '../../shared/query/api.ts';
 import { ChangesQuery, ChangesResponse, listChanges } from '../../shared/query/changes.ts';
+import {
+  ArticleDetailResponse,
+  ArticlePath,
+  ArticlesQuery,
+  ArticlesResponse,
+  articleDetail,
+  listArticles,
+  TimelineQuery,
+  TimelineResponse,
+  timeline,
+} from '../../shared/query/articles.ts';
 import { QUERY_ROUTES } from '../../shared/resources.ts';
 import { DASHBOARD_HTML, DASHBOARD_JS } from './assets.ts';
 
@@ -92,6 +103,11 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
       const q = parseParams(EntitiesQuery, query(e));
       return ok(EntitiesResponse, await countsByEntity(q, store));
     },
+    'GET /counts/timeline': async (e) =>
+      ok(TimelineResponse, await timeline(parseParams(TimelineQuery, query(e)), store)),
+    'GET /articles': async (e) => ok(ArticlesResponse, await listArticles(parseParams(ArticlesQuery, query(e)), store)),
+    'GET /articles/{id}': async (_e, p) =>
+      ok(ArticleDetailResponse, await articleDetail(parseParams(ArticlePath, p, 'path').id, store)),
     'GET /entities/{id}': async (_e, p) =>
       ok(EntityDetailResponse, await entityDetail(parseParams(EntityPath, p, 'path').id, store)),
     'GET /ingests': async (e) => ok(IngestsResponse, await listIngests(parseParams(IngestsQuery, query(e)), store)),

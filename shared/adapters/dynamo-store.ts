@@ -750,6 +750,41 @@ export function makeDynamoStore(
       await send(() => doc.send(new DeleteCommand({ TableName: table, Key: key })));
     },
 
+    /**
+     * One key range, read page by page to `limit` items. A key condition takes one comparison on the sort key, so
+     * the exclusive `after` becomes an inclusive bound and the item equal to it is dropped here.
+     */
+    async readRange(r) {
+      let { lower, upper } = r;
+      if (r.after !== undefined) {
+        if (r.descending && r.after < upper) upper = r.after;
+        if (!r.descending && r.after > lower) lower = r.after;
+      }
+      if (lower > upper) return { items: [], more: false };
+      const items: { sortKey: string; item: Record<string, unknown> }[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await send(() =>
+          doc.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
+              ExpressionAttributeValues: { ':p': r.pk, ':lo': lower, ':hi': upper },
+              ScanIndexForward: !r.descending,
+              Limit: r.limit - items.length + (r.after !== undefined ? 1 : 0),
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        for (const it of res.Items ?? []) {
+          const sortKey = String(it.sk);
+          if (sortKey !== r.after) items.push({ sortKey, item: it });
+        }
+        start = res.LastEvaluatedKey;
+      } while (start && items.length < r.limit);
+      return { items: items.slice(0, r.limit), more: items.length > r.limit || Boolean(start) };
+    },
+
     doc,
     table,
   };

@@ -185,6 +185,19 @@ export function makeMemoryStore() {
       return clone(page);
     },
 
+    async readRange(r) {
+      const inRange = partition(r.pk)
+        .map((item) => ({ sortKey: item.sk, item }))
+        .filter(
+          ({ sortKey: k }) =>
+            k >= r.lower && k <= r.upper && (r.after === undefined || (r.descending ? k < r.after : k > r.after)),
+        )
+        .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      if (r.descending) inRange.reverse();
+      read('readRange', Math.min(inRange.length, r.limit));
+      return { items: clone(inRange.slice(0, r.limit)), more: inRange.length > r.limit };
+    },
+
     async readLedgers(objects: readonly string[]): Promise<Map<string, Ledger>> {
       fault('readLedgers');
       const out = new Map<string, Ledger>();

@@ -3,6 +3,7 @@ import { addArticle, type Contribution } from './contribution.ts';
 import { cellId, listedEntityId, mentionEntityId } from './keys.ts';
 import type { FoundEntity } from './found-entity.ts';
 import { linkEntities } from './link.ts';
+import { timelineCells } from './timeline.ts';
 import type { NameMatcher } from './name-index.ts';
 import type { Article, Mention } from './model.ts';
 import type { RawArticle } from './raw-article.ts';
@@ -80,6 +81,7 @@ export function articleCells(article: Article): Map<string, number> {
     if (m.listed.length) for (const l of m.listed) add(cellId('listed', `${l.list}|${l.sourceId}`), m.count);
     else add(cellId('entity', m.key), m.count);
   }
+  for (const [cell, n] of timelineCells(article)) cells.set(cell, (cells.get(cell) ?? 0) + n); // issue 12.2
   return cells;
 }
 

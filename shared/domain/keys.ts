@@ -17,6 +17,12 @@ import { createHash } from 'node:crypto';
  *  CHG#<list>#<version>        T#<type>#<sourceId>   one change (ADD/MOD/DEL) a version made to its list
  *  CHG#<list>#<version>        C#<cc>#<type>#<id>    the same change, filed under one of the entity's countries
  *  CHGSET#<list>               <changedAt>#<version> a version's change set: counts by type (the listing of a list)
+ *  REF#all#<0..15>             <date>#<article id>   every article, by date (with title, source, url…)
+ *  REF#<entity id>             <date>#<article id>   an article that mentions the entity (with title, snippet…)
+ *  REF#c:<CC>#<0..7>           <date>#<article id>   an article that mentions the country
+ *  REF#list:<list>#<0..7>      <date>#<article id>   an article that mentions an entity of the list
+ *  REF#listed#<0..15>          <date>#<article id>   an article that names a listed entity
+ *  CNT#tl:<series>             d:<day> | m:<month>   a timeline cell (series: entity id, c:<CC>, list:<list>)
  *
  * `<h>` is a hash of the object key: S3 keys run to 1,024 bytes and an index sort key built from one (a timestamp and
  * the key) would pass DynamoDB's 1,024-byte sort-key limit (issue 15.3); the key itself is an attribute.
@@ -163,3 +169,64 @@ export const blockListMarkerKey = (key: string, list: string) => ({ pk: `XLS#${k
 /** `CANLISTS` / `<list>`: the lists resolution has seen (a handful: what the block markers are read for). */
 export const RESOLVED_LISTS_PK = 'CANLISTS';
 export const resolvedListKey = (list: string) => ({ pk: RESOLVED_LISTS_PK, sk: list });
+// ---------------------------------------------------------------------------------------------------------------
+// Articles as a resource and timelines (issue 12.1, 12.2).
+
+/**
+ * The sort key of every article listing: its date (as stored: a day or a UTC timestamp, so it sorts by time) and id.
+ * Undated articles sort under `0000-00-00`, below every date, so a date range leaves them out by its bounds alone.
+ */
+export const UNDATED = '0000-00-00';
+export const articleSortKey = (publishedAt: string | undefined, articleId: string) =>
+  `${publishedAt ?? UNDATED}#${articleId}`;
+
+/**
+ * Article listings besides an entity's: every article (`all`, `/articles` without a filter), per country, per list and
+ * of the articles that name a listed entity. Every article writes one `all` row, and a big country (US) or list is
+ * named by a large share of them: so they are sharded by article id, since one partition key takes at
+ * most 1,000 writes/s on AWS (issue 17.1). A page is a merge of the shards by sort key. On the table, not on gsi1: a
+ * key range of the table reads as one of the index would, and strongly consistent when asked.
+ */
+export const ALL_REF_SHARDS = 16;
+export const COUNTRY_REF_SHARDS = 8;
+export const LIST_REF_SHARDS = 8;
+export const LISTED_REF_SHARDS = 8;
+export type RefFilter =
+  | { kind: 'all' }
+  | { kind: 'entity'; id: string }
+  | { kind: 'country'; code: string }
+  | { kind: 'list'; list: string }
+  | { kind: 'listed' };
+/** The partitions one filter's references are spread over (one for an entity). */
+export function refPartitions(f: RefFilter): string[] {
+  const sharded = (base: string, n: number) => Array.from({ length: n }, (_, s) => `${base}#${s}`);
+  switch (f.kind) {
+    case 'all':
+      return sharded('REF#all', ALL_REF_SHARDS);
+    case 'entity':
+      return [entityRefPartition(f.id)];
+    case 'country':
+      return sharded(`REF#c:${f.code}`, COUNTRY_REF_SHARDS);
+    case 'list':
+      return sharded(`REF#list:${f.list}`, LIST_REF_SHARDS);
+    case 'listed':
+      return sharded('REF#listed', LISTED_REF_SHARDS);
+  }
+}
+/** The reference item of one article under one filter. */
+export function articleRefKey(f: RefFilter, publishedAt: string | undefined, articleId: string) {
+  const parts = refPartitions(f);
+  const pk = parts.length === 1 ? parts[0]! : parts[shardOfString(articleId, parts.length)]!;
+  return { pk, sk: articleSortKey(publishedAt, articleId) };
+}
+
+/**
+ * A timeline series: an entity id, `c:<CC>` or `list:<list>`. Its counter cells live in one partition,
+ * `CNT#tl:<series>`, with members `d:<YYYY-MM-DD>`, `m:<YYYY-MM>` and `undated`, so one series is one key range.
+ * A cell id splits at its first `|` (counterKey), so `%` and `|` in a series id (a source id may hold them) are escaped.
+ */
+export const timelineDimension = (series: string) => `tl:${series.replace(/%/g, '%25').replace(/\|/g, '%7C')}`;
+export const TIMELINE_ALL = 'all';
+export const timelineDayMember = (day: string) => `d:${day}`;
+export const timelineMonthMember = (month: string) => `m:${month}`;
+export const TIMELINE_UNDATED = 'undated';

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
 import { type CellInfo, contributionParts } from '../domain/contribution.ts';
 import { binaryOffset, decodeBytes } from '../domain/encoding.ts';
-import { articleKey, entityRefKey, listedEntityId, mentionEntityId, RELINK_MARK_KEY } from '../domain/keys.ts';
+import { articleIndexItems } from '../domain/article-index.ts';
+import { articleKey, RELINK_MARK_KEY } from '../domain/keys.ts';
 import type { Article } from '../domain/model.ts';
 import type { IngestStatus } from '../domain/stored.ts';
 import type { ArticleStore, IngestLog, ObjectContributions } from '../ports.ts';
@@ -158,6 +159,8 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       continue;
     }
     await deps.store.writeParts(ref.key, gen, parts);
+    // An object seen before may hold these very articles, linked otherwise (a relink): drop what they no longer list.
+    if (state) await removeDroppedRefs(ref.key, gen, articles, deps);
     await deps.store.putItems([
       ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
       ...articles.flatMap(refItems),
@@ -227,23 +230,33 @@ export async function removeOtherGenerations(
   return gone.length;
 }
 
-/** Entity → article references, so an entity's page can list the articles that mention it without a scan. */
-function refItems(a: Article): { pk: string; sk: string; [k: string]: unknown }[] {
-  const counts = new Map<string, number>();
-  for (const m of a.mentions) {
-    if (m.kind !== 'person' && m.kind !== 'organization') continue;
-    const ids = m.listed.length ? m.listed.map((l) => listedEntityId(l.list, l.sourceId)) : [mentionEntityId(m.key)];
-    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + m.count);
-  }
-  return [...counts].map(([id, count]) => ({
-    ...entityRefKey(id, a.publishedAt, a.id),
-    articleId: a.id,
-    key: a.key,
-    count,
-    ...(a.title ? { title: a.title } : {}),
-    ...(a.url ? { url: a.url } : {}),
-    ...(a.publishedAt ? { publishedAt: a.publishedAt } : {}),
-  }));
+/**
+ * The items that list an article: its references in the listing of all articles and per entity, country, list and
+ * listed (shared/domain/article-index.ts), so `/articles` and an entity's page read a sorted range, never a scan.
+ */
+const refItems = (a: Article) => articleIndexItems(a);
+
+/**
+ * A relink, or an overwrite that keeps an article's title and text but not its date, rewrites articles under the same
+ * ids with other references: those the stored version made and the new one does not (an entity no longer linked, the
+ * old date) are removed *before* the article is overwritten, so a crash between the two leaves the stored article to
+ * find them again. Only ids another generation of the object listed can be stored otherwise (the same generation is
+ * the same content and index, so the same references): reads the object's parts, then just those articles.
+ */
+async function removeDroppedRefs(
+  key: string,
+  gen: string,
+  articles: readonly Article[],
+  deps: Pick<ArticleDeps, 'store'>,
+): Promise<void> {
+  if (!articles.length) return;
+  const before = new Set((await deps.store.readParts(key)).filter((p) => p.gen !== gen).flatMap((p) => p.articleIds));
+  const same = articles.filter((a) => before.has(a.id));
+  if (!same.length) return;
+  const stored = await deps.store.getArticles(same.map((a) => a.id));
+  const keep = new Set(same.flatMap(refItems).map((r) => `${r.pk}\0${r.sk}`));
+  const dropped = stored.flatMap(refItems).filter((r) => !keep.has(`${r.pk}\0${r.sk}`));
+  if (dropped.length) await deps.store.deleteKeys(dropped.map(({ pk, sk }) => ({ pk, sk })));
 }
 
 /** Display fields stored once on an entity counter cell. */

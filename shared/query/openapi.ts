@@ -13,6 +13,16 @@ import {
   ProblemResponse,
 } from './api.ts';
 import { ChangesQuery, ChangesResponse, MAX_SETS_PER_PAGE, NEWS_CAP } from './changes.ts';
+import {
+  ArticleDetailResponse,
+  ArticlesQuery,
+  ArticlesResponse,
+  MAX_INTERVALS,
+  NEWEST_PROBE,
+  Q_SCAN,
+  TimelineQuery,
+  TimelineResponse,
+} from './articles.ts';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -87,6 +97,40 @@ export function openApiDocument(serverUrl?: string) {
           responses: { '200': ok('EntitiesResponse', 'One page of entities'), ...problemResponses },
         },
       },
+      '/counts/timeline': {
+        get: {
+          operationId: 'timeline',
+          summary: 'Articles and mentions per day, ISO week or month for one entity, country or list (zero-filled)',
+          description: `Exactly one of \`entity\`, \`country\`, \`list\`. Read from per-day and per-month rollups, never from the articles. Without \`to\`, the range ends on the newest day the series has an article (today when it has none; the ${NEWEST_PROBE} newest day cells are looked at); without \`from\`, it starts 89 days before \`to\` (90 days). The range is widened to whole intervals (weeks from Monday, months from the 1st), and \`from\`/\`to\` in the answer say what it covers. At most ${MAX_INTERVALS} intervals (else 400).`,
+          parameters: parameters(TimelineQuery),
+          responses: { '200': ok('TimelineResponse', 'One series, oldest period first'), ...problemResponses },
+        },
+      },
+      '/articles': {
+        get: {
+          operationId: 'articles',
+          summary: 'The articles behind a count, newest first (or oldest first with sort=date)',
+          description: `Filter by one of \`entity\`, \`country\`, \`list\`, \`listed\` (\`list\` with \`listed=true\` is \`list\`; \`listed=false\` is refused: no such listing is kept). \`from\`/\`to\` bound the publication day; undated articles are then left out and counted in \`undatedArticles\` (not with \`listed\`). \`q\` keeps titles containing it (case and accents folded), looking at ${Q_SCAN} articles at most per page: a page that reaches that comes back short with a \`nextCursor\`. \`mentions\` counts the filtered entity, country or list; \`snippet\` is the first sentence naming it.`,
+          parameters: parameters(ArticlesQuery),
+          responses: { '200': ok('ArticlesResponse', 'One page of articles'), ...problemResponses },
+        },
+      },
+      '/articles/{id}': {
+        get: {
+          operationId: 'article',
+          summary: 'One article: title, source, url, date, first paragraphs, the entities and countries it mentions',
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'the article id (32 hex digits), as /articles lists it',
+            },
+          ],
+          responses: { '200': ok('ArticleDetail', 'The article'), ...problemResponses, ...notFound },
+        },
+      },
       '/entities/{id}': {
         get: {
           operationId: 'entity',
@@ -145,6 +189,9 @@ export function openApiDocument(serverUrl?: string) {
         IngestsResponse: schema(IngestsResponse),
         Ingest: schema(IngestResponse),
         EntityDetail: schema(EntityDetailResponse),
+        ArticlesResponse: schema(ArticlesResponse),
+        ArticleDetail: schema(ArticleDetailResponse),
+        TimelineResponse: schema(TimelineResponse),
         Health: schema(HealthResponse),
         Problem: schema(ProblemResponse),
         ChangesResponse: schema(ChangesResponse),

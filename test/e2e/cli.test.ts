@@ -76,6 +76,9 @@ describe('radar CLI', () => {
       ['put'],
       ['counts', 'countries'],
       ['counts', 'entities'],
+      ['counts', 'timeline'],
+      ['articles'],
+      ['article'],
       ['entity'],
       ['ingests'],
       ['extract'],
@@ -94,6 +97,7 @@ describe('radar CLI', () => {
     expect(up).toMatch(/--port <port> AWS edge port .*\(default: 4566, env: SANDBOX_PORT\)/);
     expect(up).toMatch(/--query-port <port> query API .*\(default: 3000, env: QUERY_PORT\)/);
     expect((await radar(['entity', '--help'])).stdout).toMatch(/or a name/);
+    for (const c of [['articles'], ['counts', 'timeline']]) expect(await help(...c)).toMatch(/Examples: radar /);
   });
 
   it('rebuilds the bundle when a source changed since it was built, and says so once', async () => {
