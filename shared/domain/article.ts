@@ -80,6 +80,13 @@ export function articleCells(article: Article): Map<string, number> {
     if (m.listed.length) for (const l of m.listed) add(cellId('listed', `${l.list}|${l.sourceId}`), m.count);
     else add(cellId('entity', m.key), m.count);
   }
+  // An article without a date is left out of every dated count; these cells say how many were (issue 12.6), overall
+  // and per country it names, so a response filtered by from/to can tell.
+  if (!day) {
+    cells.set(cellId('undated', 'all'), 1);
+    for (const [cell] of [...cells])
+      if (cell.startsWith('country|')) cells.set(cellId('undated', `c:${cell.slice(8)}`), 1);
+  }
   return cells;
 }
 

@@ -97,3 +97,34 @@ export const entityRefKey = (entityId: string, publishedAt: string | undefined, 
   sk: `${publishedAt ?? '0000-00-00'}#${articleId}`,
 });
 export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 17.2: the bounded read model. Rows are written by the stream aggregator, never by an article.
+//
+//  ER#<facet>#<shard>          <entity id>           an entity's row in one facet (all, listed, news, type:T,
+//                                                    country:CC, list:L): counts and display fields; indexed by
+//                                                    gsi1 (name order) and gsiMentions / gsiArticles (count order)
+//  LIN                         <CC>                  listed entities with articles > 0 of a country (n, l:L, t:T…)
+//  CR#<period>                 ALL                   a day/month/year's articles and mentions of every country (a_CC)
+//  LE items also carry gsi1pk  LEN#<list>#<version>#<shard>, gsi1sk <nameKey>#<sourceId> (the listed universe by name)
+
+/** Row shards of a facet: one facet's writes spread over 4 partitions; a page reads 4 × (limit + 1) items. */
+export const ROW_SHARDS = 4;
+export const rowShardOf = (entityId: string): number => shardOfString(entityId, ROW_SHARDS);
+export const entityRowPartition = (facet: string, shard: number) => `ER#${facet}#${shard}`;
+export const entityRowKey = (facet: string, entityId: string) => ({
+  pk: entityRowPartition(facet, rowShardOf(entityId)),
+  sk: entityId,
+});
+export const LISTED_IN_NEWS_PK = 'LIN';
+export const listedInNewsKey = (country: string) => ({ pk: LISTED_IN_NEWS_PK, sk: country });
+export const rollupKey = (period: string) => ({ pk: `CR#${period}`, sk: 'ALL' });
+export const listedEntityNameIndexPartition = (list: string, version: string, shard: number) =>
+  `LEN#${list}#${version}#${shard}`;
+/** The name-order index entry of a listed entity (gsi1), written with the entity at list ingest. */
+export function listedEntityNameIndexKey(list: string, version: string, sourceId: string, nameKey: string) {
+  return {
+    gsi1pk: listedEntityNameIndexPartition(list, version, shardOf(sourceId)),
+    gsi1sk: `${nameKey}#${sourceId}`,
+  };
+}
