@@ -96,7 +96,8 @@ function listedItemOf(p: ListPointer, e: Record<string, unknown>): ListedItem {
     name,
     nameSort: String(e.gsi1sk ?? `${foldName(name)}#${sourceId}`),
     type: String(e.type ?? 'other'),
-    countries: [...new Set(((e.countries as { code?: string }[] | undefined) ?? []).map((c) => String(c.code)))],
+    // Sorted, as entity rows hold them: one entity shows the same countries in every view.
+    countries: [...new Set(((e.countries as { code?: string }[] | undefined) ?? []).map((c) => String(c.code)))].sort(),
     lists: [p.list],
     listed: true,
     articles: 0,
