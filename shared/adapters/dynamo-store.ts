@@ -343,7 +343,7 @@ export function makeDynamoStore(
             TableName: table,
             IndexName: ix.name,
             KeyConditionExpression: prefix ? '#p = :p AND begins_with(#s, :pre)' : '#p = :p',
-            ExpressionAttributeNames: { '#p': ix.pk, '#s': ix.sk },
+            ExpressionAttributeNames: { '#p': ix.pk, ...(prefix ? { '#s': ix.sk } : {}) },
             ExpressionAttributeValues: { ':p': partition, ...(prefix ? { ':pre': prefix } : {}) },
             ScanIndexForward: !desc,
             Limit: limit,
