@@ -22,12 +22,12 @@ import {
 } from '../domain/contribution.ts';
 import {
   entityCounterFields,
-  entityIdOfCell,
   entityInfoOf,
   entityRowItem,
   entityRowOf,
   type EntityRow,
   facetsOf,
+  rowKeyOfCell,
 } from '../domain/entity-rows.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
@@ -38,7 +38,6 @@ import {
   counterKey,
   counterPartition,
   ENTITY_SHARDS,
-  entityRowKey,
   listedEntityNameIndexPartition,
   listedInNewsKey,
   LISTED_IN_NEWS_PK,
@@ -189,7 +188,7 @@ export function makeDynamoStore(
       e.after.articles > 0
         ? [{ Put: { TableName: table, Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }]
         : (e.before?.articles ?? 0) > 0
-          ? [{ Delete: { TableName: table, Key: entityRowKey(f, entityIdOfCell(e.cell)) } }]
+          ? [{ Delete: { TableName: table, Key: rowKeyOfCell(f, e.cell) } }]
           : [],
     );
     return [counter, ...rows];

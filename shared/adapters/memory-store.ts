@@ -1,12 +1,12 @@
 import type { AggregationChunk, ContributionPart, EntityState } from '../domain/contribution.ts';
 import {
   entityCounterFields,
-  entityIdOfCell,
   entityInfoOf,
   entityRowItem,
   entityRowOf,
   type EntityRow,
   facetsOf,
+  rowKeyOfCell,
 } from '../domain/entity-rows.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
@@ -17,7 +17,6 @@ import {
   counterKey,
   counterPartition,
   ENTITY_SHARDS,
-  entityRowKey,
   listedEntityNameIndexPartition,
   listedInNewsKey,
   LISTED_IN_NEWS_PK,
@@ -257,7 +256,7 @@ export function makeMemoryStore() {
         put(e.before ? { ...get(k)!, ...e.after } : { ...k, ...entityCounterFields(e) });
         for (const f of facetsOf(e.info)) {
           if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
-          else del(entityRowKey(f, entityIdOfCell(e.cell)));
+          else del(rowKeyOfCell(f, e.cell));
         }
       }
       const addAll = (k: Key, attrs: Record<string, number>) => {

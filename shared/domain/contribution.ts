@@ -1,4 +1,5 @@
 import {
+  baseCellOf,
   type EntityInfo,
   entityInfoOf,
   facetsOf,
@@ -6,6 +7,7 @@ import {
   listedInNewsAttributes,
   MAX_FACET_COUNTRIES,
   periodsOfDay,
+  scopeOf,
 } from './entity-rows.ts';
 
 /**
@@ -90,7 +92,9 @@ export function contributionParts(
     const part: ContributionPart = { index: i, cells: {}, info: {}, articleIds: [] };
     for (const cell of cells.slice(i * PART_CELLS, (i + 1) * PART_CELLS)) {
       part.cells[cell] = [c[cell]!.articles, c[cell]!.mentions];
-      const inf = info(cell);
+      // A month's or year's twin of an entity cell carries the entity's display fields too (its part may not hold
+      // the all-time cell).
+      const inf = info(cell) ?? (isEntityCell(cell) ? info(baseCellOf(cell)) : undefined);
       if (inf) part.info[cell] = inf;
     }
     part.articleIds = articleIds.slice(i * PART_IDS, (i + 1) * PART_IDS);
@@ -227,12 +231,16 @@ export function entityCellsOf(changes: readonly PartChange[]): string[] {
   const out = new Set<string>();
   for (const ch of changes)
     for (const c of [...Object.keys(ch.oldImage?.cells ?? {}), ...Object.keys(ch.newImage?.cells ?? {})])
-      if (isEntityCell(c)) out.add(c);
+      if (isEntityCell(c)) {
+        out.add(c);
+        out.add(baseCellOf(c)); // a month's or year's rows are filed as the entity is (its all-time counter)
+      }
   return [...out].sort();
 }
 
-/** Countries whose listed-in-news counters an entity moves (its facet countries). */
-const newsCountries = (info: EntityInfo) => (info.listed ? info.countries.slice(0, MAX_FACET_COUNTRIES) : []);
+/** Countries whose listed-in-news counters an entity cell moves (all-time cells of listed entities only). */
+const newsCountries = (cell: string, info: EntityInfo) =>
+  info.listed && !scopeOf(cell) ? info.countries.slice(0, MAX_FACET_COUNTRIES) : [];
 
 /**
  * Merges changes into chunks for TransactWriteItems. Plain counters get merged ADDs; an entity counter moves from
@@ -271,7 +279,7 @@ export function planAggregation(
       const was = (m.before?.articles ?? 0) > 0;
       const is = after.articles > 0;
       if (was !== is)
-        for (const cc of newsCountries(s.info))
+        for (const cc of newsCountries(cell, s.info))
           for (const attr of listedInNewsAttributes(s.info)) {
             const r = (lin[cc] ??= {});
             r[attr] = (r[attr] ?? 0) + (is ? 1 : -1);
@@ -298,19 +306,31 @@ export function planAggregation(
     moved = new Map();
     rollups = {};
   };
-  const entityOf = (u: Unit) => {
+  /**
+   * An entity cell's state. A new one takes its info from its all-time cell (stored, or new in this change, with the
+   * display fields the change carries for it), so the rows of a month or year are filed like the entity's own.
+   */
+  const entityOf = (u: Unit, ch: PartChange) => {
     let s = state.get(u.cell);
-    if (!s) state.set(u.cell, (s = { articles: 0, mentions: 0, info: entityInfoOf(u.cell, u.info), exists: false }));
+    if (s) return s;
+    const base = baseCellOf(u.cell);
+    let info: EntityInfo;
+    if (base === u.cell) info = entityInfoOf(u.cell, u.info);
+    else {
+      const b = state.get(base);
+      info = b?.info ?? entityInfoOf(base, ch.newImage?.info[base] ?? ch.oldImage?.info?.[base] ?? u.info);
+    }
+    state.set(u.cell, (s = { articles: 0, mentions: 0, info, exists: false }));
     return s;
   };
   /** The items a cell's actions touch (the same item twice in a transaction is refused: merged per chunk). */
-  const keysOf = (u: Unit): string[] => {
+  const keysOf = (u: Unit, ch: PartChange): string[] => {
     if (isEntityCell(u.cell)) {
-      const info = entityOf(u).info;
+      const info = entityOf(u, ch).info;
       return [
         `C:${u.cell}`,
         ...facetsOf(info).map((f) => `R:${f}:${u.cell}`),
-        ...newsCountries(info).map((cc) => `L:${cc}`),
+        ...newsCountries(u.cell, info).map((cc) => `L:${cc}`),
       ];
     }
     const dated = DATED_COUNTRY.exec(u.cell);
@@ -321,7 +341,7 @@ export function planAggregation(
     const total = Math.max(units.length, 1);
     for (let k = ch.from ?? 0; k < total; k++) {
       const u = units[k];
-      const own = u ? keysOf(u) : [];
+      const own = u ? keysOf(u, ch) : [];
       if (own.length + 1 > maxActions)
         throw new Error(`cell ${u!.cell} takes ${own.length} actions: more than one transaction holds (${maxActions})`);
       const added = own.filter((x) => !keys.has(x)).length + (ledgers.has(ch.object) ? 0 : 1);
@@ -344,7 +364,7 @@ export function planAggregation(
       }
       if (!u) continue;
       if (isEntityCell(u.cell)) {
-        const s = entityOf(u);
+        const s = entityOf(u, ch);
         if (!moved.has(u.cell))
           moved.set(u.cell, s.exists ? { before: { articles: s.articles, mentions: s.mentions } } : {});
         s.articles += u.articles;

@@ -43,17 +43,47 @@ export function foldName(s: string): string {
     .slice(0, MAX_NAME_KEY);
 }
 
-/** The undated entity cells (`listed|<list>|<sourceId>`, `entity|<mention key>`): the ones that have rows. */
+/**
+ * Entity cells: `listed|<list>|<sourceId>` and `entity|<mention key>` (all time), and their month and year twins
+ * `listedm|YYYY-MM#…`, `listedy|YYYY#…` (the rows behind `from`/`to` of one whole month or year).
+ */
+const ENTITY_CELL = /^(listed|entity)(?:([my])\|(\d{4}(?:-\d{2})?)#|\|)(.+)$/;
+
+export function parseEntityCell(cell: string): { dim: 'listed' | 'entity'; scope: string; member: string } | undefined {
+  const m = ENTITY_CELL.exec(cell);
+  if (!m) return undefined;
+  if (m[2] && (m[2] === 'm') !== (m[3]!.length === 7)) return undefined;
+  return { dim: m[1] as 'listed' | 'entity', scope: m[2] ? `@${m[3]}` : '', member: m[4]! };
+}
+
 export function isEntityCell(cell: string): boolean {
-  return cell.startsWith('listed|') || cell.startsWith('entity|');
+  return parseEntityCell(cell) !== undefined;
+}
+
+/** The all-time cell of an entity cell (itself when it is one). */
+export function baseCellOf(cell: string): string {
+  const p = parseEntityCell(cell);
+  return p ? `${p.dim}|${p.member}` : cell;
+}
+
+/** The scope of an entity cell: '' (all time), `@YYYY-MM` or `@YYYY`. */
+export const scopeOf = (cell: string): string => parseEntityCell(cell)?.scope ?? '';
+
+/** An all-time entity cell's twin in a scope (`@2026-03` → `listedm|2026-03#…`). */
+export function scopedCell(base: string, scope: string): string {
+  if (!scope) return base;
+  const i = base.indexOf('|');
+  const period = scope.slice(1);
+  return `${base.slice(0, i)}${period.length === 7 ? 'm' : 'y'}|${period}#${base.slice(i + 1)}`;
 }
 
 /** The public id of an entity cell's entity. */
 export function entityIdOfCell(cell: string): string {
-  if (cell.startsWith('entity|')) return mentionEntityId(cell.slice(7));
-  const rest = cell.slice(7);
-  const i = rest.indexOf('|');
-  return listedEntityId(rest.slice(0, i), rest.slice(i + 1));
+  const p = parseEntityCell(cell);
+  if (!p) throw new Error(`not an entity cell: ${cell}`);
+  if (p.dim === 'entity') return mentionEntityId(p.member);
+  const i = p.member.indexOf('|');
+  return listedEntityId(p.member.slice(0, i), p.member.slice(i + 1));
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
@@ -63,8 +93,9 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : ty
  * a mention, from the extractor) or a stored counter holds; what is missing falls back to the id.
  */
 export function entityInfoOf(cell: string, fields: Record<string, unknown> | undefined): EntityInfo {
-  const listed = cell.startsWith('listed|');
-  const member = cell.slice(cell.indexOf('|') + 1);
+  const parsed = parseEntityCell(cell);
+  const listed = parsed?.dim === 'listed';
+  const member = parsed?.member ?? cell.slice(cell.indexOf('|') + 1);
   const f = fields ?? {};
   const countries = [...new Set([...strings(f.countries), ...strings(f.country)])].filter((c) => /^[A-Z]{2}$/.test(c));
   return {
@@ -87,10 +118,13 @@ export function facetsOf(info: EntityInfo): string[] {
   ];
 }
 
+/** The key of an entity cell's row in one facet (in the cell's scope). */
+export const rowKeyOfCell = (facet: string, cell: string) => entityRowKey(facet, entityIdOfCell(cell), scopeOf(cell));
+
 /** One facet row, as the store writes it (keys and the sparse index attributes included). */
 export function entityRowItem(facet: string, cell: string, info: EntityInfo, articles: number, mentions: number) {
   const id = entityIdOfCell(cell);
-  const key = entityRowKey(facet, id);
+  const key = entityRowKey(facet, id, scopeOf(cell));
   const nameKey = foldName(info.name);
   return {
     ...key,

@@ -101,7 +101,7 @@ export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
 // ---------------------------------------------------------------------------------------------------------------
 // Issue 17.2: the bounded read model. Rows are written by the stream aggregator, never by an article.
 //
-//  ER#<facet>#<shard>          <entity id>           an entity's row in one facet (all, listed, news, type:T,
+//  ER[@<period>]#<facet>#<shard> <entity id>         an entity's row in one facet (of all time, or of one month/year) (all, listed, news, type:T,
 //                                                    country:CC, list:L): counts and display fields; indexed by
 //                                                    gsi1 (name order) and gsiMentions / gsiArticles (count order)
 //  LIN                         <CC>                  listed entities with articles > 0 of a country (n, l:L, t:T…)
@@ -111,9 +111,10 @@ export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
 /** Row shards of a facet: one facet's writes spread over 4 partitions; a page reads 4 × (limit + 1) items. */
 export const ROW_SHARDS = 4;
 export const rowShardOf = (entityId: string): number => shardOfString(entityId, ROW_SHARDS);
-export const entityRowPartition = (facet: string, shard: number) => `ER#${facet}#${shard}`;
-export const entityRowKey = (facet: string, entityId: string) => ({
-  pk: entityRowPartition(facet, rowShardOf(entityId)),
+/** `scope` is '' (all time) or `@YYYY-MM` / `@YYYY` (the rows of one month or year). */
+export const entityRowPartition = (facet: string, shard: number, scope = '') => `ER${scope}#${facet}#${shard}`;
+export const entityRowKey = (facet: string, entityId: string, scope = '') => ({
+  pk: entityRowPartition(facet, rowShardOf(entityId), scope),
   sk: entityId,
 });
 export const LISTED_IN_NEWS_PK = 'LIN';

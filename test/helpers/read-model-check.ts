@@ -1,5 +1,8 @@
 import {
+  baseCellOf,
   entityInfoOf,
+  isEntityCell,
+  scopeOf,
   entityRowItem,
   facetsOf,
   listedInNewsAttributes,
@@ -18,24 +21,27 @@ type Item = Record<string, unknown> & { pk: string; sk: string };
 export function readModelDiff(items: readonly Item[]): string[] {
   const out: string[] = [];
   const key = (i: { pk: string; sk: string }) => `${i.pk} ${i.sk}`;
-  const rows = new Map(items.filter((i) => i.pk.startsWith('ER#')).map((i) => [key(i), i]));
+  const rows = new Map(items.filter((i) => /^ER[#@]/.test(i.pk)).map((i) => [key(i), i]));
   const expectedRows = new Map<string, Record<string, unknown>>();
   const lin = new Map<string, number>();
   const roll = new Map<string, number>();
+  const counters = new Map(items.filter((i) => i.pk.startsWith('CNT#')).map((i) => [`${i.pk.slice(4)}|${i.sk}`, i]));
   for (const it of items) {
     if (!it.pk.startsWith('CNT#')) continue;
     const dim = it.pk.slice(4);
     const cell = `${dim}|${it.sk}`;
     const a = Number(it.articles ?? 0);
     const m = Number(it.mentions ?? 0);
-    if (dim === 'listed' || dim === 'entity') {
+    if (isEntityCell(cell)) {
       if (a <= 0) continue;
-      const info = entityInfoOf(cell, it);
+      // A month's or year's rows are filed as the entity's all-time counter says (or their own, once stored).
+      const base = counters.get(baseCellOf(cell));
+      const info = entityInfoOf(cell, it.name ? it : base);
       for (const f of facetsOf(info)) {
         const row = entityRowItem(f, cell, info, a, m);
         expectedRows.set(key(row), row);
       }
-      if (info.listed)
+      if (info.listed && !scopeOf(cell))
         for (const cc of info.countries.slice(0, MAX_FACET_COUNTRIES))
           for (const attr of listedInNewsAttributes(info))
             lin.set(`${cc} ${attr}`, (lin.get(`${cc} ${attr}`) ?? 0) + 1);
