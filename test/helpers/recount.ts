@@ -24,7 +24,19 @@ export const TABLE = 'radar';
 export type Counts = Record<string, [number, number]>;
 
 /** Every counter dimension articles write: plain, dated twins (`countryd|2026-03-09#CN`), undated-article counts. */
-export const DIMENSIONS = ['country', 'entity', 'listed', 'countryd', 'entityd', 'listedd', 'undated'] as const;
+export const DIMENSIONS = [
+  'country',
+  'entity',
+  'listed',
+  'countryd',
+  'entityd',
+  'listedd',
+  'entitym',
+  'listedm',
+  'entityy',
+  'listedy',
+  'undated',
+] as const;
 
 export function makeDynamoClient(edgeUrl: string): DynamoDBClient {
   return new DynamoDBClient({

@@ -19,7 +19,7 @@ import { extractEntities } from '../../shared/domain/extract.ts';
 import type { Contribution } from '../../shared/domain/contribution.ts';
 import { startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 import { enableStream, makeStreamPoller, type StreamPoller } from '../helpers/stream-poller.ts';
-import { seededRandom } from '../helpers/recount.ts';
+import { DIMENSIONS, seededRandom } from '../helpers/recount.ts';
 
 const BUCKET = 'radar-ingest';
 const KEYS = ['articles/a.txt', 'articles/b c.txt', 'articles/d+e.txt', 'articles/ü.md'];
@@ -39,7 +39,7 @@ let stream: StreamPoller;
 /** Counters as the table holds them now: cell → [articles, mentions], zeros dropped. */
 async function storedCounts(): Promise<Record<string, [number, number]>> {
   const out: Record<string, [number, number]> = {};
-  for (const dim of ['country', 'entity', 'listed']) {
+  for (const dim of DIMENSIONS) {
     let start: Record<string, never> | undefined;
     do {
       const r = await ddb.send(
