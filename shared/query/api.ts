@@ -337,14 +337,25 @@ export async function countsByEntity(
 ): Promise<z.infer<typeof EntitiesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
   if (!q.from && !q.to) return entitiesFromReadModel(q, store);
-  const r = await countsByEntityInRange(q, store);
+  const scope = q.from && q.to ? wholePeriod(q.from, q.to) : undefined;
+  const r = scope ? await entitiesFromReadModel(q, store, scope) : await countsByEntityInRange(q, store);
   const undated = await store.readCounter(cellId('undated', q.country ? `c:${q.country}` : 'all'));
   return { ...r, undatedArticles: Math.max(0, undated?.articles ?? 0) };
 }
 
+/** `@YYYY-MM` or `@YYYY` when from/to is exactly that calendar month or year (the periods entity rows are kept for). */
+export function wholePeriod(from: string, to: string): string | undefined {
+  if (from.endsWith('-01-01') && to === `${from.slice(0, 4)}-12-31`) return `@${from.slice(0, 4)}`;
+  const [y, m] = from.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  if (from.endsWith('-01') && to === last) return `@${from.slice(0, 7)}`;
+  return undefined;
+}
+
 /**
- * With `from`/`to`: summed from the dated counter cells of the range (not yet bounded: it reads every dated cell of
- * the range; issue 17.2 leaves this for per-period rows).
+ * With any other `from`/`to` than one whole month or year: summed from the dated counter cells of the range (not
+ * bounded: it reads every dated cell of the range × member; a range of whole months would need a merge of per-month
+ * rankings that a top-k page cannot give exactly).
  */
 async function countsByEntityInRange(
   q: z.infer<typeof EntitiesQuery>,

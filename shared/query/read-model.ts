@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type EntityRow, foldName } from '../domain/entity-rows.ts';
+import { type EntityRow, foldName, scopedCell } from '../domain/entity-rows.ts';
 import { cellId, ENTITY_SHARDS, entityRowPartition, listedEntityId, ROW_SHARDS } from '../domain/keys.ts';
 import type { ListPointer } from '../domain/stored.ts';
 import type { ListCatalog, ReadModel, RowOrder } from '../ports.ts';
@@ -87,12 +87,12 @@ interface ListedItem extends EntityOut {
   nameSort: string;
 }
 
-function listedItemOf(p: ListPointer, e: Record<string, unknown>): ListedItem {
+function listedItemOf(p: ListPointer, e: Record<string, unknown>, scope: string): ListedItem {
   const sourceId = String(e.sourceId ?? e.sk);
   const name = String(e.name ?? sourceId);
   return {
     id: listedEntityId(p.list, sourceId),
-    cell: cellId('listed', `${p.list}|${sourceId}`),
+    cell: scopedCell(cellId('listed', `${p.list}|${sourceId}`), scope),
     name,
     nameSort: String(e.gsi1sk ?? `${foldName(name)}#${sourceId}`),
     type: String(e.type ?? 'other'),
@@ -105,9 +105,14 @@ function listedItemOf(p: ListPointer, e: Record<string, unknown>): ListedItem {
   };
 }
 
+/**
+ * `scope`: '' (all time), or `@YYYY-MM` / `@YYYY` for a `from`/`to` that is exactly one whole month or year: the same
+ * read over that period's rows (`ER@<period>#…`) and counter twins.
+ */
 export async function entitiesFromReadModel(
   q: EntityFilters,
   store: Deps,
+  scope = '',
 ): Promise<{ items: EntityOut[]; nextCursor: string | null }> {
   const desc = q.sort.startsWith('-');
   const order = q.sort.replace(/^-/, '') as RowOrder;
@@ -156,7 +161,7 @@ export async function entitiesFromReadModel(
           );
           return {
             items: r.items.map((x) => {
-              const it = listedItemOf(p, x.item);
+              const it = listedItemOf(p, x.item, scope);
               return { item: it, at: [String(x.item.sk), it.nameSort] };
             }),
             more: Boolean(r.last),
@@ -221,7 +226,7 @@ export async function entitiesFromReadModel(
   const residual = need.some((n) => !covered.includes(n as string));
   const rowStreams: Stream<EntityRow>[] = Array.from({ length: ROW_SHARDS }, (_, shard) => ({
     async fetch(limit: number, start: (string | number)[] | undefined) {
-      const part = entityRowPartition(facet, shard);
+      const part = entityRowPartition(facet, shard, scope);
       const ix = order === 'name' ? ['gsi1pk', 'gsi1sk'] : ['erpk', order === 'mentions' ? 'erm' : 'era'];
       const r = await store.queryEntityRows(
         part,
@@ -260,7 +265,7 @@ export async function entitiesFromReadModel(
           start ? { pk: `LE#${p.list}#${p.version}#${shard}`, sk: String(start[0]) } : undefined,
         );
         return {
-          items: r.items.map((x) => ({ item: listedItemOf(p, x.item), at: [String(x.item.sk)] })),
+          items: r.items.map((x) => ({ item: listedItemOf(p, x.item, scope), at: [String(x.item.sk)] })),
           more: Boolean(r.last),
         };
       },

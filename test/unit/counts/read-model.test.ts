@@ -147,6 +147,49 @@ describe('/counts/entities from the read model (memory store)', () => {
       }
   });
 
+  it('from/to of one whole month or year: the period rows rank exactly as the summed day counters', async () => {
+    for (const [from, to] of [
+      ['2025-03-01', '2025-03-31'],
+      ['2025-01-01', '2025-12-31'],
+      ['2026-02-01', '2026-02-28'],
+    ] as const)
+      for (const f of [{}, { country: 'IR' }, { listed: 'false' }, { listed: 'true' }] as Record<string, string>[]) {
+        // Prepare: the old way, every dated entity cell of the range summed
+        const items = large.items();
+        const base = new Map(items.filter((i) => i.pk.startsWith('CNT#')).map((i) => [`${i.pk.slice(4)}|${i.sk}`, i]));
+        const sums = new Map<string, Out>();
+        for (const it of items) {
+          if (it.pk !== 'CNT#listedd' && it.pk !== 'CNT#entityd') continue;
+          const day = it.sk.slice(0, 10);
+          if (day < from || day > to) continue;
+          const cell = `${it.pk === 'CNT#listedd' ? 'listed' : 'entity'}|${it.sk.slice(11)}`;
+          const id = entityIdOfCell(cell);
+          const e = sums.get(id) ?? { id, ...entityInfoOf(cell, base.get(cell)), articles: 0, mentions: 0 };
+          e.articles += Number(it.articles);
+          e.mentions += Number(it.mentions);
+          sums.set(id, e);
+        }
+        const expected = [...sums.values()].filter(
+          (e) =>
+            e.articles > 0 &&
+            (!f.country || e.countries.includes(f.country)) &&
+            (!f.listed || e.listed === (f.listed === 'true')),
+        );
+        if (!Object.keys(f).length) expect(expected.length).toBeGreaterThan(3);
+        large.resetReads();
+        // Act
+        const { out, reads } = await pageAll(large, { ...f, from, to, limit: '10' });
+        // Assess (the listed universe adds the unmentioned list entities with 0)
+        const mentioned = out.filter((e) => e.articles > 0);
+        expect(new Map(mentioned.map((e) => [e.id, e])), `${from} ${JSON.stringify(f)}`).toEqual(
+          new Map(expected.map((e) => [e.id, e])),
+        );
+        for (let i = 1; i < mentioned.length; i++)
+          expect(mentioned[i - 1]!.mentions >= mentioned[i]!.mentions).toBe(true);
+        for (const n of reads) expect(n).toBeLessThanOrEqual(readBudget(10) + 2 * 10 + 10);
+      }
+  });
+
   it('one entity has the same countries, lists and counts in every view (17.3)', async () => {
     // Prepare: the most mentioned listed entity
     const top = (await countsByEntity(EntitiesQuery.parse({ listed: 'true', limit: '1' }), large)).items[0]!;
