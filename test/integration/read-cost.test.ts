@@ -79,6 +79,9 @@ const ENTITY_QUERIES: Record<string, string>[] = [
   { country: 'IR', type: 'organization', listed: 'true' },
   { q: 'kor' },
   { q: 'kor', sort: 'name' },
+  { from: '2025-03-01', to: '2025-03-31' },
+  { from: '2025-01-01', to: '2025-12-31', country: 'IR' },
+  { from: '2025-01-01', to: '2025-12-31', listed: 'true' },
 ];
 const COUNTRY_QUERIES: Record<string, string>[] = [
   {},
