@@ -1,4 +1,4 @@
-import { makeMemoryStore, type MemoryStore } from '../../shared/adapters/memory-store.ts';
+import { makeMemoryStore } from '../../shared/adapters/memory-store.ts';
 import type { NameIndexStore } from '../../shared/adapters/name-index-store.ts';
 import type { ObjectRef } from '../../shared/adapters/s3-event.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';

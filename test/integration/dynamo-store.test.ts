@@ -8,7 +8,7 @@ import { contributionParts, ledgerCaughtUp, planAggregation } from '../../shared
 import { objectPartition, rowShardOf } from '../../shared/domain/keys.ts';
 import type { IngestStatus } from '../../shared/domain/stored.ts';
 import { aggregateStreamBatch } from '../../shared/ingest/aggregate.ts';
-import { TABLE, TABLE_NAME } from '../../shared/resources.ts';
+import { TABLE_NAME } from '../../shared/resources.ts';
 import { makeStreamPoller } from '../helpers/stream-poller.ts';
 import { tableInput } from '../helpers/table.ts';
 
@@ -116,7 +116,7 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
     expect([first, again]).toEqual(['applied', 'conflict']);
     expect(await store.readCounter('country|CN')).toMatchObject({ articles: 1, mentions: 2 });
     expect(await store.readCounter('entity|person:x')).toMatchObject({ articles: 1, mentions: 1 });
-    const rows = await store.queryEntityRows('ER#type:person#' + rowShardOf('m:person:x'), 'mentions', true, 10);
+    const rows = await store.queryEntityRows(`ER#type:person#${rowShardOf('m:person:x')}`, 'mentions', true, 10);
     expect(rows.items.map((r) => r.item)).toMatchObject([{ id: 'm:person:x', articles: 1, mentions: 1 }]);
     expect((await store.readLedgers(['OBJ#test'])).get('OBJ#test')).toEqual({
       seq: `${'0'.repeat(39)}5~`, // the change applied whole (a split one names its cell: `<seq>#<n>`)
