@@ -172,7 +172,14 @@ counts
     process.stdout.write(
       `${table(
         ['country', 'name', 'listed', 'articles', 'mentions', 'listed in news'],
-        r.items.map((i) => [i.country, i.name, i.listedEntities, i.articles, i.mentions, i.listedEntitiesInNews]),
+        r.items.map((i) => [
+          i.country,
+          i.name,
+          i.listedEntities,
+          i.articles,
+          i.mentions,
+          i.listedEntitiesInNews ?? 'n/a',
+        ]),
       )}\n`,
     );
     if (r.nextCursor) process.stdout.write(dim('(more rows: raise --limit)\n'));

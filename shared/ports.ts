@@ -1,5 +1,6 @@
 import type { Article } from './domain/model.ts';
-import type { AggregationChunk, ContributionPart } from './domain/contribution.ts';
+import type { EntityRow } from './domain/entity-rows.ts';
+import type { AggregationChunk, ContributionPart, EntityState } from './domain/contribution.ts';
 import type { CounterRow, IngestStatus, Ledger, ListPointer, ObjectState, StoredPart } from './domain/stored.ts';
 
 /**
@@ -42,8 +43,50 @@ export interface ArticleStore {
 /** What the stream aggregator needs: the objects' checkpoints, and one chunk applied atomically with them. */
 export interface CounterAggregator {
   readLedgers(objects: readonly string[]): Promise<Map<string, Ledger>>;
-  /** Applies one chunk in one transaction; 'conflict' when a checkpoint moved (a redelivery got there first). */
+  /** The stored entity counters of these cells (consistent reads; absent ones are left out). */
+  readEntityStates(cells: readonly string[]): Promise<Map<string, EntityState>>;
+  /**
+   * Applies one chunk in one transaction; 'conflict' when a checkpoint or an entity counter moved (a redelivery or
+   * another shard got there first).
+   */
   applyChunk(chunk: AggregationChunk): Promise<'applied' | Conflict>;
+}
+
+/** A position in a sorted partition (the index key of the last item taken), opaque to the use cases. */
+export type Position = Record<string, string | number>;
+/** Items of one sorted partition from a position; `last` is absent when the partition has no more. */
+export interface Page<T> {
+  items: { item: T; pos: Position }[];
+  last?: Position;
+}
+export type RowOrder = 'mentions' | 'articles' | 'name';
+
+/** The read model's sorted partitions (issue 17.2): each call reads at most `limit` items. */
+export interface ReadModel {
+  /** One shard of a facet's entity rows, in count or name order; `prefix` restricts to folded names starting so. */
+  queryEntityRows(
+    partition: string,
+    order: RowOrder,
+    desc: boolean,
+    limit: number,
+    start?: Position,
+    prefix?: string,
+  ): Promise<Page<EntityRow>>;
+  /** One shard of a list version's entities: by source id, or (`byName`) in name order through gsi1. */
+  queryListEntities(
+    list: string,
+    version: string,
+    shard: number,
+    limit: number,
+    start?: Position,
+    byName?: { desc: boolean; prefix?: string | undefined },
+  ): Promise<Page<Record<string, unknown>>>;
+  /** The stored entity counters of these cells (a batch get: bounded by the cells asked). */
+  readEntityStates(cells: readonly string[]): Promise<Map<string, EntityState>>;
+  /** Listed entities in the news per country: one item per country (≤ 250). */
+  readListedInNews(): Promise<Record<string, unknown>[]>;
+  /** The rollup items of these periods (a batch get). */
+  readRollups(periods: readonly string[]): Promise<Record<string, unknown>[]>;
 }
 
 export interface CounterReader {
@@ -154,6 +197,7 @@ export type Store = ObjectContributions &
   ArticleStore &
   CounterAggregator &
   CounterReader &
+  ReadModel &
   IngestLog &
   ListCatalog &
   ChangeLog &

@@ -50,7 +50,16 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /**
+   * gsi1: string keys (ingests by time, article objects, entity rows and listed entities by name). gsiMentions and
+   * gsiArticles: entity rows by count (issue 17.2), sparse (only rows carry `erpk`, `erm`, `era`), partition = the
+   * row's facet shard. Attribute types: S string, N number.
+   */
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', sortKeyType: 'S' },
+    { name: 'gsiMentions', partitionKey: 'erpk', sortKey: 'erm', sortKeyType: 'N' },
+    { name: 'gsiArticles', partitionKey: 'erpk', sortKey: 'era', sortKeyType: 'N' },
+  ],
   /** The table's change stream: what the counter aggregator reads (old and new image of every changed item). */
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;

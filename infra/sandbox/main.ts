@@ -608,10 +608,15 @@ async function createResources(edgePort: number): Promise<{ streamArn: string }>
           AttributeDefinitions: [
             { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
             { AttributeName: TABLE.sortKey, AttributeType: 'S' },
-            ...TABLE.indexes.flatMap((ix) => [
-              { AttributeName: ix.partitionKey, AttributeType: 'S' as const },
-              { AttributeName: ix.sortKey, AttributeType: 'S' as const },
-            ]),
+            // Indexes share key attributes (gsiMentions and gsiArticles both use erpk): each is defined once.
+            ...[
+              ...new Map<string, { AttributeName: string; AttributeType: 'S' | 'N' }>(
+                TABLE.indexes.flatMap((ix) => [
+                  [ix.partitionKey, { AttributeName: ix.partitionKey, AttributeType: 'S' }],
+                  [ix.sortKey, { AttributeName: ix.sortKey, AttributeType: ix.sortKeyType }],
+                ]),
+              ).values(),
+            ],
           ],
           KeySchema: [
             { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },

@@ -10,9 +10,25 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type AggregationChunk, chunk, type ContributionPart } from '../domain/contribution.ts';
+import {
+  type AggregationChunk,
+  chunk,
+  type ContributionPart,
+  type EntityMove,
+  type EntityState,
+} from '../domain/contribution.ts';
+import {
+  entityCounterFields,
+  entityInfoOf,
+  entityRowItem,
+  entityRowOf,
+  type EntityRow,
+  facetsOf,
+  rowKeyOfCell,
+} from '../domain/entity-rows.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
   changePartition,
@@ -25,6 +41,10 @@ import {
   counterKey,
   counterPartition,
   ENTITY_SHARDS,
+  listedEntityNameIndexPartition,
+  listedInNewsKey,
+  LISTED_IN_NEWS_PK,
+  rollupKey,
   INGEST_SHARDS,
   ingestIndexKey,
   ingestIndexPartition,
@@ -54,12 +74,36 @@ import {
   type StoredPart,
 } from '../domain/stored.ts';
 import { DependencyError, InvalidInputError } from '../errors.ts';
-import type { Conflict, Store } from '../ports.ts';
+import type { Conflict, Page, Position, RowOrder, Store } from '../ports.ts';
 
 export type { CounterRow, IngestStatus, ListPointer, ObjectState };
 
 /** A position in each shard of the ingests index: the last sort key read there, or null (from the start). */
 const IngestCursor = z.array(z.string().max(200).nullable()).length(INGEST_SHARDS);
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The index each row order reads (resources.ts defines them): partition = the row's facet shard. */
+const ROW_INDEX: Record<RowOrder, { name: string; pk: string; sk: string }> = {
+  mentions: { name: 'gsiMentions', pk: 'erpk', sk: 'erm' },
+  articles: { name: 'gsiArticles', pk: 'erpk', sk: 'era' },
+  name: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' },
+};
+
+/** A query's items with each one's position (its table and index keys, what ExclusiveStartKey takes). */
+function pageOf<T>(
+  items: Record<string, unknown>[],
+  last: Record<string, unknown> | undefined,
+  indexKeys: string[],
+  parse: (it: Record<string, unknown>) => T,
+): Page<T> {
+  const pos = (it: Record<string, unknown>): Position => {
+    const p: Position = { pk: String(it.pk), sk: String(it.sk) };
+    for (const k of indexKeys) p[k] = it[k] as string | number;
+    return p;
+  };
+  return { items: items.map((it) => ({ item: parse(it), pos: pos(it) })), ...(last ? { last: pos(last) } : {}) };
+}
 
 export function makeDynamoStore(
   doc: DynamoDBDocumentClient,
@@ -91,6 +135,66 @@ export function makeDynamoStore(
         ExpressionAttributeValues: values,
       },
     };
+  };
+
+  /** ADD of several number attributes on one item (listed-in-news counters, rollups). */
+  const addUpdate = (key: { pk: string; sk: string }, attrs: Record<string, number>) => {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const adds = Object.entries(attrs).map(([k, v], i) => {
+      names[`#x${i}`] = k;
+      values[`:x${i}`] = v;
+      return `#x${i} :x${i}`;
+    });
+    return {
+      Update: {
+        TableName: table,
+        Key: key,
+        UpdateExpression: `ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  };
+
+  /**
+   * An entity's counter moved from what the aggregator read to its new amounts (conditional: if another shard moved
+   * it since, the transaction is cancelled and the batch planned again), and its rows with it: put in every facet
+   * while it has articles, deleted when it has none.
+   */
+  const entityActions = (e: EntityMove): TransactItem[] => {
+    const key = counterKey(e.cell);
+    const counter = e.before
+      ? {
+          Update: {
+            TableName: table,
+            Key: key,
+            UpdateExpression: 'SET #a = :a1, #m = :m1',
+            ConditionExpression: '#a = :a0 AND #m = :m0',
+            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions' },
+            ExpressionAttributeValues: {
+              ':a1': e.after.articles,
+              ':m1': e.after.mentions,
+              ':a0': e.before.articles,
+              ':m0': e.before.mentions,
+            },
+          },
+        }
+      : {
+          Put: {
+            TableName: table,
+            Item: { ...key, ...entityCounterFields(e) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+    const rows = facetsOf(e.info).flatMap((f): TransactItem[] =>
+      e.after.articles > 0
+        ? [{ Put: { TableName: table, Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }]
+        : (e.before?.articles ?? 0) > 0
+          ? [{ Delete: { TableName: table, Key: rowKeyOfCell(f, e.cell) } }]
+          : [],
+    );
+    return [counter, ...rows];
   };
 
   async function send<T>(fn: () => Promise<T>): Promise<T> {
@@ -222,6 +326,78 @@ export function makeDynamoStore(
       return ledgersByPartition(objects);
     },
 
+    async readEntityStates(cells: readonly string[]): Promise<Map<string, EntityState>> {
+      const byKey = new Map(cells.map((c) => [JSON.stringify(counterKey(c)), c]));
+      const out = new Map<string, EntityState>();
+      for (const it of await batchGet(cells.map(counterKey))) {
+        const cell = byKey.get(JSON.stringify({ pk: it.pk, sk: it.sk }))!;
+        const c = CounterItemSchema.parse(it);
+        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
+      }
+      return out;
+    },
+
+    async queryEntityRows(partition, order, desc, limit, start, prefix): Promise<Page<EntityRow>> {
+      const ix = ROW_INDEX[order];
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: ix.name,
+            KeyConditionExpression: prefix ? '#p = :p AND begins_with(#s, :pre)' : '#p = :p',
+            ExpressionAttributeNames: { '#p': ix.pk, ...(prefix ? { '#s': ix.sk } : {}) },
+            ExpressionAttributeValues: { ':p': partition, ...(prefix ? { ':pre': prefix } : {}) },
+            ScanIndexForward: !desc,
+            Limit: limit,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      return pageOf(r.Items ?? [], r.LastEvaluatedKey, [ix.pk, ix.sk], entityRowOf);
+    },
+
+    async queryListEntities(list, version, shard, limit, start, byName): Promise<Page<Record<string, unknown>>> {
+      const input = byName
+        ? {
+            IndexName: 'gsi1',
+            KeyConditionExpression: byName.prefix ? 'gsi1pk = :p AND begins_with(gsi1sk, :pre)' : 'gsi1pk = :p',
+            ExpressionAttributeValues: {
+              ':p': listedEntityNameIndexPartition(list, version, shard),
+              ...(byName.prefix ? { ':pre': byName.prefix } : {}),
+            },
+            ScanIndexForward: !byName.desc,
+          }
+        : {
+            KeyConditionExpression: 'pk = :p',
+            ExpressionAttributeValues: { ':p': listedEntityPartition(list, version, shard) },
+          };
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            ...input,
+            Limit: limit,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      return pageOf(r.Items ?? [], r.LastEvaluatedKey, byName ? ['gsi1pk', 'gsi1sk'] : [], (it) => it);
+    },
+
+    async readListedInNews(): Promise<Record<string, unknown>[]> {
+      const out: Record<string, unknown>[] = [];
+      for await (const it of queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': LISTED_IN_NEWS_PK },
+      }))
+        out.push(it);
+      return out;
+    },
+
+    async readRollups(periods: readonly string[]): Promise<Record<string, unknown>[]> {
+      return batchGet(periods.map(rollupKey));
+    },
+
     async readLedgersOf(keys: readonly string[]): Promise<Map<string, Ledger>> {
       const byPk = await ledgersByPartition(keys.map(objectPartition));
       return new Map(keys.flatMap((k) => (byPk.has(objectPartition(k)) ? [[k, byPk.get(objectPartition(k))!]] : [])));
@@ -253,13 +429,16 @@ export function makeDynamoStore(
           },
         };
       });
+      const items: TransactItem[] = [
+        ...ledgerUpdates,
+        ...c.deltas.map((d) => counterUpdate(d)),
+        ...c.entities.flatMap((e) => entityActions(e)),
+        ...Object.entries(c.listedInNews).map(([cc, attrs]) => addUpdate(listedInNewsKey(cc), attrs)),
+        ...Object.entries(c.rollups).map(([period, attrs]) => addUpdate(rollupKey(period), attrs)),
+      ];
       for (let attempt = 0; ; attempt++) {
         try {
-          await send(() =>
-            doc.send(
-              new TransactWriteCommand({ TransactItems: [...ledgerUpdates, ...c.deltas.map((d) => counterUpdate(d))] }),
-            ),
-          );
+          await send(() => doc.send(new TransactWriteCommand({ TransactItems: items })));
           return 'applied';
         } catch (err) {
           if (!(err instanceof TransactionCanceledException)) throw err;

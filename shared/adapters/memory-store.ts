@@ -1,4 +1,13 @@
-import type { AggregationChunk, ContributionPart } from '../domain/contribution.ts';
+import type { AggregationChunk, ContributionPart, EntityState } from '../domain/contribution.ts';
+import {
+  entityCounterFields,
+  entityInfoOf,
+  entityRowItem,
+  entityRowOf,
+  type EntityRow,
+  facetsOf,
+  rowKeyOfCell,
+} from '../domain/entity-rows.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
   changePartition,
@@ -11,6 +20,10 @@ import {
   counterKey,
   counterPartition,
   ENTITY_SHARDS,
+  listedEntityNameIndexPartition,
+  listedInNewsKey,
+  LISTED_IN_NEWS_PK,
+  rollupKey,
   ingestIndexKey,
   ingestStatusKey,
   ledgerKeyOfPartition,
@@ -40,7 +53,7 @@ import {
 } from '../domain/stored.ts';
 import { DependencyError, InvalidInputError } from '../errors.ts';
 import type { StreamChange } from '../ingest/aggregate.ts';
-import type { Conflict, Store } from '../ports.ts';
+import type { Conflict, Page, Position, Store } from '../ports.ts';
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 type Key = { pk: string; sk: string };
@@ -54,6 +67,34 @@ type Key = { pk: string; sk: string };
  *
  * `failAfter(op, n)` makes the n+1-th call of an operation fail with a DependencyError (a crash part-way).
  */
+/** A GSI emulated: items by sort key (then table key), from after `start`, at most `limit`. */
+function indexPage(
+  items: Item[],
+  sortAttr: string,
+  desc: boolean,
+  limit: number,
+  start: Position | undefined,
+  indexKeys: string[],
+): Page<Item> {
+  const tuple = (x: Record<string, unknown>) => [x[sortAttr], x.pk, x.sk] as (string | number)[];
+  const cmp = (a: (string | number)[], b: (string | number)[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return 0;
+  };
+  const sorted = [...items].sort((a, b) => cmp(tuple(a), tuple(b)) * (desc ? -1 : 1));
+  const after = start ? sorted.filter((x) => cmp(tuple(x), tuple(start)) * (desc ? -1 : 1) > 0) : sorted;
+  const pos = (it: Item): Position => {
+    const p: Position = { pk: it.pk, sk: it.sk };
+    for (const k of indexKeys) p[k] = it[k] as string | number;
+    return p;
+  };
+  const page = after.slice(0, limit);
+  return {
+    items: page.map((it) => ({ item: structuredClone(it), pos: pos(it) })),
+    ...(after.length > limit ? { last: pos(page[page.length - 1]!) } : {}),
+  };
+}
+
 export function makeMemoryStore() {
   const table = new Map<string, Map<string, Item>>();
   const stream: StreamChange[] = [];
@@ -207,6 +248,17 @@ export function makeMemoryStore() {
       }
       return out;
     },
+    async readEntityStates(cells: readonly string[]): Promise<Map<string, EntityState>> {
+      const out = new Map<string, EntityState>();
+      for (const cell of new Set(cells)) {
+        const it = get(counterKey(cell));
+        if (!it) continue;
+        const c = CounterItemSchema.parse(it);
+        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
+      }
+      read('readEntityStates', out.size);
+      return out;
+    },
     async applyChunk(c: AggregationChunk): Promise<'applied' | Conflict> {
       fault('applyChunk');
       // All conditions first: a transaction applies whole or not at all.
@@ -214,6 +266,26 @@ export function makeMemoryStore() {
         const cur = ledgerOf(l.object);
         if (cur?.seq !== undefined && !(cur.seq < l.firstSeq)) return 'conflict';
       }
+      for (const e of c.entities) {
+        const cur = get(counterKey(e.cell));
+        if (e.before ? cur?.articles !== e.before.articles || cur?.mentions !== e.before.mentions : cur)
+          return 'conflict';
+      }
+      for (const e of c.entities) {
+        const k = counterKey(e.cell);
+        put(e.before ? { ...get(k)!, ...e.after } : { ...k, ...entityCounterFields(e) });
+        for (const f of facetsOf(e.info)) {
+          if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
+          else del(rowKeyOfCell(f, e.cell));
+        }
+      }
+      const addAll = (k: Key, attrs: Record<string, number>) => {
+        const next: Record<string, unknown> = { ...(get(k) ?? k) };
+        for (const [a, v] of Object.entries(attrs)) next[a] = Number(next[a] ?? 0) + v;
+        put(next);
+      };
+      for (const [cc, attrs] of Object.entries(c.listedInNews)) addAll(listedInNewsKey(cc), attrs);
+      for (const [p, attrs] of Object.entries(c.rollups)) addAll(rollupKey(p), attrs);
       for (const l of c.ledgers) {
         const k = ledgerKeyOfPartition(l.object);
         const cur: Item = get(k) ?? k;
@@ -255,6 +327,42 @@ export function makeMemoryStore() {
       const items = partition(counterPartition(dimension));
       read('readCounters', items.length);
       return items.map((it) => ({ ...CounterItemSchema.parse(it), member: it.sk }));
+    },
+    async queryEntityRows(partition, order, desc, limit, start, prefix): Promise<Page<EntityRow>> {
+      const [pkA, skA] = order === 'name' ? ['gsi1pk', 'gsi1sk'] : ['erpk', order === 'mentions' ? 'erm' : 'era'];
+      const matching = allItems().filter(
+        (i) => i[pkA!] === partition && (!prefix || String(i[skA!]).startsWith(prefix)),
+      );
+      const page = indexPage(matching, skA!, desc, limit, start, [pkA!, skA!]);
+      read('queryEntityRows', page.items.length);
+      return { ...page, items: page.items.map((x) => ({ item: entityRowOf(x.item), pos: x.pos })) };
+    },
+    async queryListEntities(list, version, shard, limit, start, byName) {
+      const matching = byName
+        ? allItems().filter(
+            (i) =>
+              i.gsi1pk === listedEntityNameIndexPartition(list, version, shard) &&
+              (!byName.prefix || String(i.gsi1sk).startsWith(byName.prefix)),
+          )
+        : partition(listedEntityPartition(list, version, shard));
+      const page = byName
+        ? indexPage(matching, 'gsi1sk', byName.desc, limit, start, ['gsi1pk', 'gsi1sk'])
+        : indexPage(matching, 'sk', false, limit, start, []);
+      read('queryListEntities', page.items.length);
+      return page;
+    },
+    async readListedInNews() {
+      const items = partition(LISTED_IN_NEWS_PK);
+      read('readListedInNews', items.length);
+      return clone(items);
+    },
+    async readRollups(periods: readonly string[]) {
+      const items = periods.flatMap((p) => {
+        const it = get(rollupKey(p));
+        return it ? [clone(it)] : [];
+      });
+      read('readRollups', periods.length);
+      return items;
     },
     async readCounter(cell: string) {
       read('readCounter');

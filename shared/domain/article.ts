@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addArticle, type Contribution } from './contribution.ts';
+import { isEntityCell, scopedCell } from './entity-rows.ts';
 import { cellId, listedEntityId, mentionEntityId } from './keys.ts';
 import type { FoundEntity } from './found-entity.ts';
 import { linkEntities } from './link.ts';
@@ -66,12 +67,17 @@ export function articleCells(article: Article): Map<string, number> {
   const cells = new Map<string, number>();
   // Dated twins of every cell (`<dimension>d|<YYYY-MM-DD>#<member>`) serve the from/to filters with one range query.
   const day = /^\d{4}-\d{2}-\d{2}/.exec(article.publishedAt ?? '')?.[0];
+  const bump = (cell: string, n: number) => cells.set(cell, (cells.get(cell) ?? 0) + n);
   const add = (cell: string, n: number) => {
-    cells.set(cell, (cells.get(cell) ?? 0) + n);
+    bump(cell, n);
     if (day) {
       const i = cell.indexOf('|');
-      const dated = `${cell.slice(0, i)}d|${day}#${cell.slice(i + 1)}`;
-      cells.set(dated, (cells.get(dated) ?? 0) + n);
+      bump(`${cell.slice(0, i)}d|${day}#${cell.slice(i + 1)}`, n);
+      // An entity's month and year twins: the rows that rank entities for one whole month or year (issue 17.2).
+      if (isEntityCell(cell)) {
+        bump(scopedCell(cell, `@${day.slice(0, 7)}`), n);
+        bump(scopedCell(cell, `@${day.slice(0, 4)}`), n);
+      }
     }
   };
   for (const m of article.mentions) {
@@ -82,6 +88,13 @@ export function articleCells(article: Article): Map<string, number> {
     else add(cellId('entity', m.key), m.count);
   }
   for (const [cell, n] of timelineCells(article)) cells.set(cell, (cells.get(cell) ?? 0) + n); // issue 12.2
+  // An article without a date is left out of every dated count; these cells say how many were (issue 12.6), overall
+  // and per country it names, so a response filtered by from/to can tell.
+  if (!day) {
+    cells.set(cellId('undated', 'all'), 1);
+    for (const [cell] of [...cells])
+      if (cell.startsWith('country|')) cells.set(cellId('undated', `c:${cell.slice(8)}`), 1);
+  }
   return cells;
 }
 

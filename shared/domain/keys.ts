@@ -230,3 +230,34 @@ export const TIMELINE_ALL = 'all';
 export const timelineDayMember = (day: string) => `d:${day}`;
 export const timelineMonthMember = (month: string) => `m:${month}`;
 export const TIMELINE_UNDATED = 'undated';
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 17.2: the bounded read model. Rows are written by the stream aggregator, never by an article.
+//
+//  ER[@<period>]#<facet>#<shard> <entity id>         an entity's row in one facet (of all time, or of one month/year) (all, listed, news, type:T,
+//                                                    country:CC, list:L): counts and display fields; indexed by
+//                                                    gsi1 (name order) and gsiMentions / gsiArticles (count order)
+//  LIN                         <CC>                  listed entities with articles > 0 of a country (n, l:L, t:T…)
+//  CR#<period>                 ALL                   a day/month/year's articles and mentions of every country (a_CC)
+//  LE items also carry gsi1pk  LEN#<list>#<version>#<shard>, gsi1sk <nameKey>#<sourceId> (the listed universe by name)
+
+/** Row shards of a facet: one facet's writes spread over 4 partitions; a page reads 4 × (limit + 1) items. */
+export const ROW_SHARDS = 4;
+export const rowShardOf = (entityId: string): number => shardOfString(entityId, ROW_SHARDS);
+/** `scope` is '' (all time) or `@YYYY-MM` / `@YYYY` (the rows of one month or year). */
+export const entityRowPartition = (facet: string, shard: number, scope = '') => `ER${scope}#${facet}#${shard}`;
+export const entityRowKey = (facet: string, entityId: string, scope = '') => ({
+  pk: entityRowPartition(facet, rowShardOf(entityId), scope),
+  sk: entityId,
+});
+export const LISTED_IN_NEWS_PK = 'LIN';
+export const listedInNewsKey = (country: string) => ({ pk: LISTED_IN_NEWS_PK, sk: country });
+export const rollupKey = (period: string) => ({ pk: `CR#${period}`, sk: 'ALL' });
+export const listedEntityNameIndexPartition = (list: string, version: string, shard: number) =>
+  `LEN#${list}#${version}#${shard}`;
+/** The name-order index entry of a listed entity (gsi1), written with the entity at list ingest. */
+export function listedEntityNameIndexKey(list: string, version: string, sourceId: string, nameKey: string) {
+  return {
+    gsi1pk: listedEntityNameIndexPartition(list, version, shardOf(sourceId)),
+    gsi1sk: `${nameKey}#${sourceId}`,
+  };
+}

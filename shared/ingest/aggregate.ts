@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type PartChange, planAggregation, unappliedChanges } from '../domain/contribution.ts';
+import { entityCellsOf, type PartChange, planAggregation, unappliedChanges } from '../domain/contribution.ts';
 import { PART_PREFIX, padSequence } from '../domain/keys.ts';
 import type { CounterAggregator } from '../ports.ts';
 
@@ -46,7 +46,7 @@ export function partChangesOf(records: readonly StreamChange[]): PartChange[] {
       seq: padSequence(r.sequenceNumber),
       id: r.sequenceNumber,
       object: String(r.keys.pk),
-      ...(oldP ? { oldImage: { gen: oldP.gen, cells: oldP.cells } } : {}),
+      ...(oldP ? { oldImage: { gen: oldP.gen, cells: oldP.cells, info: oldP.info } } : {}),
       ...(newP ? { newImage: { gen: newP.gen, cells: newP.cells, info: newP.info } } : {}),
     });
   }
@@ -78,11 +78,16 @@ export async function aggregateStreamBatch(
       const ledgers = await store.readLedgers([...new Set(changes.map((c) => c.object))]);
       const todo = unappliedChanges(changes, new Map([...ledgers].map(([k, l]) => [k, l.seq])));
       if (!todo.length) return { changes: changes.length, applied, transactions };
+      // The entity counters these changes move, read once per round (bounded by the batch's own cells): each entity
+      // moves from what is stored, under a condition, so its rows and its listed-in-news transitions are exact.
+      const entities = await store.readEntityStates(entityCellsOf(todo));
       let conflict = false;
-      for (const chunk of planAggregation(todo)) {
+      for (const chunk of planAggregation(todo, entities)) {
         firstPending = chunk.firstId;
         if ((await store.applyChunk(chunk)) === 'conflict') {
-          conflict = true; // a checkpoint moved under us: read the ledgers again and drop what is applied
+          // A checkpoint or an entity counter moved under us (a redelivery, or another shard's batch): read the
+          // ledgers and the entities again and drop what is applied.
+          conflict = true;
           break;
         }
         transactions++;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { decodeStream } from '../domain/encoding.ts';
-import { listedEntityKey } from '../domain/keys.ts';
+import { foldName } from '../domain/entity-rows.ts';
+import { listedEntityKey, listedEntityNameIndexKey } from '../domain/keys.ts';
 import { addToAggregate, emptyAggregate, mergeEntity } from '../domain/list-aggregate.ts';
 import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
@@ -355,7 +356,12 @@ async function buildVersion(a: {
       if (seen.has(e.sourceId)) continue; // one logical record over many rows: distinct ids, never rows
       seen.add(e.sourceId);
       addToAggregate(agg, e);
-      batch.push({ ...listedEntityKey(list, version, e.sourceId), ...e });
+      // gsi1 orders the version's entities by name (the listed universe's name sort, issue 17.2).
+      batch.push({
+        ...listedEntityKey(list, version, e.sourceId),
+        ...listedEntityNameIndexKey(list, version, e.sourceId, foldName(e.name)),
+        ...e,
+      });
       if (batch.length >= flushSize) {
         await inflight;
         inflight = flush(batch);

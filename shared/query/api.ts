@@ -3,7 +3,7 @@ import { countryName } from '../domain/countries.ts';
 import { CountryCode, CountryRole, EntityType, ListId } from '../domain/model.ts';
 import { ledgerCaughtUp } from '../domain/contribution.ts';
 import { IngestStatusSchema, type IngestStatus } from '../domain/ingest-status.ts';
-import type { ArticleStore, CounterReader, IngestLog, ListCatalog } from '../ports.ts';
+import type { ArticleStore, CounterReader, IngestLog, ListCatalog, ReadModel } from '../ports.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import {
   cellId,
@@ -13,7 +13,9 @@ import {
   mentionEntityId,
   parseEntityId,
 } from '../domain/keys.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from './cursor.ts';
+import { decomposeRange, listedInNewsAttribute } from '../domain/entity-rows.ts';
+import { entitiesFromReadModel } from './read-model.ts';
 
 export const MAX_LIMIT = 500;
 /**
@@ -91,10 +93,16 @@ export const CountryCount = z.object({
   byType: z.record(z.string(), z.number().int()),
   articles: z.number().int(),
   mentions: z.number().int(),
-  listedEntitiesInNews: z.number().int(),
+  /** Null with `from`/`to`: distinct entities per period are not kept (a sum of days would count one twice). */
+  listedEntitiesInNews: z.number().int().nullable(),
 });
 export type CountryCount = z.infer<typeof CountryCount>;
-export const CountriesResponse = z.object({ items: z.array(CountryCount), nextCursor: z.string().nullable() });
+export const CountriesResponse = z.object({
+  items: z.array(CountryCount),
+  nextCursor: z.string().nullable(),
+  /** With `from`/`to`: articles left out because they have no publication date. */
+  undatedArticles: z.number().int().optional(),
+});
 
 export const IngestsQuery = z.object({ limit: Limit, cursor: z.string().max(2000).optional() }).strict();
 
@@ -102,17 +110,26 @@ export const IngestsQuery = z.object({ limit: Limit, cursor: z.string().max(2000
 export const IngestResponse = IngestStatusSchema;
 export const IngestsResponse = z.object({ items: z.array(IngestStatusSchema), nextCursor: z.string().nullable() });
 
+/**
+ * `/counts/countries`. Reads, per request: the list pointers (one item per list: their per-country aggregates), the
+ * country counters `CNT#country` and the listed-in-news counters `LIN` (one item per country each: ≤ 250 whatever the
+ * number of articles); with `from`/`to`, instead of the country counters, the range's rollup items (whole years,
+ * months and days: a few dozen), and `listedEntitiesInNews` is null (not kept per period).
+ */
 export async function countsByCountry(
   q: z.infer<typeof CountriesQuery>,
-  store: CounterReader & ListCatalog,
+  store: CounterReader & ListCatalog & ReadModel,
 ): Promise<z.infer<typeof CountriesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
-  // from/to filter the article figures by publication date (articles without one are left out of dated queries).
-  const range = { from: q.from, to: q.to };
-  const [pointers, counters, listedInNews] = await Promise.all([
+  const dated = Boolean(q.from || q.to);
+  const [pointers, counters, listedInNews, rollups, undated] = await Promise.all([
     store.readListPointers(),
-    store.readCounters('country', range),
-    store.readCounters('listed', range),
+    dated ? Promise.resolve([]) : store.readCounters('country'),
+    dated ? Promise.resolve([]) : store.readListedInNews(),
+    dated
+      ? store.readRollups(decomposeRange(q.from ?? OPEN_FROM, q.to ?? OPEN_TO))
+      : Promise.resolve([] as Record<string, unknown>[]),
+    dated ? store.readCounter(cellId('undated', 'all')) : Promise.resolve(undefined),
   ]);
   const rows = new Map<string, CountryCount>();
   const row = (cc: string): CountryCount => {
@@ -126,7 +143,7 @@ export async function countsByCountry(
         byType: {},
         articles: 0,
         mentions: 0,
-        listedEntitiesInNews: 0,
+        listedEntitiesInNews: dated ? null : 0,
       };
       rows.set(cc, r);
     }
@@ -150,30 +167,44 @@ export async function countsByCountry(
     r.articles = c.articles;
     r.mentions = c.mentions;
   }
-  // Listed entities of each country that articles mention (distinct entities, filtered like the listings).
-  for (const c of listedInNews) {
-    if (c.articles <= 0) continue;
-    const list = c.member.split('|')[0];
-    if (q.list && list !== q.list) continue;
-    if (q.type && c.kind !== q.type) continue;
-    for (const cc of new Set((c.countries as string[] | undefined) ?? [])) row(cc).listedEntitiesInNews++;
+  // A rollup item holds every country's amounts of its period as top-level attributes (`a_CN`, `m_CN`).
+  for (const it of rollups)
+    for (const [k, v] of Object.entries(it)) {
+      const m = /^([am])_([A-Z]{2})$/.exec(k);
+      if (!m || typeof v !== 'number' || v === 0) continue;
+      const r = row(m[2]!);
+      if (m[1] === 'a') r.articles += v;
+      else r.mentions += v;
+    }
+  // Listed entities of each country that articles mention: maintained by the aggregator, filtered like the listings.
+  const attr = listedInNewsAttribute(q.list, q.type);
+  for (const it of listedInNews) {
+    const n = Number(it[attr] ?? 0);
+    if (n > 0) row(String(it.sk)).listedEntitiesInNews = n;
   }
-  let items = [...rows.values()].filter((r) => r.listedEntities > 0 || r.articles > 0 || r.listedEntitiesInNews > 0);
+  let items = [...rows.values()].filter(
+    (r) => r.listedEntities > 0 || r.articles > 0 || (r.listedEntitiesInNews ?? 0) > 0,
+  );
   const desc = q.sort.startsWith('-');
   const field = q.sort.replace(/^-/, '') as keyof CountryCount;
   items.sort((a, b) => {
-    const x = a[field];
-    const y = b[field];
+    const x = a[field] ?? 0;
+    const y = b[field] ?? 0;
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
     return (desc ? -c : c) || a.country.localeCompare(b.country);
   });
+  // Countries are at most ~250: sorting them here is bounded, and an offset into them is a fine cursor.
   const filters = { ...q, cursor: undefined, limit: undefined };
   const offset = decodeCursor(q.cursor, filters);
   const page = items.slice(offset, offset + q.limit);
   const next = offset + q.limit < items.length ? encodeCursor(offset + q.limit, filters) : null;
   items = page;
-  return { items, nextCursor: next };
+  return { items, nextCursor: next, ...(dated ? { undatedArticles: Math.max(0, undated?.articles ?? 0) } : {}) };
 }
+
+/** Open ends of a date range: articles dated outside these are only counted by closed ranges or undated queries. */
+const OPEN_FROM = '1900-01-01';
+const OPEN_TO = '2099-12-31';
 
 export async function listIngests(q: z.infer<typeof IngestsQuery>, store: IngestLog) {
   const after = q.cursor ? decodeIngestCursor(q.cursor) : undefined;
@@ -226,7 +257,7 @@ export const EntitiesQuery = z
     to: IsoDate.optional(),
     q: z.string().min(1).max(200).optional(),
     limit: Limit,
-    cursor: z.string().max(200).optional(),
+    cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
     sort: z.enum(['name', '-name', 'articles', '-articles', 'mentions', '-mentions']).default('-mentions'),
   })
   .strict();
@@ -242,7 +273,12 @@ export const EntityCount = z.object({
   mentions: z.number().int(),
 });
 export type EntityCount = z.infer<typeof EntityCount>;
-export const EntitiesResponse = z.object({ items: z.array(EntityCount), nextCursor: z.string().nullable() });
+export const EntitiesResponse = z.object({
+  items: z.array(EntityCount),
+  nextCursor: z.string().nullable(),
+  /** With `from`/`to`: articles (of the country asked, or all) left out because they have no publication date. */
+  undatedArticles: z.number().int().optional(),
+});
 
 /** An article that mentions an entity, newest first in `/entities/{id}`. */
 export const ArticleRef = z.object({
@@ -297,9 +333,34 @@ const fold = (s: string) =>
  */
 export async function countsByEntity(
   q: z.infer<typeof EntitiesQuery>,
-  store: CounterReader & ListCatalog,
+  store: CounterReader & ListCatalog & ReadModel,
 ): Promise<z.infer<typeof EntitiesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
+  if (!q.from && !q.to) return entitiesFromReadModel(q, store);
+  const scope = q.from && q.to ? wholePeriod(q.from, q.to) : undefined;
+  const r = scope ? await entitiesFromReadModel(q, store, scope) : await countsByEntityInRange(q, store);
+  const undated = await store.readCounter(cellId('undated', q.country ? `c:${q.country}` : 'all'));
+  return { ...r, undatedArticles: Math.max(0, undated?.articles ?? 0) };
+}
+
+/** `@YYYY-MM` or `@YYYY` when from/to is exactly that calendar month or year (the periods entity rows are kept for). */
+export function wholePeriod(from: string, to: string): string | undefined {
+  if (from.endsWith('-01-01') && to === `${from.slice(0, 4)}-12-31`) return `@${from.slice(0, 4)}`;
+  const [y, m] = from.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  if (from.endsWith('-01') && to === last) return `@${from.slice(0, 7)}`;
+  return undefined;
+}
+
+/**
+ * With any other `from`/`to` than one whole month or year: summed from the dated counter cells of the range (not
+ * bounded: it reads every dated cell of the range × member; a range of whole months would need a merge of per-month
+ * rankings that a top-k page cannot give exactly).
+ */
+async function countsByEntityInRange(
+  q: z.infer<typeof EntitiesQuery>,
+  store: CounterReader & ListCatalog,
+): Promise<z.infer<typeof EntitiesResponse>> {
   const range = { from: q.from, to: q.to };
   const rows = new Map<string, EntityCount & { aliases?: string[] }>();
   const wantListed = q.listed !== 'false';

@@ -85,6 +85,8 @@ export function openApiDocument(serverUrl?: string) {
           operationId: 'countsByCountry',
           summary:
             'Per ISO country: listed entities (by list and type), articles, mentions, listed entities in the news',
+          description:
+            'Reads the list pointers, one counter item per country (at most ~250) and one listed-in-news item per country; with `from`/`to`, the rollups of the range as whole years, months and days (a few dozen items). `listedEntitiesInNews` is null with `from`/`to`: distinct entities are not kept per period, and a sum of periods would count an entity once per period. `undatedArticles` (with `from`/`to`) says how many articles were left out for having no publication date. Open range ends stand for 1900-01-01 and 2099-12-31.',
           parameters: parameters(CountriesQuery),
           responses: { '200': ok('CountriesResponse', 'One page of countries'), ...problemResponses },
         },
@@ -93,6 +95,8 @@ export function openApiDocument(serverUrl?: string) {
         get: {
           operationId: 'countsByEntity',
           summary: 'Per entity: articles, mentions, lists, countries',
+          description:
+            "Without `from`/`to`, a page is read from sorted indexes of per-facet entity rows (a page reads at most 4 × limit + 50 items, whatever the store holds). When filters beyond the most selective one narrow the read (e.g. `country` and `type` together, or `q` with a count sort), a page can hold fewer than `limit` items while `nextCursor` is not null: follow the cursor until it is null. `q` matches the start of the whole name, folded (case, accents, quotes ignored); not aliases or inner words. `listed=true` and `list=` list every entity of the current list version(s): those in the news first (in descending count order), then the others with 0. With `from`/`to` of exactly one calendar month (`2026-03-01`…`2026-03-31`) or year (`2026-01-01`…`2026-12-31`), the same bounded read over that period's rows; any other range is summed from the range's daily counters (exact, but its cost grows with the range and the entities in it). With `from`/`to`, `undatedArticles` says how many articles (of `country`, or all) were left out for having no publication date.",
           parameters: parameters(EntitiesQuery),
           responses: { '200': ok('EntitiesResponse', 'One page of entities'), ...problemResponses },
         },

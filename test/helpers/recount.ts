@@ -23,8 +23,20 @@ export const TABLE = 'radar';
 /** cell (`<dimension>|<member>`) → [articles, mentions]; zero cells dropped (a counter moved back to 0 is no count). */
 export type Counts = Record<string, [number, number]>;
 
-/** Every counter dimension articles write: plain and dated twins (`countryd|2026-03-09#CN`). */
-export const DIMENSIONS = ['country', 'entity', 'listed', 'countryd', 'entityd', 'listedd'] as const;
+/** Every counter dimension articles write: plain, dated twins (`countryd|2026-03-09#CN`), undated-article counts. */
+export const DIMENSIONS = [
+  'country',
+  'entity',
+  'listed',
+  'countryd',
+  'entityd',
+  'listedd',
+  'entitym',
+  'listedm',
+  'entityy',
+  'listedy',
+  'undated',
+] as const;
 
 export function makeDynamoClient(edgeUrl: string): DynamoDBClient {
   return new DynamoDBClient({

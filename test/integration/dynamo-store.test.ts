@@ -5,11 +5,12 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/sandbox/dyna
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { toStreamChange } from '../../shared/adapters/dynamo-stream.ts';
 import { contributionParts, ledgerCaughtUp, planAggregation } from '../../shared/domain/contribution.ts';
-import { objectPartition } from '../../shared/domain/keys.ts';
+import { objectPartition, rowShardOf } from '../../shared/domain/keys.ts';
 import type { IngestStatus } from '../../shared/domain/stored.ts';
 import { aggregateStreamBatch } from '../../shared/ingest/aggregate.ts';
-import { TABLE, TABLE_NAME } from '../../shared/resources.ts';
+import { TABLE_NAME } from '../../shared/resources.ts';
 import { makeStreamPoller } from '../helpers/stream-poller.ts';
+import { tableInput } from '../helpers/table.ts';
 
 // The DynamoDB adapter of the ports against DynamoDB Local (AWS's own emulator): conditions, transactions, the
 // table's stream, key limits. The use cases' logic is tested in memory (test/unit/counts); this is what DynamoDB does.
@@ -28,33 +29,8 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
-    const t = await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE_NAME,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'gsi1pk', AttributeType: 'S' },
-          { AttributeName: 'gsi1sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'gsi1',
-            KeySchema: [
-              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
-      }),
-    );
+    // The table as resources.ts defines it, every index included (the sandbox and the stack build the same).
+    const t = await ddb.send(new CreateTableCommand(tableInput(TABLE_NAME)));
     streamArn = t.TableDescription!.LatestStreamArn!;
     store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), TABLE_NAME);
   });
@@ -139,8 +115,11 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
     // Assess
     expect([first, again]).toEqual(['applied', 'conflict']);
     expect(await store.readCounter('country|CN')).toMatchObject({ articles: 1, mentions: 2 });
+    expect(await store.readCounter('entity|person:x')).toMatchObject({ articles: 1, mentions: 1 });
+    const rows = await store.queryEntityRows(`ER#type:person#${rowShardOf('m:person:x')}`, 'mentions', true, 10);
+    expect(rows.items.map((r) => r.item)).toMatchObject([{ id: 'm:person:x', articles: 1, mentions: 1 }]);
     expect((await store.readLedgers(['OBJ#test'])).get('OBJ#test')).toEqual({
-      seq: `${'0'.repeat(39)}5`,
+      seq: `${'0'.repeat(39)}5~`, // the change applied whole (a split one names its cell: `<seq>#<n>`)
       net: 1,
       byGen: { g: 1 },
     });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type AggregationChunk,
+  type CellInfo,
   type Contribution,
   contributionParts,
   ledgerCaughtUp,
@@ -10,6 +12,7 @@ import {
   planAggregation,
   unappliedChanges,
 } from '../../../shared/domain/contribution.ts';
+import { entityInfoOf, facetsOf } from '../../../shared/domain/entity-rows.ts';
 import { padSequence } from '../../../shared/domain/keys.ts';
 
 const contribution = (n: number): Contribution =>
@@ -57,25 +60,140 @@ describe('contributionParts', () => {
   });
 });
 
+/** Actions of a chunk as the adapters send them: ledgers, counters, entity counters and rows, news and rollups. */
+const actions = (c: AggregationChunk) =>
+  c.ledgers.length +
+  c.deltas.length +
+  c.entities.reduce((n, e) => n + 1 + facetsOf(e.info).length, 0) +
+  Object.keys(c.listedInNews).length +
+  Object.keys(c.rollups).length;
+
 describe('planAggregation', () => {
-  it('merges changes per cell and keeps every transaction within 100 actions', () => {
-    // Prepare: 30 objects of 60 cells each, half shared
+  it('merges changes per cell and keeps every transaction within 100 actions, rows included', () => {
+    // Prepare: 30 objects of 60 cells each, half shared; every entity cell also moves its rows
     const changes: PartChange[] = [];
     for (let o = 0; o < 30; o++) {
       const cells: Record<string, [number, number]> = {};
-      for (let i = 0; i < 60; i++) cells[`entity|${i < 30 ? 'shared' : `o${o}`}${i}`] = [1, 2];
+      for (let i = 0; i < 60; i++) cells[`entity|person:${i < 30 ? 'shared' : `o${o}`}${i}`] = [1, 2];
       changes.push(change(o + 1, `OBJ#${o}`, cells, 'insert'));
     }
     // Act
     const chunks = planAggregation(changes);
     // Assess
     expect(chunks.length).toBeGreaterThan(1);
-    for (const c of chunks) expect(c.ledgers.length + c.deltas.length).toBeLessThanOrEqual(MAX_TX_ACTIONS);
-    const total = new Map<string, number>();
-    for (const c of chunks) for (const d of c.deltas) total.set(d.cell, (total.get(d.cell) ?? 0) + d.mentions);
-    expect(total.get('entity|shared0')).toBe(60);
-    expect(total.get('entity|o759')).toBe(2);
+    for (const c of chunks) expect(actions(c)).toBeLessThanOrEqual(MAX_TX_ACTIONS);
+    const last = new Map<string, number>();
+    for (const c of chunks) for (const e of c.entities) last.set(e.cell, e.after.mentions);
+    expect(last.get('entity|person:shared0')).toBe(60);
+    expect(last.get('entity|person:o2959')).toBe(2);
     expect(chunks.reduce((n, c) => n + c.changes, 0)).toBe(30);
+  });
+
+  it('threads an entity from chunk to chunk: each move starts where the one before ended', () => {
+    // Prepare: the same entity in 40 objects, with enough other cells to need several transactions
+    const changes = Array.from({ length: 40 }, (_, o) =>
+      change(o + 1, `OBJ#${o}`, { 'entity|person:x': [1, 3], [`entity|person:y${o}`]: [1, 1] }, 'insert'),
+    );
+    const stored = new Map([
+      ['entity|person:x', { articles: 5, mentions: 9, info: entityInfoOf('entity|person:x', { name: 'X' }) }],
+    ]);
+    // Act
+    const moves = planAggregation(changes, stored).flatMap((c) =>
+      c.entities.filter((e) => e.cell === 'entity|person:x'),
+    );
+    // Assess
+    expect(moves.length).toBeGreaterThan(1);
+    expect(moves[0]!.before).toEqual({ articles: 5, mentions: 9 });
+    for (let i = 1; i < moves.length; i++) expect(moves[i]!.before).toEqual(moves[i - 1]!.after);
+    expect(moves.at(-1)!.after).toEqual({ articles: 45, mentions: 129 });
+    expect(moves.every((m) => m.info.name === 'X')).toBe(true); // the stored info stays, whatever the parts say
+  });
+
+  it('splits one part change over transactions when its cells take more actions than one holds', () => {
+    // Prepare: 90 listed cells, each with 3 countries: 1 counter + 7 rows + 3 news counters each
+    const cells: Record<string, [number, number]> = {};
+    const info: Record<string, CellInfo> = {};
+    for (let i = 0; i < 90; i++) {
+      cells[`listed|un-sc|${i}`] = [1, 1];
+      info[`listed|un-sc|${i}`] = { name: `N${i}`, kind: 'person', countries: ['KP', 'CN', 'RU'] };
+    }
+    const ch: PartChange = { seq: padSequence('7'), id: '7', object: 'OBJ#a', newImage: { gen: 'g', cells, info } };
+    // Act
+    const chunks = planAggregation([ch]);
+    // Assess: the checkpoint names how far the change got; the ledger's parts move with its last cell only
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks) expect(actions(c)).toBeLessThanOrEqual(MAX_TX_ACTIONS);
+    expect(chunks[0]!.ledgers[0]!.lastSeq).toMatch(new RegExp(`^${padSequence('7')}#\\d{5}$`));
+    expect(chunks.at(-1)!.ledgers[0]).toMatchObject({ lastSeq: `${padSequence('7')}~`, net: 1, byGen: { g: 1 } });
+    expect(chunks.slice(0, -1).every((c) => c.ledgers[0]!.net === 0 && c.changes === 0)).toBe(true);
+    expect(chunks.reduce((n, c) => n + c.entities.length, 0)).toBe(90);
+    expect(chunks.reduce((n, c) => n + (c.listedInNews.KP?.n ?? 0), 0)).toBe(90);
+  });
+
+  it('resumes a split change from the cell its checkpoint names', () => {
+    // Prepare
+    const cells: Record<string, [number, number]> = {};
+    for (let i = 0; i < 30; i++) cells[`entity|person:p${String(i).padStart(2, '0')}`] = [1, 1];
+    const ch: PartChange = { seq: padSequence('7'), id: '7', object: 'OBJ#a', newImage: { gen: 'g', cells, info: {} } };
+    const full = planAggregation([ch]);
+    const firstCheckpoint = full[0]!.ledgers[0]!.lastSeq;
+    // Act
+    const todo = unappliedChanges([ch], new Map([['OBJ#a', firstCheckpoint]]));
+    const rest = planAggregation(todo);
+    // Assess
+    expect(todo[0]!.from).toBe(full[0]!.entities.length);
+    expect(rest.flatMap((c) => c.entities.map((e) => e.cell))).toEqual(
+      full.slice(1).flatMap((c) => c.entities.map((e) => e.cell)),
+    );
+    expect(rest[0]!.ledgers[0]!.firstSeq > firstCheckpoint).toBe(true);
+  });
+
+  it('counts a listed entity in the news once, when its articles go from 0 to more and back', () => {
+    // Prepare
+    const info = { name: 'Ship', kind: 'vessel', countries: ['IR'] };
+    const on = (seq: number, obj: string): PartChange => ({
+      seq: padSequence(String(seq)),
+      id: String(seq),
+      object: obj,
+      newImage: { gen: 'g', cells: { 'listed|us-ofac-sdn|9': [1, 2] }, info: { 'listed|us-ofac-sdn|9': info } },
+    });
+    const off = (seq: number, obj: string): PartChange => ({
+      seq: padSequence(String(seq)),
+      id: String(seq),
+      object: obj,
+      oldImage: { gen: 'g', cells: { 'listed|us-ofac-sdn|9': [1, 2] } },
+    });
+    // Act
+    const up = planAggregation([on(1, 'OBJ#a'), on(2, 'OBJ#b')]);
+    const stored = new Map([
+      ['listed|us-ofac-sdn|9', { ...up[0]!.entities[0]!.after, info: up[0]!.entities[0]!.info }],
+    ]);
+    const down = planAggregation([off(3, 'OBJ#a')], stored);
+    const gone = planAggregation(
+      [off(4, 'OBJ#b')],
+      new Map([['listed|us-ofac-sdn|9', { ...down[0]!.entities[0]!.after, info: up[0]!.entities[0]!.info }]]),
+    );
+    // Assess
+    expect(up[0]!.listedInNews).toEqual({
+      IR: { n: 1, 'l:us-ofac-sdn': 1, 't:vessel': 1, 'lt:us-ofac-sdn|vessel': 1 },
+    });
+    expect(down[0]!.listedInNews).toEqual({});
+    expect(gone[0]!.listedInNews.IR).toEqual({
+      n: -1,
+      'l:us-ofac-sdn': -1,
+      't:vessel': -1,
+      'lt:us-ofac-sdn|vessel': -1,
+    });
+    expect(gone[0]!.entities[0]!.after).toEqual({ articles: 0, mentions: 0 });
+  });
+
+  it('adds a dated country cell to its day, month and year rollups', () => {
+    const [c] = planAggregation([change(1, 'OBJ#a', { 'countryd|2026-03-09#CN': [1, 4] }, 'insert')]);
+    expect(c!.rollups).toEqual({
+      '2026-03-09': { a_CN: 1, m_CN: 4 },
+      '2026-03': { a_CN: 1, m_CN: 4 },
+      '2026': { a_CN: 1, m_CN: 4 },
+    });
   });
 
   it('cancels an insert and the remove of the same part within one chunk, and moves the ledger by both', () => {
@@ -83,12 +201,12 @@ describe('planAggregation', () => {
     const [c] = planAggregation([change(1, 'OBJ#a', cells, 'insert'), change(2, 'OBJ#a', cells, 'remove')]);
     expect(c!.deltas).toEqual([]);
     expect(c!.ledgers).toEqual([
-      { object: 'OBJ#a', firstSeq: padSequence('1'), lastSeq: padSequence('2'), net: 0, byGen: { g1: 0 } },
+      { object: 'OBJ#a', firstSeq: `${padSequence('1')}~`, lastSeq: `${padSequence('2')}~`, net: 0, byGen: { g1: 0 } },
     ]);
   });
 
   it('treats a modify with equal images (a part written again by a retry) as no change', () => {
-    const cells: Record<string, [number, number]> = { 'country|CN': [1, 3] };
+    const cells: Record<string, [number, number]> = { 'country|CN': [1, 3], 'entity|person:a': [1, 1] };
     const [c] = planAggregation([
       {
         seq: padSequence('5'),
@@ -99,6 +217,7 @@ describe('planAggregation', () => {
       },
     ]);
     expect(c!.deltas).toEqual([]);
+    expect(c!.entities).toEqual([]);
     expect(c!.ledgers[0]!.net).toBe(0);
   });
 });
@@ -110,9 +229,14 @@ describe('unappliedChanges', () => {
     const b = change(20, 'OBJ#a', { 'country|RU': [1, 1] }, 'insert');
     const c = change(15, 'OBJ#b', { 'country|US': [1, 1] }, 'insert');
     // Act
-    const todo = unappliedChanges([a, c, a, b, b], new Map([['OBJ#a', padSequence('10')]]));
+    const todo = unappliedChanges([a, c, a, b, b], new Map([['OBJ#a', `${padSequence('10')}~`]]));
     // Assess
     expect(todo.map((t) => t.id)).toEqual(['15', '20']);
+  });
+
+  it('reads a bare sequence number (a checkpoint written before changes could split) as a whole change', () => {
+    const a = change(10, 'OBJ#a', { 'country|CN': [1, 1] }, 'insert');
+    expect(unappliedChanges([a], new Map([['OBJ#a', padSequence('10')]]))).toEqual([]);
   });
 
   it('compares sequence numbers of different lengths by value (padded)', () => {

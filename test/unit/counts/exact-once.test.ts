@@ -7,6 +7,7 @@ import { objectPartition } from '../../../shared/domain/keys.ts';
 import type { StreamChange } from '../../../shared/ingest/aggregate.ts';
 import { removeOtherGenerations } from '../../../shared/ingest/articles.ts';
 import { ingestStatus } from '../../../shared/query/api.ts';
+import { readModelDiff } from '../../helpers/read-model-check.ts';
 import { makePipeline } from './harness.ts';
 
 // Issue 17.1 at unit level: the article use case and the stream aggregator against the in-memory store, with the
@@ -79,14 +80,64 @@ describe('exact counts through parts and the stream aggregator (in memory)', () 
           }
           while (pending.length) await deliverEvents();
           await deliverBadly(p.store.takeStream(), noise, (r) => p.aggregateRecords(r));
-          // Assess
+          // Assess: counters, and the read model (entity rows, listed-in-news counters, rollups) recounted from them
           expect(p.counters()).toEqual(p.recount());
+          expect(readModelDiff(p.store.items())).toEqual([]);
           for (const key of new Set(pending.concat(ops.map((o) => KEYS[o.key]!))))
             expect(['done', 'deleted', 'unchanged']).toContain((await ingestStatus(key, p.store)).status);
         },
       ),
       { numRuns: 60, seed: 20261201, endOnFailure: true },
     );
+  });
+
+  it('with listed links and dates: entity rows, listed-in-news counters and rollups equal a recount', async () => {
+    // Prepare: a small list the texts name, and NDJSON batches whose articles carry dates (or none)
+    const listed = [
+      { list: 'un-sc', sourceId: 'E1', name: 'Korvex Shipping', type: 'organization', countries: ['IR', 'SY'] },
+      { list: 'un-sc', sourceId: 'E2', name: 'Talmir Holdings', type: 'organization', countries: ['KP'] },
+      { list: 'eu-fsf', sourceId: 'P9', name: 'Pavel Orlov', type: 'person', countries: ['RU'] },
+    ];
+    const matcher = new NameMatcher(buildNameIndex(listed));
+    const seen = new Set<string>();
+    const line = (i: number, day: string | undefined, text: string) =>
+      JSON.stringify({ title: `note ${i}`, ...(day ? { published: day } : {}), text });
+    const BODIES = [
+      [line(1, '2025-03-02', 'Officials in Tehran said Korvex Shipping paid Pavel Orlov.')],
+      [line(2, '2025-03-31', 'Talmir Holdings and Korvex Shipping met in Beijing.'), line(3, undefined, 'Moscow.')],
+      [line(4, '2026-01-01', 'Pavel Orlov flew to Damascus with Anna Petrova.')],
+      [line(5, '2025-12-31', 'Talmir Holdings denied it.'), line(6, '2025-03-02', 'Korvex Shipping, again.')],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(opArb, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(1000), { minLength: 8, maxLength: 32 }),
+        async (ops, noise) => {
+          const p = makePipeline();
+          p.deps.index = { load: async () => ({ etag: 'idx', matcher }) } as unknown as NameIndexStore;
+          const pending: string[] = [];
+          // Act
+          for (const op of ops) {
+            const key = `${KEYS[op.key]!}.ndjson`;
+            if (op.kind === 'put')
+              await p.s3.source.put(key, `${BODIES[op.text % BODIES.length]!.join('\n')}\n`, 'application/x-ndjson');
+            else p.s3.delete(key);
+            pending.push(key);
+            if (noise[pending.length % noise.length]! % 2) await p.reconcile(pending.shift()!);
+            if (noise[ops.indexOf(op) % noise.length]! % 3 === 0)
+              await deliverBadly(p.store.takeStream(), noise, (r) => p.aggregateRecords(r));
+          }
+          for (const k of [...pending, ...pending]) await p.reconcile(k); // every event, some twice
+          await deliverBadly(p.store.takeStream(), noise, (r) => p.aggregateRecords(r));
+          // Assess
+          expect(p.counters()).toEqual(p.recount(matcher));
+          expect(readModelDiff(p.store.items())).toEqual([]);
+          for (const it of p.store.items()) if (it.pk === 'LIN' || it.pk.startsWith('CR#')) seen.add(it.pk.slice(0, 3));
+        },
+      ),
+      { numRuns: 40, seed: 20261202, endOnFailure: true },
+    );
+    expect([...seen].sort()).toEqual(['CR#', 'LIN']); // the runs did reach listed entities in the news and rollups
   });
 
   it('an object whose parts the aggregator has not applied says processing, then done', async () => {

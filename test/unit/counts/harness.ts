@@ -4,6 +4,7 @@ import { analyseArticle, objectContribution, type Extractor } from '../../../sha
 import { parseArticles } from '../../../shared/domain/article-formats.ts';
 import type { Contribution } from '../../../shared/domain/contribution.ts';
 import { extractEntities } from '../../../shared/domain/extract.ts';
+import type { NameMatcher } from '../../../shared/domain/name-index.ts';
 import { aggregateStreamBatch, type StreamChange } from '../../../shared/ingest/aggregate.ts';
 import { type ArticleDeps, reconcileArticleObject } from '../../../shared/ingest/articles.ts';
 import { makeMemorySource } from '../../helpers/memory-source.ts';
@@ -40,12 +41,12 @@ export function makePipeline(extract: Extractor = extractEntities) {
           out[`${it.pk.slice(4)}|${it.sk}`] = [Number(it.articles), Number(it.mentions)];
       return out;
     },
-    /** A recount from scratch of what the source holds now. */
-    recount(): Record<string, [number, number]> {
+    /** A recount from scratch of what the source holds now (linked with `matcher` when the ingest had one). */
+    recount(matcher?: NameMatcher): Record<string, [number, number]> {
       const total: Contribution = {};
       for (const key of s3.keys('articles/')) {
         const parsed = parseArticles(s3.text(key)!, key);
-        const articles = parsed.articles.map((a, i) => analyseArticle(key, i, a, extract));
+        const articles = parsed.articles.map((a, i) => analyseArticle(key, i, a, extract, matcher));
         for (const [cell, a] of Object.entries(objectContribution(articles))) {
           const t = (total[cell] ??= { articles: 0, mentions: 0 });
           t.articles += a.articles;

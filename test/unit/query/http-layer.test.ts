@@ -31,6 +31,9 @@ function fakeStore(fail?: Error) {
         if (name === 'getIngestStatus') return args[0] === STATUS.key ? { pk: 'p', sk: 's', ...STATUS } : undefined;
         if (name === 'listIngests') return { items: [] };
         if (name === 'readListPointers' || name === 'readCounters' || name === 'queryPartition') return [];
+        if (name === 'readListedInNews' || name === 'readRollups') return [];
+        if (name === 'queryEntityRows' || name === 'queryListEntities') return { items: [] };
+        if (name === 'readEntityStates') return new Map();
         return undefined;
       },
   });
