@@ -78,7 +78,7 @@ export function changeRow(it, names) {
     'data-after': Number(it.articlesAfter) || 0,
   });
   var day = String(it.changedAt).slice(0, 10);
-  var when = el('td', { class: 'when' });
+  var when = el('td', { class: 'when minor' });
   when.appendChild(el('time', { datetime: it.changedAt }, day));
   tr.appendChild(when);
   tr.appendChild(el('td', { class: 'minor' }, it.list));
@@ -86,8 +86,10 @@ export function changeRow(it, names) {
   // The class comes from a fixed set, never straight from the API.
   var word = CHANGE_WORDS[type];
   kind.appendChild(el('span', { class: `badge${word ? ` ch-${type}` : ''}`, title: type }, word || type));
+  // A phone has no room for the date column: the date goes under the kind of change (shown there only).
+  kind.appendChild(el('time', { datetime: it.changedAt, class: 'phone-date' }, day));
   tr.appendChild(kind);
-  var name = el('td');
+  var name = el('td', { class: 'ent' });
   name.appendChild(link(hrefEntity(it.entityId), it.name, { class: 'entity' }));
   name.appendChild(el('span', { class: 'meta' }, ` ${String(it.entityType)}`));
   tr.appendChild(name);
