@@ -81,7 +81,7 @@ export function changeRow(it, names) {
   var when = el('td', { class: 'when minor' });
   when.appendChild(el('time', { datetime: it.changedAt }, day));
   tr.appendChild(when);
-  tr.appendChild(el('td', { class: 'minor' }, it.list));
+  tr.appendChild(el('td', { class: 'minor list' }, it.list));
   var kind = el('td');
   // The class comes from a fixed set, never straight from the API.
   var word = CHANGE_WORDS[type];
