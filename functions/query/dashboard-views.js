@@ -242,6 +242,15 @@ export async function entityPage(root, id, ctx) {
   if (!r.ok) {
     heading(root, 'Entity not found');
     errorBox(root, r.problem);
+    // A listed id that the current version lacks was removed from its list ("What changed" links it): the news
+    // that mentioned it is still there.
+    if (r.status === 404 && /^l:/.test(id)) {
+      const arts = section(root, 'entity-articles', 'Articles that mention it');
+      arts.appendChild(
+        el('p', { class: 'hint' }, 'It is not on the current version of its list: it may have been removed from it.'),
+      );
+      return [r, await articleList(arts, { entity: id }, ARTICLE_LIMIT)];
+    }
     return [r];
   }
   var e = r.data;
@@ -271,6 +280,9 @@ export async function entityPage(root, id, ctx) {
   if (roles) fact('Country roles', roles);
   if (e.aliases?.length) fact('Also known as', e.aliases.join('; '));
   if (e.identifiers?.length) fact('Identifiers', e.identifiers.map((i) => `${i.type} ${i.value}`).join('; '));
+  // Kept across a list's versions (issue 11.3): the day the entity first appeared on its list, the day it last changed.
+  if (e.firstSeen) fact('First seen on the list', el('time', { datetime: e.firstSeen }, e.firstSeen));
+  if (e.lastChanged) fact('Last changed', el('time', { datetime: e.lastChanged }, e.lastChanged));
   facts.appendChild(dl);
   if (e.listed) {
     const t = table(facts, 'listings-table', 'Where it is listed', [

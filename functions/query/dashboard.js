@@ -4,6 +4,8 @@
  * scripts/build-dashboard.mjs bundles it with its imports and the chart library into the one file the page loads
  * from its own origin (the Content-Security-Policy allows no inline script); no CDN, no build in the browser.
  *
+ * The "What changed" panel (dashboard-changes.js) has its own list and change menus: it reloads alone when they change.
+ *
  * Routes: `#/` the overview; `#/entities/{id}`, `#/countries/{cc}`, `#/articles/{id}`, `#/articles?entity=…` (the
  * articles behind a count). Every entity and country is a link, every count leads to the articles or entities behind
  * it. `<body data-view data-state data-generation>` tell a test which view is on screen and when it finished.
@@ -27,6 +29,7 @@ import {
   plural,
   td,
 } from './dashboard-core.js';
+import { changesPanel } from './dashboard-changes.js';
 import { articlePage, articlesPage, countryPage, entityPage, entityRow } from './dashboard-views.js';
 
 // Loaded with type="module": strict mode without a directive, run once the document is parsed.
@@ -47,6 +50,7 @@ import { articlePage, articlesPage, countryPage, entityPage, entityRow } from '.
   var lastMap = null;
   var mapMetric = 'listedEntities';
   var overviewShown = false;
+  var changes = changesPanel(countryNames);
 
   function svgEl(tag, attrs, text) {
     var n = document.createElementNS(SVG_NS, tag);
@@ -116,6 +120,7 @@ import { articlePage, articlesPage, countryPage, entityPage, entityRow } from '.
       dl.appendChild(el('option', { value: it.country, label: it.name }));
     });
     Array.from(lists).sort().forEach(ensureListOption);
+    changes.setLists(Array.from(lists).sort());
     return null;
   }
 
@@ -377,6 +382,7 @@ import { articlePage, articlesPage, countryPage, entityPage, entityRow } from '.
       }),
       getJson('ingests', { limit: 100 }),
       mapRequest(f),
+      changes.load(),
     ]);
     // A newer refresh (or a route change) started while this one waited: its answers win, these are stale.
     if (mine !== generation) return;
@@ -387,7 +393,7 @@ import { articlePage, articlesPage, countryPage, entityPage, entityRow } from '.
     var failed = results.filter((x) => !x.ok).length;
     $('status').textContent = failed
       ? `${failed} of ${results.length} requests failed; see the messages below.`
-      : `Showing ${plural(results[0].data.items.length, 'country', 'countries')}, ${plural(results[1].data.items.length, 'entity', 'entities')} and ${plural(Math.min(results[2].data.items.length, INGEST_LIMIT), 'ingest', 'ingests')}.`;
+      : `Showing ${plural(results[0].data.items.length, 'country', 'countries')}, ${plural(results[1].data.items.length, 'entity', 'entities')}, ${plural(Math.min(results[2].data.items.length, INGEST_LIMIT), 'ingest', 'ingests')} and ${plural(results[4].data.items.length, 'change', 'changes')}.`;
     document.body.setAttribute('data-generation', String(mine));
     document.body.setAttribute('data-state', 'ready');
   }

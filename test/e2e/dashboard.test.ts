@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_HTML, DASHBOARD_JS } from '../../functions/query/assets.ts';
+import type { ChangeItem } from '../../shared/query/changes.ts';
 import { ROOT, startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 
 /** Debian's chromium (no browser download by playwright); the test is skipped, loudly, where there is none. */
@@ -811,6 +812,190 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
         v.every((n) => n <= 0),
         `${k}: ${v.join(',')}`,
       ).toBe(true);
+  });
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // "What changed" (issue 11.5). The demo has one version per list: first the empty state, then a second version of
+  // the UN excerpt through S3 (one entity removed, 21 renamed, one added) and an article of the day naming the added
+  // one, and the panel's rows must be what GET /changes answers, page by page and filter by filter.
+
+  const readChanges = (p: Page) =>
+    p.$$eval('#changes tbody tr[data-entity]', (rows) =>
+      (rows as HTMLTableRowElement[]).map((r) => {
+        const c = r.cells;
+        return {
+          date: c[0]?.querySelector('time')?.getAttribute('datetime'),
+          list: c[1]?.textContent,
+          type: r.getAttribute('data-type'),
+          entity: c[3]?.querySelector('a.entity')?.getAttribute('href'),
+          name: c[3]?.querySelector('a.entity')?.textContent,
+          countries: Array.from(c[4]?.querySelectorAll('a[data-country]') ?? []).map((a) =>
+            a.getAttribute('data-country'),
+          ),
+          fields: c[5]?.textContent,
+          before: Number(r.getAttribute('data-before')),
+          after: Number(r.getAttribute('data-after')),
+          afterHref: c[7]?.querySelector('a')?.getAttribute('href') ?? null,
+        };
+      }),
+    );
+  const rowsOf = (items: ChangeItem[]) =>
+    items.map((c) => ({
+      date: c.changedAt,
+      list: c.list,
+      type: c.type,
+      entity: `#/entities/${encodeURIComponent(c.entityId)}`,
+      name: c.name,
+      countries: c.countries,
+      fields: (c.fields ?? []).join(', ') || '\u2014',
+      before: c.articlesBefore,
+      after: c.articlesAfter,
+      afterHref: c.articlesAfter > 0 ? expect.any(String) : null,
+    }));
+  /** The panel reloads alone when its menus change or "More" is pressed: its own generation says when it finished. */
+  async function waitForChanges(p: Page, after: number): Promise<number> {
+    await p.waitForFunction(
+      (g) => {
+        const s = document.getElementById('changes-section');
+        return s?.dataset.state === 'ready' && Number(s.dataset.generation) > g;
+      },
+      after,
+      { timeout: 15_000 },
+    );
+    return Number(await p.getAttribute('#changes-section', 'data-generation'));
+  }
+  const changesGeneration = async (p: Page) => Number(await p.getAttribute('#changes-section', 'data-generation'));
+
+  it('says in "What changed" that a first version has nothing to compare with, in a captioned, labelled table', async () => {
+    // Prepare
+    const api = await sb.get<Page0<ChangeItem>>('/changes');
+    expect(api.body.items).toEqual([]);
+    await page.goto(`${sb.queryUrl}/`);
+    await waitForRefresh(page, 0);
+    // Act
+    const empty = await page.textContent('#changes tbody tr.empty');
+    const labelled = await page.$$eval('#changes-section select', (ss) =>
+      ss.map((s) => (s as HTMLSelectElement).labels?.[0]?.firstChild?.textContent),
+    );
+    // Assess
+    expect(empty).toBe('No changes yet: a list\u2019s first version has nothing to compare with.');
+    expect(await page.getAttribute('#changes', 'data-count')).toBe('0');
+    expect(await page.textContent('#changes caption')).toMatch(/newest first.*30 days/);
+    expect(labelled).toEqual(['List', 'Change']);
+    expect(await page.isHidden('#changes-more')).toBe(true);
+  });
+
+  it('shows the changes of a second list version as GET /changes returns them: pages, filters, links to the news', async () => {
+    // Prepare: the second version of the demo's UN excerpt, uploaded where the demo put the first.
+    const key = 'sanctions/un-sc-consolidated-excerpt.xml';
+    const full = readFileSync(join(ROOT, 'demo', key), 'utf8');
+    const records = [...full.matchAll(/<(INDIVIDUAL|ENTITY)>[\s\S]*?<\/\1>/g)].map((m) => m[0]);
+    const individuals = records.filter((r) => r.startsWith('<INDIVIDUAL>'));
+    const entities = records.filter((r) => r.startsWith('<ENTITY>'));
+    const renamed = individuals
+      .slice(1, 22)
+      .map((r) => r.replace(/<FIRST_NAME>([^<]*)<\/FIRST_NAME>/, '<FIRST_NAME>$1 RENAMED</FIRST_NAME>'));
+    // Our own entity, so that an article of our own can name it.
+    const added = `<ENTITY><DATAID>99000001</DATAID><VERSIONNUM>1</VERSIONNUM><FIRST_NAME>NORTHWIND HARBOUR SHIPPING COMPANY</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE><REFERENCE_NUMBER>KPe.990</REFERENCE_NUMBER><LISTED_ON>2026-11-30</LISTED_ON><LIST_TYPE><VALUE>UN List</VALUE></LIST_TYPE><ENTITY_ADDRESS><COUNTRY>Democratic People's Republic of Korea</COUNTRY></ENTITY_ADDRESS></ENTITY>`;
+    const v2 =
+      full.slice(0, full.indexOf('<INDIVIDUALS>')) +
+      `<INDIVIDUALS>${[...renamed, ...individuals.slice(22)].join('')}</INDIVIDUALS>` +
+      `<ENTITIES>${[...entities, added].join('')}</ENTITIES></CONSOLIDATED_LIST>\n`;
+    expect(renamed.every((r, i) => r !== individuals[i + 1])).toBe(true);
+    await sb.s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: v2 }));
+    await sb.idle();
+    const everything = await sb.get<Page0<ChangeItem>>('/changes?limit=200');
+    expect(everything.body.items.map((c) => c.type).sort()).toEqual(['ADD', 'DEL', ...Array(21).fill('MOD')].sort());
+    const add = everything.body.items.find((c) => c.type === 'ADD')!;
+    const day = add.changedAt.slice(0, 10);
+    await sb.s3.send(
+      new PutObjectCommand({
+        Bucket: 'radar-ingest',
+        Key: `articles/${day}-northwind-listed.md`,
+        Body: `---\ntitle: Security Council committee lists a Nampo shipping firm\ndate: ${day}\nsource: Panel Test Wire\n---\n\nThe sanctions committee added Northwind Harbour Shipping Company to its list on Monday, saying the firm had moved coal for the government in Pyongyang.\n`,
+      }),
+    );
+    await sb.idle();
+    const first = await sb.get<Page0<ChangeItem>>('/changes?limit=20');
+    const second = await sb.get<Page0<ChangeItem>>(`/changes?limit=20&cursor=${first.body.nextCursor}`);
+    expect(first.body.items).toHaveLength(20);
+    expect(second.body.nextCursor).toBeNull();
+    const joined = [...first.body.items, ...second.body.items].find((c) => c.type === 'ADD')!;
+    expect(joined.articlesAfter).toBe(1); // the article of the day: without it the links below prove nothing
+    // Act: the overview, then "More"
+    await page.goto(`${sb.queryUrl}/`);
+    await waitForRefresh(page, 0);
+    const shown = await readChanges(page);
+    let gen = await changesGeneration(page);
+    await page.click('#changes-more');
+    gen = await waitForChanges(page, gen);
+    const all = await readChanges(page);
+    // Assess
+    expect(shown).toEqual(rowsOf(first.body.items));
+    expect(all).toEqual(rowsOf([...first.body.items, ...second.body.items]));
+    expect(await page.isHidden('#changes-more')).toBe(true);
+    const w = { from: day, to: new Date(Date.parse(`${day}T00:00:00Z`) + 29 * DAY).toISOString().slice(0, 10) };
+    const href = all.find((r) => r.type === 'ADD')!.afterHref!;
+    expect(href.startsWith('#/articles?')).toBe(true);
+    expect(new URLSearchParams(href.split('?')[1])).toEqual(new URLSearchParams({ entity: joined.entityId, ...w }));
+    expect(all.find((r) => r.type === 'ADD')!.countries).toEqual(['KP']);
+
+    // Act: the filters, each a new first page
+    const dels = await sb.get<Page0<ChangeItem>>('/changes?type=DEL&limit=20');
+    await page.selectOption('#c-type', 'DEL');
+    gen = await waitForChanges(page, gen);
+    const delRows = await readChanges(page);
+    const mods = await sb.get<Page0<ChangeItem>>('/changes?list=un-sc&type=MOD&limit=20');
+    await page.selectOption('#c-list', 'un-sc');
+    await page.selectOption('#c-type', 'MOD');
+    gen = await waitForChanges(page, gen);
+    const modRows = await readChanges(page);
+    // Assess
+    expect(delRows).toEqual(rowsOf(dels.body.items));
+    expect(delRows).toHaveLength(1);
+    expect(modRows).toEqual(rowsOf(mods.body.items));
+    expect(modRows.every((r) => r.type === 'MOD' && r.fields?.includes('name'))).toBe(true);
+    expect(await page.isVisible('#changes-more')).toBe(true);
+
+    // Act: from a changed entity to its page, which shows when it was first seen and last changed
+    const mod = mods.body.items[0]!;
+    const detail = await sb.get<EntityDetail & { firstSeen?: string; lastChanged?: string }>(
+      `/entities/${encodeURIComponent(mod.entityId)}`,
+    );
+    const before = await generationOf(page);
+    await page.click(`#changes tr[data-entity="${mod.entityId}"] a.entity`);
+    await waitForView(page, 'entities', before);
+    const facts = await page.$$eval('#listings dl.facts dt', (dts) =>
+      dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]),
+    );
+    // Assess
+    expect(detail.body.firstSeen).toBe(mod.firstSeen);
+    expect(detail.body.lastChanged).toBe(mod.lastChanged);
+    expect(facts).toContainEqual(['First seen on the list', mod.firstSeen]);
+    expect(facts).toContainEqual(['Last changed', mod.lastChanged]);
+    expect(await page.textContent('#view-h')).toBe(mod.name);
+  });
+
+  it('collapses the "What changed" table on a 390 px screen: change (with its date), entity and article counts stay', async () => {
+    // Prepare
+    const p = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    p.on('pageerror', (e) => pageErrors.push(String(e)));
+    await routeStandIn(p);
+    await p.goto(`${sb.queryUrl}/`);
+    await waitForRefresh(p, 0);
+    // Act
+    const visible = await p.$$eval('#changes thead th', (ths) =>
+      ths.filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.textContent),
+    );
+    const overflow = await p.$eval('#changes-section .scroll', (s) => [
+      s.scrollWidth - s.clientWidth,
+      document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ]);
+    await p.screenshot({ path: join(ARTIFACTS, 'changes-390.png'), fullPage: true });
+    await p.close();
+    // Assess
+    expect(visible).toEqual(['Change', 'Entity', 'Articles before', 'Articles after']);
+    expect(overflow.every((n) => n <= 0)).toBe(true);
   });
 
   it('loads nothing from outside its own origin, throws no script error, and holds no absolute URL', async () => {

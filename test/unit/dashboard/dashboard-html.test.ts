@@ -49,6 +49,7 @@ describe('DASHBOARD_HTML', () => {
     expect(compile).not.toThrow();
     expect(DASHBOARD_JS.startsWith('/*! sanctions-radar dashboard, bundled by scripts/build-dashboard.mjs')).toBe(true);
     expect(SOURCES.map((s) => s.file).sort()).toEqual([
+      'dashboard-changes.js',
       'dashboard-charts.js',
       'dashboard-core.js',
       'dashboard-views.js',
@@ -57,7 +58,7 @@ describe('DASHBOARD_HTML', () => {
     for (const { file, text } of SOURCES)
       expect(text, file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
     // API paths are relative, so a path prefix in front of the page is kept.
-    for (const path of ['counts/countries', 'counts/entities', 'ingests', 'articles', 'counts/timeline']) {
+    for (const path of ['counts/countries', 'counts/entities', 'ingests', 'articles', 'counts/timeline', 'changes']) {
       expect(SOURCE).toContain(`getJson('${path}'`);
       expect(SOURCE).not.toContain(`'/${path}`);
     }
@@ -85,6 +86,8 @@ describe('DASHBOARD_HTML', () => {
       'metric',
       'metric',
       'metric',
+      'changes-list',
+      'changes-type',
     ]);
     expect(unlabelled).toEqual([]);
     expect(live).toHaveLength(1);
