@@ -39,6 +39,12 @@ import {
   TimelineResponse,
   timeline,
 } from '../../shared/query/articles.ts';
+import {
+  entityDetailWithCanonical,
+  withCanonicalCountries,
+  withCanonicalEntities,
+} from '../../shared/query/canonical-views.ts';
+import type { CanonicalStore } from '../../shared/ports.ts';
 import { QUERY_ROUTES } from '../../shared/resources.ts';
 import { DASHBOARD_HTML, DASHBOARD_JS } from './assets.ts';
 
@@ -46,6 +52,8 @@ export type QueryRoute = (typeof QUERY_ROUTES)[number];
 
 export interface QueryDeps {
   store: DynamoStore;
+  /** Cross-list resolution's items (same table); without it the routes answer per listing. */
+  canonical?: CanonicalStore;
   openapi: unknown;
   logger: Logger;
   /** `/health`'s answer: a status code and body (the sandbox reports readiness through it). */
@@ -81,7 +89,7 @@ const ok = <S extends z.ZodType>(schema: S, value: unknown): HttpResult => json(
 
 /** The handler of each route of QUERY_ROUTES: the type makes a route without a handler (or the reverse) a type error. */
 function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
-  const { store } = deps;
+  const { store, canonical } = deps;
   return {
     'GET /': async () =>
       text(200, DASHBOARD_HTML, 'text/html; charset=utf-8', {
@@ -97,19 +105,26 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
     'GET /openapi.json': async () => json(200, deps.openapi),
     'GET /counts/countries': async (e) => {
       const q = parseParams(CountriesQuery, query(e));
-      return ok(CountriesResponse, await countsByCountry(q, store));
+      const page = await countsByCountry(q, store);
+      return ok(CountriesResponse, canonical ? await withCanonicalCountries(page, q, { canonical }) : page);
     },
     'GET /counts/entities': async (e) => {
       const q = parseParams(EntitiesQuery, query(e));
-      return ok(EntitiesResponse, await countsByEntity(q, store));
+      const page = await countsByEntity(q, store);
+      return ok(EntitiesResponse, canonical ? await withCanonicalEntities(page, { canonical }) : page);
     },
     'GET /counts/timeline': async (e) =>
       ok(TimelineResponse, await timeline(parseParams(TimelineQuery, query(e)), store)),
     'GET /articles': async (e) => ok(ArticlesResponse, await listArticles(parseParams(ArticlesQuery, query(e)), store)),
     'GET /articles/{id}': async (_e, p) =>
       ok(ArticleDetailResponse, await articleDetail(parseParams(ArticlePath, p, 'path').id, store)),
-    'GET /entities/{id}': async (_e, p) =>
-      ok(EntityDetailResponse, await entityDetail(parseParams(EntityPath, p, 'path').id, store)),
+    'GET /entities/{id}': async (_e, p) => {
+      const id = parseParams(EntityPath, p, 'path').id;
+      return ok(
+        EntityDetailResponse,
+        canonical ? await entityDetailWithCanonical(id, { canonical, store }) : await entityDetail(id, store),
+      );
+    },
     'GET /ingests': async (e) => ok(IngestsResponse, await listIngests(parseParams(IngestsQuery, query(e)), store)),
     'GET /ingests/{key+}': async (_e, p) =>
       ok(IngestResponse, await ingestStatus(parseParams(IngestPath, p, 'path').key, store)),

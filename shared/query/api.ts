@@ -95,6 +95,11 @@ export const CountryCount = z.object({
   mentions: z.number().int(),
   /** Null with `from`/`to`: distinct entities per period are not kept (a sum of days would count one twice). */
   listedEntitiesInNews: z.number().int().nullable(),
+  /**
+   * Distinct entities across lists (issue 11.2): one entity listed by the UN and OFAC counts once here and twice in
+   * `listedEntities`. Only without `list`/`type` filters (the per-country count is kept for all lists and types).
+   */
+  canonicalEntities: z.number().int().optional(),
 });
 export type CountryCount = z.infer<typeof CountryCount>;
 export const CountriesResponse = z.object({
@@ -271,6 +276,8 @@ export const EntityCount = z.object({
   listed: z.boolean(),
   articles: z.number().int(),
   mentions: z.number().int(),
+  /** The canonical entity across lists (issue 11.1) a listed row belongs to; `lists` then names all its lists. */
+  canonicalId: z.string().optional(),
 });
 export type EntityCount = z.infer<typeof EntityCount>;
 export const EntitiesResponse = z.object({

@@ -86,6 +86,35 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     expect(await deps.store.getItem(canonicalCountKey('KP'))).toMatchObject({ entities: kpBefore });
   });
 
+  it('the query API shows KOMID once with both lists, its listings and why, by any of its ids (issue 11.2)', async () => {
+    // Prepare
+    const komid = (await canonicalOf('l:un-sc:690735', deps))!;
+    type Rows = { items: { id: string; lists: string[]; canonicalId?: string }[] };
+    type Detail = { id: string; lists: string[]; canonicalId?: string; canonical?: { listings: { id: string }[] } };
+    type Countries = { items: { country: string; listedEntities: number; canonicalEntities?: number }[] };
+    // Act
+    const rows = await sb.get<Rows>('/counts/entities?listed=true&q=korea%20mining&limit=50');
+    const byUn = await sb.get<Detail>('/entities/l%3Aun-sc%3A690735');
+    const byCanonical = await sb.get<Detail>(`/entities/${encodeURIComponent(komid)}`);
+    const countries = await sb.get<Countries>('/counts/countries?limit=500');
+    // Assess: one row, not one per listing.
+    expect(rows.status).toBe(200);
+    const komidRows = rows.body.items.filter((r) => r.canonicalId === komid);
+    expect(komidRows).toHaveLength(1);
+    expect(komidRows[0]!.lists).toEqual(['un-sc', 'us-ofac-sdn']);
+    for (const d of [byUn, byCanonical]) {
+      expect(d.status).toBe(200);
+      expect(d.body.lists).toEqual(['un-sc', 'us-ofac-sdn']);
+      expect(d.body.canonical?.listings.map((l) => l.id)).toEqual(['l:un-sc:690735', 'l:us-ofac-sdn:9345']);
+    }
+    expect(byUn.body.canonicalId).toBe(komid);
+    expect(byCanonical.body.id).toBe(komid);
+    // Per country: entities across lists beside listings (KP's equal here: the OFAC rows carry no country).
+    const kp = countries.body.items.find((r) => r.country === 'KP')!;
+    expect(kp.canonicalEntities).toBe((await canonicalCountryCounts(deps)).get('KP'));
+    expect(kp.canonicalEntities).toBeLessThanOrEqual(kp.listedEntities);
+  });
+
   it('the META write is conditional on its revision: a stale writer gets a conflict and changes nothing', async () => {
     // Prepare
     const id = (await canonicalOf('l:us-ofac-sdn:36', deps))!;
