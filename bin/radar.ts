@@ -325,12 +325,15 @@ program
 
 program
   .command('relink')
-  .description('relink every stored article against the current name index (after a list changed); counts move exactly')
+  .description(
+    'relink the stored articles a list change can relink (those that name a changed name) against the current name index; counts move exactly',
+  )
+  .option('--all', 'relink every stored article object (the full pass), not only those under changed names')
   .addOption(endpointOption())
   .option('--profile <name>', 'AWS profile (with --endpoint aws)')
   .addOption(bucketOption())
   .addOption(new Option('--table <name>', 'table name').env('RADAR_TABLE').default(TABLE_NAME))
-  .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string }) => {
+  .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string; all?: boolean }) => {
     if (o.profile) process.env.AWS_PROFILE = o.profile;
     if (o.endpoint === 'aws') forgetEndpointEnv();
     const env = {
@@ -347,10 +350,20 @@ program
     };
     const { relink } = await import('./relink.ts');
     const tty = process.stderr.isTTY;
-    const r = await relink(env, (done, total) => {
-      if (tty) process.stderr.write(`\rrelinking: ${done}/${total} article objects${done === total ? '\n' : ''}`);
-    });
-    process.stdout.write(`${green('✓')} ${r.total} article objects checked, ${r.relinked} relinked\n`);
+    const r = await relink(
+      env,
+      (done, total) => {
+        if (tty) process.stderr.write(`\rrelinking: ${done}/${total} article objects${done === total ? '\n' : ''}`);
+      },
+      { all: o.all === true },
+    );
+    const what =
+      r.mode === 'all'
+        ? `every article object${r.reason ? ` (${r.reason})` : ''}`
+        : r.skipped
+          ? 'nothing to relink: the articles are linked against the current name index'
+          : `${r.changedKeys ?? 0} changed name keys`;
+    process.stdout.write(`${green('✓')} ${what}: ${r.total} article objects checked, ${r.relinked} relinked\n`);
   });
 
 /**

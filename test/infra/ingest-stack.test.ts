@@ -4,6 +4,7 @@ import {
   DLQ_RETENTION_DAYS,
   INGEST_ROUTES,
   MAX_RECEIVE_COUNT,
+  NAME_BUILDS_PREFIX,
   OUTPUT_PREFIXES,
   PREFIXES,
   QUERY_FUNCTION,
@@ -336,6 +337,7 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
       'ingest-sanctions': [
         ...objects('s3:GetObject', [PREFIXES.sanctions, PREFIXES.articles, OUTPUT_PREFIXES.index]),
         ...objects('s3:PutObject', [OUTPUT_PREFIXES.index, OUTPUT_PREFIXES.quarantine]),
+        ...objects('s3:DeleteObject', [NAME_BUILDS_PREFIX]),
         `s3:ListBucket ${B}`,
         ...table('RW'),
       ],
