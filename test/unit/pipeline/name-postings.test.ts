@@ -152,7 +152,10 @@ const textsArb = (names: string[]) =>
     { minLength: 1, maxLength: 6 },
   );
 const withTexts = indexesArb.chain((ix) =>
-  textsArb([...ix.before, ...ix.after].flatMap((e) => [e.name, ...e.aliases])).map((texts) => ({ ...ix, texts })),
+  textsArb([...ix.before, ...ix.after].flatMap((e) => [e.name, ...(e.aliases ?? [])])).map((texts) => ({
+    ...ix,
+    texts,
+  })),
 );
 
 describe('the claim: an article under no changed key links alike under both indexes', () => {
