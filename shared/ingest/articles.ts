@@ -10,7 +10,7 @@ import type { ObjectRef } from '../adapters/s3-event.ts';
 import { readAll, type S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { NameIndexStore } from '../adapters/name-index-store.ts';
-import { removeNameLists, writeNamePostings } from './name-postings.ts';
+import { hasNamePostings, removeNameLists, writeNamePostings } from './name-postings.ts';
 import { quarantine } from './quarantine.ts';
 
 export interface ArticleDeps {
@@ -60,12 +60,21 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       records: { read: 0, written: 0, rejected: 0 },
       updatedAt: new Date(now()).toISOString(),
     });
+    // An object ingested before name postings existed is linked again by a relink pass (same generation), so that
+    // it is posted and a later proportional pass can find it (issue 17.4).
+    const unposted =
+      ref.eventName === 'Relink' &&
+      !!state?.complete &&
+      state.gen !== NO_GENERATION &&
+      (state.indexEtag ?? 'none') === indexEtag &&
+      !(await hasNamePostings(ref.key, state.gen, deps.store));
     // A relink pass skips, with one HEAD, an object already linked against this index.
     if (
       ref.eventName === 'Relink' &&
       state?.complete &&
       (state.indexEtag ?? 'none') === indexEtag &&
       state.etag &&
+      !unposted &&
       (await deps.source.headEtag(ref.key)) === state.etag
     )
       return unchanged();
@@ -75,7 +84,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     });
     if (obj && 'invalid' in obj) return reject(ref, deps, obj.invalid, started, undefined);
 
-    if (obj && state?.complete && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
+    if (obj && state?.complete && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag && !unposted) {
       obj.discard();
       // A duplicate event may be the retry of a worker that died after writing parts of a generation that lost:
       // the object's own partition is read (bounded by its size) and anything not current removed.
@@ -164,7 +173,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       ...articles.flatMap(refItems),
     ]);
     // The generation's name postings (issue 17.4), like its parts: a proportional relink finds the object by them.
-    await writeNamePostings(ref.key, gen, articles, deps.store);
+    if (obj) await writeNamePostings(ref.key, gen, articles, deps.store);
     await removeOtherGenerations(ref.key, gen, deps);
     if ((await deps.store.completeObject(ref.key, version)) === 'conflict') {
       // A newer claim won while we wrote: whatever of ours is not its generation goes, and we look again.

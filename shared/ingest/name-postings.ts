@@ -17,12 +17,20 @@ export async function writeNamePostings(
   store: PostingStore,
 ): Promise<number> {
   const keys = postingKeysOfArticles(articles);
-  if (!keys.length) return 0;
-  await store.putItems(
-    chunkNameKeys(keys).map((nameKeys, i) => ({ ...objectNamesKey(key, gen, i), gen, key, nameKeys })),
-  );
+  // At least one list item, even empty: its presence says the generation is posted (see hasNamePostings).
+  const chunks = keys.length ? chunkNameKeys(keys) : [[]];
+  await store.putItems(chunks.map((nameKeys, i) => ({ ...objectNamesKey(key, gen, i), gen, key, nameKeys })));
   await store.putItems(keys.map((k) => ({ ...namePostingKey(k, key, gen), key, gen })));
   return keys.length;
+}
+
+/**
+ * Whether this generation of the object is posted. An object ingested before name postings existed is not, and a
+ * relink pass must then link it again (writing its postings) even if its links are current, or a later proportional
+ * pass could never find it. One Query in the object's own partition.
+ */
+export async function hasNamePostings(key: string, gen: string, store: Pick<NamePostings, 'readNameLists'>) {
+  return (await store.readNameLists(key)).some((l) => l.gen === gen);
 }
 
 /** Removes these name lists and their postings: the postings first, so a crash leaves the list to finish with. */

@@ -118,7 +118,7 @@ function setup() {
           const pk = namePostingKey(k, key, gen);
           want.push(`${pk.pk} ${pk.sk} ${key}`);
         }
-        if (keys.length) lists.push(`${objectPartition(key)} ${gen}`);
+        lists.push(`${objectPartition(key)} ${gen}`);
       }
       const items = p.store.items();
       const have = items.filter((i) => i.pk.startsWith('NX#')).map((i) => `${i.pk} ${i.sk} ${i.key}`);
@@ -294,6 +294,30 @@ describe('relinkChangedArticles', () => {
     // Assess
     expect(first.mode).toBe('all');
     expect(second).toMatchObject({ mode: 'changed', total: 1, relinked: 1 });
+  });
+
+  it('objects ingested before postings existed are posted by the next pass, even when their links are current', async () => {
+    // Prepare: a linked corpus whose postings are gone (as objects ingested by the code before issue 17.4)
+    const s = setup();
+    await s.saveList(on([4]));
+    await corpus(s, 5, [1, 3]);
+    const posted = () => s.p.store.items().filter((i) => i.pk.startsWith('NX#') || i.sk.startsWith('NAMES#'));
+    await s.p.store.deleteKeys(posted());
+    await s.p.aggregate();
+    const before = s.p.counters();
+    // Act: the full pass under the same index, then a one-entity change
+    const all = await relinkEverything(s.deps);
+    await s.p.aggregate();
+    const after = s.p.counters();
+    await s.saveList(on([4], ['IR']));
+    const changed = await relinkChangedArticles(s.deps);
+    await s.p.aggregate();
+    // Assess: the full pass wrote the postings without moving a count; the change then finds its 2 objects
+    expect(all).toMatchObject({ mode: 'all', total: 5 });
+    expect(after).toEqual(before);
+    await s.postingsExact();
+    expect(changed).toMatchObject({ mode: 'changed', total: 2, relinked: 2 });
+    expect(s.p.counters()).toEqual(await s.recount());
   });
 
   it('prunes the signatures of builds every article is past, and keeps young ones', async () => {
