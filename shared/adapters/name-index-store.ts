@@ -8,8 +8,11 @@ import type { S3Source } from './s3-source.ts';
 export const NAME_INDEX_KEY = `${OUTPUT_PREFIXES.index}names.json.gz`;
 /** One name-key signature per build (issue 17.4), under NAME_BUILDS_PREFIX: what a relink diffs the index against. */
 export { NAME_BUILDS_PREFIX };
-const buildKey = (builtAt: number, buildId: string) =>
-  `${NAME_BUILDS_PREFIX}${String(builtAt).padStart(15, '0')}-${buildId}.json.gz`;
+const buildStem = (builtAt: number, buildId: string) =>
+  `${NAME_BUILDS_PREFIX}${String(builtAt).padStart(15, '0')}-${buildId}`;
+const buildKey = (builtAt: number, buildId: string) => `${buildStem(builtAt, buildId)}.json.gz`;
+/** Written after the index put: this build has been current (or still is), so a later build supersedes it. */
+const savedKey = (builtAt: number, buildId: string) => `${buildStem(builtAt, buildId)}.saved`;
 /** More builds than this listed at once means pruning stopped working: the relink then takes the full pass. */
 const MAX_BUILDS = 1000;
 
@@ -17,6 +20,8 @@ export interface BuildRef {
   key: string;
   buildId: string;
   builtAt: number;
+  /** Its index was put (so once another build is current, this one never will be again). */
+  saved: boolean;
 }
 
 /**
@@ -42,6 +47,9 @@ export function makeNameIndexStore(source: S3Source, now: () => number = Date.no
       await saveBuild(buildId, builtAt, index);
       const body = gzipSync(JSON.stringify({ ...index, buildId, builtAt }));
       await source.put(NAME_INDEX_KEY, body, 'application/gzip', { 'built-from': builtFrom });
+      // Without this mark a build may still be on its way to being current (a slow rebuild racing a fast one), and
+      // its signature is kept (see relink.ts pruneBuilds).
+      await source.put(savedKey(builtAt, buildId), '', 'text/plain');
     },
     async builtFrom(): Promise<string | undefined> {
       return (await source.headMetadata(NAME_INDEX_KEY))?.['built-from'];
@@ -63,9 +71,12 @@ export function makeNameIndexStore(source: S3Source, now: () => number = Date.no
     /** The builds whose signatures are kept; `complete` false when there were too many to list. */
     async listBuilds(): Promise<{ builds: BuildRef[]; complete: boolean }> {
       const listed = await source.listFolder(NAME_BUILDS_PREFIX, MAX_BUILDS);
+      const keys = new Set(listed.map((o) => o.key));
       const builds = listed.flatMap((o) => {
         const m = /(\d{15})-([^/]+)\.json\.gz$/.exec(o.key);
-        return m ? [{ key: o.key, buildId: m[2]!, builtAt: Number(m[1]) }] : [];
+        if (!m) return [];
+        const [builtAt, buildId] = [Number(m[1]), m[2]!];
+        return [{ key: o.key, buildId, builtAt, saved: keys.has(savedKey(builtAt, buildId)) }];
       });
       return { builds, complete: listed.length < MAX_BUILDS };
     },
@@ -77,10 +88,14 @@ export function makeNameIndexStore(source: S3Source, now: () => number = Date.no
     },
     /** Writes the signature of an index whose build has none (an index written before signatures were kept). */
     async saveSignature(buildId: string, index: NameIndex): Promise<void> {
-      await saveBuild(buildId, now(), index);
+      const builtAt = now();
+      await saveBuild(buildId, builtAt, index);
+      await source.put(savedKey(builtAt, buildId), '', 'text/plain'); // it is the current index
     },
-    async deleteBuild(key: string): Promise<void> {
-      await source.delete(key);
+    /** The signature first, then its mark: a crash between them leaves a mark without signature, which is ignored. */
+    async deleteBuild(b: BuildRef): Promise<void> {
+      await source.delete(b.key);
+      await source.delete(savedKey(b.builtAt, b.buildId));
     },
   };
 }

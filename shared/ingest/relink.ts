@@ -1,4 +1,4 @@
-import type { NameIndexStore } from '../adapters/name-index-store.ts';
+import type { BuildRef, NameIndexStore } from '../adapters/name-index-store.ts';
 import { RELINK_MARK_KEY } from '../domain/keys.ts';
 import { changedNameKeys, EVERY_ARTICLE, nameKeySignature } from '../domain/name-postings.ts';
 import { DependencyError } from '../errors.ts';
@@ -56,11 +56,11 @@ export interface RelinkResult {
 type Deps = ArticleDeps & { index: NameIndexStore };
 
 /**
- * A signature of a build older than this may be pruned once a pass has finished: the time a build can take from its
- * signature to its index put (one Lambda invocation, 15 minutes at most) with room to spare. A younger one stays,
- * in case its build becomes current after this pass (a slow rebuild racing a fast one): its articles need it.
+ * A build never marked saved (its builder died between the signature and the index put, or put the index and died
+ * before the mark) is pruned only when it is older than this: far past any Lambda invocation (15 minutes), so its
+ * index, if ever put, was put long before the current one and is superseded.
  */
-const BUILD_SETTLE_MS = 30 * 60_000;
+const UNSAVED_BUILD_TTL_MS = 24 * 3_600_000;
 
 /**
  * Relinks only the article objects a change of the name index can relink (issue 17.4): the name keys whose forms or
@@ -184,15 +184,12 @@ async function markIfStill(
 }
 
 /**
- * Every stored object now links as the current build does, so the signatures of the builds before it are no longer
- * needed, except those young enough that their build may still become current (BUILD_SETTLE_MS).
+ * Every stored object now links as the current build does, and every build listed at the pass's start was in its
+ * diff: the signatures of the builds the current one superseded are no longer needed. A build whose index put is not
+ * marked may still be on its way to being current (a slow rebuild racing this one), so it stays unless very old.
  */
-async function pruneBuilds(
-  deps: Deps,
-  builds: readonly { key: string; buildId: string; builtAt: number }[],
-  current: string,
-  started: number,
-): Promise<void> {
+async function pruneBuilds(deps: Deps, builds: readonly BuildRef[], current: string, started: number): Promise<void> {
   for (const b of builds)
-    if (b.buildId !== current && b.builtAt < started - BUILD_SETTLE_MS) await deps.index.deleteBuild(b.key);
+    if (b.buildId !== current && (b.saved || b.builtAt < started - UNSAVED_BUILD_TTL_MS))
+      await deps.index.deleteBuild(b);
 }

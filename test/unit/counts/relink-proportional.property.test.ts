@@ -341,5 +341,33 @@ describe('relinkChangedArticles', () => {
     expect(r).toMatchObject({ mode: 'changed', total: 1 });
     const left = (await index.listBuilds()).builds;
     expect(left.map((b) => b.buildId)).toEqual([(await index.load())!.buildId]);
+    expect(s.p.s3.keys(NAME_BUILDS_PREFIX)).toHaveLength(2); // its signature and its mark
+  });
+
+  it('keeps the signature of a build whose index put is not marked, until it is a day old', async () => {
+    // Prepare: build b's signature is written but its index not (yet) put: a slow rebuild racing build c
+    let clock = Date.UTC(2026, 11, 1, 10);
+    const s = setup();
+    const index = makeNameIndexStore(s.p.s3.source, () => clock);
+    const deps = { ...s.deps, index };
+    s.p.deps.index = index;
+    await corpus(s, 3, [0]);
+    await index.save(buildNameIndex(entitiesOf(on([4]))), 'a');
+    await relinkEverything(deps, { now: () => clock });
+    clock += 60_000;
+    await index.save(buildNameIndex(entitiesOf(on([4], ['RU']))), 'b');
+    const b = (await index.listBuilds()).builds.find((x) => x.builtAt === clock)!;
+    s.p.s3.delete(NAME_BUILDS_PREFIX + b.key.slice(NAME_BUILDS_PREFIX.length).replace('.json.gz', '.saved'));
+    clock += 60_000;
+    await index.save(buildNameIndex(entitiesOf(on([4], ['IR']))), 'c');
+    // Act
+    await relinkChangedArticles(deps, { now: () => clock });
+    const kept = (await index.listBuilds()).builds.map((x) => x.buildId);
+    await index.save(buildNameIndex(entitiesOf(on([4], ['SY']))), 'd');
+    clock += 25 * 3_600_000;
+    await relinkChangedArticles(deps, { now: () => clock });
+    // Assess: b outlived the first pass, not the one a day later
+    expect(kept).toContain(b.buildId);
+    expect((await index.listBuilds()).builds.map((x) => x.buildId)).toEqual([(await index.load())!.buildId]);
   });
 });
