@@ -39,6 +39,8 @@ describe('postingKeysOfText', () => {
 
   it('folds as the matcher does (diacritics, Cyrillic), and cuts very long keys by code point', () => {
     expect(postingKeysOfText('Ёлка Šipka Ltd')).toEqual(['elka sipka', 'sipka ltd']);
+    // A word that folds to nothing (a lone hard sign) is no word to the matcher: the pair is read across it.
+    expect(postingKeysOfText('Korea Ъ Mining')).toEqual(['korea mining']);
     const long = `${'A'.repeat(150)} ${'B'.repeat(100)}𝐀`;
     const [key] = postingKeysOfText(long);
     expect(Array.from(key!)).toHaveLength(200);
