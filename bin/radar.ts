@@ -326,13 +326,21 @@ program
 program
   .command('relink')
   .description(
-    'relink the stored articles a list change can relink (those that name a changed name) against the current name index; counts move exactly',
+    'relink the stored articles that name a listed name changed since the last relink against the current name index (run after every list change, too); counts move exactly',
   )
-  .option('--all', 'relink every stored article object (the full pass), not only those under changed names')
+  .option('--all', 'relink every stored article object (the full pass), not only those naming a changed name')
   .addOption(endpointOption())
   .option('--profile <name>', 'AWS profile (with --endpoint aws)')
   .addOption(bucketOption())
   .addOption(new Option('--table <name>', 'table name').env('RADAR_TABLE').default(TABLE_NAME))
+  .addHelpText(
+    'after',
+    `
+Examples:
+  radar relink                                the articles under names a list change added, changed or removed
+  radar relink --all                          every stored article (after changing the linker itself)
+  radar relink --endpoint aws --profile prod --bucket my-radar-bucket --table my-radar-table`,
+  )
   .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string; all?: boolean }) => {
     if (o.profile) process.env.AWS_PROFILE = o.profile;
     if (o.endpoint === 'aws') forgetEndpointEnv();
