@@ -454,12 +454,23 @@ program
 
 program
   .command('relink')
-  .description('relink every stored article against the current name index (after a list changed); counts move exactly')
+  .description(
+    'relink the stored articles that name a listed name changed since the last relink against the current name index (run after every list change, too); counts move exactly',
+  )
+  .option('--all', 'relink every stored article object (the full pass), not only those naming a changed name')
   .addOption(endpointOption())
   .option('--profile <name>', 'AWS profile (with --endpoint aws)')
   .addOption(bucketOption())
   .addOption(new Option('--table <name>', 'table name').env('RADAR_TABLE').default(TABLE_NAME))
-  .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string }) => {
+  .addHelpText(
+    'after',
+    `
+Examples:
+  radar relink                                the articles under names a list change added, changed or removed
+  radar relink --all                          every stored article (after changing the linker itself)
+  radar relink --endpoint aws --profile prod --bucket my-radar-bucket --table my-radar-table`,
+  )
+  .action(async (o: { endpoint: string; profile?: string; bucket: string; table: string; all?: boolean }) => {
     if (o.profile) process.env.AWS_PROFILE = o.profile;
     if (o.endpoint === 'aws') forgetEndpointEnv();
     const env = {
@@ -476,10 +487,20 @@ program
     };
     const { relink } = await import('./relink.ts');
     const tty = process.stderr.isTTY;
-    const r = await relink(env, (done, total) => {
-      if (tty) process.stderr.write(`\rrelinking: ${done}/${total} article objects${done === total ? '\n' : ''}`);
-    });
-    process.stdout.write(`${green('✓')} ${r.total} article objects checked, ${r.relinked} relinked\n`);
+    const r = await relink(
+      env,
+      (done, total) => {
+        if (tty) process.stderr.write(`\rrelinking: ${done}/${total} article objects${done === total ? '\n' : ''}`);
+      },
+      { all: o.all === true },
+    );
+    const what =
+      r.mode === 'all'
+        ? `every article object${r.reason ? ` (${r.reason})` : ''}`
+        : r.skipped
+          ? 'nothing to relink: the articles are linked against the current name index'
+          : `${r.changedKeys ?? 0} changed name keys`;
+    process.stdout.write(`${green('✓')} ${what}: ${r.total} article objects checked, ${r.relinked} relinked\n`);
   });
 
 /**

@@ -17,6 +17,7 @@ import {
   BUCKET_NAME,
   DLQ_RETENTION_DAYS,
   INGEST_ROUTES,
+  NAME_BUILDS_PREFIX,
   OUTPUT_PREFIXES,
   PREFIXES,
   QUERY_FUNCTION,
@@ -39,7 +40,7 @@ export interface IngestStackProps extends StackProps {
 }
 
 /** What each ingest function may touch in the bucket. Nothing writes under a trigger prefix (design §1). */
-const OBJECT_ACCESS: Record<IngestRoute['name'], { read: string[]; write: string[] }> = {
+const OBJECT_ACCESS: Record<IngestRoute['name'], { read: string[]; write: string[]; delete?: string[] }> = {
   // Reads its uploads and the name index (index/names.json.gz, loaded once per container); reports rejects.
   'ingest-article': { read: [PREFIXES.articles, OUTPUT_PREFIXES.index], write: [OUTPUT_PREFIXES.quarantine] },
   // Reads list files (and their sibling parts), writes the name index after a list changed, then relinks stored
@@ -47,6 +48,8 @@ const OBJECT_ACCESS: Record<IngestRoute['name'], { read: string[]; write: string
   'ingest-sanctions': {
     read: [PREFIXES.sanctions, PREFIXES.articles, OUTPUT_PREFIXES.index],
     write: [OUTPUT_PREFIXES.index, OUTPUT_PREFIXES.quarantine],
+    // The signatures of name-index builds every article is past (a finished relink prunes them: issue 17.4).
+    delete: [NAME_BUILDS_PREFIX],
   },
 };
 

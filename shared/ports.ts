@@ -1,6 +1,7 @@
 import type { Article } from './domain/model.ts';
 import type { EntityRow } from './domain/entity-rows.ts';
 import type { AggregationChunk, ContributionPart, EntityState } from './domain/contribution.ts';
+import type { NameList } from './domain/name-postings.ts';
 import type { CounterRow, IngestStatus, Ledger, ListPointer, ObjectState, StoredPart } from './domain/stored.ts';
 
 /**
@@ -27,6 +28,17 @@ export interface ObjectContributions {
   completeObject(key: string, version: number): Promise<'completed' | Conflict>;
   /** Keys of every article object with a state, for a full relink (sharded index, never a scan). */
   listArticleObjects(): Promise<string[]>;
+}
+
+/**
+ * The name postings (issue 17.4): the name keys each generation of an article object is posted under, and the
+ * reverse look-up a proportional relink makes. Written and removed through `putItems` / `deleteKeys`.
+ */
+export interface NamePostings {
+  /** Every stored name list of the object, any generation (bounded by the object's own size). */
+  readNameLists(key: string): Promise<NameList[]>;
+  /** Keys of the objects posted under any of these name keys, every shard read with strong consistency. */
+  objectsNaming(nameKeys: readonly string[]): Promise<string[]>;
 }
 
 /** Articles and their entity → article references. */
@@ -194,6 +206,7 @@ export interface ChangeLog {
 
 /** Everything one table holds, as the functions wire it. */
 export type Store = ObjectContributions &
+  NamePostings &
   ArticleStore &
   CounterAggregator &
   CounterReader &

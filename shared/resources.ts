@@ -18,6 +18,9 @@ export const OUTPUT_PREFIXES = {
   quarantine: 'quarantine/',
 } as const;
 
+/** The name index's per-build signatures (under index/): the only objects a function deletes (issue 17.4). */
+export const NAME_BUILDS_PREFIX = `${OUTPUT_PREFIXES.index}builds/`;
+
 /** The S3 events each ingest queue subscribes to (multipart uploads fire CompleteMultipartUpload, not Put). */
 export const SUBSCRIBED_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] as const;
 

@@ -32,7 +32,11 @@ export function sampleArticles(): RawArticle[] {
   const walk = (dir: string) => {
     let names: string[] = [];
     try {
-      names = readdirSync(join(ROOT, dir)).sort();
+      // Files only: demo/articles has folders too (demo/articles/2026/…).
+      names = readdirSync(join(ROOT, dir), { withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+        .sort();
     } catch {
       return;
     }

@@ -139,15 +139,20 @@ export class RadarFunction extends NodejsFunction {
    * Object access by key prefix. Writes under a trigger prefix are refused at synth time: the function would
    * be invoked by its own output.
    */
-  grantObjects(bucket: IBucket, access: { read?: readonly string[]; write?: readonly string[] }): this {
-    for (const p of access.write ?? []) {
+  grantObjects(
+    bucket: IBucket,
+    access: { read?: readonly string[]; write?: readonly string[]; delete?: readonly string[] },
+  ): this {
+    for (const p of [...(access.write ?? []), ...(access.delete ?? [])]) {
       if (TRIGGER_PREFIXES.some((t) => p.startsWith(t) || t.startsWith(p))) {
         throw new Error(`${this.node.path}: refusing a write grant under the trigger prefix "${p}"`);
       }
     }
     const objects = (prefixes: readonly string[]) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
     this.acknowledgePrefixWildcards(
-      [...(access.read ?? []), ...(access.write ?? [])].map((p) => bucket.arnForObjects(`${p}*`)),
+      [...(access.read ?? []), ...(access.write ?? []), ...(access.delete ?? [])].map((p) =>
+        bucket.arnForObjects(`${p}*`),
+      ),
     );
     if (access.read?.length) {
       Grant.addToPrincipal({ grantee: this, actions: ['s3:GetObject'], resourceArns: objects(access.read) });
@@ -158,6 +163,9 @@ export class RadarFunction extends NodejsFunction {
     }
     if (access.write?.length) {
       Grant.addToPrincipal({ grantee: this, actions: ['s3:PutObject'], resourceArns: objects(access.write) });
+    }
+    if (access.delete?.length) {
+      Grant.addToPrincipal({ grantee: this, actions: ['s3:DeleteObject'], resourceArns: objects(access.delete) });
     }
     return this;
   }

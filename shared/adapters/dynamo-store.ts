@@ -54,11 +54,15 @@ import {
   listPointerKey,
   LISTS_PK,
   listVersionKey,
+  NAME_POSTING_SHARDS,
+  NAMES_PREFIX,
+  namePostingPartition,
   objectPartition,
   objectStateKey,
   PART_PREFIX,
 } from '../domain/keys.ts';
 import { ArticleSchema, type Article } from '../domain/model.ts';
+import { type NameList, NameListSchema } from '../domain/name-postings.ts';
 import {
   ContributionPartSchema,
   CounterItemSchema,
@@ -612,6 +616,46 @@ export function makeDynamoStore(
       const key = counterKey(cell);
       const r = await send(() => doc.send(new GetCommand({ TableName: table, Key: key })));
       return r.Item ? { ...CounterItemSchema.parse(r.Item), member: key.sk } : undefined;
+    },
+
+    /** The object's own partition, its name lists only (bounded by the object's size). */
+    async readNameLists(key: string): Promise<NameList[]> {
+      const out: NameList[] = [];
+      for await (const it of queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': objectPartition(key), ':p': NAMES_PREFIX },
+        ConsistentRead: true,
+      }))
+        out.push(NameListSchema.parse(it));
+      return out;
+    },
+
+    /**
+     * The objects posted under these name keys: one strongly consistent Query per key and shard, a few at once. What
+     * it reads is the postings of the changed names, not the corpus (issue 17.4). Consistent, because an article
+     * that finished its ingest before the index changed must be found (see reconcileArticleObject's last check).
+     */
+    async objectsNaming(nameKeys: readonly string[]): Promise<string[]> {
+      const partitions = [...new Set(nameKeys)].flatMap((k) =>
+        Array.from({ length: NAME_POSTING_SHARDS }, (_, s) => namePostingPartition(k, s)),
+      );
+      const out = new Set<string>();
+      let next = 0;
+      const worker = async () => {
+        while (next < partitions.length) {
+          const pk = partitions[next++]!;
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ProjectionExpression: '#k',
+            ExpressionAttributeNames: { '#k': 'key' },
+            ConsistentRead: true,
+          }))
+            out.add(String(it.key));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, partitions.length) }, worker));
+      return [...out];
     },
 
     /** Keys of every article object with a recorded state (the sharded gsi1 listing: for a full relink only). */

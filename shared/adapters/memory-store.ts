@@ -31,12 +31,16 @@ import {
   listPointerKey,
   LISTS_PK,
   listVersionKey,
+  NAME_POSTING_SHARDS,
+  NAMES_PREFIX,
+  namePostingPartition,
   objectPartition,
   objectStateKey,
   PART_PREFIX,
 } from '../domain/keys.ts';
 import { compareKeys } from '../domain/list-delta.ts';
 import { ArticleSchema, type Article } from '../domain/model.ts';
+import { type NameList, NameListSchema } from '../domain/name-postings.ts';
 import {
   ContributionPartSchema,
   CounterItemSchema,
@@ -183,6 +187,21 @@ export function makeMemoryStore() {
       if (!cur || cur.version !== version) return 'conflict';
       put({ ...cur, complete: true });
       return 'completed';
+    },
+    async readNameLists(key: string): Promise<NameList[]> {
+      const items = partition(objectPartition(key)).filter((i) => i.sk.startsWith(NAMES_PREFIX));
+      read('readNameLists', items.length);
+      return items.map((i) => NameListSchema.parse(i));
+    },
+    async objectsNaming(nameKeys: readonly string[]): Promise<string[]> {
+      const out = new Set<string>();
+      for (const k of new Set(nameKeys))
+        for (let s = 0; s < NAME_POSTING_SHARDS; s++) {
+          const items = partition(namePostingPartition(k, s));
+          read('objectsNaming', items.length);
+          for (const it of items) out.add(String(it.key));
+        }
+      return [...out];
     },
     async listArticleObjects(): Promise<string[]> {
       const shards = new Set(Array.from({ length: ARTICLE_OBJECT_SHARDS }, (_, i) => articleObjectPartition(i)));

@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -126,6 +127,15 @@ export function makeS3Source(s3: S3Client, bucket: string) {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (err as Error).name === 'NotFound') return undefined;
         return wrap(err, `HeadObject ${key}`);
+      }
+    },
+
+    /** Deletes an object the functions wrote themselves (never one under the trigger prefixes). */
+    async delete(key: string): Promise<void> {
+      try {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (err) {
+        wrap(err, `DeleteObject ${key}`);
       }
     },
 

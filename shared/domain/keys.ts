@@ -261,3 +261,28 @@ export function listedEntityNameIndexKey(list: string, version: string, sourceId
     gsi1sk: `${nameKey}#${sourceId}`,
   };
 }
+
+/**
+ * Name postings (issue 17.4, name-postings.ts): which article objects hold a name key, so a list change relinks only
+ * the objects under its changed keys.
+ *
+ *  pk                          sk                    what
+ *  OBJ#<h>                     NAMES#<gen>#<nnnn>    the name keys one generation of the object is posted under
+ *  NX#<name key>#<shard>       <h>#<gen>             the object (attribute `key`) holds the name key
+ *
+ * Per generation, as the contribution parts are: written after the generation's claim, removed with it, so an
+ * overwrite, a delete or a worker that lost its claim never leaves or removes another generation's postings. Sharded
+ * by object because a common pair of words ("The United", "Prime Minister") is in a large share of all articles, and
+ * one partition key takes at most 1,000 writes/s on AWS.
+ */
+export const NAMES_PREFIX = 'NAMES#';
+export const NAME_POSTING_SHARDS = 4;
+export const objectNamesKey = (objectKey: string, gen: string, index: number) => ({
+  pk: objectPartition(objectKey),
+  sk: `${NAMES_PREFIX}${gen}#${String(index).padStart(4, '0')}`,
+});
+export const namePostingPartition = (nameKey: string, shard: number) => `NX#${nameKey}#${shard}`;
+export const namePostingKey = (nameKey: string, objectKey: string, gen: string) => ({
+  pk: namePostingPartition(nameKey, shardOfString(objectKey, NAME_POSTING_SHARDS)),
+  sk: `${objectHash(objectKey)}#${gen}`,
+});

@@ -43,8 +43,36 @@ interface TrieNode {
   hits?: number[];
 }
 
+/** A word of a text as the matcher sees it: folded, with where it stands and whether it is written capitalised. */
+export interface MatchToken {
+  t: string;
+  start: number;
+  end: number;
+  cap: boolean;
+}
+
+/**
+ * The text's words as `NameMatcher.find` walks them. Exported so that the name postings (name-postings.ts) see exactly
+ * the words the matcher sees: one tokeniser, or "an article whose links could change" would drift from the linker.
+ */
+export function matchTokens(text: string): MatchToken[] {
+  const tokens: MatchToken[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu)) {
+    const raw = m[0];
+    const folded = foldChars(raw).replace(/['’]/g, '');
+    if (!folded) continue;
+    tokens.push({
+      t: folded,
+      start: m.index,
+      end: m.index + raw.length,
+      cap: /^\p{Lu}/u.test(raw) || /^\p{N}/u.test(raw),
+    });
+  }
+  return tokens;
+}
+
 /** Words that may stand lower-case inside a capitalised name ("Bank of China", "Abu Bakr al-Baghdadi"). */
-const CONNECTORS = new Set([
+export const CONNECTORS = new Set([
   'of',
   'and',
   'for',
@@ -99,18 +127,7 @@ export class NameMatcher {
   }
 
   find(text: string): NameMatch[] {
-    const tokens: { t: string; start: number; end: number; cap: boolean }[] = [];
-    for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu)) {
-      const raw = m[0];
-      const folded = foldChars(raw).replace(/['’]/g, '');
-      if (!folded) continue;
-      tokens.push({
-        t: folded,
-        start: m.index,
-        end: m.index + raw.length,
-        cap: /^\p{Lu}/u.test(raw) || /^\p{N}/u.test(raw),
-      });
-    }
+    const tokens = matchTokens(text);
     const out: NameMatch[] = [];
     for (let i = 0; i < tokens.length; ) {
       let node: TrieNode | undefined = this.root;

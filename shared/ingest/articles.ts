@@ -6,16 +6,17 @@ import { articleIndexItems } from '../domain/article-index.ts';
 import { articleKey, RELINK_MARK_KEY } from '../domain/keys.ts';
 import type { Article } from '../domain/model.ts';
 import type { IngestStatus } from '../domain/stored.ts';
-import type { ArticleStore, IngestLog, ObjectContributions } from '../ports.ts';
+import type { ArticleStore, IngestLog, NamePostings, ObjectContributions } from '../ports.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import { readAll, type S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { NameIndexStore } from '../adapters/name-index-store.ts';
+import { hasNamePostings, removeNameLists, writeNamePostings } from './name-postings.ts';
 import { quarantine } from './quarantine.ts';
 
 export interface ArticleDeps {
   source: S3Source;
-  store: ObjectContributions & ArticleStore & IngestLog;
+  store: ObjectContributions & NamePostings & ArticleStore & IngestLog;
   extract: Extractor;
   parse: (
     text: string,
@@ -60,12 +61,21 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       records: { read: 0, written: 0, rejected: 0 },
       updatedAt: new Date(now()).toISOString(),
     });
+    // An object ingested before name postings existed is linked again by a relink pass (same generation), so that
+    // it is posted and a later proportional pass can find it (issue 17.4).
+    const unposted =
+      ref.eventName === 'Relink' &&
+      !!state?.complete &&
+      state.gen !== NO_GENERATION &&
+      (state.indexEtag ?? 'none') === indexEtag &&
+      !(await hasNamePostings(ref.key, state.gen, deps.store));
     // A relink pass skips, with one HEAD, an object already linked against this index.
     if (
       ref.eventName === 'Relink' &&
       state?.complete &&
       (state.indexEtag ?? 'none') === indexEtag &&
       state.etag &&
+      !unposted &&
       (await deps.source.headEtag(ref.key)) === state.etag
     )
       return unchanged();
@@ -75,7 +85,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     });
     if (obj && 'invalid' in obj) return reject(ref, deps, obj.invalid, started, undefined);
 
-    if (obj && state?.complete && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag) {
+    if (obj && state?.complete && state.etag === obj.etag && (state.indexEtag ?? 'none') === indexEtag && !unposted) {
       obj.discard();
       // A duplicate event may be the retry of a worker that died after writing parts of a generation that lost:
       // the object's own partition is read (bounded by its size) and anything not current removed.
@@ -165,6 +175,8 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
       ...articles.flatMap(refItems),
     ]);
+    // The generation's name postings (issue 17.4), like its parts: a proportional relink finds the object by them.
+    if (obj) await writeNamePostings(ref.key, gen, articles, deps.store);
     await removeOtherGenerations(ref.key, gen, deps);
     if ((await deps.store.completeObject(ref.key, version)) === 'conflict') {
       // A newer claim won while we wrote: whatever of ours is not its generation goes, and we look again.
@@ -212,10 +224,16 @@ export async function removeOtherGenerations(
   only?: string,
 ): Promise<number> {
   const parts = await deps.store.readParts(key);
+  const names = await deps.store.readNameLists(key);
   // The state read *after* the parts: every part listed was written after its generation's claim, so a claim newer
   // than the caller's view (a worker that read S3 later) shows here, and its parts are never taken for leftovers.
   const current = (await deps.store.readObject(key))?.gen;
   const protect = new Set([keep, ...(current ? [current] : [])]);
+  // The name postings of the same generations go too (they are per generation, as the parts are: issue 17.4).
+  await removeNameLists(
+    names.filter((l) => !protect.has(l.gen) && (only === undefined || l.gen === only)),
+    deps.store,
+  );
   const kept = new Set(parts.filter((p) => protect.has(p.gen)).flatMap((p) => p.articleIds));
   const gone = parts.filter((p) => !protect.has(p.gen) && (only === undefined || p.gen === only));
   if (!gone.length) return 0;
@@ -340,7 +358,8 @@ export async function relinkAllArticles(
     onProgress?: (done: number, total: number) => void;
   } = {},
 ): Promise<{ total: number; relinked: number; finished: boolean; skipped?: boolean }> {
-  const indexEtag = (await deps.index?.load())?.etag ?? 'none';
+  const loaded = await deps.index?.load();
+  const indexEtag = loaded?.etag ?? 'none';
   if (opts.skipIfCurrent && (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === indexEtag)
     return { total: 0, relinked: 0, finished: true, skipped: true };
   const keys = await deps.store.listArticleObjects();
@@ -367,6 +386,15 @@ export async function relinkAllArticles(
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, keys.length) }, worker));
   // Marked done only when the index stayed the same build throughout (build ETags never recur: name-index-store).
   if (finished && ((await deps.index?.load())?.etag ?? 'none') === indexEtag)
-    await deps.store.putItems([{ ...RELINK_MARK_KEY, indexEtag, at: new Date().toISOString(), objects: keys.length }]);
+    await deps.store.putItems([
+      {
+        ...RELINK_MARK_KEY,
+        indexEtag,
+        // The build the next proportional pass diffs against (relink.ts).
+        ...(loaded?.buildId ? { buildId: loaded.buildId } : {}),
+        at: new Date().toISOString(),
+        objects: keys.length,
+      },
+    ]);
   return { total: keys.length, relinked, finished };
 }

@@ -46,6 +46,9 @@ export function makeMemorySource(bucket = 'radar-ingest') {
     async headMetadata(key: string) {
       return objects.get(key)?.metadata;
     },
+    async delete(key: string) {
+      objects.delete(key);
+    },
     async put(key: string, body: string | Uint8Array, _contentType: string, metadata?: Record<string, string>) {
       const b = Buffer.from(body);
       objects.set(key, { body: b, etag: createHash('md5').update(b).digest('hex'), metadata: metadata ?? {} });
