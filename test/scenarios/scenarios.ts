@@ -85,6 +85,48 @@ export function defineScenarios(target: () => ScenarioTarget, runId: string, tim
       for (const cc of ['PE', 'CL', 'BO', 'IS', 'NO']) expect(articlesOf(now, cc), cc).toBe(articlesOf(before, cc));
     });
 
+    it('a dated article is one click from its counts: /articles lists it, /articles/{id} shows it, the timeline counts it', async () => {
+      const t = target();
+      // The date comes from the key (issue 12.1); a day of its own per run keeps a reused target's counts apart.
+      const offset = [...runId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 365, 0);
+      const day = new Date(Date.UTC(2031, 0, 1 + offset)).toISOString().slice(0, 10);
+      const key = `articles/scenarios/${runId}/${day}-port-checks.txt`;
+      const series = `country=PE&interval=day&from=${day}&to=${day}`;
+      type Timeline = { items: { period: string; articles: number }[] };
+      type Articles = { items: { id: string; key: string; publishedAt: string | null }[] };
+      const before = await t.get<Timeline>(`/counts/timeline?${series}`);
+      expect(before.status, JSON.stringify(before.body)).toBe(200);
+
+      // Act
+      const etag = await put(t, key, ARTICLE_V1);
+      await ingestOf(t, key, (s) => s.status === 'done' && sameEtag(etag)(s));
+
+      // Assess
+      const after = await t.get<Timeline>(`/counts/timeline?${series}`);
+      expect(after.body.items.map((i) => [i.period, i.articles])).toEqual([
+        [day, (before.body.items[0]?.articles ?? 0) + 1],
+      ]);
+      const listed = await t.get<Articles>(`/articles?country=PE&from=${day}&to=${day}&limit=100`);
+      expect(listed.status).toBe(200);
+      const mine = listed.body.items.filter((a) => a.key === key);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.publishedAt?.slice(0, 10)).toBe(day);
+      const detail = await t.get<{ key: string; title: string | null; countries: { code: string }[] }>(
+        `/articles/${encodeURIComponent(mine[0]!.id)}`,
+      );
+      expect(detail.status).toBe(200);
+      expect(detail.body.title).toBe('Ministers in Lima weigh new port checks');
+      expect(detail.body.countries.map((c) => c.code)).toEqual(expect.arrayContaining(['PE', 'CL', 'BO']));
+
+      // Act: delete; Assess: gone from the listing and the timeline
+      await t.s3.send(new DeleteObjectCommand({ Bucket: t.bucket, Key: key }));
+      await ingestOf(t, key, (s) => s.status === 'deleted');
+      const gone = await t.get<Articles>(`/articles?country=PE&from=${day}&to=${day}&limit=100`);
+      expect(gone.body.items.filter((a) => a.key === key)).toEqual([]);
+      const back = await t.get<Timeline>(`/counts/timeline?${series}`);
+      expect(back.body.items[0]?.articles ?? 0).toBe(before.body.items[0]?.articles ?? 0);
+    });
+
     it('a sanctions list (the UN demo excerpt) is counted by country', async () => {
       const t = target();
       const xml = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'));
@@ -103,6 +145,33 @@ export function defineScenarios(target: () => ScenarioTarget, runId: string, tim
       const total = un.body.items.reduce((n, r) => n + r.listedEntities, 0);
       expect(total).toBeGreaterThan(0);
       expect(listedOf(new Map(un.body.items.map((i) => [i.country, i])), 'KP')).toBeGreaterThan(0);
+    });
+
+    it('a new version of a list yields its changes: an entity removed is a DEL in /changes, back again an ADD', async () => {
+      const t = target();
+      const xml = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'), 'utf8');
+      const key = 'sanctions/un/consolidated.xml';
+      const first = /<INDIVIDUAL>[\s\S]*?<\/INDIVIDUAL>\s*/.exec(xml)!;
+      const removed = /<DATAID>(\d+)<\/DATAID>/.exec(first[0])![1]!;
+      const without = xml.replace(first[0], '');
+      type Changes = { items: { type: string; entityId: string; list: string }[] };
+      const find = async (type: string) =>
+        (await t.get<Changes>(`/changes?list=un-sc&type=${type}&limit=100`)).body.items.filter(
+          (c) => c.entityId === `l:un-sc:${removed}`,
+        ).length;
+      const delsBefore = await find('DEL');
+      const addsBefore = await find('ADD');
+
+      // Act: the list without one person, then the whole list again
+      const e1 = await put(t, key, without);
+      await ingestOf(t, key, (v) => sameEtag(e1)(v) && v.status === 'done');
+      const dels = await find('DEL');
+      const e2 = await put(t, key, xml);
+      await ingestOf(t, key, (v) => sameEtag(e2)(v) && v.status === 'done');
+
+      // Assess
+      expect(dels).toBe(delsBefore + 1);
+      expect(await find('ADD')).toBe(addsBefore + 1);
     });
 
     it('a hostile file is quarantined with its report, and the counts do not move', async () => {
