@@ -292,13 +292,36 @@ export async function entityPage(root, id, ctx) {
       ['Listed on'],
       ['List version', 'minor'],
     ]);
-    const tr = el('tr', { 'data-list': e.list || e.lists[0] });
-    tr.appendChild(td(e.list || (e.lists || []).join(', ')));
-    tr.appendChild(td(e.sourceId || '\u2014'));
-    tr.appendChild(td((e.programs || []).join(', ') || '\u2014'));
-    tr.appendChild(td(e.listedOn || '\u2014'));
-    tr.appendChild(td(e.listVersion || '\u2014', 'minor'));
-    t.tBodies[0].appendChild(tr);
+    // One entity on several lists (issue 11.1): a row per listing, each linked to its own page, and why they are one.
+    const listings = e.canonical?.listings?.length > 1 ? e.canonical.listings : null;
+    if (listings) {
+      listings.forEach((l) => {
+        const tr = el('tr', { 'data-list': l.list });
+        tr.appendChild(td(l.list));
+        tr.appendChild(td(l.id === e.id ? l.sourceId : link(hrefEntity(l.id), l.sourceId)));
+        tr.appendChild(td((l.programs || []).join(', ') || '\u2014'));
+        tr.appendChild(td(l.listedOn || '\u2014'));
+        tr.appendChild(td(l.list === e.list ? e.listVersion || '\u2014' : '\u2014', 'minor'));
+        t.tBodies[0].appendChild(tr);
+      });
+      const why = (e.canonical.merged || []).filter((m) => m.reason);
+      if (why.length)
+        facts.appendChild(
+          el(
+            'p',
+            { class: 'hint', 'data-merged': String(why.length) },
+            `One entity across lists: ${why.map((m) => `${m.id} by ${Object.values(m.reason).join(' ')}`).join('; ')}.`,
+          ),
+        );
+    } else {
+      const tr = el('tr', { 'data-list': e.list || e.lists[0] });
+      tr.appendChild(td(e.list || (e.lists || []).join(', ')));
+      tr.appendChild(td(e.sourceId || '\u2014'));
+      tr.appendChild(td((e.programs || []).join(', ') || '\u2014'));
+      tr.appendChild(td(e.listedOn || '\u2014'));
+      tr.appendChild(td(e.listVersion || '\u2014', 'minor'));
+      t.tBodies[0].appendChild(tr);
+    }
   } else {
     facts.appendChild(el('p', { class: 'hint' }, 'A name found in the news that matches no listed entity.'));
   }

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { analyseArticle, objectContribution } from '../../shared/domain/article.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
@@ -22,21 +28,6 @@ export const TABLE = 'radar';
 
 /** cell (`<dimension>|<member>`) → [articles, mentions]; zero cells dropped (a counter moved back to 0 is no count). */
 export type Counts = Record<string, [number, number]>;
-
-/** Every counter dimension articles write: plain, dated twins (`countryd|2026-03-09#CN`), undated-article counts. */
-export const DIMENSIONS = [
-  'country',
-  'entity',
-  'listed',
-  'countryd',
-  'entityd',
-  'listedd',
-  'entitym',
-  'listedm',
-  'entityy',
-  'listedy',
-  'undated',
-] as const;
 
 export function makeDynamoClient(edgeUrl: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -66,12 +57,31 @@ async function queryAll(ddb: DynamoDBClient, pk: string): Promise<Record<string,
   return out;
 }
 
-/** The counters as the table holds them now. */
+/**
+ * The counters as the table holds them now: every `CNT#…` item, whatever its dimension (timeline series such as
+ * `CNT#tl:c:DE` are one partition each, so a fixed list of dimensions would miss them). A Scan: a test's recount reads
+ * everything by design.
+ */
 export async function readStoredCounts(ddb: DynamoDBClient): Promise<Counts> {
   const out: Counts = {};
-  for (const dim of DIMENSIONS)
-    for (const it of await queryAll(ddb, `CNT#${dim}`))
-      if (it.articles || it.mentions) out[`${dim}|${String(it.sk)}`] = [Number(it.articles), Number(it.mentions)];
+  let start: ScanCommandOutput['LastEvaluatedKey'];
+  do {
+    const r = await ddb.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'begins_with(pk, :c)',
+        ExpressionAttributeValues: { ':c': { S: 'CNT#' } },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    for (const raw of r.Items ?? []) {
+      const it = unmarshall(raw);
+      if (it.articles || it.mentions)
+        out[`${String(it.pk).slice(4)}|${String(it.sk)}`] = [Number(it.articles), Number(it.mentions)];
+    }
+    start = r.LastEvaluatedKey;
+  } while (start);
   return out;
 }
 

@@ -5,8 +5,7 @@ import {
   PutObjectCommand,
   HeadObjectCommand,
 } from '@aws-sdk/client-s3';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { extractEntities } from '../../shared/domain/extract.ts';
 import type { Contribution } from '../../shared/domain/contribution.ts';
 import { startSandboxProcess, type RunningSandbox } from '../helpers/sandbox.ts';
 import { enableStream, makeStreamPoller, type StreamPoller } from '../helpers/stream-poller.ts';
-import { DIMENSIONS, seededRandom } from '../helpers/recount.ts';
+import { readStoredCounts, seededRandom } from '../helpers/recount.ts';
 
 const BUCKET = 'radar-ingest';
 const KEYS = ['articles/a.txt', 'articles/b c.txt', 'articles/d+e.txt', 'articles/ü.md'];
@@ -36,29 +35,8 @@ let handler: (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
 let ddb: DynamoDBClient;
 let stream: StreamPoller;
 
-/** Counters as the table holds them now: cell → [articles, mentions], zeros dropped. */
-async function storedCounts(): Promise<Record<string, [number, number]>> {
-  const out: Record<string, [number, number]> = {};
-  for (const dim of DIMENSIONS) {
-    let start: Record<string, never> | undefined;
-    do {
-      const r = await ddb.send(
-        new QueryCommand({
-          TableName: 'radar',
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': { S: `CNT#${dim}` } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const raw of r.Items ?? []) {
-        const it = unmarshall(raw);
-        if (it.articles || it.mentions) out[`${dim}|${it.sk}`] = [Number(it.articles), Number(it.mentions)];
-      }
-      start = r.LastEvaluatedKey as Record<string, never> | undefined;
-    } while (start);
-  }
-  return out;
-}
+/** Counters as the table holds them now: cell → [articles, mentions], zeros dropped (every `CNT#…` item). */
+const storedCounts = () => readStoredCounts(ddb);
 
 /** A recount from scratch: every article object S3 holds now, parsed and extracted again, independently of the store. */
 async function recount(): Promise<Record<string, [number, number]>> {
