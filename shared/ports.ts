@@ -93,6 +93,8 @@ export interface ReadModel {
     start?: Position,
     byName?: { desc: boolean; prefix?: string | undefined },
   ): Promise<Page<Record<string, unknown>>>;
+  /** One shard of a list version's aliases starting with `prefix` (folded): source ids, at most `limit`. */
+  queryListAliases(list: string, version: string, shard: number, prefix: string, limit: number): Promise<string[]>;
   /** The stored entity counters of these cells (a batch get: bounded by the cells asked). */
   readEntityStates(cells: readonly string[]): Promise<Map<string, EntityState>>;
   /** Listed entities in the news per country: one item per country (≤ 250). */

@@ -39,6 +39,7 @@ import {
   TimelineResponse,
   timeline,
 } from '../../shared/query/articles.ts';
+import { withAliasMatches } from '../../shared/query/alias-search.ts';
 import {
   entityDetailWithCanonical,
   withCanonicalCountries,
@@ -110,7 +111,7 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
     },
     'GET /counts/entities': async (e) => {
       const q = parseParams(EntitiesQuery, query(e));
-      const page = await countsByEntity(q, store);
+      const page = await withAliasMatches(await countsByEntity(q, store), q, store);
       return ok(EntitiesResponse, canonical ? await withCanonicalEntities(page, { canonical }) : page);
     },
     'GET /counts/timeline': async (e) =>

@@ -50,6 +50,7 @@ import {
   ingestIndexPartition,
   ingestStatusKey,
   ledgerKeyOfPartition,
+  listedAliasPartition,
   listedEntityPartition,
   listPointerKey,
   LISTS_PK,
@@ -358,6 +359,21 @@ export function makeDynamoStore(
         ),
       );
       return pageOf(r.Items ?? [], r.LastEvaluatedKey, [ix.pk, ix.sk], entityRowOf);
+    },
+
+    async queryListAliases(list, version, shard, prefix, limit): Promise<string[]> {
+      const r = await send(() =>
+        doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :p AND begins_with(sk, :pre)',
+            ExpressionAttributeValues: { ':p': listedAliasPartition(list, version, shard), ':pre': prefix },
+            ProjectionExpression: 'sourceId',
+            Limit: limit,
+          }),
+        ),
+      );
+      return (r.Items ?? []).map((it) => String(it.sourceId));
     },
 
     async queryListEntities(list, version, shard, limit, start, byName): Promise<Page<Record<string, unknown>>> {
@@ -776,6 +792,14 @@ export function makeDynamoStore(
           keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
         await batchWrite(keys);
         n += keys.length;
+        const aliases: Record<string, unknown>[] = [];
+        for await (const it of queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': listedAliasPartition(list, version, shard) },
+          ProjectionExpression: 'pk, sk',
+        }))
+          aliases.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
+        await batchWrite(aliases);
       }
       await send(() => doc.send(new DeleteCommand({ TableName: table, Key: listVersionKey(list, version) })));
       return n;

@@ -27,6 +27,7 @@ import {
   ingestIndexKey,
   ingestStatusKey,
   ledgerKeyOfPartition,
+  listedAliasPartition,
   listedEntityPartition,
   listPointerKey,
   LISTS_PK,
@@ -356,6 +357,14 @@ export function makeMemoryStore() {
       read('queryEntityRows', page.items.length);
       return { ...page, items: page.items.map((x) => ({ item: entityRowOf(x.item), pos: x.pos })) };
     },
+    async queryListAliases(list, version, shard, prefix, limit) {
+      const items = partition(listedAliasPartition(list, version, shard))
+        .filter((i) => String(i.sk).startsWith(prefix))
+        .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
+        .slice(0, limit);
+      read('queryListAliases', items.length);
+      return items.map((i) => String(i.sourceId));
+    },
     async queryListEntities(list, version, shard, limit, start, byName) {
       const matching = byName
         ? allItems().filter(
@@ -528,11 +537,13 @@ export function makeMemoryStore() {
     },
     async deleteListVersion(list: string, version: string) {
       let n = 0;
-      for (let s = 0; s < ENTITY_SHARDS; s++)
+      for (let s = 0; s < ENTITY_SHARDS; s++) {
         for (const it of partition(listedEntityPartition(list, version, s))) {
           del(it);
           n++;
         }
+        for (const it of partition(listedAliasPartition(list, version, s))) del(it);
+      }
       del(listVersionKey(list, version));
       return n;
     },

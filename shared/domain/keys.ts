@@ -286,3 +286,12 @@ export const namePostingKey = (nameKey: string, objectKey: string, gen: string) 
   pk: namePostingPartition(nameKey, shardOfString(objectKey, NAME_POSTING_SHARDS)),
   sk: `${objectHash(objectKey)}#${gen}`,
 });
+
+/**
+ * `LEA#<list>#<version>#<shard>` / `<folded alias>#<sourceId>`: a listed entity's aliases, written with the version
+ * and deleted with it, so a name search finds "KOMID" by its alias with one key-range query per shard (issue 12.6).
+ */
+export const listedAliasPartition = (list: string, version: string, shard: number) => `LEA#${list}#${version}#${shard}`;
+export function listedAliasKey(list: string, version: string, sourceId: string, foldedAlias: string) {
+  return { pk: listedAliasPartition(list, version, shardOf(sourceId)), sk: `${foldedAlias}#${sourceId}` };
+}

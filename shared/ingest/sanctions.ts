@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { decodeStream } from '../domain/encoding.ts';
 import { foldName } from '../domain/entity-rows.ts';
-import { listedEntityKey, listedEntityNameIndexKey } from '../domain/keys.ts';
+import { listedAliasKey, listedEntityKey, listedEntityNameIndexKey } from '../domain/keys.ts';
 import { addToAggregate, emptyAggregate, mergeEntity } from '../domain/list-aggregate.ts';
 import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
@@ -314,14 +314,16 @@ async function buildVersion(a: {
   };
   const seen = new Set<string>();
   let batch: Record<string, unknown>[] = [];
+  /** The batch's alias items (issue 12.6): written with it, never taken for entities by the delta. */
+  let aliasBatch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
   // One flush in flight while the next is parsed: the delta's reads of the old version and the writes of a flush
   // overlap the parsing of the next (two flushes in memory at most).
   let inflight: Promise<void> | undefined;
-  const flush = (items: Record<string, unknown>[]) => {
+  const flush = (items: Record<string, unknown>[], aliases: Record<string, unknown>[]) => {
     const p = (async () => {
       await delta.annotate(items);
-      await deps.store.putItems(items);
+      await deps.store.putItems([...items, ...aliases]);
     })();
     p.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     return p;
@@ -362,14 +364,18 @@ async function buildVersion(a: {
         ...listedEntityNameIndexKey(list, version, e.sourceId, foldName(e.name)),
         ...e,
       });
+      // Its aliases, for a name search (issue 12.6): a few small items per entity, deleted with the version.
+      for (const alias of new Set(e.aliases.map(foldName)))
+        if (alias) aliasBatch.push({ ...listedAliasKey(list, version, e.sourceId, alias), sourceId: e.sourceId });
       if (batch.length >= flushSize) {
         await inflight;
-        inflight = flush(batch);
+        inflight = flush(batch, aliasBatch);
         batch = [];
+        aliasBatch = [];
       }
     }
     await inflight;
-    if (batch.length) await flush(batch);
+    if (batch.length || aliasBatch.length) await flush(batch, aliasBatch);
   } catch (err) {
     await inflight?.catch(() => undefined); // nothing of this version is written after it is dropped
     if (!(err instanceof InvalidInputError)) throw err; // transient: retried; the version id stays the same

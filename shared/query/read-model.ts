@@ -276,8 +276,23 @@ export async function entitiesFromReadModel(
     const pass = batch.map((e) => matchesListed(e) && (!prefix || foldName(e.name).startsWith(prefix)));
     const counts = await store.readEntityStates(batch.filter((_, i) => pass[i]).map((e) => e.cell));
     read += counts.size;
-    return batch.map((e, i) => pass[i]! && !((counts.get(e.cell)?.articles ?? 0) > 0));
+    return batch.map((e, i) => {
+      if (!pass[i]) return false;
+      const c = counts.get(e.cell);
+      if (!((c?.articles ?? 0) > 0)) return true;
+      // Mentioned now, but not among the rows this request read before: counted between the two reads (the
+      // aggregator commits counter and rows together). Shown here, with its counts, rather than lost from the page.
+      if (rowsReadHere && !emitted.has(e.id)) {
+        e.articles = c!.articles;
+        e.mentions = c!.mentions;
+        return true;
+      }
+      return false;
+    });
   };
+  /** Ids this request has put on the page, and whether it read the rows phase to its end itself. */
+  const emitted = new Set<string>();
+  let rowsReadHere = false;
 
   const phases: ('rows' | 'tail')[] = universe ? (desc ? ['rows', 'tail'] : ['tail', 'rows']) : ['rows'];
   let ph = state.ph as 'rows' | 'tail';
@@ -285,10 +300,16 @@ export async function entitiesFromReadModel(
     if (ph === 'rows') {
       const per = residual ? Math.max(q.limit + 1, Math.ceil(budget / ROW_SHARDS)) : q.limit + 1;
       const m = await mergeStreams(rowStreams, state.r ?? [0, 0, 0, 0], rowCmp, rowOk, q.limit - items.length, per);
-      items.push(...m.taken.map(rowOut));
+      // A tail entity counted between this request's two reads (ascending order: tail first) is not shown twice.
+      for (const r of m.taken.map(rowOut))
+        if (!emitted.has(r.id)) {
+          emitted.add(r.id);
+          items.push(r);
+        }
       read += m.read;
       state = { ph: 'rows', r: m.positions };
       if (!m.finished) break;
+      rowsReadHere = true;
     } else {
       const w = await walkSegments(
         tailSegments,
@@ -297,7 +318,10 @@ export async function entitiesFromReadModel(
         q.limit - items.length,
         Math.max(q.limit + 1, budget - read),
       );
-      items.push(...w.taken.map(({ cell: _c, nameSort: _n, ...out }) => out));
+      for (const { cell: _c, nameSort: _n, ...out } of w.taken) {
+        emitted.add(out.id);
+        items.push(out);
+      }
       read += w.read;
       state = { ph: 'tail', t: w.next };
       if (!w.finished) break;
