@@ -290,7 +290,7 @@ export async function entitiesFromReadModel(
       return false;
     });
   };
-  /** Ids this request has put on the page, and whether it read the rows phase to its end itself. */
+  /** Ids this request has put on the page, and whether it read the whole rows phase (start to end) itself. */
   const emitted = new Set<string>();
   let rowsReadHere = false;
 
@@ -298,6 +298,7 @@ export async function entitiesFromReadModel(
   let ph = state.ph as 'rows' | 'tail';
   for (;;) {
     if (ph === 'rows') {
+      const fromStart = !state.r;
       const per = residual ? Math.max(q.limit + 1, Math.ceil(budget / ROW_SHARDS)) : q.limit + 1;
       const m = await mergeStreams(rowStreams, state.r ?? [0, 0, 0, 0], rowCmp, rowOk, q.limit - items.length, per);
       // A tail entity counted between this request's two reads (ascending order: tail first) is not shown twice.
@@ -309,7 +310,8 @@ export async function entitiesFromReadModel(
       read += m.read;
       state = { ph: 'rows', r: m.positions };
       if (!m.finished) break;
-      rowsReadHere = true;
+      // Every row entity is on this page only if this request read the rows from their start.
+      rowsReadHere = fromStart;
     } else {
       const w = await walkSegments(
         tailSegments,
