@@ -29,6 +29,13 @@ export interface ArticleDeps {
 }
 
 const MAX_ATTEMPTS = 8;
+/**
+ * Before another look after losing a race for the object: exponential with full jitter (20 ms, 40 ms … capped at
+ * 1.3 s). Each attempt now writes more (parts, listing rows, name postings), so a loser that came back at once kept
+ * meeting the winner mid-write; spread out, the duplicates of one event settle within the attempts.
+ */
+const backoff = (attempt: number) =>
+  new Promise((r) => setTimeout(r, Math.min(1_300, 20 * 2 ** attempt) * Math.random()));
 /** The generation of an object that holds nothing (deleted, or no article in it). */
 export const NO_GENERATION = 'none';
 
@@ -165,7 +172,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     });
     if (claimed === 'conflict') {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
-      await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
+      await backoff(attempt);
       continue;
     }
     await deps.store.writeParts(ref.key, gen, parts);
@@ -183,6 +190,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       const winner = await deps.store.readObject(ref.key);
       if (winner && winner.gen !== gen) await removeOtherGenerations(ref.key, winner.gen, deps, gen);
       if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
+      await backoff(attempt);
       continue;
     }
     // The index may have changed while we worked, after a relink pass went by: then link again.
