@@ -357,25 +357,19 @@ async function status(
  * now (duplicate and retried list events then cost one read). Articles ingested since were linked by their own handler
  * against that build, or linked again by it when the index changed under it.
  */
-export async function relinkAllArticles(
+/**
+ * Re-ingests these article objects against the current name index, a few at a time (the work is mostly waiting on S3
+ * and DynamoDB), until done or past the deadline: the loop of both the full pass and the proportional one (relink.ts).
+ */
+export async function relinkObjects(
+  keys: readonly string[],
   deps: ArticleDeps,
-  opts: {
-    deadline?: number;
-    concurrency?: number;
-    skipIfCurrent?: boolean;
-    onProgress?: (done: number, total: number) => void;
-  } = {},
-): Promise<{ total: number; relinked: number; finished: boolean; skipped?: boolean }> {
-  const loaded = await deps.index?.load();
-  const indexEtag = loaded?.etag ?? 'none';
-  if (opts.skipIfCurrent && (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === indexEtag)
-    return { total: 0, relinked: 0, finished: true, skipped: true };
-  const keys = await deps.store.listArticleObjects();
+  opts: { deadline?: number; concurrency?: number; onProgress?: (done: number, total: number) => void },
+): Promise<{ total: number; relinked: number; finished: boolean }> {
   let relinked = 0;
   let done = 0;
   let next = 0;
   let finished = true;
-  // A few objects at a time: the work is mostly waiting on S3 and DynamoDB.
   const worker = async () => {
     while (next < keys.length) {
       if (opts.deadline && Date.now() > opts.deadline) {
@@ -392,6 +386,24 @@ export async function relinkAllArticles(
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, keys.length) }, worker));
+  return { total: keys.length, relinked, finished };
+}
+
+export async function relinkAllArticles(
+  deps: ArticleDeps,
+  opts: {
+    deadline?: number;
+    concurrency?: number;
+    skipIfCurrent?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
+): Promise<{ total: number; relinked: number; finished: boolean; skipped?: boolean }> {
+  const loaded = await deps.index?.load();
+  const indexEtag = loaded?.etag ?? 'none';
+  if (opts.skipIfCurrent && (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === indexEtag)
+    return { total: 0, relinked: 0, finished: true, skipped: true };
+  const keys = await deps.store.listArticleObjects();
+  const { relinked, finished } = await relinkObjects(keys, deps, opts);
   // Marked done only when the index stayed the same build throughout (build ETags never recur: name-index-store).
   if (finished && ((await deps.index?.load())?.etag ?? 'none') === indexEtag)
     await deps.store.putItems([

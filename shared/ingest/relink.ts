@@ -3,7 +3,7 @@ import { RELINK_MARK_KEY } from '../domain/keys.ts';
 import { changedNameKeys, EVERY_ARTICLE, nameKeySignature } from '../domain/name-postings.ts';
 import { DependencyError } from '../errors.ts';
 import type { ListCatalog } from '../ports.ts';
-import { type ArticleDeps, reconcileArticleObject, relinkAllArticles } from './articles.ts';
+import { type ArticleDeps, relinkAllArticles, relinkObjects } from './articles.ts';
 import { rebuildNameIndex } from './name-index.ts';
 import type { IngestCall } from './sanctions.ts';
 
@@ -139,35 +139,6 @@ export async function relinkEverything(
   if (r.finished && !r.skipped && marked && cur?.buildId && listed)
     await pruneBuilds(deps, listed.builds, cur.buildId, started);
   return { ...r, mode: 'all', ...(reason ? { reason } : {}) };
-}
-
-/** Reconciles these objects as a relink, a few at a time (the work is mostly waiting on S3 and DynamoDB). */
-async function relinkObjects(
-  keys: readonly string[],
-  deps: ArticleDeps,
-  opts: RelinkOptions,
-): Promise<{ total: number; relinked: number; finished: boolean }> {
-  let relinked = 0;
-  let done = 0;
-  let next = 0;
-  let finished = true;
-  const worker = async () => {
-    while (next < keys.length) {
-      if (opts.deadline && Date.now() > opts.deadline) {
-        finished = false;
-        return;
-      }
-      const key = keys[next++]!;
-      const s = await reconcileArticleObject(
-        { bucket: deps.source.bucket, key, eventName: 'Relink', eventTime: new Date().toISOString() },
-        deps,
-      );
-      if (s.status === 'done') relinked++;
-      opts.onProgress?.(++done, keys.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, keys.length) }, worker));
-  return { total: keys.length, relinked, finished };
 }
 
 /** The mark, written only when the index stayed the same build throughout (build ETags never recur). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { IsoDate } from './api.ts';
 import { countryName } from '../domain/countries.ts';
 import {
   cellId,
@@ -39,15 +40,6 @@ export const Q_SCAN = 1000;
 export const MAX_INTERVALS = 400;
 /** Day cells looked at, newest first, for the newest day of a series with an article (zero cells are skipped). */
 export const NEWEST_PROBE = 10;
-
-const isCalendarDate = (s: string): boolean => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
-const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a day of the calendar');
 
 const Limit = z
   .string()
