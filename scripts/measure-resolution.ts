@@ -15,7 +15,7 @@ import { startDynamoDbLocal } from '../infra/sandbox/dynamodb-local.ts';
 import { makeDynamoCanonicalStore } from '../shared/adapters/dynamo-canonical-store.ts';
 import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
 import { decodeStream } from '../shared/domain/encoding.ts';
-import { listedEntityKey } from '../shared/domain/keys.ts';
+import { changeKey, listedEntityKey } from '../shared/domain/keys.ts';
 import { mergeEntity } from '../shared/domain/list-aggregate.ts';
 import type { ListedEntity } from '../shared/domain/model.ts';
 import { detectListFormat } from '../shared/domain/sanctions/detect.ts';
@@ -96,14 +96,24 @@ console.log('| list | entities | write entities ms | resolve first ms | × write
 console.log('|---|---|---|---|---|---|---|');
 for (const [list, es] of lists) {
   const w = await write(list, 'v1', es);
-  const [first] = await timed(() => resolveListVersion({ list, version: 'v1' }, { store: canonical }));
+  const entityCount = es.length;
+  const [first] = await timed(() => resolveListVersion({ list, version: 'v1', entityCount }, { store: canonical }));
+  // v2: the same entities (the ingest's change set is empty); v3: 1 % of them changed (their MOD items written, as
+  // shared/ingest/list-delta.ts files them while the version is written).
   await write(list, 'v2', es);
-  const [same] = await timed(() => resolveListVersion({ list, version: 'v2', previous: 'v1' }, { store: canonical }));
+  const [same] = await timed(() =>
+    resolveListVersion({ list, version: 'v2', previous: 'v1', entityCount }, { store: canonical }),
+  );
   const changed = es.map((e, i) =>
     i % 100 === 0 ? { ...e, programs: [...e.programs, 'CHANGED'], aliases: [...e.aliases, `${e.name} X`] } : e,
   );
   await write(list, 'v3', changed);
-  const [delta] = await timed(() => resolveListVersion({ list, version: 'v3', previous: 'v2' }, { store: canonical }));
+  await store.putItems(
+    es.filter((_, i) => i % 100 === 0).map((e) => ({ ...changeKey(list, 'v3', 'MOD', e.sourceId) })),
+  );
+  const [delta] = await timed(() =>
+    resolveListVersion({ list, version: 'v3', previous: 'v2', entityCount }, { store: canonical }),
+  );
   const f = (x: number) => x.toFixed(0);
   console.log(
     `| ${list} | ${es.length} | ${f(w)} | ${f(first)} | ${(first / w).toFixed(1)} | ${f(same)} | ${f(delta)} |`,

@@ -107,7 +107,7 @@ function routeHandlers(deps: QueryDeps): Record<QueryRoute, RouteHandler> {
     'GET /counts/countries': async (e) => {
       const q = parseParams(CountriesQuery, query(e));
       const page = await countsByCountry(q, store);
-      return ok(CountriesResponse, canonical ? await withCanonicalCountries(page, q, { canonical }) : page);
+      return ok(CountriesResponse, canonical ? await withCanonicalCountries(page, q, { canonical, store }) : page);
     },
     'GET /counts/entities': async (e) => {
       const q = parseParams(EntitiesQuery, query(e));

@@ -83,7 +83,7 @@ export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
           TableName: table,
           Key: c.key,
           UpdateExpression: 'ADD #e :d',
-          ExpressionAttributeNames: { '#e': 'entities' },
+          ExpressionAttributeNames: { '#e': 'count' },
           ExpressionAttributeValues: { ':d': c.delta },
         },
       }));

@@ -61,8 +61,8 @@ export function makeMemoryCanonicalStore() {
         else del(m.key);
       }
       for (const c of w.counters) {
-        const it = get(c.key) ?? { ...c.key, entities: 0 };
-        put({ ...it, entities: Number(it.entities) + c.delta });
+        const it = get(c.key) ?? { ...c.key, count: 0 };
+        put({ ...it, count: Number(it.count) + c.delta });
       }
       return 'written';
     },

@@ -135,40 +135,38 @@ export const changeSetKey = (list: string, changedAt: string, version: string) =
 });
 
 /*
- * Canonical entities across lists (issue 11.1, shared/ingest/resolve-lists.ts):
- *  CANOF#<member id>           META           a listed entity's canonical id, its resolver profile and its hash
- *  XID#<type>:<value>          <member id>    blocking item: members carrying a strong identifier
- *  XNM#<normalised name>       <member id>    blocking item: members carrying a normalised name
- *  XLS#<block key>             <list>         a list has members under that blocking key (see blockListMarkerKey)
- *  CANLISTS                    <list>         the lists resolution has seen
- *  CAN#<canonical id>          META           a canonical entity: name, type, lists, countries, revision
- *  CAN#<canonical id>          MEM#<member>   one member, with the reason it joined
+ * Canonical entities across lists (issue 11.1, shared/ingest/resolve-lists.ts). Only what a merge makes is stored:
+ * a listed entity in no cluster is its own canonical entity, `c:<list>:<sourceId>`, and has no item at all.
+ *  XBK#<list>#<gen>#<bucket>   B              a block bucket: blocking keys → the list's members carrying them
+ *  CANLISTS                    <list>         a list resolution has seen: its bucket layout and resolved version
+ *  CANOF#<member id>           META           the canonical id of a listed entity in a cluster (clusters only)
+ *  CAN#<canonical id>          META           a cluster: name, type, lists, members and why, countries, overlap
  *  CAN#<canonical id>          REF            an id no longer current: the canonical id its members went to
- *  CANCNT                      <country>      distinct canonical entities per country (one item per country)
+ *  CANOVL                      <country>      listings in clusters beyond one per cluster, per country
  */
 export const canonicalOfKey = (memberId: string) => ({ pk: `CANOF#${memberId}`, sk: 'META' });
-export const blockPartition = (key: string): string =>
-  key.startsWith('id:') ? `XID#${key.slice(3)}` : `XNM#${key.slice(3)}`;
-export const blockItemKey = (key: string, memberId: string) => ({ pk: blockPartition(key), sk: memberId });
+/** One bucket of a list's blocking keys: its own partition (a first build writes a list's buckets at once). */
+export const blockBucketKey = (list: string, gen: string, bucket: number) => ({
+  pk: `XBK#${list}#${gen}#${bucket}`,
+  sk: 'B',
+});
 export const canonicalPartition = (canonicalId: string) => `CAN#${canonicalId}`;
 export const canonicalMetaKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'META' });
-export const MEMBER_PREFIX = 'MEM#';
-export const canonicalMemberKey = (canonicalId: string, memberId: string) => ({
-  pk: canonicalPartition(canonicalId),
-  sk: `${MEMBER_PREFIX}${memberId}`,
-});
 export const canonicalRefKey = (canonicalId: string) => ({ pk: canonicalPartition(canonicalId), sk: 'REF' });
-export const CANONICAL_COUNTS_PK = 'CANCNT';
-export const canonicalCountKey = (country: string) => ({ pk: CANONICAL_COUNTS_PK, sk: country });
 /**
- * `XLS#<block key>` / `<list>`: a list has (or had) a member under a blocking key. Read in batches before a block is
- * queried: a block only one list has can merge nothing (a list's entries never merge with each other), and most
- * blocks are such, so most entities need no Query at all. A marker may outlive its members: that costs one Query.
+ * `CANOVL` / `<country>`: how many listings of clusters count twice per country (a cluster of an OFAC and a UN entry,
+ * both in KP, adds 1). Distinct canonical entities of a country are its listings (the list pointers' aggregates)
+ * minus this: one small item per country, written only when a cluster forms, changes or dissolves.
  */
-export const blockListMarkerKey = (key: string, list: string) => ({ pk: `XLS#${key}`, sk: list });
-/** `CANLISTS` / `<list>`: the lists resolution has seen (a handful: what the block markers are read for). */
+export const CANONICAL_OVERLAP_PK = 'CANOVL';
+export const canonicalOverlapKey = (country: string) => ({ pk: CANONICAL_OVERLAP_PK, sk: country });
+/** `CANLISTS` / `<list>`: the lists resolution has seen (a handful), each with its bucket layout. */
 export const RESOLVED_LISTS_PK = 'CANLISTS';
 export const resolvedListKey = (list: string) => ({ pk: RESOLVED_LISTS_PK, sk: list });
+/** The canonical id of a listed entity that is its own canonical entity (no cluster): readable and reversible. */
+export const singletonCanonicalId = (memberId: string) => `c:${memberId.slice(2)}`;
+/** The listed id a canonical id names (its smallest member, or the entity itself). */
+export const memberOfCanonicalId = (canonicalId: string) => `l:${canonicalId.slice(2)}`;
 // ---------------------------------------------------------------------------------------------------------------
 // Articles as a resource and timelines (issue 12.1, 12.2).
 

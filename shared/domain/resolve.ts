@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { listedEntityId } from './keys.ts';
+import { listedEntityId, singletonCanonicalId } from './keys.ts';
 import type { ListedEntity } from './model.ts';
 import { GENERIC_TOKENS, isLegalForm, nameTokens, stripLegalForms } from './names.ts';
 import { BIRTH_DATE } from './sanctions/birth-dates.ts';
@@ -254,12 +253,13 @@ export function decideMerge(a: Profile, b: Profile): MergeReason | undefined {
   return { rule: 'name', name };
 }
 
-/** `c:<hash of the smallest member id>`: stable for a given membership, whatever the order members arrived in. */
+/** `c:<list>:<sourceId>` of the smallest member id: stable for a given membership, whatever the order members arrived in. */
 export function canonicalIdOf(memberIds: Iterable<string>): string {
   let min: string | undefined;
   for (const m of memberIds) if (min === undefined || m < min) min = m;
   if (min === undefined) throw new Error('a canonical entity has at least one member');
-  return `c:${createHash('sha256').update(min).digest('hex').slice(0, 20)}`;
+  // Readable and reversible: the cluster's smallest member, so a lone entity's canonical id needs no item to resolve.
+  return singletonCanonicalId(min);
 }
 
 /** Rules from the strongest to the weakest: clusters are built from the strongest merges first. */

@@ -5,6 +5,7 @@ import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { EntityPatch, ParsedRecord } from '../domain/sanctions/types.ts';
 import type { IngestStatus, ListPointer } from '../domain/stored.ts';
 import type { ListCatalog } from '../ports.ts';
+import type { ResolveRun } from './resolve-lists.ts';
 import { changeItems, listSince, publishChangeSet } from './list-delta.ts';
 
 /**
@@ -89,7 +90,7 @@ export async function applyPartsInPlace<F extends SetFile>(a: {
     now?: () => number;
     onListsChanged?: () => Promise<void>;
     /** Cross-list resolution re-evaluates the entities the part changed (their profile hash moved). */
-    onListVersionChanged?: (run: { list: string; version?: string; previous?: string }) => Promise<void>;
+    onListVersionChanged?: (run: ResolveRun) => Promise<void>;
   };
   list: string;
   current: ListPointer;
@@ -239,7 +240,12 @@ export async function applyPartsInPlace<F extends SetFile>(a: {
     if (c.ADD + c.MOD + c.DEL === 0) await store.deleteKeys([{ pk, sk }]);
     else await publishChangeSet(store, next);
   }
-  await deps.onListVersionChanged?.({ list, version: current.version });
+  await deps.onListVersionChanged?.({
+    list,
+    version: current.version,
+    changed: entities.map((e) => String(e.sourceId)),
+    entityCount: next.entityCount,
+  });
   await deps.onListsChanged?.();
   return a.done({
     ...a.base,

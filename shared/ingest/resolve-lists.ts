@@ -1,20 +1,19 @@
-import { createHash } from 'node:crypto';
 import {
-  blockItemKey,
-  blockListMarkerKey,
-  blockPartition,
-  canonicalCountKey,
-  canonicalMemberKey,
+  blockBucketKey,
   canonicalMetaKey,
   canonicalOfKey,
+  canonicalOverlapKey,
   canonicalRefKey,
+  changePartition,
   ENTITY_SHARDS,
   listedEntityId,
   listedEntityKey,
   listedEntityPartition,
-  MEMBER_PREFIX,
+  memberOfCanonicalId,
+  parseEntityId,
   RESOLVED_LISTS_PK,
   resolvedListKey,
+  singletonCanonicalId,
 } from '../domain/keys.ts';
 import type { ListedEntity } from '../domain/model.ts';
 import {
@@ -30,23 +29,27 @@ import { DependencyError } from '../errors.ts';
 import type { CanonicalStore } from '../ports.ts';
 
 /*
- * Cross-list resolution inside the list ingest (issue 11.1), incremental and in bounded memory: called once after a
- * list version became current, it walks that version page by page (and the version it replaced, for what was
- * removed), and re-resolves only the entities whose resolver profile changed: a re-upload of the same file writes
- * nothing but reads one CANOF item per entity. For each changed entity the connected component around it is rebuilt
- * from the stored blocking items (bounded: a block larger than MAX_BLOCK is a common name and is not followed; a
- * component stops growing at MAX_COMPONENT members) and clustered with the same pure functions as the in-memory
- * resolver (shared/domain/resolve.ts).
+ * Cross-list resolution inside the list ingest (issue 11.1, 11.7), incremental and in bounded memory. Called once after
+ * a list version became current, it re-resolves what the version changed: the entities its change set names (ADD,
+ * MOD, DEL, shared/ingest/list-delta.ts), or, for a list's first version, every entity once.
  *
- * Per entity of a changed version it reads: its CANOF item, the blocking partitions of its keys (≤ MAX_BLOCK + 1
- * items each), the CANOF items of its candidates and its old cluster's members; it writes its CANOF item, its blocking
- * items, one MEM item, and its canonical entity's META item, in transactions with the per-country counters whose
- * membership moved (summed over a page of entities: one counter item is written once per page, not once per entity).
- * Nothing reads a whole list or every canonical entity. Work is done a page (100 entities) at a time, their reads in
- * parallel: memory is bounded by a page and the components around it.
+ * What is stored is what merges make, and little else, because every item written per entity is list-ingest time:
+ * - Blocking keys (identifiers and normalised names, shared/domain/resolve.ts) live in buckets, one item of about
+ *   PER_BUCKET entities' keys each (`XBK#<list>#<gen>#<bucket>`): a list of 7,379 entities writes 128 items, not one
+ *   per key and entity. A key is found by hashing it to one bucket per list, read in batches of 100.
+ * - An entity in no cluster is its own canonical entity, `c:<list>:<sourceId>`, with no item: most entities are such.
+ * - A cluster has one META item (members, each one's reason, countries, per-country overlap) and one CANOF item per
+ *   member (its canonical id). `CANOVL` counts, per country, the listings of clusters beyond the first, so that
+ *   distinct entities per country are the lists' own counts minus it.
  *
- * Known limit: two list ingests that touch one cluster at the same moment may each cluster it from what they saw;
- * the counters stay exact (conditional META writes), and the next ingest of either list settles the membership.
+ * Per changed entity it reads its listing (and the previous one), its keys' buckets in every list, the listings of
+ * its candidates, and its old cluster; it writes its own buckets (merged over a page), and the items of the clusters
+ * that changed, with the overlap counters in the same transactions. A re-upload of the same list changes nothing and
+ * writes nothing. Nothing reads a whole list except a list's first version (which is written whole anyway).
+ *
+ * Known limit: two ingests that touch one cluster at the same moment may each cluster it from what they saw; META
+ * writes are conditional (the counters stay exact), and the next ingest of either list settles the membership. A key
+ * with more than MAX_BLOCK entries in a list is kept as common ('*') until the list's buckets are next laid out.
  */
 
 const PAGE = 100;
@@ -55,39 +58,55 @@ const PARALLEL = 16;
 const MAX_NODES = 5000;
 /** Actions per TransactWriteItems (DynamoDB's limit is 100). */
 const MAX_ACTIONS = 90;
+/** Entities per bucket when a list's buckets are laid out (a bucket item stays near 10 KB, far below 400 KB). */
+const PER_BUCKET = 64;
+/** A list grown past this many entities per bucket is laid out again on its next version. */
+const MAX_PER_BUCKET = 4 * PER_BUCKET;
+/** Key entries a first build holds before it writes its buckets (a few MB): memory stays bounded for any list. */
+const BUILD_BUDGET = 200_000;
+/** Buckets kept in memory by one run (each ~10 KB). */
+const CACHE_BUCKETS = 4000;
+/** Marks a key too common in one list to be followed (more than MAX_BLOCK entries). */
+const COMMON = '*';
 
 export interface ResolveDeps {
   store: CanonicalStore;
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
 
-/** What one run knows besides its deps: the lists seen so far (for the block markers). */
-interface Ctx extends ResolveDeps {
-  lists: string[];
-}
-
 export interface ResolveRun {
   list: string;
   /** The list's current version; absent when the list was removed (every entity of `previous` leaves). */
   version?: string | undefined;
-  /** The version this one replaced: its entities that are not in the new one are removed from their clusters. */
+  /** The version this one replaced: its change set against it says what to re-resolve. */
   previous?: string | undefined;
+  /** Source ids changed in place in `version` (a part file applied to it); their old keys are kept. */
+  changed?: readonly string[] | undefined;
+  /** Entities in `version` (sizes a first layout of the buckets). */
+  entityCount?: number | undefined;
 }
 
-interface CanOf {
-  canonical?: string;
-  hash: string;
-  profile: Profile;
-  /** Changed in this run and not yet written: written once, with its canonical id (never stored). */
-  pending?: true;
+/** A list as resolution knows it: where its buckets are and which version they describe. */
+interface ListState {
+  list: string;
+  gen: string;
+  buckets: number;
+  version: string;
 }
 
-const stored = (id: string, c: CanOf) => {
-  const { pending: _, ...rest } = c;
-  return { ...canonicalOfKey(id), ...rest };
-};
+type Bucket = { keys: Record<string, string[]>; rev: number | undefined };
 
-const hashOf = (p: Profile) => createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 16);
+/** 32-bit FNV-1a: which bucket a key is in (stable across runtimes; not a security hash). */
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+const bucketOf = (key: string, buckets: number) => fnv(key) % buckets;
+const pow2AtLeast = (n: number) => 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, n))));
 
 /** Runs `fn` over `xs` with at most PARALLEL calls in flight. */
 async function parallel<T, R>(xs: readonly T[], fn: (x: T) => Promise<R>): Promise<R[]> {
@@ -103,150 +122,432 @@ async function parallel<T, R>(xs: readonly T[], fn: (x: T) => Promise<R>): Promi
   return out;
 }
 
+/** What one run reads more than once: list states, buckets, listings' profiles and canonical ids. */
+class Run {
+  readonly states = new Map<string, ListState>();
+  private readonly buckets = new Map<string, Bucket>();
+  readonly profiles = new Map<string, Profile | null>();
+  readonly canonicals = new Map<string, string | null>();
+  constructor(readonly deps: ResolveDeps) {}
+
+  bucketKey(state: ListState, b: number) {
+    return blockBucketKey(state.list, state.gen, b);
+  }
+
+  /** Buckets by key, read in batches; a bucket not stored is empty. */
+  async readBuckets(keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Bucket>> {
+    const missing = [...new Set(keys.map((k) => k.pk))].filter((pk) => !this.buckets.has(pk));
+    if (missing.length) {
+      const got = new Map(
+        (await this.deps.store.getItems(missing.map((pk) => ({ pk, sk: 'B' })))).map((it) => [String(it.pk), it]),
+      );
+      if (this.buckets.size + missing.length > CACHE_BUCKETS) this.buckets.clear();
+      for (const pk of missing) {
+        const it = got.get(pk);
+        this.buckets.set(pk, {
+          keys: (it?.keys as Record<string, string[]> | undefined) ?? {},
+          rev: it ? Number(it.rev) : undefined,
+        });
+      }
+    }
+    return new Map(keys.map((k) => [k.pk, this.buckets.get(k.pk)!]));
+  }
+
+  forget(pk: string) {
+    this.buckets.delete(pk);
+  }
+
+  remember(pk: string, bucket: Bucket) {
+    this.buckets.set(pk, bucket);
+  }
+
+  /** Drops what a long walk would otherwise accumulate (caches only: the store has every write). */
+  trim() {
+    if (this.profiles.size > 20_000) this.profiles.clear();
+    if (this.canonicals.size > 20_000) this.canonicals.clear();
+  }
+
+  /**
+   * The members under a blocking key across every list, or undefined when the key is common (more than MAX_BLOCK
+   * members): such a key is followed by nobody, as in the in-memory resolver.
+   */
+  async blocks(keys: readonly string[]): Promise<Map<string, string[] | undefined>> {
+    const wanted = [...new Set(keys)];
+    const at = wanted.flatMap((k) =>
+      [...this.states.values()].map((s) => ({ k, s, key: this.bucketKey(s, bucketOf(k, s.buckets)) })),
+    );
+    const read = await this.readBuckets(at.map((a) => a.key));
+    const out = new Map<string, string[] | undefined>(wanted.map((k) => [k, []]));
+    for (const { k, s, key } of at) {
+      const cur = out.get(k);
+      if (!cur) continue;
+      const ids = read.get(key.pk)!.keys[k];
+      if (!ids) continue;
+      if (ids[0] === COMMON) out.set(k, undefined);
+      else {
+        const next = [...cur, ...ids.map((id) => listedEntityId(s.list, id))];
+        out.set(k, next.length > MAX_BLOCK ? undefined : next);
+      }
+    }
+    return out;
+  }
+
+  /** Profiles of listed ids, from their lists' resolved versions (null: no longer listed). */
+  async loadProfiles(ids: readonly string[]) {
+    const keys: { pk: string; sk: string }[] = [];
+    const want: string[] = [];
+    for (const id of new Set(ids)) {
+      if (this.profiles.has(id)) continue;
+      const p = parseEntityId(id);
+      const s = p?.kind === 'listed' ? this.states.get(p.list) : undefined;
+      if (p?.kind !== 'listed' || !s) {
+        this.profiles.set(id, null);
+        continue;
+      }
+      want.push(id);
+      keys.push(listedEntityKey(p.list, s.version, p.sourceId));
+    }
+    for (const id of want) this.profiles.set(id, null);
+    for (const it of await this.deps.store.getItems(keys)) {
+      const p = profileOf(it as unknown as ListedEntity);
+      this.profiles.set(p.id, p);
+    }
+  }
+
+  /** Canonical ids of listed ids in clusters (null: in none). */
+  async loadCanonicals(ids: readonly string[]) {
+    const want = [...new Set(ids)].filter((id) => !this.canonicals.has(id));
+    for (const id of want) this.canonicals.set(id, null);
+    for (const it of await this.deps.store.getItems(want.map(canonicalOfKey)))
+      this.canonicals.set(String(it.pk).slice('CANOF#'.length), String(it.canonical));
+  }
+}
+
 /** Resolves what a new version of one list changed. Returns how many entities were re-resolved and removed. */
 export async function resolveListVersion(
   run: ResolveRun,
   deps: ResolveDeps,
 ): Promise<{ changed: number; removed: number }> {
-  let changed = 0;
-  let removed = 0;
-  const ctx: Ctx = {
-    ...deps,
-    lists: (await deps.store.queryPage(RESOLVED_LISTS_PK, 1000)).items.map((it) => String(it.sk)),
-  };
-  if (!ctx.lists.includes(run.list)) {
-    await deps.store.putItems([{ ...resolvedListKey(run.list) }]);
-    ctx.lists.push(run.list);
+  const r = new Run(deps);
+  let after: string | undefined;
+  do {
+    const page = await deps.store.queryPage(RESOLVED_LISTS_PK, 1000, after);
+    for (const it of page.items)
+      if (it.gen && it.version)
+        r.states.set(String(it.sk), {
+          list: String(it.sk),
+          gen: String(it.gen),
+          buckets: Number(it.buckets),
+          version: String(it.version),
+        });
+    after = page.last;
+  } while (after);
+  const known = r.states.get(run.list);
+
+  if (run.version === undefined) {
+    // The list is gone: every member of the version it had leaves, then its buckets.
+    const removed = known ? await removeList(r, known, run.previous ?? known.version) : 0;
+    deps.log?.('resolved list removal', { list: run.list, removed });
+    return { changed: 0, removed };
   }
-  for (let shard = 0; run.version !== undefined && shard < ENTITY_SHARDS; shard++) {
-    const version = run.version;
-    let after: string | undefined;
-    do {
-      const page = await deps.store.queryPage(listedEntityPartition(run.list, version, shard), PAGE, after);
-      after = page.last;
-      const profiles = page.items.map((it) => profileOf(it as unknown as ListedEntity));
-      const known = await readCanOf(
-        deps,
-        profiles.map((p) => p.id),
-      );
-      const dirty = profiles.filter((p) => known.get(p.id)?.hash !== hashOf(p));
-      if (!dirty.length) continue;
-      await writeProfiles(deps, dirty, known);
-      await resolveAround(
-        ctx,
-        dirty.map((p) => p.id),
-        known,
-      );
-      // A changed entity the component bound left out is still recorded (clustered again when next touched).
-      const left = dirty.filter((p) => known.get(p.id)?.pending);
-      if (left.length) await deps.store.putItems(left.map((p) => stored(p.id, known.get(p.id)!)));
-      changed += dirty.length;
-    } while (after);
-  }
-  if (run.previous && run.previous !== run.version) {
-    for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
-      let after: string | undefined;
-      do {
-        const page = await deps.store.queryPage(listedEntityPartition(run.list, run.previous, shard), PAGE, after);
-        after = page.last;
-        const ids = page.items.map((it) => String(it.sk));
-        const version = run.version;
-        const still = new Set(
-          version === undefined
-            ? []
-            : (await deps.store.getItems(ids.map((id) => listedEntityKey(run.list, version, id)))).map((it) =>
-                String(it.sk),
-              ),
-        );
-        const gone = ids.filter((id) => !still.has(id)).map((id) => listedEntityId(run.list, id));
-        if (!gone.length) continue;
-        await removeMembers(ctx, gone);
-        removed += gone.length;
-      } while (after);
-    }
-  }
-  deps.log?.('resolved list version', { list: run.list, version: run.version, changed, removed });
-  return { changed, removed };
+  const version = run.version;
+  const count = run.entityCount ?? 0;
+  const incremental =
+    known &&
+    (known.version === version || known.version === run.previous) &&
+    (run.previous !== undefined || run.changed !== undefined) &&
+    count <= known.buckets * MAX_PER_BUCKET;
+  const result = incremental
+    ? await resolveChanges(r, known, { ...run, version })
+    : await resolveWhole(r, known, { ...run, version });
+  deps.log?.('resolved list version', { list: run.list, version, ...result, whole: !incremental });
+  return result;
 }
 
-async function readCanOf(deps: ResolveDeps, ids: readonly string[]): Promise<Map<string, CanOf>> {
-  const out = new Map<string, CanOf>();
-  if (!ids.length) return out;
-  for (const it of await deps.store.getItems(ids.map(canonicalOfKey)))
-    out.set(String(it.pk).slice('CANOF#'.length), {
-      ...(it.canonical ? { canonical: String(it.canonical) } : {}),
-      hash: String(it.hash),
-      profile: it.profile as Profile,
-    });
+/** The changes a version made, as source ids by type (from its change set; `changed` when applied in place). */
+async function changesOf(r: Run, run: ResolveRun & { version: string }) {
+  const out = { upserted: new Set<string>(run.changed ?? []), deleted: new Set<string>() };
+  if (run.previous === undefined || run.previous === run.version) return out;
+  let after: string | undefined = 'T#';
+  do {
+    const page = await r.deps.store.queryPage(changePartition(run.list, run.version), 1000, after);
+    for (const it of page.items) {
+      const sk = String(it.sk);
+      if (!sk.startsWith('T#')) continue;
+      const [, type, ...rest] = sk.split('#');
+      (type === 'DEL' ? out.deleted : out.upserted).add(rest.join('#'));
+    }
+    after = page.last;
+  } while (after);
   return out;
 }
 
-/** New profiles and their blocking items; blocking items of keys an entity no longer has go. */
-async function writeProfiles(deps: ResolveDeps, profiles: readonly Profile[], known: Map<string, CanOf>) {
-  const puts: Record<string, unknown>[] = [];
-  const deletes: { pk: string; sk: string }[] = [];
-  for (const p of profiles) {
-    const old = known.get(p.id);
-    const keys = new Set(blockKeysOf(p));
-    for (const k of old ? blockKeysOf(old.profile) : []) if (!keys.has(k)) deletes.push(blockItemKey(k, p.id));
-    for (const k of keys) puts.push({ ...blockItemKey(k, p.id) }, { ...blockListMarkerKey(k, p.list) });
-    const next: CanOf = {
-      ...(old?.canonical ? { canonical: old.canonical } : {}),
-      hash: hashOf(p),
-      profile: p,
-      pending: true,
+async function resolveChanges(r: Run, state: ListState, run: ResolveRun & { version: string }) {
+  const { upserted, deleted } = await changesOf(r, run);
+  const list = run.list;
+  const previous = run.previous !== undefined && run.previous !== run.version ? run.previous : undefined;
+  const ids = [...upserted, ...deleted];
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const page = ids.slice(i, i + PAGE);
+    // Old keys out of the buckets, new keys in: from the listing in the previous version and in this one.
+    const before = new Map<string, Profile>();
+    const now = new Map<string, Profile>();
+    if (previous)
+      for (const it of await r.deps.store.getItems(page.map((id) => listedEntityKey(list, previous, id))))
+        before.set(String(it.sk), profileOf(it as unknown as ListedEntity));
+    for (const it of await r.deps.store.getItems(
+      page.filter((id) => !deleted.has(id)).map((id) => listedEntityKey(list, run.version, id)),
+    ))
+      now.set(String(it.sk), profileOf(it as unknown as ListedEntity));
+    const edits = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
+    const edit = (b: number) => {
+      let e = edits.get(b);
+      if (!e) edits.set(b, (e = { add: new Map(), del: new Map() }));
+      return e;
     };
-    known.set(p.id, next);
-  }
-  if (deletes.length) await deps.store.deleteKeys(deletes);
-  // Markers repeat over a page (one list, many entities under one name): each written once.
-  await deps.store.putItems([...new Map(puts.map((p) => [`${p.pk}\u0000${p.sk}`, p])).values()]);
-}
-
-async function removeMembers(deps: Ctx, ids: readonly string[]) {
-  const known = await readCanOf(deps, ids);
-  const deletes: { pk: string; sk: string }[] = [];
-  const formerClusters = new Set<string>();
-  for (const id of ids) {
-    const old = known.get(id);
-    if (!old) continue;
-    for (const k of blockKeysOf(old.profile)) deletes.push(blockItemKey(k, id));
-    deletes.push(canonicalOfKey(id));
-    if (old.canonical) {
-      deletes.push(canonicalMemberKey(old.canonical, id));
-      formerClusters.add(old.canonical);
+    for (const id of page) {
+      const oldKeys = new Set(before.has(id) ? blockKeysOf(before.get(id)!) : []);
+      const newKeys = new Set(now.has(id) ? blockKeysOf(now.get(id)!) : []);
+      for (const k of oldKeys) if (!newKeys.has(k)) addTo(edit(bucketOf(k, state.buckets)).del, k, id);
+      for (const k of newKeys) addTo(edit(bucketOf(k, state.buckets)).add, k, id);
     }
-    known.delete(id);
+    await writeBuckets(r, state, edits);
   }
-  await deps.store.deleteKeys(deletes);
-  // What is left of their clusters is clustered again (a removed member may have been the link between two others).
-  await resolveAround(deps, [], known, [...formerClusters]);
+  // The buckets now say this version: candidates are read from it.
+  r.states.set(list, { ...state, version: run.version });
+  const seeds = [...upserted].map((id) => listedEntityId(list, id));
+  const gone = [...deleted].map((id) => listedEntityId(list, id));
+  for (let i = 0; i < gone.length; i += PAGE) await removeMembers(r, gone.slice(i, i + PAGE));
+  for (let i = 0; i < seeds.length; i += PAGE) {
+    r.trim();
+    await resolveAround(r, seeds.slice(i, i + PAGE));
+  }
+  await r.deps.store.putItems([{ ...resolvedListKey(list), ...r.states.get(list)! }]);
+  return { changed: upserted.size, removed: deleted.size };
 }
 
-/** Members of clusters, from their META items (one batched read for many clusters, no Query). */
-async function membersOf(deps: ResolveDeps, canonicals: readonly string[]): Promise<string[]> {
-  if (!canonicals.length) return [];
-  return (await deps.store.getItems(canonicals.map(canonicalMetaKey))).flatMap(
-    (it) => (it.members as string[] | undefined) ?? [],
-  );
+/**
+ * A list's first version (or one whose buckets no longer describe it): its buckets laid out afresh under a new
+ * generation from every entity, then each entity that shares a key with another list (or was in a cluster) is
+ * resolved. Two passes over the version; memory bounded by BUILD_BUDGET key entries and a page.
+ */
+async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun & { version: string }) {
+  const list = run.list;
+  const count = run.entityCount ?? (await countEntities(r, list, run.version));
+  const state: ListState = {
+    list,
+    gen: run.version,
+    buckets: pow2AtLeast(Math.ceil(count / PER_BUCKET)),
+    version: run.version,
+  };
+  // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
+  // buckets (edits are set additions).
+  let pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
+  let entries = 0;
+  for await (const page of versionPages(r, list, run.version)) {
+    for (const p of page) {
+      const sid = p.id.slice(`l:${list}:`.length);
+      for (const k of blockKeysOf(p)) {
+        const b = bucketOf(k, state.buckets);
+        let e = pending.get(b);
+        if (!e) pending.set(b, (e = { add: new Map(), del: new Map() }));
+        addTo(e.add, k, sid);
+        entries++;
+      }
+    }
+    if (entries >= BUILD_BUDGET) {
+      await writeBuckets(r, state, pending);
+      pending = new Map();
+      entries = 0;
+    }
+  }
+  await writeBuckets(r, state, pending);
+  pending = new Map();
+  r.states.set(list, state);
+  await r.deps.store.putItems([{ ...resolvedListKey(list), ...state }]);
+  if (old && old.gen !== state.gen)
+    await r.deps.store.deleteKeys(Array.from({ length: old.buckets }, (_, b) => r.bucketKey(old, b)));
+
+  let changed = 0;
+  for await (const page of versionPages(r, list, run.version)) {
+    r.trim();
+    for (const p of page) r.profiles.set(p.id, p);
+    const ids = page.map((p) => p.id);
+    await r.loadCanonicals(ids);
+    const blocks = await r.blocks(page.flatMap((p) => blockKeysOf(p)));
+    const shared = (p: Profile) =>
+      blockKeysOf(p).some((k) =>
+        blocks.get(k)?.some((m) => parseEntityId(m)?.kind === 'listed' && !m.startsWith(`l:${list}:`)),
+      );
+    const seeds = page.filter((p) => r.canonicals.get(p.id) || shared(p)).map((p) => p.id);
+    if (seeds.length) await resolveAround(r, seeds);
+    changed += page.length;
+  }
+  // Members of the version this one replaced that it no longer has leave their clusters.
+  let removed = 0;
+  if (run.previous && run.previous !== run.version && old) {
+    for await (const page of versionPages(r, list, run.previous)) {
+      const still = new Set(
+        (
+          await r.deps.store.getItems(
+            page.map((p) => listedEntityKey(list, run.version, p.id.slice(`l:${list}:`.length))),
+          )
+        ).map((it) => listedEntityId(list, String(it.sk))),
+      );
+      const gone = page.map((p) => p.id).filter((id) => !still.has(id));
+      if (gone.length) await removeMembers(r, gone);
+      removed += gone.length;
+    }
+  }
+  return { changed, removed };
+}
+
+async function countEntities(r: Run, list: string, version: string): Promise<number> {
+  let n = 0;
+  for await (const page of versionPages(r, list, version)) n += page.length;
+  return n;
+}
+
+/** A version's entities as profiles, a page at a time, shard by shard. */
+async function* versionPages(r: Run, list: string, version: string): AsyncGenerator<Profile[]> {
+  for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
+    let after: string | undefined;
+    do {
+      const page = await r.deps.store.queryPage(listedEntityPartition(list, version, shard), PAGE, after);
+      after = page.last;
+      if (page.items.length) yield page.items.map((it) => profileOf(it as unknown as ListedEntity));
+    } while (after);
+  }
+}
+
+const addTo = (m: Map<string, Set<string>>, k: string, id: string) => {
+  const s = m.get(k);
+  if (s) s.add(id);
+  else m.set(k, new Set([id]));
+};
+
+/**
+ * Bucket edits applied read-modify-write, each bucket conditional on its revision (a concurrent ingest of the same
+ * list loses nothing: the loser reads again). Buckets whose content does not change are not written.
+ */
+async function writeBuckets(
+  r: Run,
+  state: ListState,
+  edits: Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>,
+) {
+  let todo = [...edits.keys()];
+  for (let attempt = 0; todo.length; attempt++) {
+    if (attempt > 5) throw new DependencyError(`block buckets of ${state.list} kept changing over five attempts`);
+    const keys = todo.map((b) => r.bucketKey(state, b));
+    const cur = await r.readBuckets(keys);
+    const writes: {
+      b: number;
+      key: { pk: string; sk: string };
+      item: Record<string, unknown>;
+      expectRev: number | undefined;
+    }[] = [];
+    for (const [i, b] of todo.entries()) {
+      const key = keys[i]!;
+      const bucket = cur.get(key.pk)!;
+      const next = applyEdits(bucket.keys, edits.get(b)!);
+      if (!next) continue;
+      writes.push({ b, key, item: { ...key, keys: next, rev: (bucket.rev ?? 0) + 1 }, expectRev: bucket.rev });
+    }
+    const retry: number[] = [];
+    const groups: (typeof writes)[] = [];
+    for (let i = 0; i < writes.length; i += MAX_ACTIONS) groups.push(writes.slice(i, i + MAX_ACTIONS));
+    await parallel(groups, async (g) => {
+      const res = await r.deps.store.writeCanonicals({ metas: g, counters: [] });
+      for (const w of g)
+        if (res === 'conflict') r.forget(w.key.pk);
+        else r.remember(w.key.pk, { keys: w.item.keys as Record<string, string[]>, rev: w.item.rev as number });
+      if (res === 'conflict') retry.push(...g.map((w) => w.b));
+    });
+    todo = retry;
+  }
+}
+
+/** A bucket's keys with edits applied; undefined when nothing changes. */
+function applyEdits(
+  keys: Record<string, string[]>,
+  e: { add: Map<string, Set<string>>; del: Map<string, Set<string>> },
+): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = { ...keys };
+  let changed = false;
+  for (const [k, ids] of e.del) {
+    const cur = out[k];
+    if (!cur || cur[0] === COMMON) continue;
+    const left = cur.filter((id) => !ids.has(id));
+    if (left.length === cur.length) continue;
+    changed = true;
+    if (left.length) out[k] = left;
+    else delete out[k];
+  }
+  for (const [k, ids] of e.add) {
+    const cur = out[k] ?? [];
+    if (cur[0] === COMMON) continue;
+    const have = new Set(cur);
+    const more = [...ids].filter((id) => !have.has(id));
+    if (!more.length) continue;
+    changed = true;
+    const all = [...cur, ...more].sort();
+    out[k] = all.length > MAX_BLOCK ? [COMMON] : all;
+  }
+  return changed ? out : undefined;
+}
+
+/** A removed list: its members leave their clusters, its buckets and its state go. */
+async function removeList(r: Run, state: ListState, version: string): Promise<number> {
+  let removed = 0;
+  for await (const page of versionPages(r, state.list, version)) {
+    await removeMembers(
+      r,
+      page.map((p) => p.id),
+    );
+    removed += page.length;
+  }
+  r.states.delete(state.list);
+  await r.deps.store.deleteKeys([
+    ...Array.from({ length: state.buckets }, (_, b) => r.bucketKey(state, b)),
+    resolvedListKey(state.list),
+  ]);
+  return removed;
+}
+
+/** Listed ids no longer listed: out of their clusters, whose other members are clustered again. */
+async function removeMembers(r: Run, ids: readonly string[]) {
+  for (const id of ids) r.profiles.set(id, null);
+  await r.loadCanonicals(ids);
+  const clusters = new Set<string>();
+  const deletes: { pk: string; sk: string }[] = [];
+  for (const id of ids) {
+    const c = r.canonicals.get(id);
+    if (!c) continue;
+    clusters.add(c);
+    deletes.push(canonicalOfKey(id));
+    r.canonicals.set(id, null);
+  }
+  if (deletes.length) await r.deps.store.deleteKeys(deletes);
+  if (clusters.size) await resolveAround(r, [], [...clusters]);
+}
+
+interface Meta {
+  id: string;
+  members: string[];
+  overlap: Record<string, number>;
+  rev: number;
+  [k: string]: unknown;
 }
 
 /**
  * Rebuilds the clusters around `seeds` (and the remaining members of `retired` clusters): the seeds' old clusters'
  * members join them (a changed member may have been what held its cluster together), the components are grown over
- * the blocking items level by level (each level's reads in parallel), clustered, and every membership that moved is
- * written.
+ * the buckets level by level (each level's reads batched), clustered, and what moved is written.
  */
-async function resolveAround(
-  deps: Ctx,
-  seeds: readonly string[],
-  known: Map<string, CanOf>,
-  retired: readonly string[] = [],
-) {
-  const expanded = new Map<string, CanOf>();
-  const oldClusters = new Set<string>();
+async function resolveAround(r: Run, seeds: readonly string[], retired: readonly string[] = []) {
+  const expanded = new Map<string, Profile>();
+  const oldMetas = new Map<string, Meta>();
   const proposed = new Map<string, { m: Merge; votes: number }>();
-  const blocks = new Map<string, string[] | undefined>();
   const queued = new Set<string>();
   let frontier: string[] = [];
   const enqueue = (ids: Iterable<string>) => {
@@ -256,58 +557,34 @@ async function resolveAround(
         frontier.push(id);
       }
   };
-  const need = async (ids: readonly string[]) => {
-    for (const [id, c] of await readCanOf(
-      deps,
-      ids.filter((id) => !known.has(id)),
-    ))
-      known.set(id, c);
-  };
   const readClusters = async (ids: readonly string[]) => {
-    const fresh = [...new Set(ids)].filter((c) => !oldClusters.has(c));
-    for (const c of fresh) oldClusters.add(c);
-    enqueue(await membersOf(deps, fresh));
+    const fresh = [...new Set(ids)].filter((c) => !oldMetas.has(c));
+    if (!fresh.length) return;
+    for (const it of await r.deps.store.getItems(fresh.map(canonicalMetaKey))) {
+      const meta = it as unknown as Meta;
+      oldMetas.set(String(it.id), meta);
+      enqueue(meta.members);
+    }
   };
   enqueue(seeds);
   await readClusters(retired);
   while (frontier.length && expanded.size < MAX_NODES) {
     const level = frontier;
     frontier = [];
-    await need(level);
-    const nodes = level.filter((id) => known.has(id));
-    await readClusters(nodes.flatMap((id) => (known.get(id)!.canonical ? [known.get(id)!.canonical!] : [])));
-    // A block is queried only when a list other than the node's own has members under it (markers, in batches).
-    const asked = new Map<string, Set<string>>();
+    await Promise.all([r.loadProfiles(level), r.loadCanonicals(level)]);
+    const nodes = level.filter((id) => r.profiles.get(id));
+    await readClusters(nodes.flatMap((id) => r.canonicals.get(id) ?? []));
+    const blocks = await r.blocks(nodes.flatMap((id) => blockKeysOf(r.profiles.get(id)!)));
+    const candidatesOf = (id: string) => new Set(blockKeysOf(r.profiles.get(id)!).flatMap((k) => blocks.get(k) ?? []));
+    await r.loadProfiles([...new Set(nodes.flatMap((id) => [...candidatesOf(id)]))]);
     for (const id of nodes) {
-      const p = known.get(id)!.profile;
-      for (const k of blockKeysOf(p)) {
-        if (blocks.has(k)) continue;
-        const s = asked.get(k) ?? new Set<string>();
-        for (const l of deps.lists) if (l !== p.list) s.add(l);
-        asked.set(k, s);
-      }
-    }
-    const markers = await deps.store.getItems(
-      [...asked].flatMap(([k, ls]) => [...ls].map((l) => blockListMarkerKey(k, l))),
-    );
-    const shared = new Set(markers.map((it) => String(it.pk).slice('XLS#'.length)));
-    for (const k of asked.keys()) if (!shared.has(k)) blocks.set(k, []);
-    const keys = [...asked.keys()].filter((k) => shared.has(k));
-    await parallel(keys, async (k) => {
-      const page = await deps.store.queryPage(blockPartition(k), MAX_BLOCK + 1);
-      // A block this large is a common name or a default value: followed by nobody.
-      blocks.set(k, page.items.length > MAX_BLOCK ? undefined : page.items.map((it) => String(it.sk)));
-    });
-    const candidatesOf = (id: string) =>
-      new Set(blockKeysOf(known.get(id)!.profile).flatMap((k) => blocks.get(k) ?? []));
-    await need([...new Set(nodes.flatMap((id) => [...candidatesOf(id)]))]);
-    for (const id of nodes) {
-      const me = known.get(id)!;
+      const me = r.profiles.get(id)!;
       expanded.set(id, me);
-      const candidates = [...candidatesOf(id)].flatMap((c) =>
-        c !== id && known.has(c) ? [known.get(c)!.profile] : [],
-      );
-      for (const m of mergesOf(me.profile, candidates)) {
+      const candidates = [...candidatesOf(id)].flatMap((c) => {
+        const p = c !== id ? r.profiles.get(c) : undefined;
+        return p ? [p] : [];
+      });
+      for (const m of mergesOf(me, candidates)) {
         const k = `${m.a}\u0000${m.b}`;
         const v = proposed.get(k) ?? { m, votes: 0 };
         v.votes++;
@@ -316,84 +593,73 @@ async function resolveAround(
       }
     }
   }
-  if (frontier.length) deps.log?.('resolution: component capped', { nodes: expanded.size, left: frontier.length });
+  if (frontier.length) r.deps.log?.('resolution: component capped', { nodes: expanded.size, left: frontier.length });
   // Both ends must propose a merge (the ambiguity rule applies from each side), as in resolveProfiles.
   const accepted = [...proposed.values()]
     .filter((v) => v.votes === 2 && expanded.has(v.m.a) && expanded.has(v.m.b))
     .map((v) => v.m);
-  const members = [...expanded.values()].map((n) => ({ id: n.profile.id, list: n.profile.list }));
+  const members = [...expanded.values()].map((p) => ({ id: p.id, list: p.list }));
   const { canonicalOf, joinedBy } = clusterMerges(members, accepted);
-  await writeClusters(deps, expanded, canonicalOf, joinedBy, oldClusters);
+  await writeClusters(r, expanded, canonicalOf, joinedBy, oldMetas);
 }
 
 async function writeClusters(
-  deps: ResolveDeps,
-  nodes: Map<string, CanOf>,
+  r: Run,
+  nodes: Map<string, Profile>,
   canonicalOf: Map<string, string>,
   joinedBy: Map<string, Merge>,
-  oldClusters: Set<string>,
+  oldMetas: Map<string, Meta>,
 ) {
+  const byCanonical = new Map<string, Profile[]>();
+  for (const [id, p] of nodes) {
+    const c = canonicalOf.get(id)!;
+    byCanonical.set(c, [...(byCanonical.get(c) ?? []), p]);
+  }
+  const clusters = new Map([...byCanonical].filter(([, ps]) => ps.length > 1));
   const puts: Record<string, unknown>[] = [];
   const deletes: { pk: string; sk: string }[] = [];
-  const byCanonical = new Map<string, Profile[]>();
   const movedTo = new Map<string, Map<string, number>>();
-  // MEM items that may exist already: only a member that had a canonical id has one.
-  const maybeStored: { pk: string; sk: string }[] = [];
-  for (const [id, node] of nodes) {
+  for (const [id] of nodes) {
     const c = canonicalOf.get(id)!;
-    if (node.canonical) maybeStored.push(canonicalMemberKey(c, id));
-    byCanonical.set(c, [...(byCanonical.get(c) ?? []), node.profile]);
-    const join = joinedBy.get(id);
-    if (node.canonical && node.canonical !== c) {
-      deletes.push(canonicalMemberKey(node.canonical, id));
-      const m = movedTo.get(node.canonical) ?? new Map<string, number>();
-      m.set(c, (m.get(c) ?? 0) + 1);
-      movedTo.set(node.canonical, m);
+    const to = clusters.has(c) ? c : undefined;
+    const from = r.canonicals.get(id) ?? undefined;
+    if (from && from !== to) {
+      const m = movedTo.get(from) ?? new Map<string, number>();
+      const dest = to ?? singletonCanonicalId(id);
+      m.set(dest, (m.get(dest) ?? 0) + 1);
+      movedTo.set(from, m);
     }
-    puts.push({
-      ...canonicalMemberKey(c, id),
-      member: id,
-      list: node.profile.list,
-      ...(join ? { reason: join.reason, with: join.a === id ? join.b : join.a } : {}),
-    });
-    if (node.canonical !== c || node.pending) {
-      node.canonical = c;
-      delete node.pending;
-      puts.push(stored(id, node));
-    }
+    if (to && from !== to) puts.push({ ...canonicalOfKey(id), canonical: to });
+    if (!to && from) deletes.push(canonicalOfKey(id));
+    r.canonicals.set(id, to ?? null);
   }
-  // MEM items unchanged are not rewritten: read what is there, write only what differs.
-  const current = new Map(
-    (maybeStored.length ? await deps.store.getItems(maybeStored) : []).map((it) => [`${it.pk}\u0000${it.sk}`, it]),
-  );
-  const same = (a: Record<string, unknown> | undefined, b: Record<string, unknown>) =>
-    a !== undefined && ['member', 'list', 'reason', 'with'].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
-  const writes = puts.filter(
-    (p) => !String(p.sk).startsWith(MEMBER_PREFIX) || !same(current.get(`${p.pk}\u0000${p.sk}`), p),
-  );
-  if (deletes.length) await deps.store.deleteKeys(deletes);
-  if (writes.length) await deps.store.putItems(writes);
+  if (deletes.length) await r.deps.store.deleteKeys(deletes);
+  if (puts.length) await r.deps.store.putItems(puts);
 
-  const gone = [...oldClusters].filter((c) => !byCanonical.has(c));
-  const created = await writeMetas(deps, [
-    ...[...byCanonical].map(([c, ps]) => [c, ps] as const),
-    ...gone.map((c) => [c, undefined] as const),
-  ]);
-  // Ids that no longer name a cluster keep a referent that says where their members went.
+  // Clusters no longer there, for ids of old clusters that did not carry over.
+  const gone = [...oldMetas.keys()].filter((c) => !clusters.has(c));
+  const created = await writeMetas(
+    r,
+    [...[...clusters].map(([c, ps]) => [c, ps] as const), ...gone.map((c) => [c, undefined] as const)],
+    joinedBy,
+    oldMetas,
+  );
+  // A retired id still resolves through its member while that member is listed; otherwise a referent says where its
+  // members went.
   const refs = gone.flatMap((old) => {
+    if (nodes.has(memberOfCanonicalId(old))) return [];
     const to = [...(movedTo.get(old) ?? new Map<string, number>())].sort(
       (x, y) => y[1] - x[1] || x[0].localeCompare(y[0]),
     );
     return to.length ? [{ ...canonicalRefKey(old), mergedInto: to[0]![0] }] : [];
   });
-  if (refs.length) await deps.store.putItems(refs);
-  // A cluster that exists again under an id once retired is no referent any more (only a cluster that had no META
-  // item can be one: a referent is written when the META item goes).
-  const revived = (created.length ? await deps.store.getItems(created.map(canonicalRefKey)) : []).map((it) => ({
+  if (refs.length) await r.deps.store.putItems(refs);
+  // A cluster that exists again under an id once retired is no referent any more.
+  const revived = (created.length ? await r.deps.store.getItems(created.map(canonicalRefKey)) : []).map((it) => ({
     pk: String(it.pk),
     sk: String(it.sk),
   }));
-  if (revived.length) await deps.store.deleteKeys(revived);
+  if (revived.length) await r.deps.store.deleteKeys(revived);
 }
 
 /** The display name of a cluster: the UN's spelling first (the lists' common reference), then the smallest id's. */
@@ -403,22 +669,38 @@ const rank = (list: string) => {
   return i < 0 ? LIST_PREFERENCE.length : i;
 };
 
+/** Per country, the cluster's listings beyond its first (what distinct counting takes off the lists' sums). */
+function overlapOf(profiles: readonly Profile[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of profiles) for (const c of p.countries) out[c] = (out[c] ?? 0) + 1;
+  for (const c of Object.keys(out)) if (--out[c]! === 0) delete out[c];
+  return out;
+}
+
 type MetaWrite = { key: { pk: string; sk: string }; item?: Record<string, unknown>; expectRev: number | undefined };
 
-/** The META write of one canonical entity against its current item, and its counter deltas; undefined if unchanged. */
+/** The META write of one cluster against its current item, and its overlap deltas; undefined if unchanged. */
 function planMeta(
   canonical: string,
   profiles: readonly Profile[] | undefined,
+  joinedBy: Map<string, Merge>,
   cur: Record<string, unknown> | undefined,
 ): { write: MetaWrite; deltas: Map<string, number> } | undefined {
-  const before = new Set((cur?.countries as string[] | undefined) ?? []);
-  const after = new Set(profiles?.flatMap((p) => p.countries) ?? []);
+  const before = (cur?.overlap as Record<string, number> | undefined) ?? {};
+  const after = profiles ? overlapOf(profiles) : {};
   const deltas = new Map<string, number>();
-  for (const c of after) if (!before.has(c)) deltas.set(c, 1);
-  for (const c of before) if (!after.has(c)) deltas.set(c, -1);
+  for (const c of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const d = (after[c] ?? 0) - (before[c] ?? 0);
+    if (d) deltas.set(c, d);
+  }
   const rev = cur ? Number(cur.rev) : undefined;
   if (!profiles) return cur ? { write: { key: canonicalMetaKey(canonical), expectRev: rev }, deltas } : undefined;
   const sorted = [...profiles].sort((a, b) => rank(a.list) - rank(b.list) || a.id.localeCompare(b.id));
+  const reasons: Record<string, { reason: Merge['reason']; with: string }> = {};
+  for (const p of profiles) {
+    const j = joinedBy.get(p.id);
+    if (j) reasons[p.id] = { reason: j.reason, with: j.a === p.id ? j.b : j.a };
+  }
   const item = {
     ...canonicalMetaKey(canonical),
     id: canonical,
@@ -426,40 +708,45 @@ function planMeta(
     type: sorted[0]!.type,
     lists: [...new Set(profiles.map((p) => p.list))].sort(),
     members: profiles.map((p) => p.id).sort(),
-    countries: [...after].sort(),
+    reasons,
+    countries: [...new Set(profiles.flatMap((p) => p.countries))].sort(),
+    overlap: after,
     rev: (rev ?? 0) + 1,
   };
   const same = (k: string) => JSON.stringify(cur?.[k]) === JSON.stringify((item as Record<string, unknown>)[k]);
-  if (cur && ['name', 'type', 'lists', 'members', 'countries'].every(same)) return undefined;
+  if (cur && ['name', 'type', 'lists', 'members', 'reasons', 'countries', 'overlap'].every(same)) return undefined;
   return { write: { key: canonicalMetaKey(canonical), item, expectRev: rev }, deltas };
 }
 
 /**
- * META items of many canonical entities with their counters, in transactions of up to MAX_ACTIONS actions whose
- * counter deltas are summed per country. A conflict (another ingest moved one of them) retries that group one by one.
+ * META items of many clusters with their overlap counters, in transactions of up to MAX_ACTIONS actions whose
+ * deltas are summed per country. A conflict (another ingest moved one of them) retries that group one by one.
+ * Returns the clusters created (no META before).
  */
 async function writeMetas(
-  deps: ResolveDeps,
+  r: Run,
   entries: readonly (readonly [string, Profile[] | undefined])[],
+  joinedBy: Map<string, Merge>,
+  known: Map<string, Meta>,
 ): Promise<string[]> {
-  const curs = new Map(
-    (await deps.store.getItems(entries.map(([c]) => canonicalMetaKey(c)))).map((it) => [String(it.pk), it]),
-  );
-  const created = entries.filter(([c, ps]) => ps && !curs.has(canonicalMetaKey(c).pk)).map(([c]) => c);
+  const unknown = entries.filter(([c]) => !known.has(c)).map(([c]) => canonicalMetaKey(c));
+  const curs = new Map<string, Record<string, unknown>>([...known].map(([c, m]) => [c, m]));
+  for (const it of unknown.length ? await r.deps.store.getItems(unknown) : []) curs.set(String(it.id), it);
+  const created = entries.filter(([c, ps]) => ps && !curs.has(c)).map(([c]) => c);
   let group: { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> }[] = [];
   let countries = new Set<string>();
   const flush = async () => {
     if (!group.length) return;
     const sums = new Map<string, number>();
     for (const g of group) for (const [c, d] of g.deltas) sums.set(c, (sums.get(c) ?? 0) + d);
-    const counters = [...sums].filter(([, d]) => d !== 0).map(([c, delta]) => ({ key: canonicalCountKey(c), delta }));
-    const r = await deps.store.writeCanonicals({ metas: group.map((g) => g.write), counters });
-    if (r === 'conflict') for (const g of group) await writeMetaAlone(deps, g.entry[0], g.entry[1]);
+    const counters = [...sums].filter(([, d]) => d !== 0).map(([c, delta]) => ({ key: canonicalOverlapKey(c), delta }));
+    const res = await r.deps.store.writeCanonicals({ metas: group.map((g) => g.write), counters });
+    if (res === 'conflict') for (const g of group) await writeMetaAlone(r, g.entry[0], g.entry[1], joinedBy);
     group = [];
     countries = new Set();
   };
   for (const entry of entries) {
-    const plan = planMeta(entry[0], entry[1], curs.get(canonicalMetaKey(entry[0]).pk));
+    const plan = planMeta(entry[0], entry[1], joinedBy, curs.get(entry[0]));
     if (!plan) continue;
     const more = [...plan.deltas.keys()].filter((c) => !countries.has(c)).length;
     if (group.length + 1 + countries.size + more > MAX_ACTIONS) await flush();
@@ -470,12 +757,17 @@ async function writeMetas(
   return created;
 }
 
-async function writeMetaAlone(deps: ResolveDeps, canonical: string, profiles: Profile[] | undefined) {
+async function writeMetaAlone(
+  r: Run,
+  canonical: string,
+  profiles: Profile[] | undefined,
+  joinedBy: Map<string, Merge>,
+) {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const plan = planMeta(canonical, profiles, await deps.store.getItem(canonicalMetaKey(canonical)));
+    const plan = planMeta(canonical, profiles, joinedBy, await r.deps.store.getItem(canonicalMetaKey(canonical)));
     if (!plan) return;
-    const counters = [...plan.deltas].map(([c, delta]) => ({ key: canonicalCountKey(c), delta }));
-    if ((await deps.store.writeCanonicals({ metas: [plan.write], counters })) === 'written') return;
+    const counters = [...plan.deltas].map(([c, delta]) => ({ key: canonicalOverlapKey(c), delta }));
+    if ((await r.deps.store.writeCanonicals({ metas: [plan.write], counters })) === 'written') return;
   }
   throw new DependencyError(`canonical entity ${canonical}: its META item kept changing over five attempts`);
 }

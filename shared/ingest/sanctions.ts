@@ -8,6 +8,7 @@ import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
 import type { IngestStatus, ListPointer } from '../domain/stored.ts';
 import type { IngestLog, ListCatalog } from '../ports.ts';
+import type { ResolveRun } from './resolve-lists.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import type { S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -36,7 +37,7 @@ export interface SanctionsDeps {
    * Called once a list's current version changed: `version` is current, `previous` the one it replaced (still
    * stored); no `version` when the list was removed (cross-list resolution, issue 11.1).
    */
-  onListVersionChanged?: (run: { list: string; version?: string; previous?: string }) => Promise<void>;
+  onListVersionChanged?: (run: ResolveRun) => Promise<void>;
 }
 
 /** What belongs to one invocation, passed down the call (never kept in module state). */
@@ -206,6 +207,7 @@ export async function reconcileSanctionsObject(
       await deps.onListVersionChanged?.({
         list,
         version: current.version,
+        entityCount: current.entityCount,
         ...(current.previous ? { previous: current.previous } : {}),
       });
       await deps.onListsChanged?.(); // a retry after a failure past the swap still leaves the index and links current
@@ -458,6 +460,7 @@ async function buildVersion(a: {
   await deps.onListVersionChanged?.({
     list,
     version,
+    entityCount: agg.entityCount,
     ...(current && current.version !== version ? { previous: current.version } : {}),
   });
   await deps.onListsChanged?.();

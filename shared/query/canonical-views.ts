@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { cellId, parseEntityId } from '../domain/keys.ts';
+import { cellId, parseEntityId, singletonCanonicalId } from '../domain/keys.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ArticleStore, CanonicalStore, CounterReader, ListCatalog } from '../ports.ts';
 import type { CountriesQuery, CountriesResponse, EntitiesResponse } from './api.ts';
@@ -38,7 +38,8 @@ export async function withCanonicalEntities(
   for (const row of page.items) {
     const c = row.listed ? summaries.get(row.id) : undefined;
     if (!c) {
-      items.push(row);
+      // In no cluster: its own canonical entity.
+      items.push(row.listed ? { ...row, canonicalId: singletonCanonicalId(row.id) } : row);
       continue;
     }
     const first = shown.get(c.id);
@@ -57,10 +58,10 @@ export async function withCanonicalEntities(
 export async function withCanonicalCountries(
   page: Countries,
   q: Pick<z.infer<typeof CountriesQuery>, 'list' | 'type'>,
-  deps: Pick<CanonicalViewDeps, 'canonical'>,
+  deps: Pick<CanonicalViewDeps, 'canonical'> & { store: Pick<ListCatalog, 'readListPointers'> },
 ): Promise<Countries> {
   if (q.list || q.type) return page;
-  const counts = await canonicalCountryCounts({ store: deps.canonical });
+  const counts = await canonicalCountryCounts({ store: deps.canonical, lists: deps.store });
   return {
     ...page,
     items: page.items.map((r) => ({ ...r, canonicalEntities: counts.get(r.country) ?? 0 })),

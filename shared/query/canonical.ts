@@ -1,23 +1,24 @@
 import {
-  CANONICAL_COUNTS_PK,
+  CANONICAL_OVERLAP_PK,
   canonicalMetaKey,
   canonicalOfKey,
-  canonicalPartition,
+  canonicalRefKey,
   listedEntityKey,
-  MEMBER_PREFIX,
+  memberOfCanonicalId,
   parseEntityId,
+  singletonCanonicalId,
 } from '../domain/keys.ts';
 import type { MergeReason } from '../domain/resolve.ts';
 import type { CanonicalStore, ListCatalog } from '../ports.ts';
 
 /*
  * The read side of cross-list resolution (issue 11.2, 11.5): one canonical entity with each of its listings and why
- * they were merged, asked by its canonical id, by an old canonical id (it says so), or by any member's listed id.
+ * they were merged, asked by its canonical id, by an old canonical id (it says so), or by any member's listed id. A
+ * listed entity in no cluster is its own canonical entity, `c:<list>:<sourceId>`, and has no item of its own.
  *
- * Reads per call: the member's CANOF item (asked by `l:` id), one page of the canonical partition (META, the members,
- * a referent; at most MAX_MEMBERS + 2 items), again after following a referent (at most MAX_HOPS), one list pointer
- * per list of the entity, and one batch get of the listed entities themselves. Bounded by the cluster, never by the
- * store.
+ * Reads per call: the member's CANOF item, the cluster's META item (members and reasons inline), a referent per hop
+ * (at most MAX_HOPS), one list pointer per list of the entity, and one batch get of the listings. Bounded by the
+ * cluster, never by the store.
  */
 
 export interface CanonicalDeps {
@@ -47,16 +48,15 @@ export interface CanonicalDetail {
   mergedFrom?: string;
 }
 
-/** Clusters are capped at this size by the ingest (resolve-lists.ts MAX_COMPONENT): one page reads a whole one. */
-const MAX_MEMBERS = 200;
 const MAX_HOPS = 3;
 
-/** The canonical id of a listed entity (`l:…`), or the id itself when it is a canonical one; undefined if unknown. */
+/** The canonical id of a listed entity (`l:…`), or the current id of a canonical one; undefined if unknown. */
 export async function canonicalOf(id: string, deps: CanonicalDeps): Promise<string | undefined> {
   if (id.startsWith('c:')) return (await readCluster(id, deps))?.id;
   if (parseEntityId(id)?.kind !== 'listed') return undefined;
   const it = await deps.store.getItem(canonicalOfKey(id));
-  return it?.canonical ? String(it.canonical) : undefined;
+  if (it?.canonical) return String(it.canonical);
+  return (await listings([id], deps)).length ? singletonCanonicalId(id) : undefined;
 }
 
 export async function canonicalDetail(id: string, deps: CanonicalDeps): Promise<CanonicalDetail | undefined> {
@@ -65,11 +65,34 @@ export async function canonicalDetail(id: string, deps: CanonicalDeps): Promise<
   const cluster = await readCluster(start, deps);
   if (!cluster) return undefined;
   const { meta, members } = cluster;
+  const found =
+    cluster.listings ??
+    (
+      await listings(
+        members.map((m) => m.id),
+        deps,
+      )
+    ).map(({ raw: _, ...l }) => l);
+  return {
+    id: cluster.id,
+    name: String(meta.name),
+    type: String(meta.type),
+    lists: (meta.lists as string[] | undefined) ?? [],
+    countries: (meta.countries as string[] | undefined) ?? [],
+    listings: found,
+    merged: members,
+    ...(id.startsWith('c:') && cluster.id !== id ? { mergedFrom: id } : {}),
+  };
+}
 
-  // Each listing as its list's current version has it (a member of a list version no longer current is left out).
+/** Listings as their lists' current versions have them (a member of a version no longer current is left out). */
+async function listings(
+  memberIds: readonly string[],
+  deps: CanonicalDeps,
+): Promise<(Listing & { raw: Record<string, unknown> })[]> {
   const byList = new Map<string, string[]>();
-  for (const m of members) {
-    const p = parseEntityId(m.id);
+  for (const m of memberIds) {
+    const p = parseEntityId(m);
     if (p?.kind === 'listed') byList.set(p.list, [...(byList.get(p.list) ?? []), p.sourceId]);
   }
   const keys: { pk: string; sk: string }[] = [];
@@ -77,7 +100,7 @@ export async function canonicalDetail(id: string, deps: CanonicalDeps): Promise<
     const pointer = await deps.lists.getListPointer(list);
     if (pointer) for (const sourceId of ids) keys.push(listedEntityKey(list, pointer.version, sourceId));
   }
-  const listings: Listing[] = (await deps.store.getItems(keys))
+  return (await deps.store.getItems(keys))
     .map((it) => ({
       list: String(it.list),
       sourceId: String(it.sourceId),
@@ -85,19 +108,9 @@ export async function canonicalDetail(id: string, deps: CanonicalDeps): Promise<
       names: [String(it.name), ...((it.aliases as string[] | undefined) ?? [])],
       programs: (it.programs as string[] | undefined) ?? [],
       ...(it.listedOn ? { listedOn: String(it.listedOn) } : {}),
+      raw: it,
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
-
-  return {
-    id: cluster.id,
-    name: String(meta.name),
-    type: String(meta.type),
-    lists: (meta.lists as string[] | undefined) ?? [],
-    countries: (meta.countries as string[] | undefined) ?? [],
-    listings,
-    merged: members,
-    ...(id.startsWith('c:') && cluster.id !== id ? { mergedFrom: id } : {}),
-  };
 }
 
 export interface CanonicalSummary {
@@ -110,9 +123,10 @@ export interface CanonicalSummary {
 }
 
 /**
- * The canonical entity of each listed id given (a page of `/counts/entities` rows, say), in two batched reads: the
- * members' CANOF items, then the distinct canonical entities' META items. Ids with no canonical entity are absent. A
- * page's rows that map to one canonical id are one entity: the caller shows it once, with every list.
+ * The canonical entity of each listed id given that is in a cluster (a page of `/counts/entities` rows, say), in two
+ * batched reads: the members' CANOF items, then the distinct clusters' META items. Ids in no cluster are absent: each
+ * is its own canonical entity (`singletonCanonicalId`). A page's rows that map to one cluster are one entity: the
+ * caller shows it once, with every list.
  */
 export async function canonicalSummaries(
   memberIds: readonly string[],
@@ -137,44 +151,76 @@ export async function canonicalSummaries(
   return out;
 }
 
-/** Distinct canonical entities per country (one small item per country: a page, never a scan). */
-export async function canonicalCountryCounts(deps: Pick<CanonicalDeps, 'store'>): Promise<Map<string, number>> {
+/**
+ * Distinct canonical entities per country: the current lists' entities per country (their pointers' aggregates, one
+ * item per list) less the listings that clusters count twice (one small item per country: a page, never a scan).
+ */
+export async function canonicalCountryCounts(deps: {
+  store: CanonicalStore;
+  lists: Pick<ListCatalog, 'readListPointers'>;
+}): Promise<Map<string, number>> {
   const out = new Map<string, number>();
+  for (const p of await deps.lists.readListPointers())
+    for (const [country, byType] of Object.entries(p.byCountry ?? {}))
+      out.set(country, (out.get(country) ?? 0) + Object.values(byType).reduce((a, b) => a + b, 0));
   let after: string | undefined;
   do {
     // ~250 countries: one or two pages.
-    const page = await deps.store.queryPage(CANONICAL_COUNTS_PK, 300, after);
-    for (const it of page.items) if (Number(it.entities) > 0) out.set(String(it.sk), Number(it.entities));
+    const page = await deps.store.queryPage(CANONICAL_OVERLAP_PK, 300, after);
+    for (const it of page.items) {
+      const c = String(it.sk);
+      if (out.has(c)) out.set(c, out.get(c)! - Number(it.count ?? 0));
+    }
     after = page.last;
   } while (after);
+  for (const [c, n] of out) if (n <= 0) out.delete(c);
   return out;
 }
 
-/** A cluster's META and members, following referents of retired ids. */
+type Member = { id: string; reason?: MergeReason; with?: string };
+
+/**
+ * A cluster's META and members: its own META item; else the cluster its named member is in now (CANOF); else that
+ * member alone, when it is listed and in no cluster; else a referent of a retired id, followed.
+ */
 async function readCluster(
   id: string,
   deps: CanonicalDeps,
-): Promise<
-  | { id: string; meta: Record<string, unknown>; members: { id: string; reason?: MergeReason; with?: string }[] }
-  | undefined
-> {
+): Promise<{ id: string; meta: Record<string, unknown>; members: Member[]; listings?: Listing[] } | undefined> {
   let at = id;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
-    const { items } = await deps.store.queryPage(canonicalPartition(at), MAX_MEMBERS + 2);
-    const meta = items.find((it) => it.sk === 'META');
-    if (meta) {
-      const members = items
-        .filter((it) => String(it.sk).startsWith(MEMBER_PREFIX))
-        .map((it) => ({
-          id: String(it.member),
-          ...(it.reason ? { reason: it.reason as MergeReason } : {}),
-          ...(it.with ? { with: String(it.with) } : {}),
-        }));
-      return { id: at, meta, members };
+    const meta = await deps.store.getItem(canonicalMetaKey(at));
+    if (meta) return { id: at, meta, members: membersOf(meta) };
+    const member = memberOfCanonicalId(at);
+    const of = parseEntityId(member)?.kind === 'listed' ? await deps.store.getItem(canonicalOfKey(member)) : undefined;
+    if (of?.canonical && of.canonical !== at) {
+      at = String(of.canonical);
+      continue;
     }
-    const ref = items.find((it) => it.sk === 'REF');
+    const alone = of ? [] : await listings([member], deps);
+    if (alone.length) {
+      const { raw, ...l } = alone[0]!;
+      const countries = [
+        ...new Set(((raw.countries as { code: string }[] | undefined) ?? []).map((c) => c.code)),
+      ].sort();
+      return {
+        id: at,
+        meta: { name: raw.name, type: raw.type, lists: [l.list], countries },
+        members: [{ id: member }],
+        listings: [l],
+      };
+    }
+    const ref = await deps.store.getItem(canonicalRefKey(at));
     if (!ref?.mergedInto) return undefined;
     at = String(ref.mergedInto);
   }
   return undefined;
+}
+
+function membersOf(meta: Record<string, unknown>): Member[] {
+  const reasons = (meta.reasons as Record<string, { reason: MergeReason; with: string }> | undefined) ?? {};
+  return ((meta.members as string[] | undefined) ?? []).map((m) => ({
+    id: m,
+    ...(reasons[m] ? { reason: reasons[m].reason, with: reasons[m].with } : {}),
+  }));
 }

@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDynamoCanonicalStore } from '../../shared/adapters/dynamo-canonical-store.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
-import { canonicalCountKey, canonicalMetaKey } from '../../shared/domain/keys.ts';
+import { canonicalMetaKey, canonicalOfKey, canonicalOverlapKey } from '../../shared/domain/keys.ts';
 import { canonicalCountryCounts, canonicalDetail, canonicalOf } from '../../shared/query/canonical.ts';
 import { TABLE_NAME } from '../../shared/resources.ts';
 import { ROOT, type RunningSandbox, startSandboxProcess } from '../helpers/sandbox.ts';
@@ -27,7 +27,7 @@ const SDN =
 
 let sb: RunningSandbox;
 let ddb: DynamoDBClient;
-let deps: Parameters<typeof canonicalDetail>[1];
+let deps: Parameters<typeof canonicalDetail>[1] & Parameters<typeof canonicalCountryCounts>[0];
 
 describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
   beforeAll(async () => {
@@ -50,8 +50,9 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
   it('every listed entity of a new list has a canonical entity, counted per country', async () => {
     // Prepare / Act: the UN list alone.
     const komid = await canonicalOf('l:un-sc:690735', deps);
-    // Assess
-    expect(komid).toMatch(/^c:[0-9a-f]{20}$/);
+    // Assess: its own canonical entity, named after its listing; nothing was stored for it.
+    expect(komid).toBe('c:un-sc:690735');
+    expect(await deps.store.getItem(canonicalOfKey('l:un-sc:690735'))).toBeUndefined();
     const detail = await canonicalDetail('l:un-sc:690735', deps);
     expect(detail).toMatchObject({ id: komid, lists: ['un-sc'], type: 'organization' });
     expect(detail?.listings.map((l) => l.id)).toEqual(['l:un-sc:690735']);
@@ -81,9 +82,10 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     expect(merged?.id).toBe(unOnly);
     // One entity in North Korea, not two listings: the OFAC entry (no country) adds nothing to KP.
     expect((await canonicalCountryCounts(deps)).get('KP')).toBe(kpBefore);
-    // The META item and the counter are real items of the table.
+    // The cluster's items are real items of the table; the OFAC entry has no country, so nothing overlaps in KP.
     expect(await deps.store.getItem(canonicalMetaKey(unOnly!))).toMatchObject({ lists: ['un-sc', 'us-ofac-sdn'] });
-    expect(await deps.store.getItem(canonicalCountKey('KP'))).toMatchObject({ entities: kpBefore });
+    expect(await deps.store.getItem(canonicalOfKey('l:us-ofac-sdn:9345'))).toMatchObject({ canonical: unOnly });
+    expect(await deps.store.getItem(canonicalOverlapKey('KP'))).toBeUndefined();
   });
 
   it('the query API shows KOMID once with both lists, its listings and why, by any of its ids (issue 11.2)', async () => {
@@ -117,17 +119,17 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
 
   it('the META write is conditional on its revision: a stale writer gets a conflict and changes nothing', async () => {
     // Prepare
-    const id = (await canonicalOf('l:us-ofac-sdn:36', deps))!;
+    const id = (await canonicalOf('l:us-ofac-sdn:9345', deps))!;
     const meta = (await deps.store.getItem(canonicalMetaKey(id)))!;
     // Act
     const stale = await deps.store.writeCanonicals({
       metas: [{ key: canonicalMetaKey(id), item: { ...meta, name: 'stale' }, expectRev: Number(meta.rev) - 1 }],
-      counters: [{ key: canonicalCountKey('ZZ'), delta: 1 }],
+      counters: [{ key: canonicalOverlapKey('ZZ'), delta: 1 }],
     });
     // Assess
     expect(stale).toBe('conflict');
-    expect((await deps.store.getItem(canonicalMetaKey(id)))?.name).toBe('AEROCARIBBEAN AIRLINES');
-    expect(await deps.store.getItem(canonicalCountKey('ZZ'))).toBeUndefined();
+    expect((await deps.store.getItem(canonicalMetaKey(id)))?.name).toBe('KOREA MINING DEVELOPMENT TRADING CORPORATION');
+    expect(await deps.store.getItem(canonicalOverlapKey('ZZ'))).toBeUndefined();
   });
 
   it('deleting the UN file takes the UN listings out of their clusters: KOMID is the OFAC entry alone', async () => {

@@ -1,3 +1,4 @@
+import type { ListPointer } from '../../../shared/domain/stored.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../../../shared/domain/encoding.ts';
@@ -163,11 +164,12 @@ describe.skipIf(!hasSharedData)('the ingest resolves the real lists as the in-me
     for (const list of lists) {
       const mine = entities.filter((x) => x.list === list);
       await store.putItems(mine.map((x) => ({ ...listedEntityKey(list, 'v1', x.sourceId), ...x })));
-      await resolveListVersion({ list, version: 'v1' }, { store });
+      await resolveListVersion({ list, version: 'v1', entityCount: mine.length }, { store });
     }
     // Assess
     const expected = resolveProfiles(entities.map(profileOf)).canonicalOf;
-    const deps = { store, lists: { getListPointer: async () => undefined } };
+    // Every list's current version is v1 (an entity in no cluster resolves through its listing there).
+    const deps = { store, lists: { getListPointer: async (list: string) => ({ list, version: 'v1' }) as ListPointer } };
     const differ: string[] = [];
     for (const [member, canonical] of expected)
       if ((await canonicalOf(member, deps)) !== canonical) differ.push(member);
