@@ -38,6 +38,11 @@ export interface SanctionsDeps {
    * stored); no `version` when the list was removed (cross-list resolution, issue 11.1).
    */
   onListVersionChanged?: (run: ResolveRun) => Promise<void>;
+  /**
+   * How a version's change set is found while it is written (shared/ingest/list-delta.ts). Swapped only by the
+   * ingest benchmark, to measure what deltas add to a list ingest beside an ingest without them.
+   */
+  listDelta?: typeof startListDelta;
 }
 
 /** What belongs to one invocation, passed down the call (never kept in module state). */
@@ -309,7 +314,7 @@ async function buildVersion(a: {
   const changedAt = (a.obj.lastModified ?? new Date(a.ref.eventTime)).toISOString();
   // A crashed attempt at this version may have compared against another current version: start its changes afresh.
   await deps.store.deleteChanges(list, version);
-  const delta = startListDelta({ store: deps.store, list, version, current, changedAt });
+  const delta = (deps.listDelta ?? startListDelta)({ store: deps.store, list, version, current, changedAt });
   const dropVersion = async () => {
     await deps.store.deleteListVersion(list, version);
     await deps.store.deleteChanges(list, version);

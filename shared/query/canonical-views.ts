@@ -71,8 +71,9 @@ export async function withCanonicalCountries(
 /**
  * `/entities/{id}`: a listed entity with its canonical entity (every listing, each with its news counts, and why they
  * were merged); a canonical id `c:…` (current or merged away) answers with its first listing's detail and the same.
- * The entity's `articles`/`mentions` stay those of the listing asked for; for a canonical id, those of its most
- * mentioned listing: an article that names two listings of one entity would be counted twice by a sum.
+ * The entity's `articles`/`mentions` are the listing's; every listing of one entity counts the same articles, because
+ * the name index links a name of any member to all of them (shared/ingest/name-index.ts). For a canonical id, its
+ * most mentioned listing's: equal to the others' once relinked, and never a sum that would count an article twice.
  */
 export async function entityDetailWithCanonical(id: string, deps: CanonicalViewDeps) {
   const lists = deps.store;

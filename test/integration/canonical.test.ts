@@ -40,6 +40,14 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), TABLE_NAME);
     deps = { store: makeDynamoCanonicalStore(store), lists: store };
     await sb.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sanctions/un/consolidated.xml', Body: UN }));
+    // An article (our own words) that names KOMID by an alias only the UN entry carries.
+    await sb.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'articles/2026/komid-alias.txt',
+        Body: 'Port records show that Changgwang Sinyong Corporation shipped drilling parts through Nampo last spring.\n',
+      }),
+    );
     await sb.idle();
   });
   afterAll(async () => {
@@ -80,6 +88,15 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     });
     // The UN entry's canonical id is the smaller member's, so it stays; the SDN entry's own would have been retired.
     expect(merged?.id).toBe(unOnly);
+    // The article names the UN entry's alias only; once the entries are one entity, it counts for both listings
+    // (relinked in proportion to the change), so the entity's count is the same whichever listing is asked.
+    type Counted = { articles: number; canonical?: { listings: { id: string; articles: number }[] } };
+    const byOfac = await sb.get<Counted>('/entities/l%3Aus-ofac-sdn%3A9345');
+    expect(byOfac.body.articles).toBe(1);
+    expect(byOfac.body.canonical?.listings.map((l) => [l.id, l.articles])).toEqual([
+      ['l:un-sc:690735', 1],
+      ['l:us-ofac-sdn:9345', 1],
+    ]);
     // One entity in North Korea, not two listings: the OFAC entry (no country) adds nothing to KP.
     expect((await canonicalCountryCounts(deps)).get('KP')).toBe(kpBefore);
     // The cluster's items are real items of the table; the OFAC entry has no country, so nothing overlaps in KP.
