@@ -53,6 +53,8 @@ import type { CanonicalStore } from '../ports.ts';
  */
 
 const PAGE = 100;
+/** Entities read per Query when a version is walked whole. */
+const WALK_PAGE = 500;
 const PARALLEL = 16;
 /** A component grown past this many members stops growing (a safety bound; lists give clusters of a few members). */
 const MAX_NODES = 5000;
@@ -64,6 +66,8 @@ const PER_BUCKET = 64;
 const MAX_PER_BUCKET = 4 * PER_BUCKET;
 /** Key entries a first build holds before it writes its buckets (a few MB): memory stays bounded for any list. */
 const BUILD_BUDGET = 200_000;
+/** Entities to resolve a first build keeps from its walk (ids); past that it walks the version again. */
+const MAX_SEEDS = 50_000;
 /** Buckets kept in memory by one run (each ~10 KB). */
 const CACHE_BUCKETS = 4000;
 /** Marks a key too common in one list to be followed (more than MAX_BLOCK entries). */
@@ -168,14 +172,13 @@ class Run {
   }
 
   /**
-   * The members under a blocking key across every list, or undefined when the key is common (more than MAX_BLOCK
-   * members): such a key is followed by nobody, as in the in-memory resolver.
+   * The members under a blocking key across every list (but `except`), or undefined when the key is common (more
+   * than MAX_BLOCK members): such a key is followed by nobody, as in the in-memory resolver.
    */
-  async blocks(keys: readonly string[]): Promise<Map<string, string[] | undefined>> {
+  async blocks(keys: readonly string[], except?: string): Promise<Map<string, string[] | undefined>> {
     const wanted = [...new Set(keys)];
-    const at = wanted.flatMap((k) =>
-      [...this.states.values()].map((s) => ({ k, s, key: this.bucketKey(s, bucketOf(k, s.buckets)) })),
-    );
+    const states = [...this.states.values()].filter((s) => s.list !== except);
+    const at = wanted.flatMap((k) => states.map((s) => ({ k, s, key: this.bucketKey(s, bucketOf(k, s.buckets)) })));
     const read = await this.readBuckets(at.map((a) => a.key));
     const out = new Map<string, string[] | undefined>(wanted.map((k) => [k, []]));
     for (const { k, s, key } of at) {
@@ -344,7 +347,13 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
   // buckets (edits are set additions).
   let pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
   let entries = 0;
+  // One walk: the list's own keys into its new buckets, and the entities to resolve: those sharing a key with another
+  // list (whose buckets are read as they are), and, when the list had buckets before, those in a cluster. Kept up to
+  // MAX_SEEDS ids; past that, a second walk finds them against the finished buckets.
+  let seeds: string[] | undefined = [];
+  let changed = 0;
   for await (const page of versionPages(r, list, run.version)) {
+    changed += page.length;
     for (const p of page) {
       const sid = p.id.slice(`l:${list}:`.length);
       for (const k of blockKeysOf(p)) {
@@ -355,34 +364,34 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
         entries++;
       }
     }
+    if (seeds) {
+      const found = await seedsOf(r, list, page, old !== undefined);
+      seeds = seeds.length + found.length > MAX_SEEDS ? undefined : [...seeds, ...found];
+    }
     if (entries >= BUILD_BUDGET) {
-      await writeBuckets(r, state, pending);
+      await writeBuckets(r, state, pending, true);
       pending = new Map();
       entries = 0;
     }
   }
-  await writeBuckets(r, state, pending);
+  await writeBuckets(r, state, pending, true);
   pending = new Map();
   r.states.set(list, state);
   await r.deps.store.putItems([{ ...resolvedListKey(list), ...state }]);
   if (old && old.gen !== state.gen)
     await r.deps.store.deleteKeys(Array.from({ length: old.buckets }, (_, b) => r.bucketKey(old, b)));
 
-  let changed = 0;
-  for await (const page of versionPages(r, list, run.version)) {
-    r.trim();
-    for (const p of page) r.profiles.set(p.id, p);
-    const ids = page.map((p) => p.id);
-    await r.loadCanonicals(ids);
-    const blocks = await r.blocks(page.flatMap((p) => blockKeysOf(p)));
-    const shared = (p: Profile) =>
-      blockKeysOf(p).some((k) =>
-        blocks.get(k)?.some((m) => parseEntityId(m)?.kind === 'listed' && !m.startsWith(`l:${list}:`)),
-      );
-    const seeds = page.filter((p) => r.canonicals.get(p.id) || shared(p)).map((p) => p.id);
-    if (seeds.length) await resolveAround(r, seeds);
-    changed += page.length;
-  }
+  if (seeds)
+    for (let i = 0; i < seeds.length; i += PAGE) {
+      r.trim();
+      await resolveAround(r, seeds.slice(i, i + PAGE));
+    }
+  else
+    for await (const page of versionPages(r, list, run.version)) {
+      r.trim();
+      const found = await seedsOf(r, list, page, old !== undefined);
+      if (found.length) await resolveAround(r, found);
+    }
   // Members of the version this one replaced that it no longer has leave their clusters.
   let removed = 0;
   if (run.previous && run.previous !== run.version && old) {
@@ -402,6 +411,19 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
   return { changed, removed };
 }
 
+/** The entities of a page to resolve: sharing a key with another list, or (`clustered`) in a cluster already. */
+async function seedsOf(r: Run, list: string, page: readonly Profile[], clustered: boolean): Promise<string[]> {
+  if (clustered) await r.loadCanonicals(page.map((p) => p.id));
+  const blocks = await r.blocks(
+    page.flatMap((p) => blockKeysOf(p)),
+    list,
+  );
+  const shared = (p: Profile) => blockKeysOf(p).some((k) => (blocks.get(k)?.length ?? 0) > 0);
+  const out = page.filter((p) => (clustered && r.canonicals.get(p.id)) || shared(p));
+  for (const p of out) r.profiles.set(p.id, p);
+  return out.map((p) => p.id);
+}
+
 async function countEntities(r: Run, list: string, version: string): Promise<number> {
   let n = 0;
   for await (const page of versionPages(r, list, version)) n += page.length;
@@ -413,7 +435,8 @@ async function* versionPages(r: Run, list: string, version: string): AsyncGenera
   for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
     let after: string | undefined;
     do {
-      const page = await r.deps.store.queryPage(listedEntityPartition(list, version, shard), PAGE, after);
+      // Pages of WALK_PAGE items (an entity item is about 1 KB: a page stays under Query's 1 MB).
+      const page = await r.deps.store.queryPage(listedEntityPartition(list, version, shard), WALK_PAGE, after);
       after = page.last;
       if (page.items.length) yield page.items.map((it) => profileOf(it as unknown as ListedEntity));
     } while (after);
@@ -434,6 +457,7 @@ async function writeBuckets(
   r: Run,
   state: ListState,
   edits: Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>,
+  fresh = false,
 ) {
   let todo = [...edits.keys()];
   for (let attempt = 0; todo.length; attempt++) {
@@ -454,8 +478,16 @@ async function writeBuckets(
       writes.push({ b, key, item: { ...key, keys: next, rev: (bucket.rev ?? 0) + 1 }, expectRev: bucket.rev });
     }
     const retry: number[] = [];
+    // A layout being built (a generation no other run reads yet, and only a retry of this one writes): plain batch
+    // writes, far cheaper than transactions. Two deliveries of one event building it at once write the same buckets.
+    const plain = fresh ? writes.filter((w) => w.expectRev === undefined) : [];
+    if (plain.length) {
+      await r.deps.store.putItems(plain.map((w) => w.item));
+      for (const w of plain) r.remember(w.key.pk, { keys: w.item.keys as Record<string, string[]>, rev: 1 });
+    }
     const groups: (typeof writes)[] = [];
-    for (let i = 0; i < writes.length; i += MAX_ACTIONS) groups.push(writes.slice(i, i + MAX_ACTIONS));
+    const conditional = plain.length ? writes.filter((w) => w.expectRev !== undefined) : writes;
+    for (let i = 0; i < conditional.length; i += MAX_ACTIONS) groups.push(conditional.slice(i, i + MAX_ACTIONS));
     await parallel(groups, async (g) => {
       const res = await r.deps.store.writeCanonicals({ metas: g, counters: [] });
       for (const w of g)
