@@ -324,9 +324,9 @@ async function buildVersion(a: {
   /** The batch's alias items (issue 12.6): written with it, never taken for entities by the delta. */
   let aliasBatch: Record<string, unknown>[] = [];
   const flushSize = deps.flushSize ?? 500;
-  // One flush in flight while the next is parsed: the delta's reads of the old version and the writes of a flush
-  // overlap the parsing of the next (two flushes in memory at most).
-  let inflight: Promise<void> | undefined;
+  // Two flushes in flight while the next is parsed: one's reads of the old version (the delta) overlap the other's
+  // writes, and both the parsing of the next (three flushes in memory at most).
+  const inflight: Promise<void>[] = [];
   const flush = (items: Record<string, unknown>[], aliases: Record<string, unknown>[]) => {
     const p = (async () => {
       await delta.annotate(items);
@@ -375,16 +375,16 @@ async function buildVersion(a: {
       for (const alias of new Set(e.aliases.map(foldName)))
         if (alias) aliasBatch.push({ ...listedAliasKey(list, version, e.sourceId, alias), sourceId: e.sourceId });
       if (batch.length >= flushSize) {
-        await inflight;
-        inflight = flush(batch, aliasBatch);
+        if (inflight.length >= 2) await inflight.shift();
+        inflight.push(flush(batch, aliasBatch));
         batch = [];
         aliasBatch = [];
       }
     }
-    await inflight;
+    await Promise.all(inflight);
     if (batch.length || aliasBatch.length) await flush(batch, aliasBatch);
   } catch (err) {
-    await inflight?.catch(() => undefined); // nothing of this version is written after it is dropped
+    await Promise.allSettled(inflight); // nothing of this version is written after it is dropped
     if (!(err instanceof InvalidInputError)) throw err; // transient: retried; the version id stays the same
     await dropVersion();
     return a.refuse(err, { format: base.format, list, records: { read, written: 0, rejected } });
