@@ -27,14 +27,6 @@ if (!CHROMIUM)
 
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 
-/**
- * STAND-IN SWITCH for the routes the articles helper builds in parallel (`GET /articles`, `GET /articles/{id}`,
- * `GET /counts/timeline`, issue 12.1–2). `DASHBOARD_STUB_NEW_ROUTES=1` answers them in the browser (playwright's
- * `page.route`) from a stand-in built on the existing routes, `=0` never does (the real routes must answer), and unset
- * (`auto`) uses the stand-in only while the sandbox answers `GET /articles` with a 404. Once those routes are merged,
- * set the default to '0' and the stand-in below (STAND-IN, to the end of `standIn`) can go.
- */
-const DASHBOARD_STUB_NEW_ROUTES = process.env.DASHBOARD_STUB_NEW_ROUTES ?? 'auto';
 /** The page's own defaults (functions/query/dashboard-views.js): the test asks the API the same question. */
 const ARTICLE_LIMIT = 20;
 const COUNTRY_ENTITY_LIMIT = 25;
@@ -111,145 +103,7 @@ interface EntityDetail {
 }
 type Get = <T>(path: string) => Promise<{ status: number; body: T }>;
 
-// ---------------------------------------------------------------------------------------------------------------
-// STAND-IN for GET /articles, GET /articles/{id} and GET /counts/timeline (see DASHBOARD_STUB_NEW_ROUTES), with the
-// shapes the brief gives those routes. Built from /counts/entities and /entities/{id} (their `recentArticles`); the
-// timeline counts those articles per ISO week over the 90 days up to the newest, as the real route's default range.
-
 const DAY = 86_400_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const weekStart = (d: string) =>
-  dayOf(Date.parse(`${d}T00:00:00Z`) - ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7) * DAY);
-function isoWeek(d: string): string {
-  const thu = Date.parse(`${weekStart(d)}T00:00:00Z`) + 3 * DAY;
-  const year = new Date(thu).getUTCFullYear();
-  return `${year}-W${String(Math.floor((thu - Date.UTC(year, 0, 1)) / DAY / 7) + 1).padStart(2, '0')}`;
-}
-
-interface StandInArticle extends ArticleItem {
-  entities: {
-    id: string;
-    name: string;
-    type: string;
-    count: number;
-    country: string | null;
-    listed: { id: string; list: string; sourceId: string }[];
-  }[];
-  countries: string[];
-}
-
-async function standIn(get: Get) {
-  const entities = (
-    await get<Page0<EntityItem & { countries: string[]; listed: boolean }>>('/counts/entities?limit=200')
-  ).body.items;
-  const byId = new Map<string, StandInArticle>();
-  for (const e of entities) {
-    const d = await get<EntityDetail>(`/entities/${encodeURIComponent(e.id)}`);
-    if (d.status !== 200) continue;
-    const listed = d.body.listed
-      ? [{ id: e.id, list: d.body.list ?? d.body.lists[0]!, sourceId: d.body.sourceId ?? '' }]
-      : [];
-    for (const r of d.body.recentArticles) {
-      const a = byId.get(r.articleId) ?? {
-        id: r.articleId,
-        key: r.key,
-        title: r.title,
-        source: null,
-        url: r.url,
-        publishedAt: r.publishedAt,
-        mentions: 0,
-        snippet: null,
-        entities: [],
-        countries: [],
-      };
-      a.entities.push({
-        id: e.id,
-        name: e.name,
-        type: e.type,
-        count: r.mentions,
-        country: e.countries[0] ?? null,
-        listed,
-      });
-      for (const c of e.countries) if (!a.countries.includes(c)) a.countries.push(c);
-      byId.set(r.articleId, a);
-    }
-  }
-  const all = [...byId.values()];
-  const matching = (q: URLSearchParams) =>
-    all
-      .filter((a) => !q.get('entity') || a.entities.some((e) => e.id === q.get('entity')))
-      .filter((a) => !q.get('country') || a.countries.includes(q.get('country')!))
-      .filter((a) => q.get('listed') !== 'true' || a.entities.some((e) => e.listed.length))
-      .filter((a) => !q.get('from') || (a.publishedAt ?? '') >= q.get('from')!)
-      .filter((a) => !q.get('to') || (a.publishedAt !== null && a.publishedAt <= q.get('to')!))
-      .map((a) => {
-        const e = a.entities.find((x) => x.id === q.get('entity'));
-        return {
-          ...a,
-          mentions: e ? e.count : a.entities.reduce((n, x) => n + x.count, 0),
-          snippet: e ? `(stand-in) A sentence that names ${e.name}.` : null,
-        };
-      })
-      .sort((x, y) => String(y.publishedAt).localeCompare(String(x.publishedAt)) || x.id.localeCompare(y.id));
-  return (path: string): { status: number; body: unknown } => {
-    const u = new URL(path, 'http://stand-in');
-    const q = u.searchParams;
-    if (u.pathname === '/articles') {
-      const items = matching(q).slice(0, Number(q.get('limit') ?? 20));
-      return {
-        status: 200,
-        body: { items: items.map(({ entities: _e, countries: _c, ...i }) => i), nextCursor: null },
-      };
-    }
-    if (u.pathname.startsWith('/articles/')) {
-      const a = byId.get(decodeURIComponent(u.pathname.slice('/articles/'.length)));
-      if (!a)
-        return {
-          status: 404,
-          body: { type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such article (stand-in)' },
-        };
-      return {
-        status: 200,
-        body: {
-          ...a,
-          dateFrom: 'key',
-          language: 'en',
-          paragraphs: ['(Stand-in text: the real GET /articles/{id} returns the article\u2019s first paragraphs.)'],
-          countries: a.countries.map((c) => ({ code: c, name: c, count: 1 })),
-        },
-      };
-    }
-    if (u.pathname === '/counts/timeline') {
-      const arts = matching(q);
-      const newest =
-        arts
-          .map((a) => a.publishedAt)
-          .filter(Boolean)
-          .sort()
-          .pop() ?? dayOf(Date.now());
-      const from = dayOf(Date.parse(`${newest}T00:00:00Z`) - 89 * DAY);
-      const items: TimelineItem[] = [];
-      for (let d = weekStart(from); d <= newest; d = dayOf(Date.parse(`${d}T00:00:00Z`) + 7 * DAY)) {
-        const end = dayOf(Date.parse(`${d}T00:00:00Z`) + 6 * DAY);
-        const inWeek = arts.filter((a) => a.publishedAt && a.publishedAt >= d && a.publishedAt <= end);
-        items.push({
-          period: isoWeek(d),
-          start: d,
-          end,
-          articles: inWeek.length,
-          mentions: inWeek.reduce((n, a) => n + a.mentions, 0),
-        });
-      }
-      return {
-        status: 200,
-        body: { series: q.get('entity') ?? q.get('country'), interval: 'week', from, to: newest, items },
-      };
-    }
-    return { status: 404, body: {} };
-  };
-}
-const NEW_ROUTE = (pathname: string) =>
-  pathname === '/articles' || pathname.startsWith('/articles/') || pathname === '/counts/timeline';
 interface Problem {
   title: string;
   detail?: string;
@@ -295,21 +149,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
   let sb: RunningSandbox;
   let browser: Browser;
   let page: Page;
-  /** The API as the page sees it: the sandbox, with the stand-in for the new routes when it is on. */
+  /** The API as the page sees it. */
   let api: Get;
-  let standInAnswer: ((path: string) => { status: number; body: unknown }) | undefined;
-  async function routeStandIn(p: Page) {
-    if (!standInAnswer) return;
-    const answer = standInAnswer;
-    await p.route(
-      (u) => NEW_ROUTE(u.pathname),
-      (route) => {
-        const u = new URL(route.request().url());
-        const r = answer(u.pathname + u.search);
-        return route.fulfill({ status: r.status, contentType: 'application/json', body: JSON.stringify(r.body) });
-      },
-    );
-  }
   const requests: string[] = [];
   const pageErrors: string[] = [];
   /** Console reports of a blocked resource or a Content-Security-Policy violation (the policy is a response header). */
@@ -333,21 +174,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
         '--disable-dev-shm-usage',
       ],
     });
-    const probe = await sb.get('/articles?limit=1');
-    const stub = DASHBOARD_STUB_NEW_ROUTES === '1' || (DASHBOARD_STUB_NEW_ROUTES === 'auto' && probe.status === 404);
-    if (stub) {
-      console.warn(
-        'test/e2e/dashboard.test.ts: GET /articles and /counts/timeline answered by the stand-in (DASHBOARD_STUB_NEW_ROUTES)',
-      );
-      const answer = await standIn((p) => sb.get(p));
-      api = async <T>(path: string) => {
-        const u = new URL(path, 'http://x');
-        return (NEW_ROUTE(u.pathname) ? answer(path) : await sb.get(path)) as { status: number; body: T };
-      };
-      standInAnswer = answer;
-    } else api = (p) => sb.get(p);
+    api = (p) => sb.get(p);
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-    await routeStandIn(page);
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => {
@@ -789,7 +617,6 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     for (const width of [1280, 390]) {
       const p = await browser.newPage({ viewport: { width, height: 900 } });
       p.on('pageerror', (e) => pageErrors.push(String(e)));
-      await routeStandIn(p);
       for (const [name, hash] of Object.entries(pages)) {
         // Act
         await p.goto(`${sb.queryUrl}/${hash}`);
@@ -980,7 +807,6 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     // Prepare
     const p = await browser.newPage({ viewport: { width: 390, height: 844 } });
     p.on('pageerror', (e) => pageErrors.push(String(e)));
-    await routeStandIn(p);
     await p.goto(`${sb.queryUrl}/`);
     await waitForRefresh(p, 0);
     // Act
