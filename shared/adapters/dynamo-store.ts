@@ -51,6 +51,7 @@ import {
   ingestStatusKey,
   ledgerKeyOfPartition,
   listedAliasPartition,
+  listedDigestPartition,
   listedEntityPartition,
   listPointerKey,
   LISTS_PK,
@@ -779,28 +780,28 @@ export function makeDynamoStore(
       );
     },
 
-    /** Deletes every entity of a version (a superseded, refused or replaced one) and its version record. */
+    /**
+     * Deletes every entity of a version (a superseded, refused or replaced one), its alias and digest items, and its
+     * version record. Returns the entities deleted.
+     */
     async deleteListVersion(list: string, version: string): Promise<number> {
       let n = 0;
-      for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
-        const keys: Record<string, unknown>[] = [];
-        for await (const it of queryAll({
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': listedEntityPartition(list, version, shard) },
-          ProjectionExpression: 'pk, sk',
-        }))
-          keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
-        await batchWrite(keys);
-        n += keys.length;
-        const aliases: Record<string, unknown>[] = [];
-        for await (const it of queryAll({
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': listedAliasPartition(list, version, shard) },
-          ProjectionExpression: 'pk, sk',
-        }))
-          aliases.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
-        await batchWrite(aliases);
-      }
+      for (let shard = 0; shard < ENTITY_SHARDS; shard++)
+        for (const pk of [
+          listedEntityPartition(list, version, shard),
+          listedAliasPartition(list, version, shard),
+          listedDigestPartition(list, version, shard),
+        ]) {
+          const keys: Record<string, unknown>[] = [];
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ProjectionExpression: 'pk, sk',
+          }))
+            keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
+          await batchWrite(keys);
+          if (pk.startsWith('LE#')) n += keys.length;
+        }
       await send(() => doc.send(new DeleteCommand({ TableName: table, Key: listVersionKey(list, version) })));
       return n;
     },

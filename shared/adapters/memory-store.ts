@@ -28,6 +28,7 @@ import {
   ingestStatusKey,
   ledgerKeyOfPartition,
   listedAliasPartition,
+  listedDigestPartition,
   listedEntityPartition,
   listPointerKey,
   LISTS_PK,
@@ -543,6 +544,7 @@ export function makeMemoryStore() {
           n++;
         }
         for (const it of partition(listedAliasPartition(list, version, s))) del(it);
+        for (const it of partition(listedDigestPartition(list, version, s))) del(it);
       }
       del(listVersionKey(list, version));
       return n;

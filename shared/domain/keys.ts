@@ -290,6 +290,17 @@ export const namePostingKey = (nameKey: string, objectKey: string, gen: string) 
  * and deleted with it, so a name search finds "KOMID" by its alias with one key-range query per shard (issue 12.6).
  */
 export const listedAliasPartition = (list: string, version: string, shard: number) => `LEA#${list}#${version}#${shard}`;
+/**
+ * `LEH#<list>#<version>#<shard>` / `B<bucket>`: a version's digest, the hash and dates of each of its entities packed
+ * about DIGEST_PER_BUCKET to an item (issue 11.3, 11.7): the next version's change set reads these few items, not
+ * one item per entity. Bucket b of n is in shard b mod 8.
+ */
+export const listedDigestPartition = (list: string, version: string, shard: number) =>
+  `LEH#${list}#${version}#${shard}`;
+export const listedDigestKey = (list: string, version: string, bucket: number) => ({
+  pk: listedDigestPartition(list, version, bucket % ENTITY_SHARDS),
+  sk: `B${bucket}`,
+});
 export function listedAliasKey(list: string, version: string, sourceId: string, foldedAlias: string) {
   return { pk: listedAliasPartition(list, version, shardOf(sourceId)), sk: `${foldedAlias}#${sourceId}` };
 }

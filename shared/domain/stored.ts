@@ -78,6 +78,8 @@ export const ListPointerSchema = z.object({
   swappedAt: z.string(),
   /** The day the list's history starts: its first version ingested (first-seen of the entities it had). */
   since: z.string().optional(),
+  /** How many digest buckets the version has (`listedDigestKey`); absent: none (its entities are read one by one). */
+  digestBuckets: z.number().int().positive().optional(),
   /** What this version changed against `previous` (issue 11.3): kept so a retry can still publish the change set. */
   changes: z
     .object({

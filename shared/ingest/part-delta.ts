@@ -6,7 +6,7 @@ import type { EntityPatch, ParsedRecord } from '../domain/sanctions/types.ts';
 import type { IngestStatus, ListPointer } from '../domain/stored.ts';
 import type { ListCatalog } from '../ports.ts';
 import type { ResolveRun } from './resolve-lists.ts';
-import { changeItems, listSince, publishChangeSet } from './list-delta.ts';
+import { changeItems, listSince, patchDigest, publishChangeSet } from './list-delta.ts';
 
 /**
  * OFAC part files (add.csv, alt.csv, sdn_comments.csv) as deltas of the current version (issue 11.6). A part that
@@ -213,6 +213,9 @@ export async function applyPartsInPlace<F extends SetFile>(a: {
   if (staleKeys.length) await store.deleteKeys(staleKeys);
   const writes = [...changeWrites, ...entities];
   for (let i = 0; i < writes.length; i += 500) await store.putItems(writes.slice(i, i + 500));
+  // The version's digest follows its entities (the next version's change set is judged against it). A part applied
+  // under the pointer's claim: no other writer of this version meanwhile.
+  if (current.digestBuckets) await patchDigest(store, list, current.version, current.digestBuckets, entities);
 
   const next: ListPointer = {
     ...current,

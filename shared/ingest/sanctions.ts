@@ -432,6 +432,7 @@ async function buildVersion(a: {
     swappedAt: new Date().toISOString(),
     since: listSince(current, changedAt.slice(0, 10)),
     ...(previous ? { changes: { at: changedAt, previous, ...counts } } : {}),
+    ...(delta.digestBuckets?.() ? { digestBuckets: delta.digestBuckets()! } : {}),
   };
   const swapped = await deps.store.swapListPointer(next);
   if (!swapped) {

@@ -110,6 +110,31 @@ describe('list deltas: a new version against the one it replaces', () => {
     expect(typeof second.get('1001')!.hash).toBe('string');
   });
 
+  it('judges a version against the old digest, reading only the changed entities; a version without one the old way', async () => {
+    // Prepare: the same two versions twice; in the second run the first version has no digest (written before them).
+    const withDigest = setup();
+    const without = setup();
+    for (const t of [withDigest, without]) await t.upload('sanctions/ofac/sdn.csv', V1, JAN);
+    const p = (await without.store.getListPointer('us-ofac-sdn'))!;
+    expect(p.digestBuckets).toBe(1);
+    const { digestBuckets: _, ...old } = p;
+    await without.store.swapListPointer({ ...old, order: `${p.order}~` });
+    withDigest.store.resetReads();
+    without.store.resetReads();
+    // Act
+    for (const t of [withDigest, without]) await t.upload('sanctions/ofac/sdn.csv', V2, MAR);
+    // Assess: the same changes and dates either way
+    const seen = async (t: ReturnType<typeof setup>) => ({
+      changes: (await t.changes()).items.map((c) => [c.type, c.sourceId, c.firstSeen, c.lastChanged]),
+      dates: [...(await t.entities())].map(([id, e]) => [id, e.firstSeen, e.lastChanged, e.hash]),
+    });
+    expect(await seen(withDigest)).toEqual(await seen(without));
+    // Items got by key: the digest (1) and the changed and removed entities (2), against all five old ones.
+    expect(withDigest.store.reads().getItems).toBe(1 + 2);
+    expect(without.store.reads().getItems).toBe(5);
+    expect((await withDigest.store.getListPointer('us-ofac-sdn'))!.digestBuckets).toBe(1);
+  });
+
   it('filters by type, country, list and since are key ranges; pages follow the cursor', async () => {
     // Prepare
     const t = setup();
