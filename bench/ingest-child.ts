@@ -13,7 +13,7 @@ import { makeS3Source } from '../shared/adapters/s3-source.ts';
 import { loadConfig } from '../shared/config.ts';
 import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
 import type { ListDelta } from '../shared/ingest/list-delta.ts';
-import { type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import { KeyCollector, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
 import { BUCKET_NAME, SANDBOX, TABLE_NAME } from '../shared/resources.ts';
 
@@ -74,7 +74,9 @@ async function ingest(key: string) {
       describeExpected: describeExpectedFormats,
       maxBytes: config.MAX_OBJECT_BYTES,
       shrinkGuard: config.SHRINK_GUARD,
-      ...(job.bare ? { listDelta: noDelta } : { onListVersionChanged: resolve }),
+      ...(job.bare
+        ? { listDelta: noDelta }
+        : { onListVersionChanged: resolve, collectKeys: (l: string, v: string) => new KeyCollector(l, v) }),
     },
   );
   return {

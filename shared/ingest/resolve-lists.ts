@@ -88,6 +88,42 @@ export interface ResolveRun {
   changed?: readonly string[] | undefined;
   /** Entities in `version` (sizes a first layout of the buckets). */
   entityCount?: number | undefined;
+  /** The version's blocking keys, collected as the ingest wrote it: a first build then need not walk the version. */
+  collected?: KeyCollector | undefined;
+}
+
+/**
+ * The blocking keys of a version as the list ingest writes it (issue 11.7): what a first build's walk would read,
+ * gathered from the entities in memory at each flush, so resolution does not read the whole version back. Bounded:
+ * past BUILD_BUDGET entries it gives up (and resolution walks the version as before).
+ */
+export class KeyCollector {
+  /** Blocking key → source ids of the version's entities carrying it. */
+  readonly entries = new Map<string, Set<string>>();
+  readonly ids = new Set<string>();
+  complete = true;
+  private count = 0;
+  constructor(
+    readonly list: string,
+    readonly version: string,
+  ) {}
+  add(entities: readonly Record<string, unknown>[]) {
+    if (!this.complete) return;
+    for (const e of entities) {
+      const p = profileOf(e as unknown as ListedEntity);
+      const sid = String(e.sourceId);
+      this.ids.add(sid);
+      for (const k of blockKeysOf(p)) {
+        addTo(this.entries, k, sid);
+        this.count++;
+      }
+    }
+    if (this.count > BUILD_BUDGET) {
+      this.complete = false;
+      this.entries.clear();
+      this.ids.clear();
+    }
+  }
 }
 
 /** A list as resolution knows it: where its buckets are and which version they describe. */
@@ -345,6 +381,9 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
   };
   // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
   // buckets (edits are set additions).
+  const c = run.collected;
+  if (!old && c?.complete && c.list === list && c.version === run.version && c.ids.size === count)
+    return resolveCollected(r, state, c);
   let pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
   let entries = 0;
   // One walk: the list's own keys into its new buckets, and the entities to resolve: those sharing a key with another
@@ -409,6 +448,39 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
     }
   }
   return { changed, removed };
+}
+
+/**
+ * A list's first build from the keys its ingest collected: the buckets written from memory, and the entities that
+ * share a key with another list resolved (no walk of the version: it was in memory as it was written).
+ */
+async function resolveCollected(r: Run, state: ListState, c: KeyCollector) {
+  const pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
+  for (const [k, ids] of c.entries) {
+    const b = bucketOf(k, state.buckets);
+    let e = pending.get(b);
+    if (!e) pending.set(b, (e = { add: new Map(), del: new Map() }));
+    e.add.set(k, ids);
+  }
+  await writeBuckets(r, state, pending, true);
+  pending.clear();
+  r.states.set(state.list, state);
+  await r.deps.store.putItems([{ ...resolvedListKey(state.list), ...state }]);
+  // Seeds: the entities under a key another list has too, found a chunk of keys at a time (bucket reads cached).
+  const seeds = new Set<string>();
+  const keys = [...c.entries.keys()];
+  for (let i = 0; i < keys.length; i += 5000) {
+    const chunk = keys.slice(i, i + 5000);
+    const blocks = await r.blocks(chunk, state.list);
+    for (const k of chunk)
+      if (blocks.get(k)?.length) for (const sid of c.entries.get(k)!) seeds.add(listedEntityId(state.list, sid));
+  }
+  const ids = [...seeds];
+  for (let i = 0; i < ids.length; i += PAGE) {
+    r.trim();
+    await resolveAround(r, ids.slice(i, i + PAGE));
+  }
+  return { changed: c.ids.size, removed: 0 };
 }
 
 /** The entities of a page to resolve: sharing a key with another list, or (`clustered`) in a cluster already. */

@@ -8,7 +8,7 @@ import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
 import type { IngestStatus, ListPointer } from '../domain/stored.ts';
 import type { IngestLog, ListCatalog } from '../ports.ts';
-import type { ResolveRun } from './resolve-lists.ts';
+import type { KeyCollector, ResolveRun } from './resolve-lists.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import type { S3Source } from '../adapters/s3-source.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -43,6 +43,8 @@ export interface SanctionsDeps {
    * ingest benchmark, to measure what deltas add to a list ingest beside an ingest without them.
    */
   listDelta?: typeof startListDelta;
+  /** Gathers a new version's blocking keys as it is written, for cross-list resolution after the swap (issue 11.7). */
+  collectKeys?: (list: string, version: string) => KeyCollector;
 }
 
 /** What belongs to one invocation, passed down the call (never kept in module state). */
@@ -315,6 +317,7 @@ async function buildVersion(a: {
   // A crashed attempt at this version may have compared against another current version: start its changes afresh.
   await deps.store.deleteChanges(list, version);
   const delta = (deps.listDelta ?? startListDelta)({ store: deps.store, list, version, current, changedAt });
+  const collector = deps.collectKeys?.(list, version);
   const dropVersion = async () => {
     await deps.store.deleteListVersion(list, version);
     await deps.store.deleteChanges(list, version);
@@ -328,6 +331,7 @@ async function buildVersion(a: {
   // writes, and both the parsing of the next (three flushes in memory at most).
   const inflight: Promise<void>[] = [];
   const flush = (items: Record<string, unknown>[], aliases: Record<string, unknown>[]) => {
+    collector?.add(items);
     const p = (async () => {
       await delta.annotate(items);
       await deps.store.putItems([...items, ...aliases]);
@@ -467,6 +471,7 @@ async function buildVersion(a: {
     list,
     version,
     entityCount: agg.entityCount,
+    collected: collector,
     ...(current && current.version !== version ? { previous: current.version } : {}),
   });
   await deps.onListsChanged?.();

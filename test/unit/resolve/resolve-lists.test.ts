@@ -4,7 +4,7 @@ import { CANONICAL_OVERLAP_PK, changeKey, listedEntityKey } from '../../../share
 import { addToAggregate, emptyAggregate } from '../../../shared/domain/list-aggregate.ts';
 import type { ListedEntity } from '../../../shared/domain/model.ts';
 import { profileOf, resolveProfiles } from '../../../shared/domain/resolve.ts';
-import { resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
+import { KeyCollector, resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
 import {
   canonicalCountryCounts,
   canonicalDetail,
@@ -61,7 +61,7 @@ function harness() {
    * Writes a version as the ingest does (its entities, and its change set against the version it replaces, as
    * shared/ingest/list-delta.ts files it), makes it current and resolves it.
    */
-  const ingest = async (list: string, version: string, entities: ListedEntity[]) => {
+  const ingest = async (list: string, version: string, entities: ListedEntity[], collect = false) => {
     await store.putItems(entities.map((x) => ({ ...listedEntityKey(list, version, x.sourceId), ...x })));
     const previous = pointers.get(list);
     if (previous) {
@@ -83,8 +83,17 @@ function harness() {
       await store.putItems(items);
     }
     pointers.set(list, { version, entities });
+    // As the list ingest does when it collects the keys while writing (KeyCollector, one flush here).
+    const collected = collect ? new KeyCollector(list, version) : undefined;
+    collected?.add(entities.map((x) => ({ ...x })));
     return resolveListVersion(
-      { list, version, entityCount: entities.length, ...(previous ? { previous: previous.version } : {}) },
+      {
+        list,
+        version,
+        entityCount: entities.length,
+        ...(previous ? { previous: previous.version } : {}),
+        ...(collected ? { collected } : {}),
+      },
       { store },
     );
   };
@@ -181,6 +190,33 @@ describe('resolveListVersion', () => {
         expect([member, await canonicalOf(member, h.deps)]).toEqual([member, canonical]);
       expect(await h.counts()).toEqual(await h.recount());
     }
+  });
+
+  it('a first version whose keys the ingest collected resolves the same, without reading the version back', async () => {
+    // Prepare
+    const walked = harness();
+    const collected = harness();
+    for (const [list, entities] of [
+      ['un-sc', UN],
+      ['us-ofac-sdn', SDN],
+      ['uk-hmt', UK],
+    ] as const) {
+      await walked.ingest(list, 'v1', [...entities]);
+      collected.store.reads.queryPage = 0;
+      // Act
+      await collected.ingest(list, 'v1', [...entities], true);
+      // Assess: no page of the version read (only the small list of resolved lists)
+      expect(collected.store.reads.queryPage).toBeLessThanOrEqual(3);
+    }
+    const shown = (h: ReturnType<typeof harness>) =>
+      h.store
+        .items()
+        .filter((it) => /^(CAN|CANOF|CANOVL|XBK)/.test(String(it.pk)))
+        // A bucket's keys in key order (the two builds add them in another order).
+        .map((it) => JSON.stringify({ ...it, ...(it.keys ? { keys: Object.entries(it.keys).sort() } : {}) }))
+        .sort();
+    expect(shown(collected)).toEqual(shown(walked));
+    expect(await collected.counts()).toEqual(await collected.recount());
   });
 
   it('a re-upload of the same version writes nothing; a changed entity alone is re-resolved', async () => {
