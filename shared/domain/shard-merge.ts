@@ -9,12 +9,16 @@ export type ReadShardPage<T> = (shard: number, after: string | undefined, limit:
  * (issue 17.1, change items sharded by source id). Sort keys must be unique across the shards (the cursor `after` is
  * the last sort key returned).
  *
- * Each shard is read from `after` until it gave `limit + 1` items or ran out, so at most shards × (limit + 1) items
- * are read: a shard that did not run out holds `limit + 1` items at or below everything it has not given, so the
- * first `limit` items of the union are the first `limit` of the whole, and the union is longer than `limit` exactly
- * when more follow. A shard read short of its limit with a `last` (DynamoDB stops a Query at 1 MB) is read on.
+ * Read in rounds rather than `limit` items from every shard: each round reads the shards whose read items are all
+ * given out (all of them at first), about their share of what the page still needs. An item is given out once no
+ * shard still open can hold a smaller one: once it is at or below every open shard's last key read. The shard with
+ * the smallest last key has given out all it read, so every round reads on and the merge ends. A shard is read
+ * `limit + 1` items at most (it then holds one it has not given out, so it is never read again), hence at most
+ * shards × (limit + 1) items a call; with keys spread by a hash, about 1.5 × limit + 2 × shards in 3–4 rounds
+ * (measured in test/unit/sanctions/change-shards.test.ts). `last` when more may follow, as a Query's
+ * LastEvaluatedKey.
  *
- * Written by hand: a merge of a handful of sorted arrays is a sort of their concatenation; no library needed.
+ * Written by hand: a merge of a handful of sorted pages is a few lines; no library merges paged async sources.
  */
 export async function pageMergedShards<T extends { sk: unknown }>(
   shards: number,
@@ -23,20 +27,44 @@ export async function pageMergedShards<T extends { sk: unknown }>(
   readPage: ReadShardPage<T>,
 ): Promise<{ items: T[]; last?: string }> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a page holds at least one item, not ${limit}`);
-  const want = limit + 1;
-  const read = await Promise.all(
-    Array.from({ length: shards }, async (_, shard) => {
-      const got: T[] = [];
-      let from = after;
-      for (;;) {
-        const page = await readPage(shard, from, want - got.length);
-        got.push(...page.items);
-        if (page.last === undefined || got.length >= want) return got;
-        from = page.last;
-      }
-    }),
-  );
-  const all = read.flat().sort((a, b) => compareKeys(String(a.sk), String(b.sk)));
-  const items = all.slice(0, limit);
-  return { items, ...(all.length > limit ? { last: String(items[items.length - 1]!.sk) } : {}) };
+  const key = (it: T) => String(it.sk);
+  const state = Array.from({ length: shards }, (_, shard) => ({
+    shard,
+    held: [] as T[],
+    from: after,
+    done: false,
+    read: 0,
+  }));
+  const out: T[] = [];
+  for (;;) {
+    const need = limit - out.length;
+    const dry = state.filter((s) => !s.done && s.held.length === 0);
+    await Promise.all(
+      dry.map(async (s) => {
+        // Never 0: a shard read limit + 1 items still holds one, since at most `limit` were given out.
+        const page = await readPage(s.shard, s.from, Math.min(Math.ceil(need / dry.length) + 1, limit + 1 - s.read));
+        s.read += page.items.length;
+        s.held.push(...page.items);
+        if (page.last === undefined) s.done = true;
+        else s.from = page.last;
+      }),
+    );
+    const open = state.filter((s) => !s.done).map((s) => s.from!);
+    const frontier = open.length ? open.reduce((a, b) => (compareKeys(a, b) <= 0 ? a : b)) : undefined;
+    const ready = state
+      .flatMap((s) => s.held.filter((it) => frontier === undefined || compareKeys(key(it), frontier) <= 0))
+      .sort((a, b) => compareKeys(key(a), key(b)))
+      .slice(0, need);
+    if (ready.length) {
+      // What a shard gives out is a prefix of what it holds (both are in key order).
+      const upTo = key(ready[ready.length - 1]!);
+      for (const s of state) s.held = s.held.filter((it) => compareKeys(key(it), upTo) > 0);
+      out.push(...ready);
+    }
+    if (out.length === limit) {
+      const more = state.some((s) => s.held.length > 0 || !s.done);
+      return { items: out, ...(more ? { last: key(out[out.length - 1]!) } : {}) };
+    }
+    if (!open.length) return { items: out };
+  }
 }

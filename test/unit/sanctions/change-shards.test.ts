@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeMemoryStore } from '../../../shared/adapters/memory-store.ts';
 import { CHANGE_SHARDS, changePartitions } from '../../../shared/domain/keys.ts';
@@ -101,6 +102,8 @@ describe('change items sharded over partitions (issue 17.1)', () => {
         // Assess
         expect(seen, `${prefix} by ${limit}`).toEqual(unsharded(prefix));
         expect(Math.max(...perCall)).toBeLessThanOrEqual(CHANGE_SHARDS * (limit + 1));
+        // and, with source ids spread by a hash, near what one partition read (`limit`), far below that bound
+        expect(Math.max(...perCall)).toBeLessThanOrEqual(3 * limit + 2 * CHANGE_SHARDS);
       }
     expect(unsharded('C#FR#')).toEqual([]); // a filter that matches nothing answers an empty page
   });
@@ -122,6 +125,47 @@ describe('change items sharded over partitions (issue 17.1)', () => {
     const mods = unsharded('T#MOD#').map((sk) => sk.slice('T#MOD#'.length));
     expect(small).toEqual(mods);
     expect(whole.items.map((c) => c.sourceId)).toEqual(mods.slice(0, 200));
+  });
+
+  it('any spread over the shards, any limit, Queries cut short: pages give the merged order, ≤ shards × (limit + 1) read', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Unique keys (any text: DynamoDB orders by UTF-8 bytes), each with a shard drawn with a skew
+        fc.uniqueArray(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), { maxLength: 120 }),
+        fc.array(fc.nat(7), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (keys, shardPool, limit, queryCap) => {
+          // Prepare: a Query answers at most `queryCap` items (as at DynamoDB's 1 MB) and, like DynamoDB, gives a
+          // LastEvaluatedKey whenever it stopped at its Limit, even with nothing after it.
+          const held = Array.from({ length: CHANGE_SHARDS }, () => [] as { sk: string }[]);
+          for (const [i, k] of keys.entries()) held[shardPool[i % shardPool.length]!]!.push({ sk: k });
+          for (const h of held) h.sort((a, b) => compareKeys(a.sk, b.sk));
+          let reads = 0;
+          const read = async (shard: number, after: string | undefined, want: number) => {
+            const rest = held[shard]!.filter((i) => after === undefined || compareKeys(i.sk, after) > 0);
+            const got = rest.slice(0, Math.min(want, queryCap));
+            reads += got.length;
+            const stopped = got.length === want || rest.length > got.length;
+            return { items: got, ...(stopped && got.length ? { last: got[got.length - 1]!.sk } : {}) };
+          };
+          // Act
+          const seen: string[] = [];
+          let after: string | undefined;
+          do {
+            reads = 0;
+            const page = await pageMergedShards(CHANGE_SHARDS, limit, after, read);
+            expect(reads).toBeLessThanOrEqual(CHANGE_SHARDS * (limit + 1));
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.items.map((i) => i.sk));
+            after = page.last;
+          } while (after !== undefined);
+          // Assess
+          expect(seen).toEqual([...keys].sort(compareKeys));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('a version whose changes are all in one shard pages the same (the merge has nothing to interleave)', async () => {
