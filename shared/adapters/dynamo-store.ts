@@ -955,8 +955,9 @@ export function makeDynamoStore(
     },
 
     /**
-     * A k-way merge of the version's change shards (keys.ts): one key-range Query per shard, `limit + 1` items each
-     * at most, so at most CHANGE_SHARDS × (limit + 1) items a call, in the order one partition would give.
+     * A k-way merge of the version's change shards (keys.ts, shard-merge.ts): key-range Queries per shard in 3–4
+     * rounds, at most CHANGE_SHARDS × (limit + 1) items a call (about 1.5 × limit + 16), in the order one partition
+     * would give.
      */
     async pageChanges(
       list: string,
