@@ -167,7 +167,7 @@ export interface ListCatalog {
     shard: number,
     opts: { after?: string; limit: number; fields?: string[] },
   ): Promise<{ items: Record<string, unknown>[]; last?: string }>;
-  /** Deletes the change items of a version that never became current (refused or superseded). */
+  /** Deletes the change items of a version that never became current (refused or superseded), in every shard. */
   deleteChanges(list: string, version: string): Promise<void>;
   /**
    * Claims the current version of a list for applying a part file in place (issue 11.6): sets `patching` if the
@@ -195,7 +195,10 @@ export interface ChangeLog {
     atOrBefore?: string | undefined;
     limit: number;
   }): Promise<{ items: (Record<string, unknown> & { pos: string })[]; more: boolean }>;
-  /** A version's changes whose sort key starts with `prefix`, after `after`, in key order. */
+  /**
+   * A version's changes whose sort key starts with `prefix`, after `after`, in key order across its shards (sort keys
+   * are unique across them), as one partition would give them; at most CHANGE_SHARDS × (limit + 1) items read.
+   */
   pageChanges(
     list: string,
     version: string,

@@ -31,7 +31,9 @@ import {
 } from '../domain/entity-rows.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
+  CHANGE_SHARDS,
   changePartition,
+  changePartitions,
   changeSetPartition,
   CHANGESETS_INDEX_PK,
   articleKey,
@@ -65,6 +67,7 @@ import {
 } from '../domain/keys.ts';
 import { ArticleSchema, type Article } from '../domain/model.ts';
 import { type NameList, NameListSchema } from '../domain/name-postings.ts';
+import { pageMergedShards } from '../domain/shard-merge.ts';
 import {
   ContributionPartSchema,
   CounterItemSchema,
@@ -848,14 +851,17 @@ export function makeDynamoStore(
     },
 
     async deleteChanges(list: string, version: string): Promise<void> {
-      const keys: Record<string, unknown>[] = [];
-      for await (const it of queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': changePartition(list, version) },
-        ProjectionExpression: 'pk, sk',
-      }))
-        keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
-      await batchWrite(keys);
+      // Every shard of the version's changes (keys.ts).
+      for (const pk of changePartitions(list, version)) {
+        const keys: Record<string, unknown>[] = [];
+        for await (const it of queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk',
+        }))
+          keys.push({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } });
+        await batchWrite(keys);
+      }
     },
 
     async claimListPointer(
@@ -949,26 +955,34 @@ export function makeDynamoStore(
       };
     },
 
+    /**
+     * A k-way merge of the version's change shards (keys.ts, shard-merge.ts): key-range Queries per shard in 3–4
+     * rounds, at most CHANGE_SHARDS × (limit + 1) items a call (about 1.5 × limit + 16), in the order one partition
+     * would give.
+     */
     async pageChanges(
       list: string,
       version: string,
       prefix: string,
       opts: { after?: string | undefined; limit: number },
     ): Promise<{ items: Record<string, unknown>[]; last?: string }> {
-      const pk = changePartition(list, version);
-      const r = await send(() =>
-        doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pre)',
-            ExpressionAttributeValues: { ':pk': pk, ':pre': prefix },
-            Limit: opts.limit,
-            ...(opts.after !== undefined ? { ExclusiveStartKey: { pk, sk: opts.after } } : {}),
-          }),
-        ),
-      );
-      const last = r.LastEvaluatedKey?.sk;
-      return { items: r.Items ?? [], ...(last !== undefined ? { last: String(last) } : {}) };
+      return pageMergedShards(CHANGE_SHARDS, opts.limit, opts.after, async (shard, after, limit) => {
+        const pk = changePartition(list, version, shard);
+        const r = await send(() =>
+          doc.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pre)',
+              ExpressionAttributeValues: { ':pk': pk, ':pre': prefix },
+              Limit: limit,
+              // A position, not an item: the cursor is a sort key of whichever shard held it.
+              ...(after !== undefined ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+            }),
+          ),
+        );
+        const last = r.LastEvaluatedKey?.sk;
+        return { items: (r.Items ?? []) as { sk: unknown }[], ...(last !== undefined ? { last: String(last) } : {}) };
+      });
     },
 
     /** A bounded count: Select COUNT over a key range, at most `cap` items evaluated. */

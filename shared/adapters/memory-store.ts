@@ -10,7 +10,9 @@ import {
 } from '../domain/entity-rows.ts';
 import {
   ARTICLE_OBJECT_SHARDS,
+  CHANGE_SHARDS,
   changePartition,
+  changePartitions,
   changeSetPartition,
   CHANGESETS_INDEX_PK,
   articleKey,
@@ -43,6 +45,7 @@ import {
 import { compareKeys } from '../domain/list-delta.ts';
 import { ArticleSchema, type Article } from '../domain/model.ts';
 import { type NameList, NameListSchema } from '../domain/name-postings.ts';
+import { pageMergedShards } from '../domain/shard-merge.ts';
 import {
   ContributionPartSchema,
   CounterItemSchema,
@@ -487,7 +490,7 @@ export function makeMemoryStore() {
       return { items: page, ...(all.length > opts.limit ? { last: page[page.length - 1]!.sk as string } : {}) };
     },
     async deleteChanges(list, version) {
-      for (const it of partition(changePartition(list, version))) del(it);
+      for (const pk of changePartitions(list, version)) for (const it of partition(pk)) del(it);
     },
     async claimListPointer(list, expectedEtag, patching, now) {
       fault('claimListPointer');
@@ -524,12 +527,16 @@ export function makeMemoryStore() {
       return { items: clone(page), more: all.length > opts.limit };
     },
     async pageChanges(list, version, prefix, opts) {
-      const all = partition(changePartition(list, version)).filter(
-        (i) => i.sk.startsWith(prefix) && (opts.after === undefined || compareKeys(i.sk, opts.after) > 0),
-      );
-      const page = all.slice(0, opts.limit);
-      read('pageChanges', page.length);
-      return { items: clone(page), ...(all.length > opts.limit ? { last: page[page.length - 1]!.sk } : {}) };
+      // The same k-way merge as the DynamoDB adapter; `reads` counts the items read from the shards.
+      const page = await pageMergedShards(CHANGE_SHARDS, opts.limit, opts.after, async (shard, after, limit) => {
+        const all = partition(changePartition(list, version, shard)).filter(
+          (i) => i.sk.startsWith(prefix) && (after === undefined || compareKeys(i.sk, after) > 0),
+        );
+        const got = all.slice(0, limit);
+        read('pageChanges', got.length);
+        return { items: got, ...(all.length > limit ? { last: got[got.length - 1]!.sk } : {}) };
+      });
+      return { items: clone(page.items), ...(page.last !== undefined ? { last: page.last } : {}) };
     },
     async countRange(pk, from, to, cap) {
       const n = partition(pk).filter((i) => i.sk >= from && i.sk <= to).length;

@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
  *  LIST#<list>                 VER#<version>         one version of a list: status, counts, source object
  *  LE#<list>#<version>#<shard> <sourceId>            one listed entity of a version
  *  RELINK                      DONE                  the name index the last finished relink pass linked against
- *  CHG#<list>#<version>        T#<type>#<sourceId>   one change (ADD/MOD/DEL) a version made to its list
- *  CHG#<list>#<version>        C#<cc>#<type>#<id>    the same change, filed under one of the entity's countries
+ *  CHG#<list>#<version>#<0..7> T#<type>#<sourceId>  one change (ADD/MOD/DEL) a version made to its list
+ *  CHG#<list>#<version>#<0..7> C#<cc>#<type>#<id>   the same change, filed under one of the entity's countries
  *  CHGSET#<list>               <changedAt>#<version> a version's change set: counts by type (the listing of a list)
  *  REF#all#<0..15>             <date>#<article id>   every article, by date (with title, source, url…)
  *  REF#<entity id>             <date>#<article id>   an article that mentions the entity (with title, snippet…)
@@ -109,16 +109,25 @@ export const entityRefKey = (entityId: string, publishedAt: string | undefined, 
 export const entityRefPartition = (entityId: string) => `REF#${entityId}`;
 
 /**
- * Changes a list version made (issue 11.3). A version's changes live in its own partition, sorted by type then source
- * id (`T#…`), and once more per country of the entity (`C#<cc>#…`), so every filter of `/changes` is a key range.
+ * Changes a list version made (issue 11.3). A version's changes are sorted by type then source id (`T#…`), and once
+ * more per country of the entity (`C#<cc>#…`), so every filter of `/changes` is a key range. They are spread over
+ * CHANGE_SHARDS partitions by source id (issue 17.1): a reissued list or a first OpenSanctions delta writes tens of
+ * thousands of changes at ingest speed, more than the 1,000 writes/s one partition key takes on AWS. An entity's
+ * change and its country copies share a shard, so a sort key names one item across the shards and readers merge the
+ * shards in sort-key order (`pageChanges`).
  */
-export const changePartition = (list: string, version: string) => `CHG#${list}#${version}`;
+export const CHANGE_SHARDS = 8;
+export const changeShardOf = (sourceId: string): number => shardOfString(sourceId, CHANGE_SHARDS);
+export const changePartition = (list: string, version: string, shard: number) => `CHG#${list}#${version}#${shard}`;
+/** Every partition of a version's changes. */
+export const changePartitions = (list: string, version: string): string[] =>
+  Array.from({ length: CHANGE_SHARDS }, (_, s) => changePartition(list, version, s));
 export const changeKey = (list: string, version: string, type: string, sourceId: string) => ({
-  pk: changePartition(list, version),
+  pk: changePartition(list, version, changeShardOf(sourceId)),
   sk: `T#${type}#${sourceId}`,
 });
 export const changeCountryKey = (list: string, version: string, country: string, type: string, sourceId: string) => ({
-  pk: changePartition(list, version),
+  pk: changePartition(list, version, changeShardOf(sourceId)),
   sk: `C#${country}#${type}#${sourceId}`,
 });
 /** The sort-key prefix of a version's changes with these filters (type needs no country; country needs no type). */

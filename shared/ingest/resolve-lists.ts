@@ -4,7 +4,7 @@ import {
   canonicalOfKey,
   canonicalOverlapKey,
   canonicalRefKey,
-  changePartition,
+  changePartitions,
   ENTITY_SHARDS,
   listedEntityId,
   listedEntityKey,
@@ -307,17 +307,22 @@ export async function resolveListVersion(
 async function changesOf(r: Run, run: ResolveRun & { version: string }) {
   const out = { upserted: new Set<string>(run.changed ?? []), deleted: new Set<string>() };
   if (run.previous === undefined || run.previous === run.version) return out;
-  let after: string | undefined = 'T#';
-  do {
-    const page = await r.deps.store.queryPage(changePartition(run.list, run.version), 1000, after);
-    for (const it of page.items) {
-      const sk = String(it.sk);
-      if (!sk.startsWith('T#')) continue;
-      const [, type, ...rest] = sk.split('#');
-      (type === 'DEL' ? out.deleted : out.upserted).add(rest.join('#'));
-    }
-    after = page.last;
-  } while (after);
+  // Every shard of the version's changes (keys.ts), each from its `T#` items on; the order does not matter here.
+  await Promise.all(
+    changePartitions(run.list, run.version).map(async (pk) => {
+      let after: string | undefined = 'T#';
+      do {
+        const page = await r.deps.store.queryPage(pk, 1000, after);
+        for (const it of page.items) {
+          const sk = String(it.sk);
+          if (!sk.startsWith('T#')) continue;
+          const [, type, ...rest] = sk.split('#');
+          (type === 'DEL' ? out.deleted : out.upserted).add(rest.join('#'));
+        }
+        after = page.last;
+      } while (after);
+    }),
+  );
   return out;
 }
 

@@ -11,8 +11,10 @@ import type { ChangeLog } from '../ports.ts';
  * with how often the news mentioned each entity in the 30 days before and after the change.
  *
  * Reads per page: change sets (one item per list version) a page at a time, and for each set visited one key-range
- * Query of its changes (`T#<type>#…`, or `C#<country>#<type>#…`: every filter is a key range, nothing is filtered
- * after reading); at most MAX_SETS_PER_PAGE sets a page, so a filter that matches nothing in many versions returns a
+ * read of its changes (`T#<type>#…`, or `C#<country>#<type>#…`: every filter is a key range, nothing is filtered
+ * after reading), merged from the version's CHANGE_SHARDS partitions in sort-key order (`pageChanges`: a few
+ * Queries per shard, at most CHANGE_SHARDS × (limit + 1) items, about 1.5 × limit + 16); at most MAX_SETS_PER_PAGE
+ * sets a page, so a filter that matches nothing in many versions returns a
  * short page with a cursor rather than reading on. Then two bounded Count queries per item over the entity's
  * article references (`REF#<entity>`, sorted by date): at most 2 × limit queries, each counting at most NEWS_CAP.
  */
