@@ -53,6 +53,8 @@ import type { CanonicalStore } from '../ports.ts';
  */
 
 const PAGE = 100;
+/** Pages of seeds resolved at once (see resolveSeeds). */
+const SEED_PAGES = 4;
 /** Entities read per Query when a version is walked whole. */
 const WALK_PAGE = 500;
 const PARALLEL = 16;
@@ -362,10 +364,7 @@ async function resolveChanges(r: Run, state: ListState, run: ResolveRun & { vers
   const seeds = [...upserted].map((id) => listedEntityId(list, id));
   const gone = [...deleted].map((id) => listedEntityId(list, id));
   for (let i = 0; i < gone.length; i += PAGE) await removeMembers(r, gone.slice(i, i + PAGE));
-  for (let i = 0; i < seeds.length; i += PAGE) {
-    r.trim();
-    await resolveAround(r, seeds.slice(i, i + PAGE));
-  }
+  await resolveSeeds(r, seeds);
   await r.deps.store.putItems([{ ...resolvedListKey(list), ...r.states.get(list)! }]);
   return { changed: upserted.size, removed: deleted.size };
 }
@@ -425,11 +424,7 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
   if (old && old.gen !== state.gen)
     await r.deps.store.deleteKeys(Array.from({ length: old.buckets }, (_, b) => r.bucketKey(old, b)));
 
-  if (seeds)
-    for (let i = 0; i < seeds.length; i += PAGE) {
-      r.trim();
-      await resolveAround(r, seeds.slice(i, i + PAGE));
-    }
+  if (seeds) await resolveSeeds(r, seeds);
   else
     for await (const page of versionPages(r, list, run.version)) {
       r.trim();
@@ -480,12 +475,28 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector) {
     for (const k of chunk)
       if (blocks.get(k)?.length) for (const sid of c.entries.get(k)!) seeds.add(listedEntityId(state.list, sid));
   }
-  const ids = [...seeds];
-  for (let i = 0; i < ids.length; i += PAGE) {
-    r.trim();
-    await resolveAround(r, ids.slice(i, i + PAGE));
-  }
+  await resolveSeeds(r, [...seeds]);
   return { changed: c.ids.size, removed: 0 };
+}
+
+/**
+ * The components around `seeds`, a page of seeds at a time, SEED_PAGES pages at once. Two pages whose components meet
+ * grow the same component from the same stored keys and cluster it alike (the clustering is a function of its
+ * members' profiles); the second's META writes find the first's (conditional on the revision) and re-plan to no
+ * change, so the counters move once.
+ */
+async function resolveSeeds(r: Run, seeds: readonly string[]) {
+  const pages: string[][] = [];
+  for (let i = 0; i < seeds.length; i += PAGE) pages.push(seeds.slice(i, i + PAGE));
+  let next = 0;
+  const worker = async () => {
+    while (next < pages.length) {
+      const page = pages[next++]!;
+      r.trim();
+      await resolveAround(r, page);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEED_PAGES, pages.length) }, worker));
 }
 
 /** The entities of a page to resolve: sharing a key with another list, or (`clustered`) in a cluster already. */
