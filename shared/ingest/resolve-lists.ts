@@ -100,9 +100,10 @@ export interface ResolveRun {
  * past BUILD_BUDGET entries it gives up (and resolution walks the version as before).
  */
 export class KeyCollector {
-  /** Blocking key → source ids of the version's entities carrying it. */
-  readonly entries = new Map<string, Set<string>>();
-  readonly ids = new Set<string>();
+  /** Blocking key → the source id (or ids) of the version's entities carrying it; most keys have one. */
+  readonly entries = new Map<string, string | string[]>();
+  /** Entities added. */
+  size = 0;
   complete = true;
   private count = 0;
   constructor(
@@ -114,17 +115,25 @@ export class KeyCollector {
     for (const e of entities) {
       const p = profileOf(e as unknown as ListedEntity);
       const sid = String(e.sourceId);
-      this.ids.add(sid);
+      this.size++;
       for (const k of blockKeysOf(p)) {
-        addTo(this.entries, k, sid);
+        const cur = this.entries.get(k);
+        if (cur === undefined) this.entries.set(k, sid);
+        else if (typeof cur === 'string') {
+          if (cur !== sid) this.entries.set(k, [cur, sid]);
+        } else if (!cur.includes(sid)) cur.push(sid);
         this.count++;
       }
     }
     if (this.count > BUILD_BUDGET) {
       this.complete = false;
       this.entries.clear();
-      this.ids.clear();
     }
+  }
+  /** The source ids under a key. */
+  idsOf(key: string): string[] {
+    const v = this.entries.get(key);
+    return v === undefined ? [] : typeof v === 'string' ? [v] : v;
   }
 }
 
@@ -386,7 +395,7 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
   // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
   // buckets (edits are set additions).
   const c = run.collected;
-  if (!old && c?.complete && c.list === list && c.version === run.version && c.ids.size === count)
+  if (!old && c?.complete && c.list === list && c.version === run.version && c.size === count)
     return resolveCollected(r, state, c);
   let pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
   let entries = 0;
@@ -455,15 +464,17 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
  * share a key with another list resolved (no walk of the version: it was in memory as it was written).
  */
 async function resolveCollected(r: Run, state: ListState, c: KeyCollector) {
-  const pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
-  for (const [k, ids] of c.entries) {
-    const b = bucketOf(k, state.buckets);
-    let e = pending.get(b);
-    if (!e) pending.set(b, (e = { add: new Map(), del: new Map() }));
-    e.add.set(k, ids);
+  // Keys by bucket, then the buckets written 256 at a time (their edits built only then: memory stays near the
+  // collector's own).
+  const byBucket: string[][] = Array.from({ length: state.buckets }, () => []);
+  for (const k of c.entries.keys()) byBucket[bucketOf(k, state.buckets)]!.push(k);
+  for (let b0 = 0; b0 < state.buckets; b0 += 256) {
+    const pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
+    for (let b = b0; b < Math.min(state.buckets, b0 + 256); b++)
+      if (byBucket[b]!.length)
+        pending.set(b, { add: new Map(byBucket[b]!.map((k) => [k, new Set(c.idsOf(k))])), del: new Map() });
+    await writeBuckets(r, state, pending, true);
   }
-  await writeBuckets(r, state, pending, true);
-  pending.clear();
   r.states.set(state.list, state);
   await r.deps.store.putItems([{ ...resolvedListKey(state.list), ...state }]);
   // Seeds: the entities under a key another list has too, found a chunk of keys at a time (bucket reads cached).
@@ -473,10 +484,10 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector) {
     const chunk = keys.slice(i, i + 5000);
     const blocks = await r.blocks(chunk, state.list);
     for (const k of chunk)
-      if (blocks.get(k)?.length) for (const sid of c.entries.get(k)!) seeds.add(listedEntityId(state.list, sid));
+      if (blocks.get(k)?.length) for (const sid of c.idsOf(k)) seeds.add(listedEntityId(state.list, sid));
   }
   await resolveSeeds(r, [...seeds]);
-  return { changed: c.ids.size, removed: 0 };
+  return { changed: c.size, removed: 0 };
 }
 
 /**
