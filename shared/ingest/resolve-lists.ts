@@ -143,6 +143,8 @@ interface ListState {
   gen: string;
   buckets: number;
   version: string;
+  /** Some member of the list has been in a cluster (a rebuild must then look for them; else none can be). */
+  clustered?: boolean;
 }
 
 type Bucket = { keys: Record<string, string[]>; rev: number | undefined };
@@ -289,6 +291,7 @@ export async function resolveListVersion(
           gen: String(it.gen),
           buckets: Number(it.buckets),
           version: String(it.version),
+          ...(it.clustered ? { clustered: true } : {}),
         });
     after = page.last;
   } while (after);
@@ -391,12 +394,13 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
     gen: run.version,
     buckets: pow2AtLeast(Math.ceil(count / PER_BUCKET)),
     version: run.version,
+    ...(old?.clustered ? { clustered: true } : {}),
   };
   // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
   // buckets (edits are set additions).
   const c = run.collected;
-  if (!old && c?.complete && c.list === list && c.version === run.version && c.size === count)
-    return resolveCollected(r, state, c);
+  if (!old?.clustered && c?.complete && c.list === list && c.version === run.version && c.size === count)
+    return resolveCollected(r, state, c, old);
   let pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
   let entries = 0;
   // One walk: the list's own keys into its new buckets, and the entities to resolve: those sharing a key with another
@@ -417,7 +421,7 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
       }
     }
     if (seeds) {
-      const found = await seedsOf(r, list, page, old !== undefined);
+      const found = await seedsOf(r, list, page, old?.clustered === true);
       seeds = seeds.length + found.length > MAX_SEEDS ? undefined : [...seeds, ...found];
     }
     if (entries >= BUILD_BUDGET) {
@@ -437,7 +441,7 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
   else
     for await (const page of versionPages(r, list, run.version)) {
       r.trim();
-      const found = await seedsOf(r, list, page, old !== undefined);
+      const found = await seedsOf(r, list, page, old?.clustered === true);
       if (found.length) await resolveAround(r, found);
     }
   // Members of the version this one replaced that it no longer has leave their clusters.
@@ -460,10 +464,11 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
 }
 
 /**
- * A list's first build from the keys its ingest collected: the buckets written from memory, and the entities that
- * share a key with another list resolved (no walk of the version: it was in memory as it was written).
+ * A list's build from the keys its ingest collected (its first version, or a rebuild of a list none of whose members
+ * was ever in a cluster): the buckets written from memory, and the entities that share a key with another list
+ * resolved (no walk of the version: it was in memory as it was written).
  */
-async function resolveCollected(r: Run, state: ListState, c: KeyCollector) {
+async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: ListState | undefined) {
   // Keys by bucket, then the buckets written 256 at a time (their edits built only then: memory stays near the
   // collector's own).
   const byBucket: string[][] = Array.from({ length: state.buckets }, () => []);
@@ -477,6 +482,8 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector) {
   }
   r.states.set(state.list, state);
   await r.deps.store.putItems([{ ...resolvedListKey(state.list), ...state }]);
+  if (old && old.gen !== state.gen)
+    await r.deps.store.deleteKeys(Array.from({ length: old.buckets }, (_, b) => r.bucketKey(old, b)));
   // Seeds: the entities under a key another list has too, found a chunk of keys at a time (bucket reads cached).
   const seeds = new Set<string>();
   const keys = [...c.entries.keys()];
@@ -766,6 +773,18 @@ async function writeClusters(
   }
   if (deletes.length) await r.deps.store.deleteKeys(deletes);
   if (puts.length) await r.deps.store.putItems(puts);
+  // Lists with a member in a cluster for the first time say so (a rebuild of them then looks for their members).
+  const listOf = (pk: string) => {
+    const e = parseEntityId(pk.slice('CANOF#'.length));
+    return e?.kind === 'listed' ? e.list : undefined;
+  };
+  const flagged = [...new Set(puts.map((p) => listOf(String(p.pk))))].flatMap((l) => {
+    const st = l ? r.states.get(l) : undefined;
+    if (!st || st.clustered) return [];
+    st.clustered = true;
+    return [{ ...resolvedListKey(st.list), ...st }];
+  });
+  if (flagged.length) await r.deps.store.putItems(flagged);
 
   // Clusters no longer there, for ids of old clusters that did not carry over.
   const gone = [...oldMetas.keys()].filter((c) => !clusters.has(c));

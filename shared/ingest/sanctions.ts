@@ -317,7 +317,9 @@ async function buildVersion(a: {
   // A crashed attempt at this version may have compared against another current version: start its changes afresh.
   await deps.store.deleteChanges(list, version);
   const delta = (deps.listDelta ?? startListDelta)({ store: deps.store, list, version, current, changedAt });
-  const collector = deps.collectKeys?.(list, version);
+  // Only for a list's first version: later ones are resolved from their change set (the keys would be memory for
+  // nothing: about 100 bytes an entity).
+  const collector = current ? undefined : deps.collectKeys?.(list, version);
   const dropVersion = async () => {
     await deps.store.deleteListVersion(list, version);
     await deps.store.deleteChanges(list, version);
