@@ -58,12 +58,22 @@ export async function startBenchSandbox(
   });
 }
 
+/**
+ * A list ingest runs with its V8 heap capped (`BENCH_INGEST_HEAP_MB`, default 192: what a 256 MB function leaves the
+ * heap). Uncapped, V8 lets garbage pile up while memory is free, so the peak RSS would measure how lazily it collects
+ * as much as what the ingest holds; capped, an ingest that needed more would fail here, loudly. `0` leaves it uncapped.
+ */
+function heapCap(job: Record<string, unknown>): string[] {
+  const mb = Number(process.env.BENCH_INGEST_HEAP_MB ?? 192);
+  return job.mode === 'ingest' && mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+}
+
 /** Runs bench/ingest-child.ts with a job; returns its JSON line. */
 export function runChild<T>(job: Record<string, unknown>, timeoutMs = 20 * 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'bench/ingest-child.ts', JSON.stringify(job)],
+      [...heapCap(job), '--import', 'tsx', 'bench/ingest-child.ts', JSON.stringify(job)],
       {
         cwd: ROOT,
         timeout: timeoutMs,
