@@ -39,7 +39,7 @@ import {
   articleObjectPartition,
   contributionPartKey,
   counterKey,
-  counterPartition,
+  counterPartitions,
   ENTITY_SHARDS,
   listedEntityNameIndexPartition,
   listedInNewsKey,
@@ -619,13 +619,19 @@ export function makeDynamoStore(
     ): Promise<CounterRow[]> {
       if (range && (range.from || range.to))
         return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
-      const rows: CounterRow[] = [];
-      for await (const it of queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
-      }))
-        rows.push({ ...CounterItemSchema.parse(it), member: String(it.sk) });
-      return rows;
+      // One query per shard of the dimension (write-sharded: keys.ts), in parallel; a member is in one shard.
+      const shards = await Promise.all(
+        counterPartitions(dimension).map(async (pk) => {
+          const rows: CounterRow[] = [];
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+          }))
+            rows.push({ ...CounterItemSchema.parse(it), member: String(it.sk) });
+          return rows;
+        }),
+      );
+      return shards.flat();
     },
 
     async readCounter(cell: string): Promise<CounterRow | undefined> {
@@ -1050,11 +1056,18 @@ export function makeDynamoStore(
 
   async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
     const sums = new Map<string, CounterRow>();
-    const range = {
+    const range = (pk: string) => ({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` },
-    };
-    for await (const it of queryAll(range)) {
+      ExpressionAttributeValues: { ':pk': pk, ':a': `${from}#`, ':b': `${to}#\uffff` },
+    });
+    const items = await Promise.all(
+      counterPartitions(`${dimension}d`).map(async (pk) => {
+        const out: Record<string, unknown>[] = [];
+        for await (const it of queryAll(range(pk))) out.push(it);
+        return out;
+      }),
+    );
+    for (const it of items.flat()) {
       const member = String(it.sk).slice(11);
       const row = sums.get(member) ?? { ...CounterItemSchema.parse(it), member, articles: 0, mentions: 0 };
       const c = CounterItemSchema.parse(it);

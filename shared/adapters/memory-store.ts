@@ -18,7 +18,7 @@ import {
   articleObjectPartition,
   contributionPartKey,
   counterKey,
-  counterPartition,
+  counterPartitions,
   ENTITY_SHARDS,
   listedEntityNameIndexPartition,
   listedInNewsKey,
@@ -332,7 +332,9 @@ export function makeMemoryStore() {
         const from = `${range.from ?? '0000-00-00'}#`;
         const to = `${range.to ?? '9999-99-99'}#\uffff`;
         const sums = new Map<string, CounterRow>();
-        const items = partition(counterPartition(`${dimension}d`)).filter((i) => i.sk >= from && i.sk <= to);
+        const items = counterPartitions(`${dimension}d`)
+          .flatMap(partition)
+          .filter((i) => i.sk >= from && i.sk <= to);
         read('readCounters', items.length);
         for (const it of items) {
           const member = it.sk.slice(11);
@@ -344,7 +346,7 @@ export function makeMemoryStore() {
         }
         return [...sums.values()];
       }
-      const items = partition(counterPartition(dimension));
+      const items = counterPartitions(dimension).flatMap(partition);
       read('readCounters', items.length);
       return items.map((it) => ({ ...CounterItemSchema.parse(it), member: it.sk }));
     },
