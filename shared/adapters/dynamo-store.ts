@@ -163,9 +163,8 @@ export function makeDynamoStore(
   };
 
   /**
-   * An entity's counter moved from what the aggregator read to its new amounts (conditional: if another shard moved
-   * it since, the transaction is cancelled and the batch planned again), and its rows with it: put in every facet
-   * while it has articles, deleted when it has none.
+   * An entity's counter moved from what the aggregator read to its new amounts and version (conditional on both: if
+   * another shard moved it since, the transaction is cancelled and the batch planned again).
    */
   const entityActions = (e: EntityMove): TransactItem[] => {
     const key = counterKey(e.cell);
@@ -174,33 +173,67 @@ export function makeDynamoStore(
           Update: {
             TableName: table,
             Key: key,
-            UpdateExpression: 'SET #a = :a1, #m = :m1',
-            ConditionExpression: '#a = :a0 AND #m = :m0',
-            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions' },
+            UpdateExpression: 'SET #a = :a1, #m = :m1, #v = :v1',
+            ConditionExpression: `#a = :a0 AND #m = :m0 AND ${e.priorVersion ? '#v = :v0' : 'attribute_not_exists(#v)'}`,
+            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions', '#v': 'rv' },
             ExpressionAttributeValues: {
               ':a1': e.after.articles,
               ':m1': e.after.mentions,
+              ':v1': e.version,
               ':a0': e.before.articles,
               ':m0': e.before.mentions,
+              ...(e.priorVersion ? { ':v0': e.priorVersion } : {}),
             },
           },
         }
       : {
           Put: {
             TableName: table,
-            Item: { ...key, ...entityCounterFields(e) },
+            Item: { ...key, ...entityCounterFields(e), rv: e.version },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
-    const rows = facetsOf(e.info).flatMap((f): TransactItem[] =>
-      e.after.articles > 0
-        ? [{ Put: { TableName: table, Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }]
-        : (e.before?.articles ?? 0) > 0
-          ? [{ Delete: { TableName: table, Key: rowKeyOfCell(f, e.cell) } }]
-          : [],
-    );
-    return [counter, ...rows];
+    return [counter];
   };
+
+  /**
+   * An entity's rows for its move: put in every facet while it has articles, else a tombstone (no index keys, so in
+   * no index) that stops an older write from bringing the row back. Written before the chunk's transaction, outside
+   * it (issue 17.1: inside, each of ~15 rows × 4 index copies cost twice, three quarters of an article's write
+   * units), each conditional on the stored row being of this version or older. Why that is exact: rows are a copy of
+   * the counter at a version; the transaction that moves the counter to that version commits only after its rows
+   * are in (so "done" still means the rows count it, 17.3), and a transaction that fails after writing rows leaves
+   * them at a version its retry (planned from a fresh read, with a higher version) overwrites. A reader may see a
+   * row a few milliseconds ahead of its counter, never behind once the counter moved.
+   */
+  const rowWrites = (e: EntityMove) =>
+    facetsOf(e.info).map((f) => ({
+      TableName: table,
+      Item:
+        e.after.articles > 0
+          ? { ...entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions), rv: e.version }
+          : { ...rowKeyOfCell(f, e.cell), rv: e.version, tombstone: true },
+      ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
+      ExpressionAttributeNames: { '#v': 'rv' },
+      ExpressionAttributeValues: { ':v': e.version },
+    }));
+
+  async function writeRows(moves: readonly EntityMove[]): Promise<void> {
+    const puts = moves.filter((e) => e.after.articles > 0 || (e.before?.articles ?? 0) > 0).flatMap(rowWrites);
+    let next = 0;
+    const worker = async () => {
+      while (next < puts.length) {
+        const input = puts[next++]!;
+        try {
+          await send(() => doc.send(new PutCommand(input)));
+        } catch (err) {
+          // A newer version's row is there already (a concurrent shard moved the entity further): it stays.
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, puts.length) }, worker));
+  }
 
   async function send<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -337,7 +370,12 @@ export function makeDynamoStore(
       for (const it of await batchGet(cells.map(counterKey))) {
         const cell = byKey.get(JSON.stringify({ pk: it.pk, sk: it.sk }))!;
         const c = CounterItemSchema.parse(it);
-        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
+        out.set(cell, {
+          articles: c.articles,
+          mentions: c.mentions,
+          info: entityInfoOf(cell, it),
+          ...(typeof it.rv === 'number' ? { version: it.rv } : {}),
+        });
       }
       return out;
     },
@@ -456,6 +494,7 @@ export function makeDynamoStore(
         ...Object.entries(c.listedInNews).map(([cc, attrs]) => addUpdate(listedInNewsKey(cc), attrs)),
         ...Object.entries(c.rollups).map(([period, attrs]) => addUpdate(rollupKey(period), attrs)),
       ];
+      await writeRows(c.entities);
       for (let attempt = 0; ; attempt++) {
         try {
           await send(() => doc.send(new TransactWriteCommand({ TransactItems: items })));
