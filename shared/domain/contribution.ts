@@ -2,7 +2,6 @@ import {
   baseCellOf,
   type EntityInfo,
   entityInfoOf,
-  facetsOf,
   isEntityCell,
   listedInNewsAttributes,
   MAX_FACET_COUNTRIES,

@@ -12,7 +12,7 @@ import {
   planAggregation,
   unappliedChanges,
 } from '../../../shared/domain/contribution.ts';
-import { entityInfoOf, facetsOf } from '../../../shared/domain/entity-rows.ts';
+import { entityInfoOf } from '../../../shared/domain/entity-rows.ts';
 import { padSequence } from '../../../shared/domain/keys.ts';
 
 const contribution = (n: number): Contribution =>
