@@ -163,8 +163,8 @@ export function makeDynamoStore(
   };
 
   /**
-   * An entity's counter moved from what the aggregator read to its new amounts and version (conditional on both: if
-   * another shard moved it since, the transaction is cancelled and the batch planned again).
+   * An entity's counter moved from what the aggregator read to its new amounts (conditional: if another shard moved
+   * it since, the transaction is cancelled and the batch planned again).
    */
   const entityActions = (e: EntityMove): TransactItem[] => {
     const key = counterKey(e.cell);
@@ -173,23 +173,21 @@ export function makeDynamoStore(
           Update: {
             TableName: table,
             Key: key,
-            UpdateExpression: 'SET #a = :a1, #m = :m1, #v = :v1',
-            ConditionExpression: `#a = :a0 AND #m = :m0 AND ${e.priorVersion ? '#v = :v0' : 'attribute_not_exists(#v)'}`,
-            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions', '#v': 'rv' },
+            UpdateExpression: 'SET #a = :a1, #m = :m1',
+            ConditionExpression: '#a = :a0 AND #m = :m0',
+            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions' },
             ExpressionAttributeValues: {
               ':a1': e.after.articles,
               ':m1': e.after.mentions,
-              ':v1': e.version,
               ':a0': e.before.articles,
               ':m0': e.before.mentions,
-              ...(e.priorVersion ? { ':v0': e.priorVersion } : {}),
             },
           },
         }
       : {
           Put: {
             TableName: table,
-            Item: { ...key, ...entityCounterFields(e), rv: e.version },
+            Item: { ...key, ...entityCounterFields(e) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
@@ -197,43 +195,26 @@ export function makeDynamoStore(
   };
 
   /**
-   * An entity's rows for its move: put in every facet while it has articles, else a tombstone (no index keys, so in
-   * no index) that stops an older write from bringing the row back. Written before the chunk's transaction, outside
-   * it (issue 17.1: inside, each of ~15 rows × 4 index copies cost twice, three quarters of an article's write
-   * units), each conditional on the stored row being of this version or older. Why that is exact: rows are a copy of
-   * the counter at a version; the transaction that moves the counter to that version commits only after its rows
-   * are in (so "done" still means the rows count it, 17.3), and a transaction that fails after writing rows leaves
-   * them at a version its retry (planned from a fresh read, with a higher version) overwrites. A reader may see a
-   * row a few milliseconds ahead of its counter, never behind once the counter moved.
+   * An entity's rows for its move: put in every facet while it has articles, deleted when it has none. Written just
+   * before the chunk's transaction, outside it (issue 17.1: inside, each of ~15 rows × 4 index copies cost twice:
+   * three quarters of an article's write units, and ~15 of a transaction's 100 actions per entity).
+   *
+   * Why that stays exact: rows are a copy of the counter's amounts after the move. One aggregator writes a chunk's
+   * rows, then its transaction, and retries with a fresh read until the transaction commits (a conflict replans the
+   * batch; a failed batch is delivered again). So the last rows written for an entity are those of the last
+   * transaction that moved it: a writer whose rows were overwritten by a stale writer's is followed by that stale
+   * writer's own retry, which reads the committed counter first. And since rows go in before the transaction, a
+   * ledger that says "done" (17.3) means its rows count it too; a reader may see a row ahead of its counter for the
+   * milliseconds between the two, or until the retry of a transaction that failed. BatchWriteItem, 25 a request.
    */
-  const rowWrites = (e: EntityMove) =>
-    facetsOf(e.info).map((f) => ({
-      TableName: table,
-      Item:
-        e.after.articles > 0
-          ? { ...entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions), rv: e.version }
-          : { ...rowKeyOfCell(f, e.cell), rv: e.version, tombstone: true },
-      ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
-      ExpressionAttributeNames: { '#v': 'rv' },
-      ExpressionAttributeValues: { ':v': e.version },
-    }));
-
-  async function writeRows(moves: readonly EntityMove[]): Promise<void> {
-    const puts = moves.filter((e) => e.after.articles > 0 || (e.before?.articles ?? 0) > 0).flatMap(rowWrites);
-    let next = 0;
-    const worker = async () => {
-      while (next < puts.length) {
-        const input = puts[next++]!;
-        try {
-          await send(() => doc.send(new PutCommand(input)));
-        } catch (err) {
-          // A newer version's row is there already (a concurrent shard moved the entity further): it stays.
-          if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, puts.length) }, worker));
-  }
+  const rowWrites = (e: EntityMove): Record<string, unknown>[] =>
+    facetsOf(e.info).flatMap((f): Record<string, unknown>[] =>
+      e.after.articles > 0
+        ? [{ PutRequest: { Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }]
+        : (e.before?.articles ?? 0) > 0
+          ? [{ DeleteRequest: { Key: rowKeyOfCell(f, e.cell) } }]
+          : [],
+    );
 
   async function send<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -370,12 +351,7 @@ export function makeDynamoStore(
       for (const it of await batchGet(cells.map(counterKey))) {
         const cell = byKey.get(JSON.stringify({ pk: it.pk, sk: it.sk }))!;
         const c = CounterItemSchema.parse(it);
-        out.set(cell, {
-          articles: c.articles,
-          mentions: c.mentions,
-          info: entityInfoOf(cell, it),
-          ...(typeof it.rv === 'number' ? { version: it.rv } : {}),
-        });
+        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
       }
       return out;
     },
@@ -494,7 +470,7 @@ export function makeDynamoStore(
         ...Object.entries(c.listedInNews).map(([cc, attrs]) => addUpdate(listedInNewsKey(cc), attrs)),
         ...Object.entries(c.rollups).map(([period, attrs]) => addUpdate(rollupKey(period), attrs)),
       ];
-      await writeRows(c.entities);
+      await batchWrite(c.entities.flatMap(rowWrites), 8);
       for (let attempt = 0; ; attempt++) {
         try {
           await send(() => doc.send(new TransactWriteCommand({ TransactItems: items })));

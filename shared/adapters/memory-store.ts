@@ -274,12 +274,7 @@ export function makeMemoryStore() {
         const it = get(counterKey(cell));
         if (!it) continue;
         const c = CounterItemSchema.parse(it);
-        out.set(cell, {
-          articles: c.articles,
-          mentions: c.mentions,
-          info: entityInfoOf(cell, it),
-          ...(typeof it.rv === 'number' ? { version: it.rv } : {}),
-        });
+        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
       }
       read('readEntityStates', out.size);
       return out;
@@ -293,18 +288,12 @@ export function makeMemoryStore() {
       }
       for (const e of c.entities) {
         const cur = get(counterKey(e.cell));
-        if (
-          e.before
-            ? cur?.articles !== e.before.articles ||
-              cur?.mentions !== e.before.mentions ||
-              (typeof cur?.rv === 'number' ? cur.rv : undefined) !== e.priorVersion
-            : cur
-        )
+        if (e.before ? cur?.articles !== e.before.articles || cur?.mentions !== e.before.mentions : cur)
           return 'conflict';
       }
       for (const e of c.entities) {
         const k = counterKey(e.cell);
-        put(e.before ? { ...get(k)!, ...e.after, rv: e.version } : { ...k, ...entityCounterFields(e), rv: e.version });
+        put(e.before ? { ...get(k)!, ...e.after } : { ...k, ...entityCounterFields(e) });
         for (const f of facetsOf(e.info)) {
           if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
           else del(rowKeyOfCell(f, e.cell));

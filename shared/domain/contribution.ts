@@ -138,8 +138,6 @@ export interface EntityState {
   articles: number;
   mentions: number;
   info: EntityInfo;
-  /** How many moves the counter has taken (0 or absent: none stamped yet): what its rows are versioned by. */
-  version?: number;
 }
 
 /**
@@ -152,13 +150,6 @@ export interface EntityMove {
   before?: Amounts;
   after: Amounts;
   info: EntityInfo;
-  /**
-   * The counter's version before the move (absent: new, or stored before versions) and after it (before + 1). The
-   * rows are written outside the transaction, before it, stamped with `version`; a row write never replaces a row of
-   * a higher version, so late or concurrent writers cannot roll rows back (see the store's applyChunk).
-   */
-  priorVersion?: number;
-  version: number;
 }
 
 /** One transaction's worth: ledger moves (each a checkpoint), counter deltas, entity moves, ≤ 100 actions together. */
@@ -262,12 +253,12 @@ export function planAggregation(
   maxActions = MAX_TX_ACTIONS,
 ): AggregationChunk[] {
   const chunks: AggregationChunk[] = [];
-  const state = new Map<string, EntityState & { exists: boolean; version: number }>();
-  for (const [c, s] of entities) state.set(c, { ...s, exists: true, version: s.version ?? 0 });
+  const state = new Map<string, EntityState & { exists: boolean }>();
+  for (const [c, s] of entities) state.set(c, { ...s, exists: true });
   let ledgers = new Map<string, LedgerMove>();
   let keys = new Set<string>();
   let cells = new Map<string, Delta & { info?: CellInfo }>();
-  let moved = new Map<string, { before?: Amounts; version: number }>();
+  let moved = new Map<string, { before?: Amounts }>();
   let rollups: Record<string, Record<string, number>> = {};
   let firstId = '';
   let completed = 0;
@@ -282,16 +273,8 @@ export function planAggregation(
       const after = { articles: s.articles, mentions: s.mentions };
       const same = m.before && m.before.articles === after.articles && m.before.mentions === after.mentions;
       if (same || (!m.before && after.articles === 0 && after.mentions === 0)) continue;
-      ents.push({
-        cell,
-        ...(m.before ? { before: m.before } : {}),
-        after,
-        info: s.info,
-        ...(m.version ? { priorVersion: m.version } : {}),
-        version: m.version + 1,
-      });
+      ents.push({ cell, ...(m.before ? { before: m.before } : {}), after, info: s.info });
       s.exists = true;
-      s.version = m.version + 1;
       const was = (m.before?.articles ?? 0) > 0;
       const is = after.articles > 0;
       if (was !== is)
@@ -336,14 +319,14 @@ export function planAggregation(
       const b = state.get(base);
       info = b?.info ?? entityInfoOf(base, ch.newImage?.info[base] ?? ch.oldImage?.info?.[base] ?? u.info);
     }
-    state.set(u.cell, (s = { articles: 0, mentions: 0, info, exists: false, version: 0 }));
+    state.set(u.cell, (s = { articles: 0, mentions: 0, info, exists: false }));
     return s;
   };
   /** The items a cell's actions touch (the same item twice in a transaction is refused: merged per chunk). */
   const keysOf = (u: Unit, ch: PartChange): string[] => {
     if (isEntityCell(u.cell)) {
-      // The counter and its listed-in-news counters; its rows are written beside the transaction, not in it (they
-      // are a copy of the counter, versioned: see EntityMove), which keeps ~20 actions per entity out of it.
+      // The counter and its listed-in-news counters; its rows are written beside the transaction, just before it (a
+      // copy of the counter: see the store's applyChunk), which keeps ~15 actions per entity out of it.
       const info = entityOf(u, ch).info;
       return [`C:${u.cell}`, ...newsCountries(u.cell, info).map((cc) => `L:${cc}`)];
     }
@@ -381,12 +364,7 @@ export function planAggregation(
       if (isEntityCell(u.cell)) {
         const s = entityOf(u, ch);
         if (!moved.has(u.cell))
-          moved.set(
-            u.cell,
-            s.exists
-              ? { before: { articles: s.articles, mentions: s.mentions }, version: s.version }
-              : { version: s.version },
-          );
+          moved.set(u.cell, s.exists ? { before: { articles: s.articles, mentions: s.mentions } } : {});
         s.articles += u.articles;
         s.mentions += u.mentions;
         continue;

@@ -22,8 +22,7 @@ type Item = Record<string, unknown> & { pk: string; sk: string };
 export function readModelDiff(items: readonly Item[]): string[] {
   const out: string[] = [];
   const key = (i: { pk: string; sk: string }) => `${i.pk} ${i.sk}`;
-  // A tombstone (a row deleted at 0, kept with its version and no index keys, so in no index) is no row.
-  const rows = new Map(items.filter((i) => /^ER[#@]/.test(i.pk) && !i.tombstone).map((i) => [key(i), i]));
+  const rows = new Map(items.filter((i) => /^ER[#@]/.test(i.pk)).map((i) => [key(i), i]));
   const expectedRows = new Map<string, Record<string, unknown>>();
   const lin = new Map<string, number>();
   const roll = new Map<string, number>();
