@@ -11,15 +11,20 @@ import { TABLE, TABLE_NAME } from '../../shared/resources.ts';
  * `scripts/measure-write-cost.ts` report.
  */
 
-export const TABLE_KEYS: Record<string, TableKeys> = {
-  [TABLE_NAME]: {
-    partitionKey: TABLE.partitionKey,
-    sortKey: TABLE.sortKey,
-    indexes: Object.fromEntries(
-      TABLE.indexes.map((ix) => [ix.name, { partitionKey: ix.partitionKey, sortKey: ix.sortKey }]),
-    ),
-  },
-};
+/** The keys of the project's table (resources.ts), under each name a test gives its tables. */
+export const tableKeys = (names: readonly string[] = [TABLE_NAME]): Record<string, TableKeys> =>
+  Object.fromEntries(
+    names.map((n) => [
+      n,
+      {
+        partitionKey: TABLE.partitionKey,
+        sortKey: TABLE.sortKey,
+        indexes: Object.fromEntries(
+          TABLE.indexes.map((ix) => [ix.name, { partitionKey: ix.partitionKey, sortKey: ix.sortKey }]),
+        ),
+      },
+    ]),
+  );
 
 /** `OBJ/PART`, `CNT#countryd`, `CNT#tl`, `REF#c`, `ER#country`, `gsi1 ER`… (table or index, then the key's kind). */
 export function kindOf(partition: string, sk?: string): string {
@@ -45,11 +50,15 @@ export interface WriteTally {
 }
 
 /** Adds the meter to `client` (every command it sends, whatever wraps it); returns the live tally and a reset. */
-export function meterWrites(client: DynamoDBClient): {
+export function meterWrites(
+  client: DynamoDBClient,
+  tables: readonly string[] = [TABLE_NAME],
+): {
   tally: WriteTally;
   partitions: Map<string, number>;
   reset(): void;
 } {
+  const keys = tableKeys(tables);
   const tally: WriteTally = { units: 0, requests: 0, byKind: new Map(), partitions: new Map() };
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -58,7 +67,7 @@ export function meterWrites(client: DynamoDBClient): {
       // The serialised JSON body (a string, or the bytes of one in recent SDK releases): what the edge reads too.
       const body = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
       if (body && /^(Put|Update|Delete|BatchWrite|TransactWrite)Item/.test(op)) {
-        const charges = writeCharges(op, JSON.parse(body) as Record<string, unknown>, TABLE_KEYS);
+        const charges = writeCharges(op, JSON.parse(body) as Record<string, unknown>, keys);
         if (charges.length) tally.requests++;
         for (const c of charges) {
           if (c.kind !== 'write') continue;

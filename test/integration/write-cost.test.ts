@@ -61,7 +61,7 @@ async function run(table: string, perFile: number): Promise<Run> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  const meter = meterWrites(client);
+  const meter = meterWrites(client, [table]);
   const t = await client.send(new CreateTableCommand(tableInput(table)));
   const store = makeDynamoStore(DynamoDBDocumentClient.from(client), table);
   const poller = makeStreamPoller(url(), t.TableDescription!.LatestStreamArn!, async (e) => {
