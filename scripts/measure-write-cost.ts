@@ -4,7 +4,7 @@
  * the use cases (list ingest, article ingest with linking, the stream aggregator on the table's real stream) into
  * DynamoDB Local, every write metered from its request body as the sandbox edge meters it.
  *
- *   npx tsx scripts/measure-write-cost.ts [--articles 100] [--per-file 100] [--entities 7379]
+ *   npx tsx scripts/measure-write-cost.ts [--articles 100] [--per-file 100] [--entities 7379] [--detail]
  *
  * Prints WCU and items written per article, by kind (pk prefix; sort-key prefix inside an object's partition), and the
  * partitions written most (units per article: at R articles/s a partition takes R × that many units a second).
@@ -30,7 +30,7 @@ import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
 import { makeMemorySource } from '../test/helpers/memory-source.ts';
 import { makeStreamPoller } from '../test/helpers/stream-poller.ts';
 import { tableInput } from '../test/helpers/table.ts';
-import { meterWrites, perArticle } from '../test/helpers/write-meter.ts';
+import { meterWrites, perArticle, perArticleByFamily } from '../test/helpers/write-meter.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'per-file': { type: 'string', default: '100' },
     entities: { type: 'string', default: '0' },
     top: { type: 'string', default: '12' },
+    detail: { type: 'boolean', default: false },
   },
 });
 const ARTICLES = Number(values.articles);
@@ -131,12 +132,19 @@ try {
       `(ingest ${(ingestUnits / n).toFixed(1)}, aggregation ${((meter.tally.units - ingestUnits) / n).toFixed(1)}); ` +
       `${meter.tally.requests} write requests; ${s.toFixed(1)} s in process\n`,
   );
-  console.log('| kind | WCU per article | items written per article | share |');
-  console.log('|---|---:|---:|---:|');
-  for (const r of perArticle(meter.tally, n))
-    console.log(
-      `| \`${r.kind}\` | ${r.wcu.toFixed(2)} | ${r.items.toFixed(2)} | ${((100 * r.wcu * n) / meter.tally.units).toFixed(1)} % |`,
-    );
+  const table = (rows: { kind: string; wcu: number; items: number }[]) => {
+    console.log('| kind | WCU per article | items written per article | share |');
+    console.log('|---|---:|---:|---:|');
+    for (const r of rows)
+      console.log(
+        `| \`${r.kind}\` | ${r.wcu.toFixed(2)} | ${r.items.toFixed(2)} | ${((100 * r.wcu * n) / meter.tally.units).toFixed(1)} % |`,
+      );
+  };
+  table(perArticleByFamily(meter.tally, n));
+  if (values.detail) {
+    console.log('');
+    table(perArticle(meter.tally, n));
+  }
   console.log('\nhottest partitions (WCU per article):');
   for (const [p, u] of [...meter.partitions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
     console.log(`  ${p}: ${(u / n).toFixed(2)}`);

@@ -41,6 +41,32 @@ export function kindOf(partition: string, sk?: string): string {
   return `${index}${head}${word && !/^[0-9a-f]{8,}$/.test(second) ? `#${word}` : ''}`;
 }
 
+/**
+ * A kind's family, for a short table: index copies folded into the item they copy (`gsi1 ER#all` → `ER rows`), entity
+ * rows by scope only (all time, a month, a year), every other kind as it is.
+ */
+export function familyOf(kind: string): string {
+  const k = kind.replace(/^(gsi1|gsiMentions|gsiArticles) /, '');
+  if (/^ER@\d{4}-\d{2}/.test(k)) return 'ER@<month> rows (+ 3 index copies)';
+  if (/^ER@\d{4}/.test(k)) return 'ER@<year> rows (+ 3 index copies)';
+  if (k.startsWith('ER')) return 'ER rows, all time (+ 3 index copies)';
+  return k;
+}
+
+/** The tally by family (familyOf), most units first, per article. */
+export function perArticleByFamily(t: WriteTally, articles: number): { kind: string; wcu: number; items: number }[] {
+  const out = new Map<string, { kind: string; wcu: number; items: number }>();
+  for (const [kind, v] of t.byKind) {
+    const f = familyOf(kind);
+    const r = out.get(f) ?? { kind: f, wcu: 0, items: 0 };
+    r.wcu += v.units / articles;
+    // Items: the table's writes only (an index copy is the same item).
+    if (!/^(gsi1|gsiMentions|gsiArticles) /.test(kind)) r.items += v.items / articles;
+    out.set(f, r);
+  }
+  return [...out.values()].sort((a, b) => b.wcu - a.wcu);
+}
+
 export interface WriteTally {
   units: number;
   requests: number;
