@@ -124,6 +124,12 @@ export function makeDynamoStore(
   const counterUpdate = (d: AggregationChunk['deltas'][number]) => {
     const names: Record<string, string> = { '#a': 'articles', '#m': 'mentions' };
     const values: Record<string, unknown> = { ':a': d.articles, ':m': d.mentions };
+    let add = 'ADD #a :a, #m :m';
+    for (const [i, [k, v]] of Object.entries(d.extra ?? {}).entries()) {
+      names[`#e${i}`] = k;
+      values[`:e${i}`] = v;
+      add += `, #e${i} :e${i}`;
+    }
     let set = '';
     for (const [i, [k, v]] of Object.entries(d.info ?? {}).entries()) {
       names[`#i${i}`] = k;
@@ -135,7 +141,7 @@ export function makeDynamoStore(
       Update: {
         TableName: table,
         Key: counterKey(d.cell),
-        UpdateExpression: `ADD #a :a, #m :m${set}`,
+        UpdateExpression: `${add}${set}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },

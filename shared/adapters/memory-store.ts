@@ -321,6 +321,7 @@ export function makeMemoryStore() {
           articles: Number(cur.articles ?? 0) + d.articles,
           mentions: Number(cur.mentions ?? 0) + d.mentions,
         };
+        for (const [k, v] of Object.entries(d.extra ?? {})) next[k] = Number(next[k] ?? 0) + v;
         for (const [f, v] of Object.entries(d.info ?? {})) if (next[f] === undefined) next[f] = v;
         put(next);
       }

@@ -24,6 +24,8 @@ export interface Delta {
   cell: string;
   articles: number;
   mentions: number;
+  /** More numbers the same ADD moves on the cell's item: a timeline month's days (`a09`, `m09`; see timeline.ts). */
+  extra?: Record<string, number>;
 }
 
 /** new − old, cells sorted (so chunks of a resumed plan are the same chunks), zero deltas dropped. */
@@ -224,6 +226,8 @@ function unitsOf(ch: PartChange): Unit[] {
 }
 
 const DATED_COUNTRY = /^countryd\|(\d{4}-\d{2}-\d{2})#([A-Z]{2})$/;
+/** A timeline day cell, stored on its month's item (timelineMonthItemCells reads it back). */
+const TIMELINE_DAY = /^(tl:[^|]+)\|d:(\d{4}-\d{2})-(\d{2})$/;
 
 /** The entity cells a set of changes touches (what the aggregator reads before planning). */
 export function entityCellsOf(changes: readonly PartChange[]): string[] {
@@ -264,7 +268,12 @@ export function planAggregation(
   let completed = 0;
   const flush = () => {
     if (!ledgers.size) return;
-    const deltas = [...cells.values()].filter((d) => d.articles !== 0 || d.mentions !== 0 || d.info);
+    for (const d of cells.values())
+      if (d.extra) {
+        for (const [k, v] of Object.entries(d.extra)) if (v === 0) delete d.extra[k];
+        if (!Object.keys(d.extra).length) delete d.extra;
+      }
+    const deltas = [...cells.values()].filter((d) => d.articles !== 0 || d.mentions !== 0 || d.info || d.extra);
     deltas.sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
     const ents: EntityMove[] = [];
     const lin: Record<string, Record<string, number>> = {};
@@ -332,7 +341,9 @@ export function planAggregation(
     }
     // A dated country cell is stored once, in its day's rollup (with the month's and year's): no counter of its own.
     const dated = DATED_COUNTRY.exec(u.cell);
-    return dated ? periodsOfDay(dated[1]!).map((p) => `P:${p}`) : [`C:${u.cell}`];
+    if (dated) return periodsOfDay(dated[1]!).map((p) => `P:${p}`);
+    const tday = TIMELINE_DAY.exec(u.cell);
+    return [`C:${tday ? `${tday[1]}|m:${tday[2]}` : u.cell}`];
   };
   for (const ch of changes) {
     const units = unitsOf(ch);
@@ -378,6 +389,18 @@ export function planAggregation(
           r[`a_${dated[2]}`] = (r[`a_${dated[2]}`] ?? 0) + u.articles;
           r[`m_${dated[2]}`] = (r[`m_${dated[2]}`] ?? 0) + u.mentions;
         }
+        continue;
+      }
+      const tday = TIMELINE_DAY.exec(u.cell);
+      if (tday) {
+        // Issue 17.1: a timeline's day and month cells were two items per series per chunk; the day's numbers are
+        // now attributes of the month's item (one item, one write), read back per day by the timeline route.
+        const month = `${tday[1]}|m:${tday[2]}`;
+        let d = cells.get(month);
+        if (!d) cells.set(month, (d = { cell: month, articles: 0, mentions: 0 }));
+        const extra = (d.extra ??= {});
+        extra[`a${tday[3]}`] = (extra[`a${tday[3]}`] ?? 0) + u.articles;
+        extra[`m${tday[3]}`] = (extra[`m${tday[3]}`] ?? 0) + u.mentions;
         continue;
       }
       let d = cells.get(u.cell);

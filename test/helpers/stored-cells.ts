@@ -1,4 +1,5 @@
 import { cellOfCounterItem } from '../../shared/domain/keys.ts';
+import { monthItemCells } from '../../shared/domain/timeline.ts';
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
@@ -16,14 +17,22 @@ export function counterItems<T extends Item>(items: readonly T[]): (T & { cell: 
 }
 
 /**
- * The counts the table holds, as cells → [articles, mentions], zeros dropped: every counter item, and the dated country
+ * The counts the table holds, as cells → [articles, mentions], zeros dropped: every counter item (a timeline month's
+ * days from its month item's attributes), and the dated country
  * cells (`countryd|<day>#<CC>`) from the day rollups (`CR#<day>`: a_CC, m_CC), where they are stored once (issue 17.1:
  * a `CNT#countryd` counter beside them wrote the same numbers a second time on the hottest partition).
  */
 export function storedCells(items: readonly Item[]): Record<string, [number, number]> {
   const out: Record<string, [number, number]> = {};
-  for (const it of counterItems(items))
+  for (const it of counterItems(items)) {
+    if (it.dim.startsWith('tl:') && it.sk.startsWith('m:')) {
+      // A timeline month item holds its days too (`a<DD>`, `m<DD>`: timeline.ts monthItemCells).
+      for (const c of monthItemCells(it.sk, it))
+        if (c.articles || c.mentions) out[`${it.dim}|${c.member}`] = [c.articles, c.mentions];
+      continue;
+    }
     if (it.articles || it.mentions) out[it.cell] = [Number(it.articles ?? 0), Number(it.mentions ?? 0)];
+  }
   for (const it of items) {
     const day = /^CR#(\d{4}-\d{2}-\d{2})$/.exec(it.pk)?.[1];
     if (!day) continue;
