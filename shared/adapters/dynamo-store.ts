@@ -18,6 +18,7 @@ import {
   chunk,
   type ContributionPart,
   type EntityMove,
+  type RowMove,
   type EntityState,
 } from '../domain/contribution.ts';
 import {
@@ -200,26 +201,12 @@ export function makeDynamoStore(
     return [counter];
   };
 
-  /**
-   * An entity's rows for its move: put in every facet while it has articles, deleted when it has none. Written just
-   * before the chunk's transaction, outside it (issue 17.1: inside, each of ~15 rows × 4 index copies cost twice:
-   * three quarters of an article's write units, and ~15 of a transaction's 100 actions per entity).
-   *
-   * Why that stays exact: rows are a copy of the counter's amounts after the move. One aggregator writes a chunk's
-   * rows, then its transaction, and retries with a fresh read until the transaction commits (a conflict replans the
-   * batch; a failed batch is delivered again). So the last rows written for an entity are those of the last
-   * transaction that moved it: a writer whose rows were overwritten by a stale writer's is followed by that stale
-   * writer's own retry, which reads the committed counter first. And since rows go in before the transaction, a
-   * ledger that says "done" (17.3) means its rows count it too; a reader may see a row ahead of its counter for the
-   * milliseconds between the two, or until the retry of a transaction that failed. BatchWriteItem, 25 a request.
-   */
-  const rowWrites = (e: EntityMove): Record<string, unknown>[] =>
-    facetsOf(e.info).flatMap((f): Record<string, unknown>[] =>
+  /** An entity's rows: put in every facet while it has articles, deleted when it has none (see rowMovesOf). */
+  const rowWrites = (e: RowMove): Record<string, unknown>[] =>
+    facetsOf(e.info).map((f) =>
       e.after.articles > 0
-        ? [{ PutRequest: { Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }]
-        : (e.before?.articles ?? 0) > 0
-          ? [{ DeleteRequest: { Key: rowKeyOfCell(f, e.cell) } }]
-          : [],
+        ? { PutRequest: { Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }
+        : { DeleteRequest: { Key: rowKeyOfCell(f, e.cell) } },
     );
 
   async function send<T>(fn: () => Promise<T>): Promise<T> {
@@ -476,7 +463,6 @@ export function makeDynamoStore(
         ...Object.entries(c.listedInNews).map(([cc, attrs]) => addUpdate(listedInNewsKey(cc), attrs)),
         ...Object.entries(c.rollups).map(([period, attrs]) => addUpdate(rollupKey(period), attrs)),
       ];
-      await batchWrite(c.entities.flatMap(rowWrites), 8);
       for (let attempt = 0; ; attempt++) {
         try {
           await send(() => doc.send(new TransactWriteCommand({ TransactItems: items })));
@@ -490,6 +476,11 @@ export function makeDynamoStore(
           await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random())));
         }
       }
+    },
+
+    async writeEntityRows(moves: readonly RowMove[]): Promise<void> {
+      // BatchWriteItem, 25 a request: unconditional, as rowMovesOf says why. Each entity once, so no key twice.
+      await batchWrite(moves.flatMap(rowWrites), 16);
     },
 
     async putItems(items: Record<string, unknown>[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AggregationChunk, ContributionPart, EntityState } from '../domain/contribution.ts';
+import type { AggregationChunk, ContributionPart, EntityState, RowMove } from '../domain/contribution.ts';
 import {
   entityCounterFields,
   entityInfoOf,
@@ -279,6 +279,14 @@ export function makeMemoryStore() {
       read('readEntityStates', out.size);
       return out;
     },
+    async writeEntityRows(moves: readonly RowMove[]): Promise<void> {
+      fault('writeEntityRows');
+      for (const e of moves)
+        for (const f of facetsOf(e.info)) {
+          if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
+          else del(rowKeyOfCell(f, e.cell));
+        }
+    },
     async applyChunk(c: AggregationChunk): Promise<'applied' | Conflict> {
       fault('applyChunk');
       // All conditions first: a transaction applies whole or not at all.
@@ -294,10 +302,6 @@ export function makeMemoryStore() {
       for (const e of c.entities) {
         const k = counterKey(e.cell);
         put(e.before ? { ...get(k)!, ...e.after } : { ...k, ...entityCounterFields(e) });
-        for (const f of facetsOf(e.info)) {
-          if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
-          else del(rowKeyOfCell(f, e.cell));
-        }
       }
       const addAll = (k: Key, attrs: Record<string, number>) => {
         const next: Record<string, unknown> = { ...(get(k) ?? k) };

@@ -154,6 +154,39 @@ export interface EntityMove {
   info: EntityInfo;
 }
 
+/**
+ * What an entity's rows must show after a batch's chunks: its amounts after its last move, and whether it had rows
+ * before (so rows at 0 are deleted, not left).
+ */
+export interface RowMove {
+  cell: string;
+  info: EntityInfo;
+  after: Amounts;
+  hadRows: boolean;
+}
+
+/**
+ * The rows a batch's chunks leave, one per entity (its last move), whatever the number of chunks that moved it. The
+ * aggregator writes them before the chunks' transactions, outside them (issue 17.1): a row is a copy of its counter
+ * after the move, and the one aggregator that plans a shard's batch writes its rows, then commits, and after a failed
+ * transaction plans again from fresh reads and writes the rows again; so the last rows written for an entity are
+ * those of the last transaction that moved it, and a ledger that says "done" (17.3) means its rows count it.
+ */
+export function rowMovesOf(chunks: readonly AggregationChunk[]): RowMove[] {
+  const out = new Map<string, RowMove>();
+  for (const c of chunks)
+    for (const e of c.entities) {
+      const had = out.get(e.cell);
+      out.set(e.cell, {
+        cell: e.cell,
+        info: e.info,
+        after: e.after,
+        hadRows: (had ? had.hadRows || had.after.articles > 0 : false) || (e.before?.articles ?? 0) > 0,
+      });
+    }
+  return [...out.values()].filter((m) => m.after.articles > 0 || m.hadRows);
+}
+
 /** One transaction's worth: ledger moves (each a checkpoint), counter deltas, entity moves, ≤ 100 actions together. */
 export interface AggregationChunk {
   ledgers: LedgerMove[];
@@ -334,8 +367,8 @@ export function planAggregation(
   /** The items a cell's actions touch (the same item twice in a transaction is refused: merged per chunk). */
   const keysOf = (u: Unit, ch: PartChange): string[] => {
     if (isEntityCell(u.cell)) {
-      // The counter and its listed-in-news counters; its rows are written beside the transaction, just before it (a
-      // copy of the counter: see the store's applyChunk), which keeps ~15 actions per entity out of it.
+      // The counter and its listed-in-news counters; its rows are written beside the transactions, before them (a
+      // copy of the counter: rowMovesOf), which keeps ~15 actions per entity out of each.
       const info = entityOf(u, ch).info;
       return [`C:${u.cell}`, ...newsCountries(u.cell, info).map((cc) => `L:${cc}`)];
     }

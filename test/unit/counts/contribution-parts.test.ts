@@ -10,6 +10,7 @@ import {
   PART_IDS,
   type PartChange,
   planAggregation,
+  rowMovesOf,
   unappliedChanges,
 } from '../../../shared/domain/contribution.ts';
 import { entityInfoOf } from '../../../shared/domain/entity-rows.ts';
@@ -110,6 +111,28 @@ describe('planAggregation', () => {
     for (let i = 1; i < moves.length; i++) expect(moves[i]!.before).toEqual(moves[i - 1]!.after);
     expect(moves.at(-1)!.after).toEqual({ articles: 125, mentions: 369 });
     expect(moves.every((m) => m.info.name === 'X')).toBe(true); // the stored info stays, whatever the parts say
+  });
+
+  it('gives each entity its rows once per batch, as its last move leaves them, and deletes those it takes to 0', () => {
+    // Prepare: x in 120 objects (moved by several chunks), g removed from 5 articles to none
+    const changes = Array.from({ length: 120 }, (_, o) =>
+      change(o + 1, `OBJ#${o}`, { 'entity|person:x': [1, 3], [`entity|person:y${o}`]: [1, 1] }, 'insert'),
+    );
+    changes.push(change(200, 'OBJ#g', { 'entity|person:g': [5, 5] }, 'remove'));
+    const stored = new Map([
+      ['entity|person:g', { articles: 5, mentions: 5, info: entityInfoOf('entity|person:g', { name: 'G' }) }],
+    ]);
+    // Act
+    const chunks = planAggregation(changes, stored);
+    const rows = rowMovesOf(chunks);
+    // Assess
+    expect(chunks.filter((c) => c.entities.some((e) => e.cell === 'entity|person:x')).length).toBeGreaterThan(1);
+    expect(rows.filter((r) => r.cell === 'entity|person:x')).toEqual([
+      expect.objectContaining({ after: { articles: 120, mentions: 360 }, hadRows: true }),
+    ]);
+    expect(rows.find((r) => r.cell === 'entity|person:g')).toMatchObject({ after: { articles: 0 }, hadRows: true });
+    expect(rows.find((r) => r.cell === 'entity|person:y7')).toMatchObject({ after: { articles: 1 }, hadRows: false });
+    expect(new Set(rows.map((r) => r.cell)).size).toBe(rows.length);
   });
 
   it('splits one part change over transactions when its cells take more actions than one holds', () => {
