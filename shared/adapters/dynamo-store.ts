@@ -44,7 +44,7 @@ import {
   ENTITY_SHARDS,
   listedEntityNameIndexPartition,
   listedInNewsKey,
-  LISTED_IN_NEWS_PK,
+  listedInNewsPartitions,
   rollupKey,
   INGEST_SHARDS,
   ingestIndexKey,
@@ -412,13 +412,19 @@ export function makeDynamoStore(
     },
 
     async readListedInNews(): Promise<Record<string, unknown>[]> {
-      const out: Record<string, unknown>[] = [];
-      for await (const it of queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': LISTED_IN_NEWS_PK },
-      }))
-        out.push(it);
-      return out;
+      // One query per shard (≤ 250 countries in all), in parallel.
+      const shards = await Promise.all(
+        listedInNewsPartitions().map(async (pk) => {
+          const out: Record<string, unknown>[] = [];
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+          }))
+            out.push(it);
+          return out;
+        }),
+      );
+      return shards.flat();
     },
 
     async readRollups(periods: readonly string[]): Promise<Record<string, unknown>[]> {

@@ -22,7 +22,7 @@ import {
   ENTITY_SHARDS,
   listedEntityNameIndexPartition,
   listedInNewsKey,
-  LISTED_IN_NEWS_PK,
+  listedInNewsPartitions,
   rollupKey,
   ingestIndexKey,
   ingestStatusKey,
@@ -387,7 +387,7 @@ export function makeMemoryStore() {
       return page;
     },
     async readListedInNews() {
-      const items = partition(LISTED_IN_NEWS_PK);
+      const items = listedInNewsPartitions().flatMap(partition);
       read('readListedInNews', items.length);
       return clone(items);
     },

@@ -272,8 +272,17 @@ export const entityRowKey = (facet: string, entityId: string, scope = '') => ({
   pk: entityRowPartition(facet, rowShardOf(entityId), scope),
   sk: entityId,
 });
+/**
+ * Listed entities in the news per country: `LIN#<0..7>` / `<CC>`, sharded by country like the counters (issue 17.1:
+ * every chunk in which a listed entity enters or leaves the news wrote the one `LIN` partition).
+ */
 export const LISTED_IN_NEWS_PK = 'LIN';
-export const listedInNewsKey = (country: string) => ({ pk: LISTED_IN_NEWS_PK, sk: country });
+export const listedInNewsKey = (country: string) => ({
+  pk: `${LISTED_IN_NEWS_PK}#${shardOfString(country, COUNTER_SHARDS)}`,
+  sk: country,
+});
+export const listedInNewsPartitions = (): string[] =>
+  Array.from({ length: COUNTER_SHARDS }, (_, s) => `${LISTED_IN_NEWS_PK}#${s}`);
 export const rollupKey = (period: string) => ({ pk: `CR#${period}`, sk: 'ALL' });
 export const listedEntityNameIndexPartition = (list: string, version: string, shard: number) =>
   `LEN#${list}#${version}#${shard}`;

@@ -68,7 +68,7 @@ export function readModelDiff(items: readonly Item[]): string[] {
   for (const k of rows.keys()) if (!expectedRows.has(k)) out.push(`extra row ${k}`);
   const stored = new Map<string, number>();
   for (const it of items) {
-    if (it.pk === 'LIN')
+    if (it.pk.startsWith('LIN#'))
       for (const [a, v] of Object.entries(it))
         if (a !== 'pk' && a !== 'sk' && v) stored.set(`${it.sk} ${a}`, Number(v));
     if (it.pk.startsWith('CR#'))
