@@ -1,6 +1,6 @@
 import type { Article } from './domain/model.ts';
 import type { EntityRow } from './domain/entity-rows.ts';
-import type { AggregationChunk, ContributionPart, EntityState } from './domain/contribution.ts';
+import type { AggregationChunk, ContributionPart, EntityState, RowMove } from './domain/contribution.ts';
 import type { NameList } from './domain/name-postings.ts';
 import type { CounterRow, IngestStatus, Ledger, ListPointer, ObjectState, StoredPart } from './domain/stored.ts';
 
@@ -62,6 +62,8 @@ export interface CounterAggregator {
    * another shard got there first).
    */
   applyChunk(chunk: AggregationChunk): Promise<'applied' | Conflict>;
+  /** Puts (or deletes, at 0) entities' rows in every facet: before the chunks that move them (rowMovesOf). */
+  writeEntityRows(moves: readonly RowMove[]): Promise<void>;
 }
 
 /** A position in a sorted partition (the index key of the last item taken), opaque to the use cases. */

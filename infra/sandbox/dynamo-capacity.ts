@@ -200,16 +200,19 @@ export interface Charge {
   partition: string;
   kind: 'write' | 'read';
   units: number;
+  /** The sort key of the item a table write charge is for (index charges leave it out): what kind of item it is. */
+  sk?: string;
 }
 
 /** Partitions an item lands in: the table's, and each index whose keys the item carries. */
 function writePartitions(table: string, keys: TableKeys | undefined, item: Item, extra?: Map<string, string>) {
-  const out: string[] = [];
+  const out: { partition: string; sk?: string }[] = [];
   const pk = keys ? (scalar(item[keys.partitionKey]) ?? extra?.get(keys.partitionKey)) : undefined;
-  out.push(`${table} ${pk ?? '?'}`);
+  const sk = keys?.sortKey ? scalar(item[keys.sortKey]) : undefined;
+  out.push({ partition: `${table} ${pk ?? '?'}`, ...(sk === undefined ? {} : { sk }) });
   for (const [name, ix] of Object.entries(keys?.indexes ?? {})) {
     const v = scalar(item[ix.partitionKey]) ?? extra?.get(ix.partitionKey);
-    if (v !== undefined) out.push(`${table}/${name} ${v}`);
+    if (v !== undefined) out.push({ partition: `${table}/${name} ${v}` });
   }
   return out;
 }
@@ -218,8 +221,8 @@ function writePartitions(table: string, keys: TableKeys | undefined, item: Item,
 export function writeCharges(op: string, body: Json, tables: Record<string, TableKeys>): Charge[] {
   const out: Charge[] = [];
   const charge = (table: string, item: Item, bytes: number, factor: number, extra?: Map<string, string>) => {
-    for (const partition of writePartitions(table, tables[table], item, extra))
-      out.push({ partition, kind: 'write', units: writeUnits(bytes) * factor });
+    for (const p of writePartitions(table, tables[table], item, extra))
+      out.push({ ...p, kind: 'write', units: writeUnits(bytes) * factor });
   };
   const update = (u: Json, factor: number) => {
     const table = String(u.TableName);

@@ -18,6 +18,7 @@ import {
   chunk,
   type ContributionPart,
   type EntityMove,
+  type RowMove,
   type EntityState,
 } from '../domain/contribution.ts';
 import {
@@ -41,11 +42,11 @@ import {
   articleObjectPartition,
   contributionPartKey,
   counterKey,
-  counterPartition,
+  counterPartitions,
   ENTITY_SHARDS,
   listedEntityNameIndexPartition,
   listedInNewsKey,
-  LISTED_IN_NEWS_PK,
+  listedInNewsPartitions,
   rollupKey,
   INGEST_SHARDS,
   ingestIndexKey,
@@ -128,6 +129,12 @@ export function makeDynamoStore(
   const counterUpdate = (d: AggregationChunk['deltas'][number]) => {
     const names: Record<string, string> = { '#a': 'articles', '#m': 'mentions' };
     const values: Record<string, unknown> = { ':a': d.articles, ':m': d.mentions };
+    let add = 'ADD #a :a, #m :m';
+    for (const [i, [k, v]] of Object.entries(d.extra ?? {}).entries()) {
+      names[`#e${i}`] = k;
+      values[`:e${i}`] = v;
+      add += `, #e${i} :e${i}`;
+    }
     let set = '';
     for (const [i, [k, v]] of Object.entries(d.info ?? {}).entries()) {
       names[`#i${i}`] = k;
@@ -139,7 +146,7 @@ export function makeDynamoStore(
       Update: {
         TableName: table,
         Key: counterKey(d.cell),
-        UpdateExpression: `ADD #a :a, #m :m${set}`,
+        UpdateExpression: `${add}${set}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
@@ -168,8 +175,7 @@ export function makeDynamoStore(
 
   /**
    * An entity's counter moved from what the aggregator read to its new amounts (conditional: if another shard moved
-   * it since, the transaction is cancelled and the batch planned again), and its rows with it: put in every facet
-   * while it has articles, deleted when it has none.
+   * it since, the transaction is cancelled and the batch planned again).
    */
   const entityActions = (e: EntityMove): TransactItem[] => {
     const key = counterKey(e.cell);
@@ -196,15 +202,16 @@ export function makeDynamoStore(
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         };
-    const rows = facetsOf(e.info).flatMap((f): TransactItem[] =>
-      e.after.articles > 0
-        ? [{ Put: { TableName: table, Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }]
-        : (e.before?.articles ?? 0) > 0
-          ? [{ Delete: { TableName: table, Key: rowKeyOfCell(f, e.cell) } }]
-          : [],
-    );
-    return [counter, ...rows];
+    return [counter];
   };
+
+  /** An entity's rows: put in every facet while it has articles, deleted when it has none (see rowMovesOf). */
+  const rowWrites = (e: RowMove): Record<string, unknown>[] =>
+    facetsOf(e.info).map((f) =>
+      e.after.articles > 0
+        ? { PutRequest: { Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }
+        : { DeleteRequest: { Key: rowKeyOfCell(f, e.cell) } },
+    );
 
   async function send<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -409,13 +416,19 @@ export function makeDynamoStore(
     },
 
     async readListedInNews(): Promise<Record<string, unknown>[]> {
-      const out: Record<string, unknown>[] = [];
-      for await (const it of queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': LISTED_IN_NEWS_PK },
-      }))
-        out.push(it);
-      return out;
+      // One query per shard (≤ 250 countries in all), in parallel.
+      const shards = await Promise.all(
+        listedInNewsPartitions().map(async (pk) => {
+          const out: Record<string, unknown>[] = [];
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+          }))
+            out.push(it);
+          return out;
+        }),
+      );
+      return shards.flat();
     },
 
     async readRollups(periods: readonly string[]): Promise<Record<string, unknown>[]> {
@@ -473,6 +486,11 @@ export function makeDynamoStore(
           await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random())));
         }
       }
+    },
+
+    async writeEntityRows(moves: readonly RowMove[]): Promise<void> {
+      // BatchWriteItem, 25 a request: unconditional, as rowMovesOf says why. Each entity once, so no key twice.
+      await batchWrite(moves.flatMap(rowWrites), 16);
     },
 
     async putItems(items: Record<string, unknown>[]): Promise<void> {
@@ -623,13 +641,19 @@ export function makeDynamoStore(
     ): Promise<CounterRow[]> {
       if (range && (range.from || range.to))
         return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
-      const rows: CounterRow[] = [];
-      for await (const it of queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': counterPartition(dimension) },
-      }))
-        rows.push({ ...CounterItemSchema.parse(it), member: String(it.sk) });
-      return rows;
+      // One query per shard of the dimension (write-sharded: keys.ts), in parallel; a member is in one shard.
+      const shards = await Promise.all(
+        counterPartitions(dimension).map(async (pk) => {
+          const rows: CounterRow[] = [];
+          for await (const it of queryAll({
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+          }))
+            rows.push({ ...CounterItemSchema.parse(it), member: String(it.sk) });
+          return rows;
+        }),
+      );
+      return shards.flat();
     },
 
     async readCounter(cell: string): Promise<CounterRow | undefined> {
@@ -1065,11 +1089,18 @@ export function makeDynamoStore(
 
   async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
     const sums = new Map<string, CounterRow>();
-    const range = {
+    const range = (pk: string) => ({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: { ':pk': counterPartition(`${dimension}d`), ':a': `${from}#`, ':b': `${to}#\uffff` },
-    };
-    for await (const it of queryAll(range)) {
+      ExpressionAttributeValues: { ':pk': pk, ':a': `${from}#`, ':b': `${to}#\uffff` },
+    });
+    const items = await Promise.all(
+      counterPartitions(`${dimension}d`).map(async (pk) => {
+        const out: Record<string, unknown>[] = [];
+        for await (const it of queryAll(range(pk))) out.push(it);
+        return out;
+      }),
+    );
+    for (const it of items.flat()) {
       const member = String(it.sk).slice(11);
       const row = sums.get(member) ?? { ...CounterItemSchema.parse(it), member, articles: 0, mentions: 0 };
       const c = CounterItemSchema.parse(it);

@@ -1,4 +1,4 @@
-import type { AggregationChunk, ContributionPart, EntityState } from '../domain/contribution.ts';
+import type { AggregationChunk, ContributionPart, EntityState, RowMove } from '../domain/contribution.ts';
 import {
   entityCounterFields,
   entityInfoOf,
@@ -20,11 +20,11 @@ import {
   articleObjectPartition,
   contributionPartKey,
   counterKey,
-  counterPartition,
+  counterPartitions,
   ENTITY_SHARDS,
   listedEntityNameIndexPartition,
   listedInNewsKey,
-  LISTED_IN_NEWS_PK,
+  listedInNewsPartitions,
   rollupKey,
   ingestIndexKey,
   ingestStatusKey,
@@ -283,6 +283,14 @@ export function makeMemoryStore() {
       read('readEntityStates', out.size);
       return out;
     },
+    async writeEntityRows(moves: readonly RowMove[]): Promise<void> {
+      fault('writeEntityRows');
+      for (const e of moves)
+        for (const f of facetsOf(e.info)) {
+          if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
+          else del(rowKeyOfCell(f, e.cell));
+        }
+    },
     async applyChunk(c: AggregationChunk): Promise<'applied' | Conflict> {
       fault('applyChunk');
       // All conditions first: a transaction applies whole or not at all.
@@ -298,10 +306,6 @@ export function makeMemoryStore() {
       for (const e of c.entities) {
         const k = counterKey(e.cell);
         put(e.before ? { ...get(k)!, ...e.after } : { ...k, ...entityCounterFields(e) });
-        for (const f of facetsOf(e.info)) {
-          if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
-          else del(rowKeyOfCell(f, e.cell));
-        }
       }
       const addAll = (k: Key, attrs: Record<string, number>) => {
         const next: Record<string, unknown> = { ...(get(k) ?? k) };
@@ -325,6 +329,7 @@ export function makeMemoryStore() {
           articles: Number(cur.articles ?? 0) + d.articles,
           mentions: Number(cur.mentions ?? 0) + d.mentions,
         };
+        for (const [k, v] of Object.entries(d.extra ?? {})) next[k] = Number(next[k] ?? 0) + v;
         for (const [f, v] of Object.entries(d.info ?? {})) if (next[f] === undefined) next[f] = v;
         put(next);
       }
@@ -336,7 +341,9 @@ export function makeMemoryStore() {
         const from = `${range.from ?? '0000-00-00'}#`;
         const to = `${range.to ?? '9999-99-99'}#\uffff`;
         const sums = new Map<string, CounterRow>();
-        const items = partition(counterPartition(`${dimension}d`)).filter((i) => i.sk >= from && i.sk <= to);
+        const items = counterPartitions(`${dimension}d`)
+          .flatMap(partition)
+          .filter((i) => i.sk >= from && i.sk <= to);
         read('readCounters', items.length);
         for (const it of items) {
           const member = it.sk.slice(11);
@@ -348,7 +355,7 @@ export function makeMemoryStore() {
         }
         return [...sums.values()];
       }
-      const items = partition(counterPartition(dimension));
+      const items = counterPartitions(dimension).flatMap(partition);
       read('readCounters', items.length);
       return items.map((it) => ({ ...CounterItemSchema.parse(it), member: it.sk }));
     },
@@ -384,7 +391,7 @@ export function makeMemoryStore() {
       return page;
     },
     async readListedInNews() {
-      const items = partition(LISTED_IN_NEWS_PK);
+      const items = listedInNewsPartitions().flatMap(partition);
       read('readListedInNews', items.length);
       return clone(items);
     },

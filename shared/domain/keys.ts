@@ -62,14 +62,37 @@ export const articleObjectPartition = (shard: number) => `ARTOBJ#${shard}`;
 /** Stream sequence numbers are decimal strings of up to 40 digits: padded, they compare as strings do in DynamoDB. */
 export const padSequence = (seq: string): string => seq.padStart(40, '0');
 
-/** A counter cell id is `<dimension>|<member>`; the dimension names the partition. */
+/**
+ * A counter cell id is `<dimension>|<member>`; the dimension names the partition, write-sharded by member:
+ * `CNT#<dimension>#<0..7>` (issue 17.1). Every aggregator chunk writes the counters of the countries and entities its
+ * articles name, so an unsharded dimension (`CNT#listed`, `CNT#country`) took every chunk's writes on one partition
+ * key: past AWS's 1,000 WCU/s at 300 articles/s. A member is one item in one shard (read by key, as before); a whole
+ * dimension (≤ 250 countries; a date range of dated cells) is read as COUNTER_SHARDS queries. Timeline series
+ * (`tl:<series>`) are a partition each already, read as one key range: not sharded.
+ */
 export const cellId = (dimension: string, member: string): string => `${dimension}|${member}`;
+export const COUNTER_SHARDS = 8;
+const isSeriesDimension = (dimension: string) => dimension.startsWith('tl:');
 export function counterKey(cell: string): { pk: string; sk: string } {
   const i = cell.indexOf('|');
   if (i <= 0) throw new Error(`bad counter cell id: ${cell}`);
-  return { pk: `CNT#${cell.slice(0, i)}`, sk: cell.slice(i + 1) };
+  const dimension = cell.slice(0, i);
+  const sk = cell.slice(i + 1);
+  if (isSeriesDimension(dimension)) return { pk: `CNT#${dimension}`, sk };
+  return { pk: `CNT#${dimension}#${shardOfString(sk, COUNTER_SHARDS)}`, sk };
 }
+/** The partition of a timeline series (one key range; see timelineDimension). */
 export const counterPartition = (dimension: string): string => `CNT#${dimension}`;
+/** Every partition of a dimension: its shards (one for a timeline series). */
+export const counterPartitions = (dimension: string): string[] =>
+  isSeriesDimension(dimension)
+    ? [counterPartition(dimension)]
+    : Array.from({ length: COUNTER_SHARDS }, (_, s) => `CNT#${dimension}#${s}`);
+/** The cell id of a stored counter item (its shard dropped): what recounts compare. */
+export function cellOfCounterItem(pk: string, sk: string): string {
+  const dimension = pk.slice(4);
+  return `${isSeriesDimension(dimension) ? dimension : dimension.replace(/#\d+$/, '')}|${sk}`;
+}
 
 export const LISTS_PK = 'LISTS';
 export const listPointerKey = (list: string) => ({ pk: LISTS_PK, sk: list });
@@ -256,8 +279,17 @@ export const entityRowKey = (facet: string, entityId: string, scope = '') => ({
   pk: entityRowPartition(facet, rowShardOf(entityId), scope),
   sk: entityId,
 });
+/**
+ * Listed entities in the news per country: `LIN#<0..7>` / `<CC>`, sharded by country like the counters (issue 17.1:
+ * every chunk in which a listed entity enters or leaves the news wrote the one `LIN` partition).
+ */
 export const LISTED_IN_NEWS_PK = 'LIN';
-export const listedInNewsKey = (country: string) => ({ pk: LISTED_IN_NEWS_PK, sk: country });
+export const listedInNewsKey = (country: string) => ({
+  pk: `${LISTED_IN_NEWS_PK}#${shardOfString(country, COUNTER_SHARDS)}`,
+  sk: country,
+});
+export const listedInNewsPartitions = (): string[] =>
+  Array.from({ length: COUNTER_SHARDS }, (_, s) => `${LISTED_IN_NEWS_PK}#${s}`);
 export const rollupKey = (period: string) => ({ pk: `CR#${period}`, sk: 'ALL' });
 export const listedEntityNameIndexPartition = (list: string, version: string, shard: number) =>
   `LEN#${list}#${version}#${shard}`;

@@ -12,9 +12,9 @@ import type { Article } from './model.ts';
 
 /**
  * Timelines (issue 12.2) are read from rollups, never from the articles: each article adds, for every series it belongs
- * to, one day cell and one month cell (or an `undated` cell), which the stream aggregator sums like any counter. A
- * day or month interval then reads one cell per interval, a week seven day cells: a series is one partition read by a
- * key range, whatever the number of articles.
+ * to, one day cell and one month cell (or an `undated` cell), which the stream aggregator sums like any counter, both
+ * on the month's item (the day as attributes: monthItemCells). Any interval then reads one item per month it spans: a
+ * series is one partition read by a key range, whatever the number of articles.
  */
 
 export type Interval = 'day' | 'week' | 'month';
@@ -124,6 +124,25 @@ export function periodsBetween(interval: Interval, from: string, to: string, max
 export interface TimelineItem extends Period {
   articles: number;
   mentions: number;
+}
+
+/**
+ * The cells a stored timeline month item holds (issue 17.1): the month's own (`m:<month>`: articles, mentions) and
+ * each of its days (`d:<month>-<DD>`, from the attributes `a<DD>` and `m<DD>` the aggregator adds to it). A day and
+ * its month were two items written per series per chunk; as one, a series' day interval reads one item per month.
+ */
+export function monthItemCells(
+  member: string,
+  item: Record<string, unknown>,
+): { member: string; articles: number; mentions: number }[] {
+  const month = /^m:(\d{4}-\d{2})$/.exec(member)?.[1];
+  if (!month) return [];
+  const out = [{ member, articles: Number(item.articles ?? 0), mentions: Number(item.mentions ?? 0) }];
+  for (const [attr, v] of Object.entries(item)) {
+    const dd = /^a(\d{2})$/.exec(attr)?.[1];
+    if (dd) out.push({ member: `d:${month}-${dd}`, articles: Number(v ?? 0), mentions: Number(item[`m${dd}`] ?? 0) });
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { entityCellsOf, type PartChange, planAggregation, unappliedChanges } from '../domain/contribution.ts';
+import {
+  entityCellsOf,
+  type PartChange,
+  planAggregation,
+  rowMovesOf,
+  unappliedChanges,
+} from '../domain/contribution.ts';
 import { PART_PREFIX, padSequence } from '../domain/keys.ts';
 import type { CounterAggregator } from '../ports.ts';
 
@@ -82,7 +88,11 @@ export async function aggregateStreamBatch(
       // moves from what is stored, under a condition, so its rows and its listed-in-news transitions are exact.
       const entities = await store.readEntityStates(entityCellsOf(todo));
       let conflict = false;
-      for (const chunk of planAggregation(todo, entities)) {
+      const chunks = planAggregation(todo, entities);
+      // Every entity's rows as the batch leaves them, once, before the transactions (rowMovesOf says why that is
+      // exact): an entity moved by several chunks has its rows written once, not once per chunk.
+      await store.writeEntityRows(rowMovesOf(chunks));
+      for (const chunk of chunks) {
         firstPending = chunk.firstId;
         if ((await store.applyChunk(chunk)) === 'conflict') {
           // A checkpoint or an entity counter moved under us (a redelivery, or another shard's batch): read the

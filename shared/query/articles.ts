@@ -16,7 +16,7 @@ import {
   UNDATED,
 } from '../domain/keys.ts';
 import { CountryCode, DateFromSchema, ListId } from '../domain/model.ts';
-import { defaultRange, fillTimeline, type Interval, periodsBetween } from '../domain/timeline.ts';
+import { defaultRange, fillTimeline, type Interval, monthItemCells, periodsBetween } from '../domain/timeline.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ArticleStore, CounterReader, RangeReader } from '../ports.ts';
 
@@ -29,8 +29,9 @@ import type { ArticleStore, CounterReader, RangeReader } from '../ports.ts';
  *   (≤ 58 for a page of 10 over 16 shards), plus one counter item for `undatedArticles`. With `q` the titles of at most Q_SCAN items are looked at; a page that
  *   hits that cap comes back short, with a cursor.
  * - `/articles/{id}` reads one item.
- * - `/counts/timeline` reads one partition's key range: one cell per day or month, seven per week (≤ MAX_INTERVALS ×
- *   7), plus at most NEWEST_PROBE cells to find the newest day when `to` is not given.
+ * - `/counts/timeline` reads one partition's key range: one item per month the periods span (a day's numbers are
+ *   attributes of its month's item), plus at most NEWEST_PROBE month items to find the newest day when `to` is not
+ *   given.
  */
 
 export const MAX_ARTICLES_LIMIT = 100;
@@ -424,8 +425,13 @@ export async function timeline(
   let newest: string | undefined;
   if (!q.to) {
     // The newest day with an article: cells whose articles all went (deleted, relinked) stay at zero, so skip those.
-    const probe = await store.readRange({ pk, lower: 'd:', upper: 'd:\uffff', descending: true, limit: NEWEST_PROBE });
-    newest = probe.items.find((c) => Number(c.item.articles ?? 0) > 0)?.sortKey.slice(2);
+    // Days are attributes of their month's item (monthItemCells): the newest month with one, then its newest day.
+    const probe = await store.readRange({ pk, lower: 'm:', upper: 'm:\uffff', descending: true, limit: NEWEST_PROBE });
+    newest = probe.items
+      .flatMap((c) => monthItemCells(c.sortKey, c.item).filter((d) => d.member.startsWith('d:') && d.articles > 0))
+      .map((d) => d.member.slice(2))
+      .sort()
+      .at(-1);
   }
   const { from, to } = defaultRange(q, newest, today());
   if (from > to) throw new InvalidInputError('from is after to', { where: 'from' });
@@ -437,27 +443,16 @@ export async function timeline(
     );
   const first = periods[0]!;
   const last = periods[periods.length - 1]!;
-  const cells =
-    interval === 'month'
-      ? await store.readRange({
-          pk,
-          lower: `m:${first.period}`,
-          upper: `m:${last.period}`,
-          descending: false,
-          limit: periods.length,
-        })
-      : await store.readRange({
-          pk,
-          lower: `d:${first.start}`,
-          upper: `d:${last.end}`,
-          descending: false,
-          limit: periods.length * (interval === 'week' ? 7 : 1),
-        });
-  const rows = cells.items.map((c) => ({
-    member: c.sortKey,
-    articles: Number(c.item.articles ?? 0),
-    mentions: Number(c.item.mentions ?? 0),
-  }));
+  // One item per month the periods span (a day's numbers are attributes of its month's item: monthItemCells).
+  const months = periodsBetween('month', first.start, last.end);
+  const cells = await store.readRange({
+    pk,
+    lower: `m:${months[0]!.period}`,
+    upper: `m:${months[months.length - 1]!.period}`,
+    descending: false,
+    limit: months.length,
+  });
+  const rows = cells.items.flatMap((c) => monthItemCells(c.sortKey, c.item));
   return {
     series: q.entity ? { entity: q.entity } : q.country ? { country: q.country } : { list: q.list! },
     interval,

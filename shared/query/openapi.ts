@@ -105,7 +105,7 @@ export function openApiDocument(serverUrl?: string) {
         get: {
           operationId: 'timeline',
           summary: 'Articles and mentions per day, ISO week or month for one entity, country or list (zero-filled)',
-          description: `Exactly one of \`entity\`, \`country\`, \`list\`. Read from per-day and per-month rollups, never from the articles. Without \`to\`, the range ends on the newest day the series has an article (today when it has none; the ${NEWEST_PROBE} newest day cells are looked at); without \`from\`, it starts 89 days before \`to\` (90 days). The range is widened to whole intervals (weeks from Monday, months from the 1st), and \`from\`/\`to\` in the answer say what it covers. At most ${MAX_INTERVALS} intervals (else 400).`,
+          description: `Exactly one of \`entity\`, \`country\`, \`list\`. Read from per-day and per-month rollups, never from the articles. Without \`to\`, the range ends on the newest day the series has an article (today when it has none; the ${NEWEST_PROBE} newest months are looked at); without \`from\`, it starts 89 days before \`to\` (90 days). The range is widened to whole intervals (weeks from Monday, months from the 1st), and \`from\`/\`to\` in the answer say what it covers. At most ${MAX_INTERVALS} intervals (else 400).`,
           parameters: parameters(TimelineQuery),
           responses: { '200': ok('TimelineResponse', 'One series, oldest period first'), ...problemResponses },
         },

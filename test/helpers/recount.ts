@@ -17,6 +17,9 @@ import { extractEntities } from '../../shared/domain/extract.ts';
 import { ENTITY_SHARDS, listedEntityPartition, LISTS_PK } from '../../shared/domain/keys.ts';
 import { buildNameIndex, NameMatcher, type IndexedEntity } from '../../shared/domain/name-index.ts';
 import { ROOT, sandboxControl } from './sandbox.ts';
+import { storedCells } from './stored-cells.ts';
+
+type Item = Record<string, unknown> & { pk: string; sk: string };
 
 /**
  * An independent recount, for tests and the soak: what the counters should hold, computed again from what S3 holds
@@ -59,30 +62,26 @@ async function queryAll(ddb: DynamoDBClient, pk: string): Promise<Record<string,
 
 /**
  * The counters as the table holds them now: every `CNT#…` item, whatever its dimension (timeline series such as
- * `CNT#tl:c:DE` are one partition each, so a fixed list of dimensions would miss them). A Scan: a test's recount reads
- * everything by design.
+ * `CNT#tl:c:DE` are one partition each, so a fixed list of dimensions would miss them), and the dated country cells
+ * from the day rollups (`CR#<day>`; stored-cells.ts). A Scan: a test's recount reads everything by design.
  */
 export async function readStoredCounts(ddb: DynamoDBClient): Promise<Counts> {
-  const out: Counts = {};
+  const items: Item[] = [];
   let start: ScanCommandOutput['LastEvaluatedKey'];
   do {
     const r = await ddb.send(
       new ScanCommand({
         TableName: TABLE,
-        FilterExpression: 'begins_with(pk, :c)',
-        ExpressionAttributeValues: { ':c': { S: 'CNT#' } },
+        FilterExpression: 'begins_with(pk, :c) OR begins_with(pk, :r)',
+        ExpressionAttributeValues: { ':c': { S: 'CNT#' }, ':r': { S: 'CR#' } },
         ExclusiveStartKey: start,
         ConsistentRead: true,
       }),
     );
-    for (const raw of r.Items ?? []) {
-      const it = unmarshall(raw);
-      if (it.articles || it.mentions)
-        out[`${String(it.pk).slice(4)}|${String(it.sk)}`] = [Number(it.articles), Number(it.mentions)];
-    }
+    for (const raw of r.Items ?? []) items.push(unmarshall(raw) as Item);
     start = r.LastEvaluatedKey;
   } while (start);
-  return out;
+  return storedCells(items);
 }
 
 /** Current list pointers: list → version (the versions readers follow). */

@@ -10,9 +10,10 @@ import {
   PART_IDS,
   type PartChange,
   planAggregation,
+  rowMovesOf,
   unappliedChanges,
 } from '../../../shared/domain/contribution.ts';
-import { entityInfoOf, facetsOf } from '../../../shared/domain/entity-rows.ts';
+import { entityInfoOf } from '../../../shared/domain/entity-rows.ts';
 import { padSequence } from '../../../shared/domain/keys.ts';
 
 const contribution = (n: number): Contribution =>
@@ -60,17 +61,20 @@ describe('contributionParts', () => {
   });
 });
 
-/** Actions of a chunk as the adapters send them: ledgers, counters, entity counters and rows, news and rollups. */
+/**
+ * Actions of a chunk's transaction as the adapters send it: ledgers, counters, entity counters, news and rollups. An
+ * entity's rows are written beside the transaction (just before it: dynamo-store's applyChunk), not in it.
+ */
 const actions = (c: AggregationChunk) =>
   c.ledgers.length +
   c.deltas.length +
-  c.entities.reduce((n, e) => n + 1 + facetsOf(e.info).length, 0) +
+  c.entities.length +
   Object.keys(c.listedInNews).length +
   Object.keys(c.rollups).length;
 
 describe('planAggregation', () => {
-  it('merges changes per cell and keeps every transaction within 100 actions, rows included', () => {
-    // Prepare: 30 objects of 60 cells each, half shared; every entity cell also moves its rows
+  it('merges changes per cell and keeps every transaction within 100 actions', () => {
+    // Prepare: 30 objects of 60 cells each, half shared
     const changes: PartChange[] = [];
     for (let o = 0; o < 30; o++) {
       const cells: Record<string, [number, number]> = {};
@@ -90,8 +94,8 @@ describe('planAggregation', () => {
   });
 
   it('threads an entity from chunk to chunk: each move starts where the one before ended', () => {
-    // Prepare: the same entity in 40 objects, with enough other cells to need several transactions
-    const changes = Array.from({ length: 40 }, (_, o) =>
+    // Prepare: the same entity in 120 objects, with enough other cells to need several transactions
+    const changes = Array.from({ length: 120 }, (_, o) =>
       change(o + 1, `OBJ#${o}`, { 'entity|person:x': [1, 3], [`entity|person:y${o}`]: [1, 1] }, 'insert'),
     );
     const stored = new Map([
@@ -105,23 +109,46 @@ describe('planAggregation', () => {
     expect(moves.length).toBeGreaterThan(1);
     expect(moves[0]!.before).toEqual({ articles: 5, mentions: 9 });
     for (let i = 1; i < moves.length; i++) expect(moves[i]!.before).toEqual(moves[i - 1]!.after);
-    expect(moves.at(-1)!.after).toEqual({ articles: 45, mentions: 129 });
+    expect(moves.at(-1)!.after).toEqual({ articles: 125, mentions: 369 });
     expect(moves.every((m) => m.info.name === 'X')).toBe(true); // the stored info stays, whatever the parts say
   });
 
+  it('gives each entity its rows once per batch, as its last move leaves them, and deletes those it takes to 0', () => {
+    // Prepare: x in 120 objects (moved by several chunks), g removed from 5 articles to none
+    const changes = Array.from({ length: 120 }, (_, o) =>
+      change(o + 1, `OBJ#${o}`, { 'entity|person:x': [1, 3], [`entity|person:y${o}`]: [1, 1] }, 'insert'),
+    );
+    changes.push(change(200, 'OBJ#g', { 'entity|person:g': [5, 5] }, 'remove'));
+    const stored = new Map([
+      ['entity|person:g', { articles: 5, mentions: 5, info: entityInfoOf('entity|person:g', { name: 'G' }) }],
+    ]);
+    // Act
+    const chunks = planAggregation(changes, stored);
+    const rows = rowMovesOf(chunks);
+    // Assess
+    expect(chunks.filter((c) => c.entities.some((e) => e.cell === 'entity|person:x')).length).toBeGreaterThan(1);
+    expect(rows.filter((r) => r.cell === 'entity|person:x')).toEqual([
+      expect.objectContaining({ after: { articles: 120, mentions: 360 }, hadRows: true }),
+    ]);
+    expect(rows.find((r) => r.cell === 'entity|person:g')).toMatchObject({ after: { articles: 0 }, hadRows: true });
+    expect(rows.find((r) => r.cell === 'entity|person:y7')).toMatchObject({ after: { articles: 1 }, hadRows: false });
+    expect(new Set(rows.map((r) => r.cell)).size).toBe(rows.length);
+  });
+
   it('splits one part change over transactions when its cells take more actions than one holds', () => {
-    // Prepare: 90 listed cells, each with 3 countries: 1 counter + 7 rows + 3 news counters each
+    // Prepare: 90 listed cells, each with KP and two countries of its own: 1 counter + 2 news counters of its own each
+    const code = (n: number) => String.fromCharCode(65 + Math.floor(n / 26), 65 + (n % 26));
     const cells: Record<string, [number, number]> = {};
     const info: Record<string, CellInfo> = {};
     for (let i = 0; i < 90; i++) {
       cells[`listed|un-sc|${i}`] = [1, 1];
-      info[`listed|un-sc|${i}`] = { name: `N${i}`, kind: 'person', countries: ['KP', 'CN', 'RU'] };
+      info[`listed|un-sc|${i}`] = { name: `N${i}`, kind: 'person', countries: ['KP', code(2 * i), code(2 * i + 1)] };
     }
     const ch: PartChange = { seq: padSequence('7'), id: '7', object: 'OBJ#a', newImage: { gen: 'g', cells, info } };
     // Act
     const chunks = planAggregation([ch]);
     // Assess: the checkpoint names how far the change got; the ledger's parts move with its last cell only
-    expect(chunks.length).toBeGreaterThan(5);
+    expect(chunks.length).toBeGreaterThan(2);
     for (const c of chunks) expect(actions(c)).toBeLessThanOrEqual(MAX_TX_ACTIONS);
     expect(chunks[0]!.ledgers[0]!.lastSeq).toMatch(new RegExp(`^${padSequence('7')}#\\d{5}$`));
     expect(chunks.at(-1)!.ledgers[0]).toMatchObject({ lastSeq: `${padSequence('7')}~`, net: 1, byGen: { g: 1 } });
@@ -133,7 +160,7 @@ describe('planAggregation', () => {
   it('resumes a split change from the cell its checkpoint names', () => {
     // Prepare
     const cells: Record<string, [number, number]> = {};
-    for (let i = 0; i < 30; i++) cells[`entity|person:p${String(i).padStart(2, '0')}`] = [1, 1];
+    for (let i = 0; i < 150; i++) cells[`entity|person:p${String(i).padStart(3, '0')}`] = [1, 1];
     const ch: PartChange = { seq: padSequence('7'), id: '7', object: 'OBJ#a', newImage: { gen: 'g', cells, info: {} } };
     const full = planAggregation([ch]);
     const firstCheckpoint = full[0]!.ledgers[0]!.lastSeq;

@@ -1,3 +1,4 @@
+import { storedCells } from '../../helpers/stored-cells.ts';
 import { makeMemoryStore, type MemoryStore } from '../../../shared/adapters/memory-store.ts';
 import type { ObjectRef } from '../../../shared/adapters/s3-event.ts';
 import { analyseArticle, objectContribution, type Extractor } from '../../../shared/domain/article.ts';
@@ -35,11 +36,7 @@ export function makePipeline(extract: Extractor = extractEntities) {
     aggregateRecords: (records: StreamChange[]) => aggregateStreamBatch(records, store),
     /** The counters as the store holds them: cell → [articles, mentions], zeros dropped. */
     counters(): Record<string, [number, number]> {
-      const out: Record<string, [number, number]> = {};
-      for (const it of store.items())
-        if (it.pk.startsWith('CNT#') && (it.articles || it.mentions))
-          out[`${it.pk.slice(4)}|${it.sk}`] = [Number(it.articles), Number(it.mentions)];
-      return out;
+      return storedCells(store.items());
     },
     /** A recount from scratch of what the source holds now (linked with `matcher` when the ingest had one). */
     recount(matcher?: NameMatcher): Record<string, [number, number]> {

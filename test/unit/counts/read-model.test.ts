@@ -10,6 +10,7 @@ import {
 } from '../../../shared/query/api.ts';
 import { readBudget } from '../../../shared/query/read-model.ts';
 import { loadCorpus } from '../../helpers/read-corpus.ts';
+import { counterItems, storedCells } from '../../helpers/stored-cells.ts';
 
 // Issue 17.2 on the memory store: every filter and sort of /counts/entities pages through exactly what a full
 // recount from the stored counters and list entities gives, in order, each entity once; every page reads a bounded
@@ -50,9 +51,9 @@ function oracle(store: MemoryStore, q: Record<string, string>): Out[] {
         mentions: 0,
       });
     }
-  for (const it of items) {
-    if (it.pk !== 'CNT#listed' && it.pk !== 'CNT#entity') continue;
-    const cell = `${it.pk.slice(4)}|${it.sk}`;
+  for (const it of counterItems(items)) {
+    if (it.dim !== 'listed' && it.dim !== 'entity') continue;
+    const cell = it.cell;
     const a = Number(it.articles);
     if (a <= 0) continue;
     const info = entityInfoOf(cell, it);
@@ -156,13 +157,13 @@ describe('/counts/entities from the read model (memory store)', () => {
       for (const f of [{}, { country: 'IR' }, { listed: 'false' }, { listed: 'true' }] as Record<string, string>[]) {
         // Prepare: the old way, every dated entity cell of the range summed
         const items = large.items();
-        const base = new Map(items.filter((i) => i.pk.startsWith('CNT#')).map((i) => [`${i.pk.slice(4)}|${i.sk}`, i]));
+        const base = new Map(counterItems(items).map((i) => [i.cell, i]));
         const sums = new Map<string, Out>();
-        for (const it of items) {
-          if (it.pk !== 'CNT#listedd' && it.pk !== 'CNT#entityd') continue;
+        for (const it of counterItems(items)) {
+          if (it.dim !== 'listedd' && it.dim !== 'entityd') continue;
           const day = it.sk.slice(0, 10);
           if (day < from || day > to) continue;
-          const cell = `${it.pk === 'CNT#listedd' ? 'listed' : 'entity'}|${it.sk.slice(11)}`;
+          const cell = `${it.dim === 'listedd' ? 'listed' : 'entity'}|${it.sk.slice(11)}`;
           const id = entityIdOfCell(cell);
           const e = sums.get(id) ?? { id, ...entityInfoOf(cell, base.get(cell)), articles: 0, mentions: 0 };
           e.articles += Number(it.articles);
@@ -254,13 +255,15 @@ describe('/counts/countries from maintained counters and rollups (memory store)'
       ['2025-06-01', '2025-06-30'],
       ['2025-06-07', '2025-06-07'],
     ] as const) {
-      // Prepare: the old way, every dated cell of the range
+      // Prepare: the old way, every dated cell of the range (the day rollups, as stored-cells.ts reads them)
       const expected = new Map<string, [number, number]>();
-      for (const it of store.items())
-        if (it.pk === 'CNT#countryd' && it.sk.slice(0, 10) >= from && it.sk.slice(0, 10) <= to) {
-          const e = expected.get(it.sk.slice(11)) ?? [0, 0];
-          expected.set(it.sk.slice(11), [e[0] + Number(it.articles), e[1] + Number(it.mentions)]);
+      for (const [cell, [a, m]] of Object.entries(storedCells(store.items()))) {
+        const d = /^countryd\|(\d{4}-\d{2}-\d{2})#([A-Z]{2})$/.exec(cell);
+        if (d && d[1]! >= from && d[1]! <= to) {
+          const e = expected.get(d[2]!) ?? [0, 0];
+          expected.set(d[2]!, [e[0] + a, e[1] + m]);
         }
+      }
       store.resetReads();
       // Act
       const r = await countsByCountry(CountriesQuery.parse({ from, to, limit: '300' }), store);

@@ -20,7 +20,7 @@ describe('partition metering (dynamo-capacity.ts)', () => {
     expect(itemSize({ b: { BOOL: true }, l: { L: [{ S: 'x' }] } })).toBe(1 + 1 + 1 + 3 + 1 + 1);
   });
 
-  it('charges 1 write unit per KB, twice in a transaction, and the index partitions an item lands in', () => {
+  it('charges 1 write unit per KB, twice in a transaction, and the index partitions an item lands in (the table charge names the item)', () => {
     // Prepare
     const item = { pk: { S: 'P' }, sk: { S: 's' }, gsi1pk: { S: 'G' }, big: { S: 'x'.repeat(2000) } };
 
@@ -34,7 +34,7 @@ describe('partition metering (dynamo-capacity.ts)', () => {
 
     // Assess
     expect(put).toEqual([
-      { partition: 'radar P', kind: 'write', units: 2 },
+      { partition: 'radar P', sk: 's', kind: 'write', units: 2 },
       { partition: 'radar/gsi1 G', kind: 'write', units: 2 },
     ]);
     expect(tx.map((c) => c.units)).toEqual([4, 4]);

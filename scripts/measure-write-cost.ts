@@ -1,0 +1,153 @@
+/**
+ * Where an article's DynamoDB write units go, by item kind (issue 17.1): the scale benchmark's corpus (real OFAC SDN
+ * records as the list, our own generated news naming them, NDJSON files of `--per-file` articles) loaded through
+ * the use cases (list ingest, article ingest with linking, the stream aggregator on the table's real stream) into
+ * DynamoDB Local, every write metered from its request body as the sandbox edge meters it.
+ *
+ *   npx tsx scripts/measure-write-cost.ts [--articles 100] [--per-file 100] [--entities 7379] [--detail]
+ *
+ * Prints WCU and items written per article, by kind (pk prefix; sort-key prefix inside an object's partition), and the
+ * partitions written most (units per article: at R articles/s a partition takes R × that many units a second).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { articleBatch, loadOfacSet, newsNames, writeOfacSet } from '../bench/lib/scale-corpus.ts';
+import { startDynamoDbLocal } from '../infra/sandbox/dynamodb-local.ts';
+import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
+import { toStreamChange } from '../shared/adapters/dynamo-stream.ts';
+import type { NameIndexStore } from '../shared/adapters/name-index-store.ts';
+import { parseArticles } from '../shared/domain/article-formats.ts';
+import { extractEntities } from '../shared/domain/extract.ts';
+import { buildNameIndex, NameMatcher } from '../shared/domain/name-index.ts';
+import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
+import { aggregateStreamBatch } from '../shared/ingest/aggregate.ts';
+import { type ArticleDeps, reconcileArticleObject } from '../shared/ingest/articles.ts';
+import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
+import { makeMemorySource } from '../test/helpers/memory-source.ts';
+import { makeStreamPoller } from '../test/helpers/stream-poller.ts';
+import { tableInput } from '../test/helpers/table.ts';
+import { meterWrites, perArticle, perArticleByFamily } from '../test/helpers/write-meter.ts';
+
+const { values } = parseArgs({
+  options: {
+    articles: { type: 'string', default: '100' },
+    'per-file': { type: 'string', default: '100' },
+    entities: { type: 'string', default: '0' },
+    top: { type: 'string', default: '12' },
+    detail: { type: 'boolean', default: false },
+  },
+});
+const ARTICLES = Number(values.articles);
+const PER_FILE = Number(values['per-file']);
+
+const ref = (key: string) => ({
+  bucket: 'radar-ingest',
+  key,
+  eventName: 'ObjectCreated:Put',
+  eventTime: new Date().toISOString(),
+});
+
+const dynamo = await startDynamoDbLocal(undefined);
+try {
+  const ddb = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${dynamo.port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const meter = meterWrites(ddb);
+  const t = await ddb.send(new CreateTableCommand(tableInput('radar')));
+  const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), 'radar');
+  const poller = makeStreamPoller(
+    `http://127.0.0.1:${dynamo.port}`,
+    t.TableDescription!.LatestStreamArn!,
+    async (e) => {
+      const r = await aggregateStreamBatch(e.Records.map(toStreamChange), store);
+      return { batchItemFailures: r.failedAt ? [{ itemIdentifier: r.failedAt }] : [] };
+    },
+  );
+
+  // The list, as the scale bench uploads it (sdn.csv last: it builds the version from the three).
+  const set = loadOfacSet();
+  const names = await newsNames(set);
+  const dir = mkdtempSync(join(tmpdir(), 'write-cost-'));
+  mkdirSync(dir, { recursive: true });
+  const list = writeOfacSet(set, Number(values.entities) || set.sdn.length, dir);
+  const s3 = makeMemorySource();
+  for (const f of ['add', 'alt', 'sdn'] as const)
+    await s3.source.put(`sanctions/scale/${f}.csv`, readFileSync(list[f]), 'text/csv');
+  rmSync(dir, { recursive: true });
+  const sanctions = {
+    source: s3.source,
+    store,
+    detect: detectListFormat,
+    describeExpected: describeExpectedFormats,
+    maxBytes: 200 * 1024 * 1024,
+    shrinkGuard: 0,
+  };
+  for (const f of ['add', 'alt', 'sdn'])
+    await reconcileSanctionsObject(ref(`sanctions/scale/${f}.csv`), sanctions as never);
+  await poller.drain();
+  const pointers = await store.readListPointers();
+  const entities = (await Promise.all(pointers.map((p) => store.readListVersion(p.list, p.version)))).flatMap((es, i) =>
+    es.map((e) => ({
+      list: pointers[i]!.list,
+      sourceId: String(e.sourceId),
+      name: String(e.name),
+      type: String(e.type),
+      countries: ((e.countries as { code: string }[]) ?? []).map((c) => c.code),
+      aliases: (e.aliases as string[]) ?? [],
+    })),
+  );
+  const matcher = new NameMatcher(buildNameIndex(entities));
+  console.log(`list: ${entities.length} entities; ${names.length} names used in the articles`);
+
+  // The articles, metered from here on.
+  meter.reset();
+  const deps: ArticleDeps = {
+    source: s3.source,
+    store,
+    extract: extractEntities,
+    parse: parseArticles,
+    maxBytes: 20 * 1024 * 1024,
+    index: { load: async () => ({ etag: 'measure-index', matcher }) } as unknown as NameIndexStore,
+  };
+  const files = Math.ceil(ARTICLES / PER_FILE);
+  const t0 = Date.now();
+  for (let b = 0; b < files; b++) {
+    const batch = articleBatch(names, b, PER_FILE, ARTICLES);
+    const key = `articles/scale/batch-${String(b).padStart(5, '0')}.ndjson`;
+    await s3.source.put(key, `${batch.map((a) => JSON.stringify(a)).join('\n')}\n`, 'application/x-ndjson');
+    await reconcileArticleObject(ref(key), deps);
+  }
+  const ingestUnits = meter.tally.units;
+  await poller.drain();
+  const s = (Date.now() - t0) / 1000;
+  const n = files * PER_FILE;
+  console.log(
+    `\n${n} articles in ${files} file(s) of ${PER_FILE}: ${(meter.tally.units / n).toFixed(1)} WCU per article ` +
+      `(ingest ${(ingestUnits / n).toFixed(1)}, aggregation ${((meter.tally.units - ingestUnits) / n).toFixed(1)}); ` +
+      `${meter.tally.requests} write requests; ${s.toFixed(1)} s in process\n`,
+  );
+  const table = (rows: { kind: string; wcu: number; items: number }[]) => {
+    console.log('| kind | WCU per article | items written per article | share |');
+    console.log('|---|---:|---:|---:|');
+    for (const r of rows)
+      console.log(
+        `| \`${r.kind}\` | ${r.wcu.toFixed(2)} | ${r.items.toFixed(2)} | ${((100 * r.wcu * n) / meter.tally.units).toFixed(1)} % |`,
+      );
+  };
+  table(perArticleByFamily(meter.tally, n));
+  if (values.detail) {
+    console.log('');
+    table(perArticle(meter.tally, n));
+  }
+  console.log('\nhottest partitions (WCU per article):');
+  for (const [p, u] of [...meter.partitions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
+    console.log(`  ${p}: ${(u / n).toFixed(2)}`);
+} finally {
+  await dynamo.stop();
+}
