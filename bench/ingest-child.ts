@@ -13,7 +13,8 @@ import { makeS3Source } from '../shared/adapters/s3-source.ts';
 import { loadConfig } from '../shared/config.ts';
 import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
 import type { ListDelta } from '../shared/ingest/list-delta.ts';
-import { KeyCollector, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import { keyCollectorFor, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import type { ListPointer } from '../shared/domain/stored.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
 import { BUCKET_NAME, SANDBOX, TABLE_NAME } from '../shared/resources.ts';
 
@@ -76,7 +77,10 @@ async function ingest(key: string) {
       shrinkGuard: config.SHRINK_GUARD,
       ...(job.bare
         ? { listDelta: noDelta }
-        : { onListVersionChanged: resolve, collectKeys: (l: string, v: string) => new KeyCollector(l, v) }),
+        : {
+            onListVersionChanged: resolve,
+            collectKeys: (l: string, v: string, c: ListPointer | undefined) => keyCollectorFor(canonical, l, v, c),
+          }),
     },
   );
   return {

@@ -19,7 +19,8 @@ import { makeDynamoCanonicalStore } from '../shared/adapters/dynamo-canonical-st
 import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
 import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
 import type { ListDelta } from '../shared/ingest/list-delta.ts';
-import { KeyCollector, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import { keyCollectorFor, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import type { ListPointer } from '../shared/domain/stored.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
 import { makeMemorySource } from '../test/helpers/memory-source.ts';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.ts';
@@ -79,7 +80,7 @@ async function ingest(table: 'bare' | 'full', key: string, body: Buffer) {
       ...(table === 'bare'
         ? { listDelta: noDelta }
         : {
-            collectKeys: (l: string, v: string) => new KeyCollector(l, v),
+            collectKeys: (l: string, v: string, c: ListPointer | undefined) => keyCollectorFor(canonical, l, v, c),
             onListVersionChanged: async (run: ResolveRun) => {
               const t = performance.now();
               await resolveListVersion(run, { store: canonical });

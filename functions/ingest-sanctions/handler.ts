@@ -13,7 +13,8 @@ import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
 import { describeExpectedFormats, detectListFormat } from '../../shared/domain/sanctions/detect.ts';
 import { relinkAfterListChange } from '../../shared/ingest/relink.ts';
-import { KeyCollector, type ResolveRun, resolveListVersion } from '../../shared/ingest/resolve-lists.ts';
+import { keyCollectorFor, type ResolveRun, resolveListVersion } from '../../shared/ingest/resolve-lists.ts';
+import type { ListPointer } from '../../shared/domain/stored.ts';
 import { type IngestCall, reconcileSanctionsObject } from '../../shared/ingest/sanctions.ts';
 
 const config = loadConfig();
@@ -31,7 +32,8 @@ const deps = {
   describeExpected: describeExpectedFormats,
   maxBytes: config.MAX_OBJECT_BYTES,
   shrinkGuard: config.SHRINK_GUARD,
-  collectKeys: (list: string, version: string) => new KeyCollector(list, version),
+  collectKeys: (list: string, version: string, current: ListPointer | undefined) =>
+    keyCollectorFor(canonicalStore, list, version, current),
   onListVersionChanged: (run: ResolveRun) =>
     resolveListVersion(run, { store: canonicalStore, log: (message, data) => logger.info(message, data ?? {}) }).then(
       () => undefined,

@@ -137,6 +137,26 @@ export class KeyCollector {
   }
 }
 
+/**
+ * A collector for a new version whose resolution will lay the list's buckets out afresh from every entity: the list's
+ * first version, one after a version never resolved, or one outgrowing its layout (and only when no member of the list
+ * was ever in a cluster: a rebuild then walks the version to find them). Otherwise undefined: the version is resolved
+ * from its change set, and the keys would be memory for nothing (about 100 bytes an entity). One item read.
+ */
+export async function keyCollectorFor(
+  store: Pick<CanonicalStore, 'getItem'>,
+  list: string,
+  version: string,
+  current: { version: string; entityCount: number } | undefined,
+): Promise<KeyCollector | undefined> {
+  const it = current ? await store.getItem(resolvedListKey(list)) : undefined;
+  const whole =
+    !it?.gen ||
+    (!it.clustered &&
+      (String(it.version) !== current!.version || current!.entityCount > Number(it.buckets) * MAX_PER_BUCKET));
+  return whole ? new KeyCollector(list, version) : undefined;
+}
+
 /** A list as resolution knows it: where its buckets are and which version they describe. */
 interface ListState {
   list: string;

@@ -44,7 +44,11 @@ export interface SanctionsDeps {
    */
   listDelta?: typeof startListDelta;
   /** Gathers a new version's blocking keys as it is written, for cross-list resolution after the swap (issue 11.7). */
-  collectKeys?: (list: string, version: string) => KeyCollector;
+  collectKeys?: (
+    list: string,
+    version: string,
+    current: ListPointer | undefined,
+  ) => Promise<KeyCollector | undefined> | KeyCollector | undefined;
 }
 
 /** What belongs to one invocation, passed down the call (never kept in module state). */
@@ -317,9 +321,8 @@ async function buildVersion(a: {
   // A crashed attempt at this version may have compared against another current version: start its changes afresh.
   await deps.store.deleteChanges(list, version);
   const delta = (deps.listDelta ?? startListDelta)({ store: deps.store, list, version, current, changedAt });
-  // Only for a list's first version: later ones are resolved from their change set (the keys would be memory for
-  // nothing: about 100 bytes an entity).
-  const collector = current ? undefined : deps.collectKeys?.(list, version);
+  // Only when resolution will lay the list out afresh (keyCollectorFor): later versions resolve from their change set.
+  const collector = await deps.collectKeys?.(list, version, current);
   const dropVersion = async () => {
     await deps.store.deleteListVersion(list, version);
     await deps.store.deleteChanges(list, version);

@@ -4,7 +4,7 @@ import { CANONICAL_OVERLAP_PK, changeKey, listedEntityKey } from '../../../share
 import { addToAggregate, emptyAggregate } from '../../../shared/domain/list-aggregate.ts';
 import type { ListedEntity } from '../../../shared/domain/model.ts';
 import { profileOf, resolveProfiles } from '../../../shared/domain/resolve.ts';
-import { KeyCollector, resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
+import { KeyCollector, keyCollectorFor, resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
 import {
   canonicalCountryCounts,
   canonicalDetail,
@@ -217,6 +217,22 @@ describe('resolveListVersion', () => {
         .sort();
     expect(shown(collected)).toEqual(shown(walked));
     expect(await collected.counts()).toEqual(await collected.recount());
+  });
+
+  it('the ingest collects keys only for a version that resolution will lay out afresh', async () => {
+    // Prepare
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN);
+    await h.ingest('us-ofac-sdn', 'v1', SDN);
+    const cur = (version: string, entityCount = 3) => ({ version, entityCount });
+    // Act / Assess: a first version; the next of a resolved one; one after a version never resolved; one outgrowing
+    // its layout; and a list whose members are in clusters (a rebuild of it walks the version instead).
+    expect(await keyCollectorFor(h.store, 'uk-hmt', 'v1', undefined)).toBeInstanceOf(KeyCollector);
+    await h.ingest('us-csl', 'v1', [e('us-csl', '1', { name: 'Lone Plover Shipping' })]);
+    expect(await keyCollectorFor(h.store, 'us-csl', 'v2', cur('v1'))).toBeUndefined();
+    expect(await keyCollectorFor(h.store, 'us-csl', 'v3', cur('v2'))).toBeInstanceOf(KeyCollector);
+    expect(await keyCollectorFor(h.store, 'us-csl', 'v2', cur('v1', 1_000_000))).toBeInstanceOf(KeyCollector);
+    expect(await keyCollectorFor(h.store, 'un-sc', 'v3', cur('v2'))).toBeUndefined();
   });
 
   it('a re-upload of the same version writes nothing; a changed entity alone is re-resolved', async () => {
