@@ -12,7 +12,7 @@ import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
 import { makeS3Source } from '../shared/adapters/s3-source.ts';
 import { loadConfig } from '../shared/config.ts';
 import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
-import type { ListDelta } from '../shared/ingest/list-delta.ts';
+import { startListDelta } from '../shared/ingest/list-delta.ts';
 import { keyCollectorFor, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
 import type { ListPointer } from '../shared/domain/stored.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
@@ -33,11 +33,11 @@ interface Job {
   bare?: boolean;
 }
 
-/** A change set that finds nothing (for the bare baseline): entities written as they are. */
-const noDelta = (): ListDelta => ({
-  annotate: async () => undefined,
-  finish: async () => ({ ADD: 0, MOD: 0, DEL: 0 }),
-});
+/**
+ * The bare baseline's change set: none computed (the version is taken as a list's first: nothing read, nothing
+ * compared), but its digest still written, as every version's is, so the next version is judged as in production.
+ */
+const noDelta: typeof startListDelta = (a) => startListDelta({ ...a, current: undefined });
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 const config = loadConfig({

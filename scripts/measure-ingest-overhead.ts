@@ -18,7 +18,7 @@ import { startDynamoDbLocal } from '../infra/sandbox/dynamodb-local.ts';
 import { makeDynamoCanonicalStore } from '../shared/adapters/dynamo-canonical-store.ts';
 import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
 import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
-import type { ListDelta } from '../shared/ingest/list-delta.ts';
+import { startListDelta } from '../shared/ingest/list-delta.ts';
 import { keyCollectorFor, type ResolveRun, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
 import type { ListPointer } from '../shared/domain/stored.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
@@ -56,10 +56,7 @@ const clients = Object.fromEntries(
 ) as Record<'bare' | 'full', DynamoDBClient>;
 for (const t of ['bare', 'full'] as const) await clients[t].send(new CreateTableCommand(tableInput('radar')));
 
-const noDelta = (): ListDelta => ({
-  annotate: async () => undefined,
-  finish: async () => ({ ADD: 0, MOD: 0, DEL: 0 }),
-});
+const noDelta: typeof startListDelta = (a) => startListDelta({ ...a, current: undefined });
 
 async function ingest(table: 'bare' | 'full', key: string, body: Buffer) {
   const store = makeDynamoStore(DynamoDBDocumentClient.from(clients[table]), 'radar');
