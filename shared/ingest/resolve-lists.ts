@@ -68,6 +68,11 @@ const PER_BUCKET = 64;
 const MAX_PER_BUCKET = 4 * PER_BUCKET;
 /** Key entries a first build holds before it writes its buckets (a few MB): memory stays bounded for any list. */
 const BUILD_BUDGET = 200_000;
+/**
+ * Key entries the ingest's collector keeps (a key and a source id: ~100 bytes, so ~50 MB at most). The benchmark's
+ * 100 MB OFAC XML file (53,650 entities) went past 200,000.
+ */
+const COLLECT_BUDGET = 500_000;
 /** Entities to resolve a first build keeps from its walk (ids); past that it walks the version again. */
 const MAX_SEEDS = 50_000;
 /** Buckets kept in memory by one run (each ~10 KB). */
@@ -97,7 +102,7 @@ export interface ResolveRun {
 /**
  * The blocking keys of a version as the list ingest writes it (issue 11.7): what a first build's walk would read,
  * gathered from the entities in memory at each flush, so resolution does not read the whole version back. Bounded:
- * past BUILD_BUDGET entries it gives up (and resolution walks the version as before).
+ * past COLLECT_BUDGET entries it gives up (and resolution walks the version as before).
  */
 export class KeyCollector {
   /** Blocking key → the source id (or ids) of the version's entities carrying it; most keys have one. */
@@ -125,7 +130,7 @@ export class KeyCollector {
         this.count++;
       }
     }
-    if (this.count > BUILD_BUDGET) {
+    if (this.count > COLLECT_BUDGET) {
       this.complete = false;
       this.entries.clear();
     }
