@@ -19,15 +19,11 @@ import { articleBatch, loadOfacSet, newsNames, writeOfacSet } from '../bench/lib
 import { startDynamoDbLocal } from '../infra/sandbox/dynamodb-local.ts';
 import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
 import { toStreamChange } from '../shared/adapters/dynamo-stream.ts';
-import type { NameIndexStore } from '../shared/adapters/name-index-store.ts';
-import { parseArticles } from '../shared/domain/article-formats.ts';
-import { extractEntities } from '../shared/domain/extract.ts';
-import { buildNameIndex, NameMatcher } from '../shared/domain/name-index.ts';
-import { describeExpectedFormats, detectListFormat } from '../shared/domain/sanctions/detect.ts';
 import { aggregateStreamBatch } from '../shared/ingest/aggregate.ts';
-import { type ArticleDeps, reconcileArticleObject } from '../shared/ingest/articles.ts';
+import { reconcileArticleObject } from '../shared/ingest/articles.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
 import { makeMemorySource } from '../test/helpers/memory-source.ts';
+import { corpusArticleDeps, corpusSanctionsDeps } from '../test/helpers/read-corpus.ts';
 import { makeStreamPoller } from '../test/helpers/stream-poller.ts';
 import { tableInput } from '../test/helpers/table.ts';
 import { meterWrites, perArticle, perArticleByFamily } from '../test/helpers/write-meter.ts';
@@ -80,41 +76,16 @@ try {
   for (const f of ['add', 'alt', 'sdn'] as const)
     await s3.source.put(`sanctions/scale/${f}.csv`, readFileSync(list[f]), 'text/csv');
   rmSync(dir, { recursive: true });
-  const sanctions = {
-    source: s3.source,
-    store,
-    detect: detectListFormat,
-    describeExpected: describeExpectedFormats,
-    maxBytes: 200 * 1024 * 1024,
-    shrinkGuard: 0,
-  };
+  const sanctions = corpusSanctionsDeps(s3.source, store);
   for (const f of ['add', 'alt', 'sdn'])
     await reconcileSanctionsObject(ref(`sanctions/scale/${f}.csv`), sanctions as never);
   await poller.drain();
-  const pointers = await store.readListPointers();
-  const entities = (await Promise.all(pointers.map((p) => store.readListVersion(p.list, p.version)))).flatMap((es, i) =>
-    es.map((e) => ({
-      list: pointers[i]!.list,
-      sourceId: String(e.sourceId),
-      name: String(e.name),
-      type: String(e.type),
-      countries: ((e.countries as { code: string }[]) ?? []).map((c) => c.code),
-      aliases: (e.aliases as string[]) ?? [],
-    })),
-  );
-  const matcher = new NameMatcher(buildNameIndex(entities));
-  console.log(`list: ${entities.length} entities; ${names.length} names used in the articles`);
+  const { deps, entities } = await corpusArticleDeps(s3.source, store, 'measure-index');
+  console.log(`list: ${entities} entities; ${names.length} names used in the articles`);
 
   // The articles, metered from here on.
   meter.reset();
-  const deps: ArticleDeps = {
-    source: s3.source,
-    store,
-    extract: extractEntities,
-    parse: parseArticles,
-    maxBytes: 20 * 1024 * 1024,
-    index: { load: async () => ({ etag: 'measure-index', matcher }) } as unknown as NameIndexStore,
-  };
+
   const files = Math.ceil(ARTICLES / PER_FILE);
   const t0 = Date.now();
   for (let b = 0; b < files; b++) {

@@ -8,7 +8,7 @@ import { describeExpectedFormats, detectListFormat } from '../../shared/domain/s
 import { aggregateStreamBatch } from '../../shared/ingest/aggregate.ts';
 import { type ArticleDeps, reconcileArticleObject } from '../../shared/ingest/articles.ts';
 import { reconcileSanctionsObject, type SanctionsDeps } from '../../shared/ingest/sanctions.ts';
-import type { Store } from '../../shared/ports.ts';
+import type { ListCatalog, Store } from '../../shared/ports.ts';
 import { makeMemorySource } from './memory-source.ts';
 
 /**
@@ -92,27 +92,27 @@ const ref = (key: string): ObjectRef => ({
   eventTime: new Date().toISOString(),
 });
 
-/**
- * Loads a list and articles through the use cases (list ingest, article ingest with linking, the stream aggregator)
- * into `store` (the memory store by default, or any other: DynamoDB Local through makeDynamoStore).
- */
-export async function loadCorpus(
-  opts: { listSize: number; articles: number; mentioned?: number; seed?: number },
-  store: Store & { takeStream?: () => unknown[] } = makeMemoryStore(),
-  drain?: () => Promise<void>,
-): Promise<{ store: Store; s3: ReturnType<typeof makeMemorySource> }> {
-  const s3 = makeMemorySource();
-  const sanctions: SanctionsDeps = {
-    source: s3.source,
+/** The list ingest's deps over an object source and a store, as the use-case tests and scripts run it. */
+export function corpusSanctionsDeps(source: SanctionsDeps['source'], store: SanctionsDeps['store']): SanctionsDeps {
+  return {
+    source,
     store,
     detect: detectListFormat,
     describeExpected: describeExpectedFormats,
     maxBytes: 200 * 1024 * 1024,
     shrinkGuard: 0,
   };
-  await s3.source.put('sanctions/gen.ftm.json', generatedList(opts.listSize), 'application/json');
-  const st = await reconcileSanctionsObject(ref('sanctions/gen.ftm.json'), sanctions);
-  if (st.status !== 'done') throw new Error(`list ingest: ${st.status} ${st.error ?? ''}`);
+}
+
+/**
+ * The article ingest's deps, linking against a name index built from the lists `store` holds now (their current
+ * versions), as the name-index rebuild would build it.
+ */
+export async function corpusArticleDeps(
+  source: ArticleDeps['source'],
+  store: ArticleDeps['store'] & Pick<ListCatalog, 'readListPointers' | 'readListVersion'>,
+  etag: string,
+): Promise<{ deps: ArticleDeps; entities: number }> {
   const pointers = await store.readListPointers();
   const entities = (await Promise.all(pointers.map((p) => store.readListVersion(p.list, p.version)))).flatMap((es, i) =>
     es.map((e) => ({
@@ -125,14 +125,34 @@ export async function loadCorpus(
     })),
   );
   const matcher = new NameMatcher(buildNameIndex(entities));
-  const deps: ArticleDeps = {
-    source: s3.source,
-    store,
-    extract: extractEntities,
-    parse: parseArticles,
-    maxBytes: 20 * 1024 * 1024,
-    index: { load: async () => ({ etag: 'gen-index', matcher }) } as unknown as NameIndexStore,
+  return {
+    entities: entities.length,
+    deps: {
+      source,
+      store,
+      extract: extractEntities,
+      parse: parseArticles,
+      maxBytes: 20 * 1024 * 1024,
+      index: { load: async () => ({ etag, matcher }) } as unknown as NameIndexStore,
+    },
   };
+}
+
+/**
+ * Loads a list and articles through the use cases (list ingest, article ingest with linking, the stream aggregator)
+ * into `store` (the memory store by default, or any other: DynamoDB Local through makeDynamoStore).
+ */
+export async function loadCorpus(
+  opts: { listSize: number; articles: number; mentioned?: number; seed?: number },
+  store: Store & { takeStream?: () => unknown[] } = makeMemoryStore(),
+  drain?: () => Promise<void>,
+): Promise<{ store: Store; s3: ReturnType<typeof makeMemorySource> }> {
+  const s3 = makeMemorySource();
+  const sanctions = corpusSanctionsDeps(s3.source, store);
+  await s3.source.put('sanctions/gen.ftm.json', generatedList(opts.listSize), 'application/json');
+  const st = await reconcileSanctionsObject(ref('sanctions/gen.ftm.json'), sanctions);
+  if (st.status !== 'done') throw new Error(`list ingest: ${st.status} ${st.error ?? ''}`);
+  const { deps } = await corpusArticleDeps(s3.source, store, 'gen-index');
   const batches = generatedArticles(opts.articles, opts.mentioned ?? Math.min(opts.listSize, 60), opts.seed ?? 1);
   for (const [i, b] of batches.entries()) {
     const key = `articles/gen-${i}.ndjson`;

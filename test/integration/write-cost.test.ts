@@ -4,16 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/sandbox/dynamodb-local.ts';
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { toStreamChange } from '../../shared/adapters/dynamo-stream.ts';
-import type { NameIndexStore } from '../../shared/adapters/name-index-store.ts';
-import { parseArticles } from '../../shared/domain/article-formats.ts';
-import { extractEntities } from '../../shared/domain/extract.ts';
-import { buildNameIndex, NameMatcher } from '../../shared/domain/name-index.ts';
-import { describeExpectedFormats, detectListFormat } from '../../shared/domain/sanctions/detect.ts';
 import { aggregateStreamBatch } from '../../shared/ingest/aggregate.ts';
-import { type ArticleDeps, reconcileArticleObject } from '../../shared/ingest/articles.ts';
-import { reconcileSanctionsObject, type SanctionsDeps } from '../../shared/ingest/sanctions.ts';
+import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
+import { reconcileSanctionsObject } from '../../shared/ingest/sanctions.ts';
 import { makeMemorySource } from '../helpers/memory-source.ts';
-import { generatedArticles, generatedList } from '../helpers/read-corpus.ts';
+import { corpusArticleDeps, corpusSanctionsDeps, generatedArticles, generatedList } from '../helpers/read-corpus.ts';
 import { readModelDiff } from '../helpers/read-model-check.ts';
 import { makeStreamPoller } from '../helpers/stream-poller.ts';
 import { tableInput } from '../helpers/table.ts';
@@ -70,37 +65,11 @@ async function run(table: string, perFile: number): Promise<Run> {
     return { batchItemFailures: r.failedAt ? [{ itemIdentifier: r.failedAt }] : [] };
   });
   const s3 = makeMemorySource();
-  const sanctions: SanctionsDeps = {
-    source: s3.source,
-    store,
-    detect: detectListFormat,
-    describeExpected: describeExpectedFormats,
-    maxBytes: 200 * 1024 * 1024,
-    shrinkGuard: 0,
-  };
+  const sanctions = corpusSanctionsDeps(s3.source, store);
   await s3.source.put('sanctions/gen.ftm.json', generatedList(120), 'application/json');
   expect((await reconcileSanctionsObject(ref('sanctions/gen.ftm.json'), sanctions)).status).toBe('done');
   await poller.drain();
-  const pointers = await store.readListPointers();
-  const entities = (await Promise.all(pointers.map((p) => store.readListVersion(p.list, p.version)))).flatMap((es, i) =>
-    es.map((e) => ({
-      list: pointers[i]!.list,
-      sourceId: String(e.sourceId),
-      name: String(e.name),
-      type: String(e.type),
-      countries: ((e.countries as { code: string }[]) ?? []).map((c) => c.code),
-      aliases: (e.aliases as string[]) ?? [],
-    })),
-  );
-  const matcher = new NameMatcher(buildNameIndex(entities));
-  const deps: ArticleDeps = {
-    source: s3.source,
-    store,
-    extract: extractEntities,
-    parse: parseArticles,
-    maxBytes: 20 * 1024 * 1024,
-    index: { load: async () => ({ etag: 'write-cost', matcher }) } as unknown as NameIndexStore,
-  };
+  const { deps } = await corpusArticleDeps(s3.source, store, 'write-cost');
   meter.reset();
   // The same articles whatever the file size: one seed, cut into files of `perFile`.
   const lines = generatedArticles(ARTICLES, 60, 7, ARTICLES).join('').trim().split('\n');
