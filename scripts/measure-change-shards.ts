@@ -1,86 +1,17 @@
-/**
- * Measures what sharding a list version's change items does (issue 17.1 for 11.3), through a sandbox (DynamoDB Local
- * + s3rver, its edge metering write units per partition key per second as AWS would):
- *
- * - the OFAC SDN list of 2019 (7,379 entries), then a reissue of it in which every entry changes (a programme added):
- *   7,379 MODs written by one ingest, and the hottest change partitions (`CHG#…`) of that ingest: peak write units
- *   in one second and total;
- * - `/changes` paged through that version: items per page, items read per page (the edge's read tally), and that
- *   every change comes once, in order.
- *
- *   node --import tsx scripts/measure-change-shards.ts                 # this checkout
- *   node --import tsx scripts/measure-change-shards.ts --root ../main  # another checkout (before this change)
- *
- * Reads ../shared/data/sanctions (the team's files); nothing is written outside a temporary sandbox folder.
- */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startCheckoutSandbox } from './lib/checkout-sandbox.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rootArg = process.argv.indexOf('--root');
 const root = rootArg > 0 ? resolve(process.argv[rootArg + 1]!) : resolve(here, '..');
 const data = resolve(here, '../../shared/data/sanctions');
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-
 async function main() {
-  const [edgePort, queryPort] = [await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'radar-measure-'));
-  const child = spawn(
-    process.execPath,
-    [
-      '--openssl-legacy-provider',
-      '--import',
-      'tsx',
-      'infra/sandbox/main.ts',
-      '--data-dir',
-      dataDir,
-      '--memory',
-      '--no-demo',
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SANDBOX_PORT: String(edgePort),
-        QUERY_PORT: String(queryPort),
-        SANDBOX_EXIT_WITH_PARENT: '1',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const api = `http://127.0.0.1:${queryPort}`;
-  const edge = `http://127.0.0.1:${edgePort}`;
+  const { api, edge, s3, dataDir, stop } = await startCheckoutSandbox(root);
   try {
-    for (let i = 0; ; i++) {
-      if (
-        (await fetch(`${api}/health`).then(
-          (r) => r.status,
-          () => 0,
-        )) === 200
-      )
-        break;
-      if (i > 900) throw new Error('sandbox not ready after 90 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const s3 = new S3Client({
-      endpoint: edge,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-
     console.log(`checkout: ${root}`);
     const rows = readFileSync(join(data, 'ofac-sdn/watchman-2019/sdn.csv'), 'utf8').split('\n');
     const reissue = rows.map((r) => r.replace(/^(\d+,"[^"]*",[^,]*,")/, '$1MEASURE] [')).join('\n');
@@ -137,11 +68,8 @@ async function main() {
         `/changes?limit=${limit}: ${seen.length} changes (${new Set(seen).size} distinct, ${inOrder ? 'in key order' : 'OUT OF ORDER'}) in ${perPage.length} pages; items read a page: median ${perPage[Math.floor(perPage.length / 2)]}, max ${perPage[perPage.length - 1]} (incl. the 2 × limit article counts)`,
       );
     }
-    s3.destroy();
   } finally {
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -1,84 +1,17 @@
-/**
- * Measures list deltas on the team's real files (issue 11.6, 11.7), through a sandbox (DynamoDB Local + s3rver):
- *
- * - the OFAC SDN CSV set of 2019 (7,379 entries) uploaded one file at a time, sdn.csv first: items written and
- *   duration of each file's ingest (from its ingest record);
- * - the UN consolidated list of 2018, then the one of 2025 as its next version: the duration of the second ingest
- *   (which computes the deltas) and the changes it found.
- *
- *   node --import tsx scripts/measure-list-deltas.ts                 # this checkout
- *   node --import tsx scripts/measure-list-deltas.ts --root ../main  # another checkout (e.g. before this change)
- *   node --import tsx scripts/measure-list-deltas.ts --versions      # only: the SDN list and a next version of it
- *
- * Reads ../shared/data/sanctions (the team's files); nothing is written outside a temporary sandbox folder.
- */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startCheckoutSandbox } from './lib/checkout-sandbox.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rootArg = process.argv.indexOf('--root');
 const root = rootArg > 0 ? resolve(process.argv[rootArg + 1]!) : resolve(here, '..');
 const data = resolve(here, '../../shared/data/sanctions');
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-
 async function main() {
-  const [edgePort, queryPort] = [await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'radar-measure-'));
-  const child = spawn(
-    process.execPath,
-    [
-      '--openssl-legacy-provider',
-      '--import',
-      'tsx',
-      'infra/sandbox/main.ts',
-      '--data-dir',
-      dataDir,
-      '--memory',
-      '--no-demo',
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SANDBOX_PORT: String(edgePort),
-        QUERY_PORT: String(queryPort),
-        SANDBOX_EXIT_WITH_PARENT: '1',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const api = `http://127.0.0.1:${queryPort}`;
-  const edge = `http://127.0.0.1:${edgePort}`;
+  const { api, edge, s3, dataDir, stop } = await startCheckoutSandbox(root);
   try {
-    for (let i = 0; ; i++) {
-      if (
-        (await fetch(`${api}/health`).then(
-          (r) => r.status,
-          () => 0,
-        )) === 200
-      )
-        break;
-      if (i > 900) throw new Error('sandbox not ready after 90 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const s3 = new S3Client({
-      endpoint: edge,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
     const upload = async (key: string, file: string) => {
       await s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: readFileSync(join(data, file)) }));
       await new Promise((r) => setTimeout(r, 150));
@@ -151,11 +84,8 @@ async function main() {
       cursor = body.nextCursor;
     } while (cursor);
     console.log(`changes found: ${JSON.stringify(counts)}`);
-    s3.destroy();
   } finally {
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
