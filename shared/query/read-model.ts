@@ -277,7 +277,9 @@ export async function entitiesFromReadModel(
     const counts = await store.readEntityStates(batch.filter((_, i) => pass[i]).map((e) => e.cell));
     read += counts.size;
     return batch.map((e, i) => {
-      if (!pass[i]) return false;
+      // Already on this page from the rows: an entity's rows are written before the transaction that moves its
+      // counter (shared/ingest/aggregate.ts), so a row can be read while the counter still says 0. Shown once.
+      if (!pass[i] || emitted.has(e.id)) return false;
       const c = counts.get(e.cell);
       if (!((c?.articles ?? 0) > 0)) return true;
       // Mentioned now, but not among the rows this request read before: counted between the two reads (the
