@@ -274,6 +274,67 @@ export function writeCharges(op: string, body: Json, tables: Record<string, Tabl
   return out;
 }
 
+/** The write operations whose consumed capacity the edge asks DynamoDB Local for. */
+export const WRITE_OPS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+/** `ConsumedCapacity` as DynamoDB answers it with `ReturnConsumedCapacity: INDEXES` (one, or one per table). */
+interface Consumed {
+  TableName?: string;
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+/**
+ * The write charges of a request as DynamoDB Local says it consumed them. AWS charges an update on the item's size
+ * (the larger of before and after, not the few bytes the request sends) and charges every index whose projected
+ * attributes it changes; a request body tells neither, the store does. So the edge asks DynamoDB Local for the
+ * request's consumed capacity per table and index, and scales its per-partition estimates (which say *where* the
+ * units go) to those totals (which say *how many*). For a single-item write this is exact; for a batch or a
+ * transaction the total is exact and split over its items in proportion to their estimates. An index the store
+ * charges but no estimate named (an update of a projected attribute, the index key not in the request) is charged to
+ * `<table>/<index> (key not in request)`.
+ */
+export function calibratedWriteCharges(estimates: readonly Charge[], consumed: unknown): Charge[] {
+  const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Consumed[];
+  if (!list.length) return [...estimates];
+  const reported = new Map<string, number>();
+  for (const c of list) {
+    if (!c.TableName) continue;
+    reported.set(c.TableName, c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0);
+    for (const [ix, v] of Object.entries(c.GlobalSecondaryIndexes ?? {}))
+      reported.set(`${c.TableName}/${ix}`, v.CapacityUnits ?? 0);
+  }
+  const target = (c: Charge) => c.partition.slice(0, c.partition.indexOf(' '));
+  const estimated = new Map<string, number>();
+  for (const c of estimates)
+    if (c.kind === 'write') estimated.set(target(c), (estimated.get(target(c)) ?? 0) + c.units);
+  const out: Charge[] = [];
+  for (const c of estimates) {
+    const t = target(c);
+    const r = reported.get(t);
+    const e = estimated.get(t) ?? 0;
+    if (c.kind !== 'write' || r === undefined || e <= 0) out.push(c);
+    else out.push({ ...c, units: (c.units * r) / e });
+  }
+  for (const [t, r] of reported)
+    if (r > 0 && !estimated.has(t) && t.includes('/'))
+      out.push({ partition: `${t} (key not in request)`, kind: 'write', units: r });
+  return out;
+}
+
+/**
+ * What the client gets back of the consumed capacity the edge asked for on its behalf: what it asked for itself
+ * (`INDEXES` as it came, `TOTAL` without the breakdown, nothing otherwise), so the edge changes no answer.
+ */
+export function consumedAsAsked(response: Record<string, unknown>, asked: unknown): Record<string, unknown> {
+  if (asked === 'INDEXES' || !('ConsumedCapacity' in response)) return response;
+  const { ConsumedCapacity: cc, ...rest } = response;
+  if (asked !== 'TOTAL') return rest;
+  const total = (c: Consumed) => ({ TableName: c.TableName, CapacityUnits: c.CapacityUnits });
+  return { ...rest, ConsumedCapacity: Array.isArray(cc) ? (cc as Consumed[]).map(total) : total(cc as Consumed) };
+}
+
 /** The read charges of a request, from its body and the response's items. */
 export function readCharges(op: string, body: Json, response: Json, tables: Record<string, TableKeys>): Charge[] {
   const out: Charge[] = [];

@@ -7,8 +7,19 @@ import {
 } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.ts';
-import { type PartitionMeter, type ReadTally, readCharges, writeCharges, type TableKeys } from './dynamo-capacity.ts';
+import {
+  type Charge,
+  calibratedWriteCharges,
+  consumedAsAsked,
+  type PartitionMeter,
+  type ReadTally,
+  readCharges,
+  type TableKeys,
+  WRITE_OPS,
+  writeCharges,
+} from './dynamo-capacity.ts';
 import { ItemHolds, conflictBody, itemsOf } from './dynamo-conflicts.ts';
 import { KeyLocks } from './key-locks.ts';
 
@@ -266,6 +277,9 @@ function handleDynamo(
     }
     const tables = opts.tables ?? {};
     let release = () => {};
+    // A write's charges, estimated from its body (where the units go), then scaled to what DynamoDB Local says it
+    // consumed (how many): see calibratedWriteCharges.
+    let estimates: Charge[] | undefined;
     if (body) {
       try {
         const decision = holds.check(op, itemsOf(op, body, tables));
@@ -276,7 +290,7 @@ function handleDynamo(
           return;
         }
         release = decision.release;
-        if (opts.meter) for (const c of writeCharges(op, body, tables)) opts.meter.add(c.partition, c.kind, c.units);
+        if (opts.meter && WRITE_OPS.has(op)) estimates = writeCharges(op, body, tables);
       } catch (err) {
         log(`✗ edge: could not read ${op} for accounting: ${String(err)}`);
       }
@@ -284,11 +298,18 @@ function handleDynamo(
         await new Promise((r) => setTimeout(r, f.transactionDelayMs));
     }
     res.once('close', release);
-    const headers = { ...req.headers, 'content-length': String(raw.length) };
     const meter = opts.meter;
+    const asked = body?.ReturnConsumedCapacity;
+    // DynamoDB Local checks no signature, so the edge may ask for the write's consumed capacity on the client's behalf.
+    const sent = estimates && body ? Buffer.from(JSON.stringify({ ...body, ReturnConsumedCapacity: 'INDEXES' })) : raw;
+    const headers = { ...req.headers, 'content-length': String(sent.length) };
     const readBody = body && meter && READ_OPS.has(op) ? body : undefined;
-    forward(req, res, opts.upstream.dynamoPort, headers, raw, (upstream) => {
+    forward(req, res, opts.upstream.dynamoPort, headers, sent, (upstream) => {
       release();
+      if (estimates && meter) {
+        meterWrite(upstream, res, estimates, asked, meter);
+        return true;
+      }
       if (!readBody || !meter || upstream.headers['content-encoding']) return false;
       const parts: Buffer[] = [];
       upstream.on('data', (d: Buffer) => parts.push(d));
@@ -312,6 +333,41 @@ function handleDynamo(
       });
       return true;
     });
+  });
+}
+
+/**
+ * A write's answer: its consumed capacity (asked for by the edge) charged to the partitions its estimates name, and
+ * the answer passed on as the client asked for it. An error answer (a failed condition, a cancelled transaction)
+ * is charged as estimated: AWS charges failed conditional writes too.
+ */
+function meterWrite(
+  upstream: IncomingMessage,
+  res: ServerResponse,
+  estimates: Charge[],
+  asked: unknown,
+  meter: PartitionMeter,
+): void {
+  const parts: Buffer[] = [];
+  upstream.on('data', (d: Buffer) => parts.push(d));
+  upstream.on('error', () => res.destroy());
+  upstream.on('end', () => {
+    let answer = Buffer.concat(parts);
+    let charges = estimates;
+    if ((upstream.statusCode ?? 500) === 200 && !upstream.headers['content-encoding'])
+      try {
+        const response = JSON.parse(answer.toString('utf8') || '{}') as Record<string, unknown>;
+        charges = calibratedWriteCharges(estimates, response.ConsumedCapacity);
+        answer = Buffer.from(JSON.stringify(consumedAsAsked(response, asked)));
+      } catch {
+        /* an answer the meter cannot read is still the client's answer */
+      }
+    for (const c of charges) meter.add(c.partition, c.kind, c.units);
+    const headers: IncomingMessage['headers'] = { ...upstream.headers, 'content-length': String(answer.length) };
+    // The SDKs may check the answer's CRC32 (botocore does for DynamoDB): it is the checksum of what is sent on.
+    if (headers['x-amz-crc32']) headers['x-amz-crc32'] = String(crc32(answer));
+    res.writeHead(upstream.statusCode ?? 502, headers);
+    res.end(answer);
   });
 }
 

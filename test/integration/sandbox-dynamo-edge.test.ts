@@ -154,6 +154,38 @@ describe('sandbox edge: DynamoDB as AWS would answer', () => {
     expect(status.hotKeys.hottestWrites.length).toBeGreaterThan(0);
   });
 
+  it("charges an update on the stored item's size and on the indexes it changes, as AWS bills it, and answers as the client asked", async () => {
+    // Prepare: a 4 KB item in the index; the update sends a few bytes
+    const big = 'z'.repeat(4 * 1024 - 100);
+    await ddb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { ...key('HOT#size'), gsi1pk: { S: 'IDX#size' }, gsi1sk: { S: '1' }, big: { S: big } },
+      }),
+    );
+    await sandboxControl(sb.edgeUrl, '/_sandbox/hot-keys');
+
+    // Act
+    const plain = await ddb.send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: key('HOT#size'),
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    const total = await ddb.send(
+      new TransactWriteItemsCommand({ TransactItems: [bump('HOT#size')], ReturnConsumedCapacity: 'TOTAL' }),
+    );
+
+    // Assess: 4 units for the item and 4 for its index entry, twice in the transaction (the body alone says 1)
+    const r = await hotKeys();
+    expect(r.hottestWrites.find((k) => k.partition === 'radar HOT#size')?.totalWrites).toBe(4 + 8);
+    expect(r.hottestWrites.find((k) => k.partition === 'radar/gsi1 (key not in request)')?.totalWrites).toBe(4 + 8);
+    expect(plain.ConsumedCapacity).toBeUndefined();
+    expect(total.ConsumedCapacity).toEqual([{ TableName: TABLE, CapacityUnits: 8 + 8 }]);
+  });
+
   it('a partition written at more than 1,000 units a second is reported as would-throttle', async () => {
     // Prepare
     await sandboxControl(sb.edgeUrl, '/_sandbox/hot-keys');

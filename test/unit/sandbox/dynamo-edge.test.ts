@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  calibratedWriteCharges,
+  consumedAsAsked,
   PartitionMeter,
   itemSize,
   readCharges,
@@ -38,6 +40,52 @@ describe('partition metering (dynamo-capacity.ts)', () => {
       { partition: 'radar/gsi1 G', kind: 'write', units: 2 },
     ]);
     expect(tx.map((c) => c.units)).toEqual([4, 4]);
+  });
+
+  it('scales the estimates to the capacity DynamoDB Local says the write consumed: where from the body, how many from the store', () => {
+    // Prepare: an update sends a few bytes of a 4 KB item that is in the index; a batch of two items of unequal size
+    const update = writeCharges(
+      'UpdateItem',
+      { TableName: 'radar', Key: { pk: { S: 'P' }, sk: { S: 's' } }, UpdateExpression: 'ADD n :one' },
+      TABLES,
+    );
+    const batch = [
+      { partition: 'radar A', kind: 'write' as const, units: 1 },
+      { partition: 'radar B', kind: 'write' as const, units: 3 },
+    ];
+
+    // Act
+    const single = calibratedWriteCharges(update, {
+      TableName: 'radar',
+      CapacityUnits: 8,
+      Table: { CapacityUnits: 4 },
+      GlobalSecondaryIndexes: { gsi1: { CapacityUnits: 4 } },
+    });
+    const split = calibratedWriteCharges(batch, [
+      { TableName: 'radar', CapacityUnits: 8, Table: { CapacityUnits: 8 } },
+    ]);
+
+    // Assess: the item's own size, and the index the body did not name charged as such
+    expect(update).toEqual([{ partition: 'radar P', sk: 's', kind: 'write', units: 1 }]);
+    expect(single).toEqual([
+      { partition: 'radar P', sk: 's', kind: 'write', units: 4 },
+      { partition: 'radar/gsi1 (key not in request)', kind: 'write', units: 4 },
+    ]);
+    expect(split.map((c) => c.units)).toEqual([2, 6]);
+    expect(calibratedWriteCharges(batch, undefined)).toEqual(batch);
+  });
+
+  it('gives the client back only the consumed capacity it asked for', () => {
+    // Prepare
+    const cc = { TableName: 'radar', CapacityUnits: 8, Table: { CapacityUnits: 4 } };
+
+    // Act / Assess
+    expect(consumedAsAsked({ ConsumedCapacity: cc, Attributes: {} }, undefined)).toEqual({ Attributes: {} });
+    expect(consumedAsAsked({ ConsumedCapacity: cc }, 'NONE')).toEqual({});
+    expect(consumedAsAsked({ ConsumedCapacity: [cc] }, 'TOTAL')).toEqual({
+      ConsumedCapacity: [{ TableName: 'radar', CapacityUnits: 8 }],
+    });
+    expect(consumedAsAsked({ ConsumedCapacity: cc }, 'INDEXES')).toEqual({ ConsumedCapacity: cc });
   });
 
   it('charges a query on the total size it read, per 4 KB, halved when eventually consistent', () => {
