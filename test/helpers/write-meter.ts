@@ -1,11 +1,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type TableKeys, writeCharges } from '../../infra/sandbox/dynamo-capacity.ts';
+import {
+  calibratedWriteCharges,
+  consumedAsAsked,
+  type TableKeys,
+  writeCharges,
+} from '../../infra/sandbox/dynamo-capacity.ts';
 import { TABLE, TABLE_NAME } from '../../shared/resources.ts';
 
 /**
  * Write units by item kind (issue 17.1): a middleware on a DynamoDB client that meters every write request as the
- * sandbox edge does (`writeCharges`: ~1 unit per KB, doubled in transactions, once per index an item lands in), from
- * the request's own JSON body, and files each charge under the kind of item it wrote (`kindOf`: pk prefix, plus the
+ * sandbox edge does (`writeCharges` from the request's own JSON body says where the units go: ~1 unit per KB, doubled
+ * in transactions, once per index an item lands in; `calibratedWriteCharges` scales them to the capacity DynamoDB
+ * Local says the write consumed, asked for on the caller's behalf), and files each charge under the kind of item it
+ * wrote (`kindOf`: pk prefix, plus the
  * sort-key prefix inside an object's partition). The edge meters per partition key only; a kind is what a design
  * decision is about ("the parts", "the day cells of countries"), so this is what the write-cost test and
  * `scripts/measure-write-cost.ts` report.
@@ -92,8 +99,21 @@ export function meterWrites(
       const raw = (args.request as { body?: unknown } | undefined)?.body;
       // The serialised JSON body (a string, or the bytes of one in recent SDK releases): what the edge reads too.
       const body = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
-      if (body && /^(Put|Update|Delete|BatchWrite|TransactWrite)Item/.test(op)) {
-        const charges = writeCharges(op, JSON.parse(body) as Record<string, unknown>, keys);
+      if (!body || !/^(Put|Update|Delete|BatchWrite|TransactWrite)Item/.test(op)) return next(args);
+      const parsed = JSON.parse(body) as Record<string, unknown>;
+      const estimates = writeCharges(op, parsed, keys);
+      const request = args.request as { body: string; headers: Record<string, string> };
+      request.body = JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'INDEXES' });
+      if (request.headers['content-length'])
+        request.headers['content-length'] = String(Buffer.byteLength(request.body));
+      let result: Awaited<ReturnType<typeof next>> | undefined;
+      try {
+        result = await next(args);
+        return { ...result, output: consumedAsAsked(result.output as never, parsed.ReturnConsumedCapacity) as never };
+      } finally {
+        // A failed write is charged as estimated (AWS charges failed conditional writes too).
+        const out = result?.output as { ConsumedCapacity?: unknown } | undefined;
+        const charges = calibratedWriteCharges(estimates, out?.ConsumedCapacity);
         if (charges.length) tally.requests++;
         for (const c of charges) {
           if (c.kind !== 'write') continue;
@@ -106,7 +126,6 @@ export function meterWrites(
           tally.partitions.set(c.partition, (tally.partitions.get(c.partition) ?? 0) + c.units);
         }
       }
-      return next(args);
     },
     { step: 'build', name: 'writeUnitMeter' },
   );
