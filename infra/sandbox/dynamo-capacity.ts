@@ -202,6 +202,11 @@ export interface Charge {
   units: number;
   /** The sort key of the item a table write charge is for (index charges leave it out): what kind of item it is. */
   sk?: string;
+  /**
+   * A write whose size the body does not tell (an update or a delete: AWS charges the stored item's size): its units
+   * are a lower bound, and calibration gives it what the sized writes of its request leave over.
+   */
+  unsized?: true;
 }
 
 /** Partitions an item lands in: the table's, and each index whose keys the item carries. */
@@ -220,9 +225,21 @@ function writePartitions(table: string, keys: TableKeys | undefined, item: Item,
 /** The write charges a request implies, from its body alone. */
 export function writeCharges(op: string, body: Json, tables: Record<string, TableKeys>): Charge[] {
   const out: Charge[] = [];
-  const charge = (table: string, item: Item, bytes: number, factor: number, extra?: Map<string, string>) => {
+  const charge = (
+    table: string,
+    item: Item,
+    bytes: number,
+    factor: number,
+    extra?: Map<string, string>,
+    unsized = false,
+  ) => {
     for (const p of writePartitions(table, tables[table], item, extra))
-      out.push({ ...p, kind: 'write', units: writeUnits(bytes) * factor });
+      out.push({
+        ...p,
+        kind: 'write',
+        units: writeUnits(bytes) * factor,
+        ...(unsized ? { unsized: true as const } : {}),
+      });
   };
   const update = (u: Json, factor: number) => {
     const table = String(u.TableName);
@@ -230,7 +247,7 @@ export function writeCharges(op: string, body: Json, tables: Record<string, Tabl
     const values = u.ExpressionAttributeValues as Item | undefined;
     const set = equalities(u.UpdateExpression as string, u.ExpressionAttributeNames as Record<string, string>, values);
     // The item after the update is not known here: its key and the values written stand for it.
-    charge(table, key, itemSize(key) + itemSize(values), factor, set);
+    charge(table, key, itemSize(key) + itemSize(values), factor, set, true);
   };
   switch (op) {
     case 'PutItem':
@@ -240,7 +257,7 @@ export function writeCharges(op: string, body: Json, tables: Record<string, Tabl
       update(body, 1);
       break;
     case 'DeleteItem':
-      charge(String(body.TableName), body.Key as Item, itemSize(body.Key as Item), 1);
+      charge(String(body.TableName), body.Key as Item, itemSize(body.Key as Item), 1, undefined, true);
       break;
     case 'BatchWriteItem':
       for (const [table, reqs] of Object.entries((body.RequestItems ?? {}) as Record<string, Json[]>))
@@ -248,7 +265,7 @@ export function writeCharges(op: string, body: Json, tables: Record<string, Tabl
           const put = (r.PutRequest as Json | undefined)?.Item as Item | undefined;
           const del = (r.DeleteRequest as Json | undefined)?.Key as Item | undefined;
           if (put) charge(table, put, itemSize(put), 1);
-          else if (del) charge(table, del, itemSize(del), 1);
+          else if (del) charge(table, del, itemSize(del), 1, undefined, true);
         }
       break;
     case 'TransactWriteItems':
@@ -259,7 +276,7 @@ export function writeCharges(op: string, body: Json, tables: Record<string, Tabl
         } else if (t.Update) update(t.Update as Json, 2);
         else if (t.Delete) {
           const d = t.Delete as Json;
-          charge(String(d.TableName), d.Key as Item, itemSize(d.Key as Item), 2);
+          charge(String(d.TableName), d.Key as Item, itemSize(d.Key as Item), 2, undefined, true);
         } else if (t.ConditionCheck) {
           const c = t.ConditionCheck as Json;
           out.push({
@@ -286,14 +303,15 @@ interface Consumed {
 }
 
 /**
- * The write charges of a request as DynamoDB Local says it consumed them. AWS charges an update on the item's size
- * (the larger of before and after, not the few bytes the request sends) and charges every index whose projected
- * attributes it changes; a request body tells neither, the store does. So the edge asks DynamoDB Local for the
- * request's consumed capacity per table and index, and scales its per-partition estimates (which say *where* the
- * units go) to those totals (which say *how many*). For a single-item write this is exact; for a batch or a
- * transaction the total is exact and split over its items in proportion to their estimates. An index the store
- * charges but no estimate named (an update of a projected attribute, the index key not in the request) is charged to
- * `<table>/<index> (key not in request)`.
+ * The write charges of a request as DynamoDB Local says it consumed them. AWS charges an update or a delete on the
+ * stored item's size (the larger of before and after, not the few bytes the request sends) and charges every index
+ * whose projected attributes it changes; a request body tells neither, the store does. So the edge asks DynamoDB
+ * Local for the request's consumed capacity per table and index, and fits its per-partition estimates (which say
+ * *where* the units go) to those totals (which say *how many*): a put keeps its own size, and what the puts leave of
+ * the total goes to the updates and deletes in proportion to their estimates (all in proportion when that does not
+ * add up). A single-item write is exact; in a batch or a transaction the total is exact and the split as close as
+ * the bodies tell. An index the store charges but no estimate named (an update of a projected attribute, the index
+ * key not in the request) is charged to `<table>/<index> (key not in request)`.
  */
 export function calibratedWriteCharges(estimates: readonly Charge[], consumed: unknown): Charge[] {
   const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Consumed[];
@@ -306,19 +324,29 @@ export function calibratedWriteCharges(estimates: readonly Charge[], consumed: u
       reported.set(`${c.TableName}/${ix}`, v.CapacityUnits ?? 0);
   }
   const target = (c: Charge) => c.partition.slice(0, c.partition.indexOf(' '));
-  const estimated = new Map<string, number>();
-  for (const c of estimates)
-    if (c.kind === 'write') estimated.set(target(c), (estimated.get(target(c)) ?? 0) + c.units);
+  const sums = new Map<string, { sized: number; unsized: number }>();
+  for (const c of estimates) {
+    if (c.kind !== 'write') continue;
+    const t = sums.get(target(c)) ?? { sized: 0, unsized: 0 };
+    if (c.unsized) t.unsized += c.units;
+    else t.sized += c.units;
+    sums.set(target(c), t);
+  }
   const out: Charge[] = [];
   for (const c of estimates) {
-    const t = target(c);
-    const r = reported.get(t);
-    const e = estimated.get(t) ?? 0;
-    if (c.kind !== 'write' || r === undefined || e <= 0) out.push(c);
-    else out.push({ ...c, units: (c.units * r) / e });
+    const r = reported.get(target(c));
+    const e = sums.get(target(c));
+    if (c.kind !== 'write' || r === undefined || !e || e.sized + e.unsized <= 0) {
+      out.push(c);
+      continue;
+    }
+    const rest = r - e.sized;
+    const fits = e.unsized > 0 && rest >= e.unsized;
+    const units = !fits ? (c.units * r) / (e.sized + e.unsized) : c.unsized ? (c.units * rest) / e.unsized : c.units;
+    out.push({ ...c, units });
   }
   for (const [t, r] of reported)
-    if (r > 0 && !estimated.has(t) && t.includes('/'))
+    if (r > 0 && !sums.has(t) && t.includes('/'))
       out.push({ partition: `${t} (key not in request)`, kind: 'write', units: r });
   return out;
 }

@@ -42,16 +42,18 @@ describe('partition metering (dynamo-capacity.ts)', () => {
     expect(tx.map((c) => c.units)).toEqual([4, 4]);
   });
 
-  it('scales the estimates to the capacity DynamoDB Local says the write consumed: where from the body, how many from the store', () => {
-    // Prepare: an update sends a few bytes of a 4 KB item that is in the index; a batch of two items of unequal size
+  it('fits the estimates to the capacity DynamoDB Local says the write consumed: where from the body, how many from the store', () => {
+    // Prepare: an update sends a few bytes of a 4 KB item that is in the index; a batch puts two items of known size
+    // and updates a third
     const update = writeCharges(
       'UpdateItem',
       { TableName: 'radar', Key: { pk: { S: 'P' }, sk: { S: 's' } }, UpdateExpression: 'ADD n :one' },
       TABLES,
     );
-    const batch = [
+    const mixed = [
       { partition: 'radar A', kind: 'write' as const, units: 1 },
       { partition: 'radar B', kind: 'write' as const, units: 3 },
+      { partition: 'radar C', kind: 'write' as const, units: 1, unsized: true as const },
     ];
 
     // Act
@@ -61,18 +63,23 @@ describe('partition metering (dynamo-capacity.ts)', () => {
       Table: { CapacityUnits: 4 },
       GlobalSecondaryIndexes: { gsi1: { CapacityUnits: 4 } },
     });
-    const split = calibratedWriteCharges(batch, [
-      { TableName: 'radar', CapacityUnits: 8, Table: { CapacityUnits: 8 } },
+    const fitted = calibratedWriteCharges(mixed, [
+      { TableName: 'radar', CapacityUnits: 10, Table: { CapacityUnits: 10 } },
+    ]);
+    const short = calibratedWriteCharges(mixed, [
+      { TableName: 'radar', CapacityUnits: 2.5, Table: { CapacityUnits: 2.5 } },
     ]);
 
     // Assess: the item's own size, and the index the body did not name charged as such
-    expect(update).toEqual([{ partition: 'radar P', sk: 's', kind: 'write', units: 1 }]);
+    expect(update).toEqual([{ partition: 'radar P', sk: 's', kind: 'write', units: 1, unsized: true }]);
     expect(single).toEqual([
-      { partition: 'radar P', sk: 's', kind: 'write', units: 4 },
+      { partition: 'radar P', sk: 's', kind: 'write', units: 4, unsized: true },
       { partition: 'radar/gsi1 (key not in request)', kind: 'write', units: 4 },
     ]);
-    expect(split.map((c) => c.units)).toEqual([2, 6]);
-    expect(calibratedWriteCharges(batch, undefined)).toEqual(batch);
+    // The puts keep their sizes and the update takes the rest; a total below the puts' is split in proportion
+    expect(fitted.map((c) => c.units)).toEqual([1, 3, 6]);
+    expect(short.map((c) => c.units)).toEqual([0.5, 1.5, 0.5]);
+    expect(calibratedWriteCharges(mixed, undefined)).toEqual(mixed);
   });
 
   it('gives the client back only the consumed capacity it asked for', () => {
