@@ -9,9 +9,12 @@ import {
   CountriesQuery,
   countsByCountry,
   countsByEntity,
+  countsByEntityInRangeScan,
   EntitiesQuery,
   entityDetail,
 } from '../../shared/query/api.ts';
+import { ArticlesQuery, listArticles, TimelineQuery, timeline } from '../../shared/query/articles.ts';
+import { rangeReadBound } from '../../shared/query/range-model.ts';
 import { readBudget } from '../../shared/query/read-model.ts';
 import { loadCorpus } from '../helpers/read-corpus.ts';
 import { readModelDiff } from '../helpers/read-model-check.ts';
@@ -83,6 +86,20 @@ const ENTITY_QUERIES: Record<string, string>[] = [
   { from: '2025-01-01', to: '2025-12-31', country: 'IR' },
   { from: '2025-01-01', to: '2025-12-31', listed: 'true' },
 ];
+/** Ranges that are not one whole month or year (those read the period's rows: ENTITY_QUERIES above). */
+const RANGE_QUERIES: Record<string, string>[] = [
+  { from: '2025-03-10', to: '2025-03-24' },
+  { from: '2025-02-14', to: '2025-04-10' },
+  { from: '2025-04-10', to: '2025-09-20', country: 'IR' },
+  { from: '2025-02-14', to: '2026-03-03' },
+  { from: '2025-02-14', to: '2026-03-03', sort: '-articles', type: 'person' },
+  { from: '2025-06-01', to: '2025-08-15', sort: 'name' },
+  { from: '2025-06-01', to: '2025-08-15', sort: '-name', q: 'kor' },
+  { from: '2025-02-14', to: '2025-11-30', listed: 'true' },
+  { from: '2025-05-01', to: '2025-05-20', list: 'opensanctions:gen_ds', sort: 'name' },
+  { from: '2025-10-01' },
+  { to: '2025-04-30', listed: 'false' },
+];
 const COUNTRY_QUERIES: Record<string, string>[] = [
   {},
   { list: 'opensanctions:gen_ds' },
@@ -143,6 +160,80 @@ describe('items read per request at two corpus sizes, 10× apart (DynamoDB Local
       }
     }
     console.log(`items read (first/second page), 40 vs 400 articles:\n${report.join('\n')}`);
+  });
+
+  it('/counts/entities with any other from/to: within the range bound at both sizes, and exactly the old sum', async () => {
+    const report: string[] = [];
+    for (const q of RANGE_QUERIES) {
+      for (const limit of [5, 20]) {
+        // Act: the first two pages at both sizes
+        const measure = async (m: Measured) => {
+          m.reset();
+          const first = await countsByEntity(EntitiesQuery.parse({ ...q, limit: String(limit) }), m.store);
+          const a = m.read();
+          m.reset();
+          if (first.nextCursor)
+            await countsByEntity(
+              EntitiesQuery.parse({ ...q, limit: String(limit), cursor: first.nextCursor }),
+              m.store,
+            );
+          return [a, m.read()];
+        };
+        const s = await measure(small);
+        const l = await measure(large);
+        report.push(`${JSON.stringify(q)} limit=${limit}: ${s.join('/')} vs ${l.join('/')}`);
+        // Assess: the bound of the range read (from the limit, the page and the months of the range), both sizes
+        for (const [page, n] of [...s.entries(), ...l.entries()])
+          expect(n, `${JSON.stringify(q)} page ${page + 1}`).toBeLessThanOrEqual(
+            rangeReadBound(limit, page + 1, q.from, q.to),
+          );
+      }
+      // Assess: every page of the bounded read, against the old sum of every dated counter (the oracle)
+      for (const m of [small, large]) {
+        const got: unknown[] = [];
+        let cursor: string | undefined;
+        do {
+          const r = await countsByEntity(
+            EntitiesQuery.parse({ ...q, limit: '40', ...(cursor ? { cursor } : {}) }),
+            m.store,
+          );
+          got.push(...r.items.filter((e) => e.articles > 0));
+          cursor = r.nextCursor ?? undefined;
+        } while (cursor);
+        const expected: unknown[] = [];
+        do {
+          const r = await countsByEntityInRangeScan(
+            EntitiesQuery.parse({ ...q, limit: '500', ...(cursor ? { cursor } : {}) }),
+            m.store,
+          );
+          expected.push(...r.items.filter((e) => e.articles > 0));
+          cursor = r.nextCursor ?? undefined;
+        } while (cursor);
+        expect(got, JSON.stringify(q)).toEqual(expected);
+      }
+    }
+    console.log(`items read (first/second page), 40 vs 400 articles, any from/to:\n${report.join('\n')}`);
+  });
+
+  it('/articles and /counts/timeline with from/to: a page or a month per interval at both sizes', async () => {
+    const report: string[] = [];
+    const entity = (await countsByEntity(EntitiesQuery.parse({ limit: '1' }), large.store)).items[0]!.id;
+    const calls: Record<string, (st: Measured['store']) => Promise<unknown>> = {
+      articles: (st) => listArticles(ArticlesQuery.parse({ from: '2025-02-14', to: '2025-09-03', limit: '20' }), st),
+      country: (st) =>
+        listArticles(ArticlesQuery.parse({ country: 'IR', from: '2025-02-14', to: '2026-03-03', limit: '20' }), st),
+      timeline: (st) =>
+        timeline(TimelineQuery.parse({ entity, interval: 'week', from: '2025-02-14', to: '2025-09-03' }), st),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      // Act
+      const s = await cost(small, call);
+      const l = await cost(large, call);
+      report.push(`${name}: ${s} vs ${l}`);
+      // Assess: a page over the listing's 16 shards (≤ 20 + 16 × 2 + 16 + a counter), or one item per month
+      expect(l, name).toBeLessThanOrEqual(name === 'timeline' ? 8 + 2 : 20 + 16 * 2 + 16 + 2);
+    }
+    console.log(report.join('\n'));
   });
 
   it('/counts/countries and /entities/{id}: bounded by the number of countries and lists, not the corpus', async () => {
