@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Amounts } from '../domain/contribution.ts';
 import { type EntityRow, foldName } from '../domain/entity-rows.ts';
@@ -46,6 +47,10 @@ import {
 
 /** Rows looked at per page by name before a page comes back short (with a cursor that resumes after the last one). */
 export const RANGE_NAME_BUDGET = 400;
+/** Entities of one amount a cursor remembers before the rest of that amount is given in strict id order. */
+export const TIE_SET_MAX = 250;
+/** Pages larger than this give every amount in strict id order (their shown sets would not fit a cursor). */
+const STRICT_LIMIT = 100;
 /** Random accesses in flight at once. */
 const PARALLEL = 16;
 
@@ -130,9 +135,14 @@ export async function rangeAmounts(
   return out;
 }
 
-const Last = z.tuple([z.number(), z.string().max(2100)]);
+const At = z.object({
+  v: z.number(),
+  shown: z.array(z.string().length(8)).max(TIE_SET_MAX),
+  strictAfter: z.string().max(2100).optional(),
+  strict: z.boolean(),
+});
 const State = z.union([
-  z.object({ ph: z.literal('ta'), last: Last.optional(), d: z.number().int().min(0).max(100_000).optional() }),
+  z.object({ ph: z.literal('ta'), at: At.optional(), d: z.number().int().min(0).max(100_000).optional() }),
   z.object({ ph: z.literal('names'), after: z.tuple([z.string().max(2100), z.string().max(2100)]).optional() }),
   z.object({
     ph: z.literal('tail'),
@@ -166,22 +176,39 @@ function rowFilter(q: RangeFilters, universe: boolean, prefixByIndex: boolean) {
     (!prefix || prefixByIndex || r.nameKey.startsWith(prefix));
 }
 
-/** Whether `a` comes before `b` in descending (amount, id) order: the order of the count indexes read backwards. */
+/** Whether `a` comes before `b` in descending (amount, id) order. */
 const before = (a: { v: number; id: string }, b: { v: number; id: string }) =>
   a.v > b.v || (a.v === b.v && a.id > b.id);
 
+/** A short hash of an id for the cursor's set of entities already shown at its amount (48 bits: 8 characters). */
+export const idHash = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 8);
+
 /**
- * Count order, descending, by the threshold algorithm over the cover's row shards. Returns the page and whether every
- * entity with articles in the range (after `last`) is on it.
+ * Where a count-order listing is: the amount of the last page's last entity, the entities already shown with that
+ * amount (hashes), and, once that set was full, the last id shown in strict id order within that amount.
+ */
+export interface TaPosition {
+  v: number;
+  shown: string[];
+  strictAfter?: string | undefined;
+  strict: boolean;
+}
+
+/**
+ * Count order, descending, by the threshold algorithm over the cover's row shards. Amounts are strictly descending
+ * from page to page; entities of equal amount come in the order the read finds them (id order, descending, among
+ * those it has), each once: the cursor remembers which of the last amount it showed. Only after TIE_SET_MAX of one
+ * amount is the rest of it given in strict id order, which reads every row of the cover down to that amount.
  */
 async function topByCount(
   q: RangeFilters,
   store: Deps,
   facet: string,
   universe: boolean,
-  last: [number, string] | undefined,
+  at: TaPosition | undefined,
   depthHint: number,
-): Promise<{ items: Candidate[]; complete: boolean; depth: number }> {
+  tieSetMax: number,
+): Promise<{ items: Candidate[]; complete: boolean; depth: number; next?: TaPosition }> {
   const field = q.sort.replace(/^-/, '') as 'articles' | 'mentions';
   const ok = rowFilter(q, universe, false);
   const base = Math.ceil(q.limit / ROW_SHARDS) + 2;
@@ -193,9 +220,18 @@ async function topByCount(
       chunk: depthHint + base,
     })),
   );
+  const shown = new Set(at?.shown ?? []);
+  // Strict id order within an amount: for large pages, and for the rest of an amount whose shown set is full.
+  const strictAll = q.limit > STRICT_LIMIT;
+  const strictLevel = at !== undefined && (at.strict || at.shown.length + q.limit > tieSetMax);
+  const strictAt = (v: number) => strictAll || (strictLevel && v === at!.v);
+  /** Already on an earlier page: a greater amount, or the same amount and shown (or before the strict position). */
+  const given = (c: Candidate) =>
+    at !== undefined &&
+    (c[field] > at.v ||
+      (c[field] === at.v && (shown.has(idHash(c.id)) || (at.strictAfter !== undefined && c.id >= at.strictAfter))));
   const visited = new Set<string>();
   const found: Candidate[] = [];
-  const skip = last ? { v: last[0], id: last[1] } : undefined;
   let depth = 0;
   for (;;) {
     // Read where the threshold comes from: every shard not read yet, then in each period the shards at its maximum.
@@ -238,24 +274,32 @@ async function topByCount(
       const a = amounts.get(r.id)!;
       if (a.articles <= 0) continue;
       const c = { ...rowOut(r), articles: a.articles, mentions: a.mentions };
-      if (skip && !before(skip, { v: c[field], id: c.id })) continue;
-      found.push(c);
+      if (!given(c)) found.push(c);
     }
     found.sort((a, b) => (before({ v: a[field], id: a.id }, { v: b[field], id: b.id }) ? -1 : 1));
     if (found.length > q.limit) found.length = q.limit + 1;
-    // The threshold: no entity not read yet has more in the range than the sum of its periods' maxima. Equal is not
-    // enough to stop: an index returns rows of equal amounts in an order of its own (DynamoDB's is not by id, as
-    // checked on DynamoDB Local), so an unread entity with exactly the threshold may come first by id.
+    // The threshold: no entity not read yet has more in the range than the sum of its periods' maxima, so the k-th
+    // found at or above it is final (an unread one of equal amount may follow it: ties come in the order found). In
+    // strict id order (the rest of an amount whose shown set is full), equal is not enough: an index returns equal
+    // amounts in an order of its own (DynamoDB's is not by id, checked on DynamoDB Local).
     let tau = 0;
     for (const scope of scopes) {
       const own = shards.filter((s) => s.scope === scope && !s.done);
       if (own.length) tau += Math.max(...own.map((s) => s.last?.v ?? Number.POSITIVE_INFINITY));
     }
     const kth = found[q.limit - 1];
-    if (kth && kth[field] > tau) break;
+    if (kth && (kth[field] > tau || (kth[field] === tau && !strictAt(kth[field])))) break;
   }
   const complete = found.length <= q.limit && shards.every((s) => s.done);
-  return { items: found.slice(0, q.limit), complete, depth };
+  const items = found.slice(0, q.limit);
+  const tail = items.at(-1);
+  if (complete || !tail) return { items, complete: true, depth };
+  // The next position: the last amount, and which of it are shown (with those of earlier pages at the same amount).
+  const v = tail[field];
+  const carried = at && at.v === v ? [...shown] : [];
+  if (strictAt(v)) return { items, complete, depth, next: { v, shown: carried, strict: true, strictAfter: tail.id } };
+  const set = [...carried, ...items.filter((c) => c[field] === v).map((c) => idHash(c.id))];
+  return { items, complete, depth, next: { v, shown: set, strict: false } };
 }
 
 /**
@@ -348,6 +392,7 @@ export async function entitiesInRange(
   q: RangeFilters,
   store: Deps,
   listedNames: (q: RangeFilters) => Promise<{ items: EntityOut[]; nextCursor: string | null }>,
+  opts: { tieSetMax?: number } = {},
 ): Promise<{ items: EntityOut[]; nextCursor: string | null } | undefined> {
   const order = q.sort.replace(/^-/, '');
   const desc = q.sort.startsWith('-');
@@ -372,13 +417,9 @@ export async function entitiesInRange(
   }
   const items: EntityOut[] = [];
   if (state.ph === 'ta') {
-    const field = order as 'articles' | 'mentions';
-    const r = await topByCount(q, store, facet, universe, state.last, state.d ?? 0);
+    const r = await topByCount(q, store, facet, universe, state.at, state.d ?? 0, opts.tieSetMax ?? TIE_SET_MAX);
     items.push(...r.items);
-    if (!r.complete) {
-      const tail = r.items.at(-1)!;
-      return { items, nextCursor: encodeStateCursor({ ph: 'ta', last: [tail[field], tail.id], d: r.depth }, filters) };
-    }
+    if (!r.complete) return { items, nextCursor: encodeStateCursor({ ph: 'ta', at: r.next, d: r.depth }, filters) };
     if (!universe) return { items, nextCursor: null };
     if (items.length >= q.limit)
       return { items, nextCursor: encodeStateCursor({ ph: 'tail', t: { seg: 0, at: 0 } }, filters) };
