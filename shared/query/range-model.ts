@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Amounts } from '../domain/contribution.ts';
 import { type EntityRow, foldName } from '../domain/entity-rows.ts';
-import { counterPartition, entityRowPartition, ROW_SHARDS, timelineDimension } from '../domain/keys.ts';
+import { counterPartition, entityRowPartition, ROW_SHARDS, rowShardOf, timelineDimension } from '../domain/keys.ts';
 import { monthItemCells } from '../domain/timeline.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ListCatalog, Position, RangeReader, ReadModel } from '../ports.ts';
@@ -72,14 +72,15 @@ const LOW = '0000-00-00';
 const HIGH = '9999-99-99';
 
 /**
- * The kept periods whose rows a range's rows are read from: its months when it touches at most 3, else its years when
- * at most 3, else all time (one scope: also for an open end).
+ * The kept periods whose rows a range's rows are read from: its months when it touches at most `maxMonths` (3 for
+ * count order; 1 by name, where each period is one more stream to merge and its year's rows read fewer), else its
+ * years when at most 3, else all time (one scope: also for an open end).
  */
-export function coverScopes(from: string | undefined, to: string | undefined): string[] {
+export function coverScopes(from: string | undefined, to: string | undefined, maxMonths = 3): string[] {
   if (!from || !to) return [''];
   const months: string[] = [];
-  for (let m = monthOf(from); m <= monthOf(to) && months.length <= 3; m = nextMonth(m)) months.push(m);
-  if (months.length <= 3) return months.map((m) => `@${m}`);
+  for (let m = monthOf(from); m <= monthOf(to) && months.length <= maxMonths; m = nextMonth(m)) months.push(m);
+  if (months.length <= maxMonths) return months.map((m) => `@${m}`);
   const years: string[] = [];
   for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) years.push(String(y));
   return years.length <= 3 ? years.map((y) => `@${y}`) : [''];
@@ -142,7 +143,14 @@ const At = z.object({
   strict: z.boolean(),
 });
 const State = z.union([
-  z.object({ ph: z.literal('ta'), at: At.optional(), d: z.number().int().min(0).max(100_000).optional() }),
+  z.object({
+    ph: z.literal('ta'),
+    at: At.optional(),
+    d: z
+      .array(z.number().int().min(0).max(1_000_000))
+      .max(3 * ROW_SHARDS)
+      .optional(),
+  }),
   z.object({ ph: z.literal('names'), after: z.tuple([z.string().max(2100), z.string().max(2100)]).optional() }),
   z.object({
     ph: z.literal('tail'),
@@ -161,6 +169,8 @@ interface Shard {
   last?: { v: number; id: string };
   done: boolean;
   chunk: number;
+  /** Rows read from it by this request. */
+  read: number;
 }
 
 type Candidate = EntityOut;
@@ -206,18 +216,20 @@ async function topByCount(
   facet: string,
   universe: boolean,
   at: TaPosition | undefined,
-  depthHint: number,
+  depthHint: readonly number[],
   tieSetMax: number,
-): Promise<{ items: Candidate[]; complete: boolean; depth: number; next?: TaPosition }> {
+): Promise<{ items: Candidate[]; complete: boolean; depth: number[]; next?: TaPosition }> {
   const field = q.sort.replace(/^-/, '') as 'articles' | 'mentions';
   const ok = rowFilter(q, universe, false);
   const base = Math.ceil(q.limit / ROW_SHARDS) + 2;
-  const shards: Shard[] = coverScopes(q.from, q.to).flatMap((scope) =>
+  // A next page reads at least as deep as the one before it in each shard (it starts again from the top): in one go.
+  const shards: Shard[] = coverScopes(q.from, q.to).flatMap((scope, p) =>
     Array.from({ length: ROW_SHARDS }, (_, s) => ({
       part: entityRowPartition(facet, s, scope),
       scope,
       done: false,
-      chunk: depthHint + base,
+      chunk: (depthHint[p * ROW_SHARDS + s] ?? 0) + base,
+      read: 0,
     })),
   );
   const shown = new Set(at?.shown ?? []);
@@ -232,19 +244,20 @@ async function topByCount(
       (c[field] === at.v && (shown.has(idHash(c.id)) || (at.strictAfter !== undefined && c.id >= at.strictAfter))));
   const visited = new Set<string>();
   const found: Candidate[] = [];
-  let depth = 0;
   for (;;) {
-    // Read where the threshold comes from: every shard not read yet, then in each period the shards at its maximum.
-    const scopes = [...new Set(shards.map((s) => s.scope))];
-    const toRead = scopes.flatMap((scope) => {
-      const own = shards.filter((s) => s.scope === scope && !s.done);
-      const unread = own.filter((s) => !s.last);
-      if (unread.length) return unread;
-      const top = Math.max(...own.map((s) => s.last!.v));
-      return own.filter((s) => s.last!.v === top);
-    });
+    // An entity is in the same shard in every period (by its id), so an unread one of shard s has at most the sum
+    // of shard s's last amounts over the periods: the threshold is the largest such sum. Read where it comes from.
+    const bound = (s: number) =>
+      shards
+        .filter((x, i) => i % ROW_SHARDS === s && !x.done)
+        .reduce((n, x) => n + (x.last?.v ?? Number.POSITIVE_INFINITY), 0);
+    const sums = Array.from({ length: ROW_SHARDS }, (_, s) => bound(s));
+    const tauNow = Math.max(...sums);
+    const toRead = shards.filter((x, i) => !x.done && sums[i % ROW_SHARDS] === tauNow);
     if (!toRead.length) break;
     const fresh: EntityRow[] = [];
+    /** This round's rows: entity → period → amount there. */
+    const readNow = new Map<string, Map<string, number>>();
     await Promise.all(
       toRead.map(async (s) => {
         const ix = field === 'mentions' ? 'erm' : 'era';
@@ -254,23 +267,37 @@ async function topByCount(
         const r = await store.queryEntityRows(s.part, field, true, s.chunk, start);
         for (const { item } of r.items) {
           s.last = { v: item[field], id: item.id };
+          const got = readNow.get(item.id) ?? new Map<string, number>();
+          readNow.set(item.id, got.set(s.scope, item[field]));
           if (!visited.has(item.id)) {
             visited.add(item.id);
             if (ok(item)) fresh.push(item);
           }
         }
-        depth = Math.max(depth, s.chunk);
+        s.read += r.items.length;
         s.done = !r.last || !r.items.length;
         s.chunk = Math.min(s.chunk * 2, 1000);
       }),
     );
+    // No random access for an entity that cannot reach this page: its amounts read this round, plus, in the periods
+    // it was not read in, its shard's last amount there (it is further down), are below the k-th found (or equal,
+    // where ties may follow it). Those come back on a later page, read again.
+    const kthNow = found.length >= q.limit ? found[q.limit - 1]![field] : undefined;
+    const worth = fresh.filter((r) => {
+      if (kthNow === undefined) return true;
+      const got = readNow.get(r.id)!;
+      let ub = 0;
+      for (const x of shards.filter((_, i) => i % ROW_SHARDS === rowShardOf(r.id)))
+        ub += got.get(x.scope) ?? (x.done ? 0 : (x.last?.v ?? Number.POSITIVE_INFINITY));
+      return ub > kthNow || (ub === kthNow && strictAt(kthNow));
+    });
     const amounts = await rangeAmounts(
-      fresh.map((r) => r.id),
+      worth.map((r) => r.id),
       q.from,
       q.to,
       store,
     );
-    for (const r of fresh) {
+    for (const r of worth) {
       const a = amounts.get(r.id)!;
       if (a.articles <= 0) continue;
       const c = { ...rowOut(r), articles: a.articles, mentions: a.mentions };
@@ -278,19 +305,16 @@ async function topByCount(
     }
     found.sort((a, b) => (before({ v: a[field], id: a.id }, { v: b[field], id: b.id }) ? -1 : 1));
     if (found.length > q.limit) found.length = q.limit + 1;
-    // The threshold: no entity not read yet has more in the range than the sum of its periods' maxima, so the k-th
-    // found at or above it is final (an unread one of equal amount may follow it: ties come in the order found). In
-    // strict id order (the rest of an amount whose shown set is full), equal is not enough: an index returns equal
-    // amounts in an order of its own (DynamoDB's is not by id, checked on DynamoDB Local).
-    let tau = 0;
-    for (const scope of scopes) {
-      const own = shards.filter((s) => s.scope === scope && !s.done);
-      if (own.length) tau += Math.max(...own.map((s) => s.last?.v ?? Number.POSITIVE_INFINITY));
-    }
+    // The threshold (as above, after the reads): no entity not read yet has more in the range, so the k-th found at
+    // or above it is final (an unread one of equal amount may follow it: ties come in the order found). In strict
+    // id order (the rest of an amount whose shown set is full), equal is not enough: an index returns equal amounts
+    // in an order of its own (DynamoDB's is not by id, checked on DynamoDB Local).
+    const tau = Math.max(0, ...Array.from({ length: ROW_SHARDS }, (_, s) => bound(s)));
     const kth = found[q.limit - 1];
     if (kth && (kth[field] > tau || (kth[field] === tau && !strictAt(kth[field])))) break;
   }
   const complete = found.length <= q.limit && shards.every((s) => s.done);
+  const depth = shards.map((s) => s.read);
   const items = found.slice(0, q.limit);
   const tail = items.at(-1);
   if (complete || !tail) return { items, complete: true, depth };
@@ -315,7 +339,7 @@ async function byName(
   const desc = q.sort.startsWith('-');
   const prefix = q.q ? foldName(q.q) : undefined;
   const ok = rowFilter(q, false, true);
-  const streams = coverScopes(q.from, q.to).flatMap((scope) =>
+  const streams = coverScopes(q.from, q.to, 1).flatMap((scope) =>
     Array.from({ length: ROW_SHARDS }, (_, s) => ({
       part: entityRowPartition(facet, s, scope),
       buf: [] as EntityRow[],
@@ -417,7 +441,7 @@ export async function entitiesInRange(
   }
   const items: EntityOut[] = [];
   if (state.ph === 'ta') {
-    const r = await topByCount(q, store, facet, universe, state.at, state.d ?? 0, opts.tieSetMax ?? TIE_SET_MAX);
+    const r = await topByCount(q, store, facet, universe, state.at, state.d ?? [], opts.tieSetMax ?? TIE_SET_MAX);
     items.push(...r.items);
     if (!r.complete) return { items, nextCursor: encodeStateCursor({ ph: 'ta', at: r.next, d: r.depth }, filters) };
     if (!universe) return { items, nextCursor: null };
