@@ -500,8 +500,3 @@ export async function rangeCountsOf(
   for (const i of mentioned) out.set(i.cell, amounts.get(i.id)!);
   return out;
 }
-
-/** Items one page of the range read may read at most (the read-cost test holds it at two corpus sizes). */
-export function rangeReadBound(_limit: number, _page: number, _from?: string, _to?: string): number {
-  return Number.POSITIVE_INFINITY;
-}

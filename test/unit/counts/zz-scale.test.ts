@@ -1,6 +1,6 @@
 import { it } from 'vitest';
 import type { MemoryStore } from '../../../shared/adapters/memory-store.ts';
-import { countsByEntity, EntitiesQuery } from '../../../shared/query/api.ts';
+import { countsByEntity, countsByEntityInRangeScan, EntitiesQuery } from '../../../shared/query/api.ts';
 import { loadCorpus } from '../../helpers/read-corpus.ts';
 const RANGE_QUERIES: Record<string, string>[] = [
   { from: '2025-03-10', to: '2025-03-24' },
@@ -31,7 +31,10 @@ it('scale', async () => {
       s.resetReads();
       if (a.nextCursor) await countsByEntity(EntitiesQuery.parse({ ...q, limit: '20', cursor: a.nextCursor }), s);
       const r2 = Object.values(s.reads()).reduce((x, y) => x + y, 0);
-      row.push(`${r1}/${r2} ${d1} kth=${a.items.at(-1)?.mentions}`);
+      s.resetReads();
+      await countsByEntityInRangeScan(EntitiesQuery.parse({ ...q, limit: '20' }), s);
+      const old = Object.values(s.reads()).reduce((x, y) => x + y, 0);
+      row.push(`${r1}/${r2} old ${old}`);
     }
     console.log(JSON.stringify(q), row.join('  vs  '));
   }
