@@ -55,7 +55,7 @@ const STRICT_LIMIT = 100;
 const PARALLEL = 16;
 
 export type RangeFilters = EntityFilters & { from?: string | undefined; to?: string | undefined };
-type Deps = ReadModel & RangeReader & Pick<ListCatalog, 'readListPointers'>;
+type Deps = ReadModel & RangeReader & Pick<ListCatalog, 'readListPointers' | 'getItems'>;
 
 const monthOf = (d: string) => d.slice(0, 7);
 const nextMonth = (m: string) => {
@@ -86,23 +86,50 @@ export function coverScopes(from: string | undefined, to: string | undefined, ma
   return years.length <= 3 ? years.map((y) => `@${y}`) : [''];
 }
 
+/** Ranges of at most this many months are read by key (one batch get for every entity and month), longer by range. */
+const BATCH_MONTHS = 4;
+
+/** Adds what one timeline month item holds of [lo, hi]: the whole month if inside, else its days inside. */
+function addMonth(into: Amounts, sortKey: string, item: Record<string, unknown>, lo: string, hi: string) {
+  const month = sortKey.slice(2);
+  const whole = `${month}-01` >= lo && monthEnd(month) <= hi;
+  for (const c of monthItemCells(sortKey, item)) {
+    const day = c.member.startsWith('d:') ? c.member.slice(2) : undefined;
+    if (whole ? day !== undefined : day === undefined || day < lo || day > hi) continue;
+    into.articles += c.articles;
+    into.mentions += c.mentions;
+  }
+}
+
 /**
- * Exact amounts of entities over [from, to] (either end open), from their timeline series: one key range of month
- * items per entity; a month inside the range counts whole, an edge month by its days.
+ * Exact amounts of entities over [from, to] (either end open), from their timeline series: a month inside the range
+ * counts whole, an edge month by its days. A short range is one batch get of each entity's months (few calls, in
+ * parallel: what a page waits for); a longer one a key range per entity (only the months it was in the news).
  */
 export async function rangeAmounts(
   ids: readonly string[],
   from: string | undefined,
   to: string | undefined,
-  store: RangeReader,
+  store: RangeReader & Pick<ListCatalog, 'getItems'>,
 ): Promise<Map<string, Amounts>> {
   const lo = from ?? LOW;
   const hi = to ?? HIGH;
   const out = new Map<string, Amounts>();
   const todo = [...new Set(ids)];
+  for (const id of todo) out.set(id, { articles: 0, mentions: 0 });
+  if (!todo.length) return out;
+  const months: string[] = [];
+  if (from && to)
+    for (let m = monthOf(lo); m <= monthOf(hi) && months.length <= BATCH_MONTHS; m = nextMonth(m)) months.push(m);
+  if (from && to && months.length <= BATCH_MONTHS) {
+    const idOf = new Map(todo.map((id) => [counterPartition(timelineDimension(id)), id]));
+    const items = await store.getItems([...idOf.keys()].flatMap((pk) => months.map((m) => ({ pk, sk: `m:${m}` }))));
+    for (const it of items) addMonth(out.get(idOf.get(String(it.pk))!)!, String(it.sk), it, lo, hi);
+    return out;
+  }
   let next = 0;
   const one = async (id: string) => {
-    const amounts = { articles: 0, mentions: 0 };
+    const amounts = out.get(id)!;
     let after: string | undefined;
     for (;;) {
       const r = await store.readRange({
@@ -113,20 +140,10 @@ export async function rangeAmounts(
         descending: false,
         limit: 100,
       });
-      for (const { sortKey, item } of r.items) {
-        const month = sortKey.slice(2);
-        const whole = `${month}-01` >= lo && monthEnd(month) <= hi;
-        for (const c of monthItemCells(sortKey, item)) {
-          const day = c.member.startsWith('d:') ? c.member.slice(2) : undefined;
-          if (whole ? day !== undefined : day === undefined || day < lo || day > hi) continue;
-          amounts.articles += c.articles;
-          amounts.mentions += c.mentions;
-        }
-      }
+      for (const { sortKey, item } of r.items) addMonth(amounts, sortKey, item, lo, hi);
       if (!r.more || !r.items.length) break;
       after = r.items[r.items.length - 1]!.sortKey;
     }
-    out.set(id, amounts);
   };
   await Promise.all(
     Array.from({ length: Math.min(PARALLEL, todo.length) }, async () => {
@@ -486,7 +503,7 @@ export async function entitiesInRange(
 export async function rangeCountsOf(
   items: readonly { id: string; cell: string }[],
   q: { from?: string | undefined; to?: string | undefined },
-  store: Pick<ReadModel, 'readEntityStates'> & RangeReader,
+  store: Pick<ReadModel, 'readEntityStates'> & RangeReader & Pick<ListCatalog, 'getItems'>,
 ): Promise<Map<string, Amounts>> {
   const all = await store.readEntityStates(items.map((i) => i.cell));
   const mentioned = items.filter((i) => (all.get(i.cell)?.articles ?? 0) > 0);
