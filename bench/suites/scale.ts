@@ -35,7 +35,8 @@ import {
  * The routes measured, in one table so that routes can be added as they land (`/articles`, `/counts/timeline` are
  * listed already: a route that answers 404 is reported as not served yet, not as a failure). Placeholders:
  * `{entity}` the listed entity most in the news, `{country}` the country with most articles, `{prefix}` the first
- * letters of that entity's name, `{from}`/`{to}` one month of 2026 (a twelfth of every corpus).
+ * letters of that entity's name, `{from}`/`{to}` one month of 2026 (a twelfth of every corpus), `{rangeFrom}`/`{rangeTo}`
+ * a range of edge days and one whole month.
  * `count: true` marks the count routes the issue's latency goal is about.
  */
 export const SCALE_ROUTES: readonly { path: string; count: boolean }[] = [
@@ -49,6 +50,8 @@ export const SCALE_ROUTES: readonly { path: string; count: boolean }[] = [
   { path: '/counts/entities?list=us-ofac-sdn&sort=-articles&limit=20', count: true },
   { path: '/counts/entities?q={prefix}&limit=20', count: true },
   { path: '/counts/entities?from={from}&to={to}&limit=20', count: true },
+  { path: '/counts/entities?from={rangeFrom}&to={rangeTo}&limit=20', count: true },
+  { path: '/counts/entities?from={rangeFrom}&to={rangeTo}&sort=name&limit=20', count: true },
   { path: '/counts/timeline?entity={entity}&interval=month', count: true },
   { path: '/entities/{entity}', count: false },
   { path: '/articles?limit=20', count: false },
@@ -61,6 +64,8 @@ const BASE_ARTICLES = 1_000;
 const BASE_ENTITIES = 15_000;
 const ARTICLES_PER_FILE = 100;
 const MONTH = { from: '2026-03-01', to: '2026-03-31' };
+/** A range that is no whole month or year (edge days on both sides): the range read of /counts/entities. */
+const RANGE = { rangeFrom: '2026-02-14', rangeTo: '2026-04-10' };
 /** AWS's per-partition limits; the meter marks partitions past them. */
 const WRITE_LIMIT = 1_000;
 const READ_LIMIT = 3_000;
@@ -434,6 +439,7 @@ async function measureRoutes(
     prefix: (entity?.name ?? 'Ban').slice(0, 3),
     country: topCountry.body.items?.[0]?.country ?? 'CU',
     ...MONTH,
+    ...RANGE,
   };
   const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? k));
   const openapi = await sb.get<{ paths?: Record<string, unknown> }>('/openapi.json');

@@ -77,6 +77,13 @@ type Key = { pk: string; sk: string };
  * `failAfter(op, n)` makes the n+1-th call of an operation fail with a DependencyError (a crash part-way).
  */
 /** A GSI emulated: items by sort key (then table key), from after `start`, at most `limit`. */
+/** FNV-1a of a string: a stable order for rows whose index keys are equal. */
+function tieHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 function indexPage(
   items: Item[],
   sortAttr: string,
@@ -85,7 +92,10 @@ function indexPage(
   start: Position | undefined,
   indexKeys: string[],
 ): Page<Item> {
-  const tuple = (x: Record<string, unknown>) => [x[sortAttr], x.pk, x.sk] as (string | number)[];
+  // Rows with equal index keys come back in an order of DynamoDB's own, not by the table's key (checked on DynamoDB
+  // Local: a hash order); a hash of the key stands for it here, so no use case comes to rely on ties by id.
+  const tuple = (x: Record<string, unknown>) =>
+    (sortAttr === 'sk' ? [x.sk] : [x[sortAttr], tieHash(`${x.pk}\u0000${x.sk}`), x.pk, x.sk]) as (string | number)[];
   const cmp = (a: (string | number)[], b: (string | number)[]) => {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
     return 0;

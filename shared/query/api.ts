@@ -3,7 +3,7 @@ import { countryName } from '../domain/countries.ts';
 import { CountryCode, CountryRole, EntityType, ListId } from '../domain/model.ts';
 import { ledgerCaughtUp } from '../domain/contribution.ts';
 import { IngestStatusSchema, type IngestStatus } from '../domain/ingest-status.ts';
-import type { ArticleStore, CounterReader, IngestLog, ListCatalog, ReadModel } from '../ports.ts';
+import type { ArticleStore, CounterReader, IngestLog, ListCatalog, RangeReader, ReadModel } from '../ports.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import {
   cellId,
@@ -14,8 +14,9 @@ import {
   parseEntityId,
 } from '../domain/keys.ts';
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from './cursor.ts';
-import { decomposeRange, listedInNewsAttribute } from '../domain/entity-rows.ts';
+import { decomposeRange, foldName, listedInNewsAttribute } from '../domain/entity-rows.ts';
 import { entitiesFromReadModel } from './read-model.ts';
+import { entitiesInRange, rangeCountsOf } from './range-model.ts';
 
 export const MAX_LIMIT = 500;
 /**
@@ -326,26 +327,22 @@ export const ProblemResponse = z.object({
   errors: z.array(z.object({ parameter: z.string(), reason: z.string() })).optional(),
 });
 
-/** Names compared for a search: no accents, no case, and no quotes or brackets (lists write aliases as `"KOMID"`). */
-const fold = (s: string) =>
-  s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/["'()[\]«»\u2018\u2019\u201c\u201d]/g, '')
-    .toLowerCase();
-
 /**
  * Entities in the news (mention counters and listed entities linked from articles); with `list` or `listed=true`, also
  * every entity of the current version(s) of the list(s), mentioned or not. All reads are of precomputed partitions.
  */
 export async function countsByEntity(
   q: z.infer<typeof EntitiesQuery>,
-  store: CounterReader & ListCatalog & ReadModel,
+  store: CounterReader & ListCatalog & ReadModel & RangeReader,
 ): Promise<z.infer<typeof EntitiesResponse>> {
   if (q.from && q.to && q.from > q.to) throw new InvalidInputError('from is after to', { where: 'from' });
   if (!q.from && !q.to) return entitiesFromReadModel(q, store);
   const scope = q.from && q.to ? wholePeriod(q.from, q.to) : undefined;
-  const r = scope ? await entitiesFromReadModel(q, store, scope) : await countsByEntityInRange(q, store);
+  const r = scope
+    ? await entitiesFromReadModel(q, store, scope)
+    : ((await entitiesInRange(q, store, (f) =>
+        entitiesFromReadModel(f, store, '', (items) => rangeCountsOf(items, f, store)),
+      )) ?? (await countsByEntityInRangeScan(q, store)));
   const undated = await store.readCounter(cellId('undated', q.country ? `c:${q.country}` : 'all'));
   return { ...r, undatedArticles: Math.max(0, undated?.articles ?? 0) };
 }
@@ -360,11 +357,14 @@ export function wholePeriod(from: string, to: string): string | undefined {
 }
 
 /**
- * With any other `from`/`to` than one whole month or year: summed from the dated counter cells of the range (not
- * bounded: it reads every dated cell of the range × member; a range of whole months would need a merge of per-month
- * rankings that a top-k page cannot give exactly).
+ * Any `from`/`to`, summed from the dated counter cells of the range. Not bounded: it reads every dated cell of the
+ * range × member, and with `list`/`listed=true` every entity of the current versions. It answers ascending count
+ * order over a range that is not one whole month or year (no kept period bounds an entity's range amount from below:
+ * range-model.ts), and is the oracle the bounded range read is tested against. Same order as the read model: by the
+ * field, then id (both reversed for a descending sort); by name, the folded name then id; `q` a prefix of the folded
+ * name.
  */
-async function countsByEntityInRange(
+export async function countsByEntityInRangeScan(
   q: z.infer<typeof EntitiesQuery>,
   store: CounterReader & ListCatalog,
 ): Promise<z.infer<typeof EntitiesResponse>> {
@@ -385,7 +385,7 @@ async function countsByEntityInRange(
         id,
         name: String(e.name),
         type: String(e.type),
-        countries: ((e.countries as { code: string }[]) ?? []).map((c) => c.code),
+        countries: [...new Set(((e.countries as { code: string }[]) ?? []).map((c) => c.code))].sort(),
         lists: [p.list],
         listed: true,
         articles: 0,
@@ -403,7 +403,7 @@ async function countsByEntityInRange(
       id,
       name: String(c.name ?? id),
       type: String(c.kind ?? 'other'),
-      countries: (c.countries as string[]) ?? [],
+      countries: [...new Set((c.countries as string[]) ?? [])].sort(),
       lists: [list!],
       listed: true,
       articles: 0,
@@ -427,25 +427,20 @@ async function countsByEntityInRange(
       mentions: c.mentions,
     });
   }
-  const prefix = q.q ? fold(q.q) : undefined;
+  const prefix = q.q ? foldName(q.q) : undefined;
   let items = [...rows.values()].filter(
     (r) =>
       (!q.country || r.countries.includes(q.country)) &&
       (!q.type || r.type === q.type) &&
-      (!prefix ||
-        [r.name, ...(r.aliases ?? [])].some(
-          (n) =>
-            fold(n).startsWith(prefix) ||
-            fold(n)
-              .split(/\s+/)
-              .some((w) => w.startsWith(prefix)),
-        )),
+      (!prefix || foldName(r.name).startsWith(prefix)),
   );
   const desc = q.sort.startsWith('-');
   const field = q.sort.replace(/^-/, '') as 'name' | 'articles' | 'mentions';
+  const str = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const nameKey = (r: EntityCount) => `${foldName(r.name)}#${r.id}`;
   items.sort((a, b) => {
-    const c = field === 'name' ? a.name.localeCompare(b.name) : a[field] - b[field];
-    return (desc ? -c : c) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+    const c = field === 'name' ? str(nameKey(a), nameKey(b)) : a[field] - b[field] || str(a.id, b.id);
+    return desc ? -c : c;
   });
   const filters = { ...q, cursor: undefined, limit: undefined };
   const offset = decodeCursor(q.cursor, filters);

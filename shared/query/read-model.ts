@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type EntityRow, foldName, scopedCell } from '../domain/entity-rows.ts';
 import { cellId, ENTITY_SHARDS, entityRowPartition, listedEntityId, ROW_SHARDS } from '../domain/keys.ts';
+import type { Amounts } from '../domain/contribution.ts';
 import type { ListPointer } from '../domain/stored.ts';
 import type { ListCatalog, ReadModel, RowOrder } from '../ports.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -60,6 +61,11 @@ const State = z.object({
 type State = z.infer<typeof State>;
 
 type Deps = ReadModel & Pick<ListCatalog, 'readListPointers'>;
+/**
+ * Counts of a page of the listed universe by name, by the entities' all-time cells (`from`/`to` of any range:
+ * range-model.ts); absent, the counters of `scope`.
+ */
+export type NameCounts = (items: readonly { id: string; cell: string }[]) => Promise<Map<string, Amounts>>;
 
 /** The facet a request reads: the most selective one its filters name (country > list > type > listed > all). */
 export function facetFor(f: Pick<EntityFilters, 'country' | 'list' | 'type' | 'listed'>): string {
@@ -71,7 +77,15 @@ export function facetFor(f: Pick<EntityFilters, 'country' | 'list' | 'type' | 'l
   return 'all';
 }
 
-const rowOut = (r: EntityRow): EntityOut => ({
+/** The facet the listed universe's rows are read from: every row there is of a listed entity. */
+export function universeFacet(f: Pick<EntityFilters, 'country' | 'list' | 'type'>): string {
+  if (f.country) return `country:${f.country}`;
+  if (f.list) return `list:${f.list}`;
+  if (f.type) return `type:${f.type}`;
+  return 'listed';
+}
+
+export const rowOut = (r: EntityRow): EntityOut => ({
   id: r.id,
   name: r.name,
   type: r.type,
@@ -82,12 +96,12 @@ const rowOut = (r: EntityRow): EntityOut => ({
   mentions: r.mentions,
 });
 
-interface ListedItem extends EntityOut {
+export interface ListedItem extends EntityOut {
   cell: string;
   nameSort: string;
 }
 
-function listedItemOf(p: ListPointer, e: Record<string, unknown>, scope: string): ListedItem {
+export function listedItemOf(p: ListPointer, e: Record<string, unknown>, scope: string): ListedItem {
   const sourceId = String(e.sourceId ?? e.sk);
   const name = String(e.name ?? sourceId);
   return {
@@ -105,6 +119,31 @@ function listedItemOf(p: ListPointer, e: Record<string, unknown>, scope: string)
   };
 }
 
+/** The list versions' entities shard after shard, by source id: the listed universe's unmentioned tail is read so. */
+export function listTailSegments(
+  pointers: readonly ListPointer[],
+  store: Pick<ReadModel, 'queryListEntities'>,
+  scope: string,
+): Stream<ListedItem>[] {
+  return pointers.flatMap((p) =>
+    Array.from({ length: ENTITY_SHARDS }, (_, shard) => ({
+      async fetch(limit: number, start: (string | number)[] | undefined) {
+        const r = await store.queryListEntities(
+          p.list,
+          p.version,
+          shard,
+          limit,
+          start ? { pk: `LE#${p.list}#${p.version}#${shard}`, sk: String(start[0]) } : undefined,
+        );
+        return {
+          items: r.items.map((x) => ({ item: listedItemOf(p, x.item, scope), at: [String(x.item.sk)] })),
+          more: Boolean(r.last),
+        };
+      },
+    })),
+  );
+}
+
 /**
  * `scope`: '' (all time), or `@YYYY-MM` / `@YYYY` for a `from`/`to` that is exactly one whole month or year: the same
  * read over that period's rows (`ER@<period>#…`) and counter twins.
@@ -113,6 +152,7 @@ export async function entitiesFromReadModel(
   q: EntityFilters,
   store: Deps,
   scope = '',
+  countsOf?: NameCounts,
 ): Promise<{ items: EntityOut[]; nextCursor: string | null }> {
   const desc = q.sort.startsWith('-');
   const order = q.sort.replace(/^-/, '') as RowOrder;
@@ -178,7 +218,9 @@ export async function entitiesFromReadModel(
       q.limit,
       per,
     );
-    const counts = await store.readEntityStates(m.taken.map((t) => t.cell));
+    const counts: Map<string, Amounts> = countsOf
+      ? await countsOf(m.taken)
+      : await store.readEntityStates(m.taken.map((t) => t.cell));
     for (const t of m.taken) {
       const c = counts.get(t.cell);
       const { cell: _c, nameSort: _n, ...out } = t;
@@ -187,15 +229,7 @@ export async function entitiesFromReadModel(
     return { items, nextCursor: m.finished ? null : encodeStateCursor({ ph: 'names', n: m.positions }, filters) };
   }
 
-  const facet = universe
-    ? q.country
-      ? `country:${q.country}`
-      : q.list
-        ? `list:${q.list}`
-        : q.type
-          ? `type:${q.type}`
-          : 'listed'
-    : facetFor(q);
+  const facet = universe ? universeFacet(q) : facetFor(q);
   const byIndexPrefix = order === 'name' && prefix ? prefix : undefined;
   const rowOk = (r: EntityRow) =>
     r.articles > 0 &&
@@ -254,23 +288,7 @@ export async function entitiesFromReadModel(
         : a[order] - b[order] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return desc ? -c : c;
   };
-  const tailSegments: Stream<ListedItem>[] = pointers.flatMap((p) =>
-    Array.from({ length: ENTITY_SHARDS }, (_, shard) => ({
-      async fetch(limit: number, start: (string | number)[] | undefined) {
-        const r = await store.queryListEntities(
-          p.list,
-          p.version,
-          shard,
-          limit,
-          start ? { pk: `LE#${p.list}#${p.version}#${shard}`, sk: String(start[0]) } : undefined,
-        );
-        return {
-          items: r.items.map((x) => ({ item: listedItemOf(p, x.item, scope), at: [String(x.item.sk)] })),
-          more: Boolean(r.last),
-        };
-      },
-    })),
-  );
+  const tailSegments = listTailSegments(pointers, store, scope);
   /** The unmentioned ones among a read of list entities: filtered, then one batch get of their counters. */
   const unmentioned = async (batch: ListedItem[]): Promise<boolean[]> => {
     const pass = batch.map((e) => matchesListed(e) && (!prefix || foldName(e.name).startsWith(prefix)));

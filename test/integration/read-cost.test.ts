@@ -9,10 +9,13 @@ import {
   CountriesQuery,
   countsByCountry,
   countsByEntity,
+  countsByEntityInRangeScan,
   EntitiesQuery,
   entityDetail,
 } from '../../shared/query/api.ts';
-import { readBudget } from '../../shared/query/read-model.ts';
+import { ArticlesQuery, listArticles, TimelineQuery, timeline } from '../../shared/query/articles.ts';
+import { coverScopes } from '../../shared/query/range-model.ts';
+import { facetFor, readBudget, universeFacet } from '../../shared/query/read-model.ts';
 import { loadCorpus } from '../helpers/read-corpus.ts';
 import { readModelDiff } from '../helpers/read-model-check.ts';
 import { makeStreamPoller } from '../helpers/stream-poller.ts';
@@ -32,6 +35,43 @@ interface Measured {
   store: ReturnType<typeof makeDynamoStore>;
   read: () => number;
   reset: () => void;
+  /** Rows of the read model per partition (the test's own whole-table read, for the range bound). */
+  rows: Map<string, number>;
+}
+
+/** Entities in order; by count (the default, `-mentions`), each run of one amount as a sorted set. */
+function grouped(xs: Record<string, unknown>[], sort = '-mentions'): string[][] {
+  const field = sort.replace('-', '');
+  const out: string[][] = [];
+  let prev: unknown;
+  for (const e of xs) {
+    const line = JSON.stringify(e, Object.keys(e).sort());
+    if (field === 'name' || e[field] !== prev || !out.length) out.push([line]);
+    else out.at(-1)!.push(line);
+    prev = e[field];
+  }
+  return out.map((g) => g.sort());
+}
+
+/** Months a range touches (its open ends: the corpus's 2025-01…2026-06). */
+function monthsOf(from = '2025-01-01', to = '2026-06-30'): number {
+  const m = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7));
+  return m(to) - m(from) + 1;
+}
+
+/**
+ * What a page of the range read may read, from what the table holds: every row of the facet in the cover's periods
+ * once (sorted access never reads a row twice in a request), the months in the range of each (random access), and
+ * for the listed universe the all-time read model's budget (its tail or name merge). Not the store: the cover's rows.
+ */
+function rangeBound(m: Measured, q: Record<string, string>, limit: number): number {
+  const universe = Boolean(q.list) || q.listed === 'true';
+  const facet = universe ? universeFacet(q) : facetFor(q);
+  const scopes = coverScopes(q.from, q.to, q.sort?.includes('name') ? 1 : 3);
+  let rows = 0;
+  for (const scope of scopes) for (let s = 0; s < 4; s++) rows += m.rows.get(`ER${scope}#${facet}#${s}`) ?? 0;
+  const listed = universe ? readBudget(limit) + 2 * limit + 8 + limit * monthsOf(q.from, q.to) : 0;
+  return rows * (1 + monthsOf(q.from, q.to)) + listed + 2;
 }
 
 async function loadTable(name: string, listSize: number, articles: number): Promise<Measured> {
@@ -59,7 +99,18 @@ async function loadTable(name: string, listSize: number, articles: number): Prom
       return r;
     },
   } as unknown as DynamoDBDocumentClient;
-  return { store: makeDynamoStore(counting, name), read: () => n, reset: () => (n = 0) };
+  const rows = new Map<string, number>();
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await doc.send(
+      new ScanCommand({ TableName: name, ExclusiveStartKey: start, ProjectionExpression: 'pk' }),
+    );
+    for (const it of r.Items ?? [])
+      if (String(it.pk).startsWith('ER')) rows.set(String(it.pk), (rows.get(String(it.pk)) ?? 0) + 1);
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return { store: makeDynamoStore(counting, name), read: () => n, reset: () => (n = 0), rows };
 }
 
 const ENTITY_QUERIES: Record<string, string>[] = [
@@ -82,6 +133,20 @@ const ENTITY_QUERIES: Record<string, string>[] = [
   { from: '2025-03-01', to: '2025-03-31' },
   { from: '2025-01-01', to: '2025-12-31', country: 'IR' },
   { from: '2025-01-01', to: '2025-12-31', listed: 'true' },
+];
+/** Ranges that are not one whole month or year (those read the period's rows: ENTITY_QUERIES above). */
+const RANGE_QUERIES: Record<string, string>[] = [
+  { from: '2025-03-10', to: '2025-03-24' },
+  { from: '2025-02-14', to: '2025-04-10' },
+  { from: '2025-04-10', to: '2025-09-20', country: 'IR' },
+  { from: '2025-02-14', to: '2026-03-03' },
+  { from: '2025-02-14', to: '2026-03-03', sort: '-articles', type: 'person' },
+  { from: '2025-06-01', to: '2025-08-15', sort: 'name' },
+  { from: '2025-06-01', to: '2025-08-15', sort: '-name', q: 'kor' },
+  { from: '2025-02-14', to: '2025-11-30', listed: 'true' },
+  { from: '2025-05-01', to: '2025-05-20', list: 'opensanctions:gen_ds', sort: 'name' },
+  { from: '2025-10-01' },
+  { to: '2025-04-30', listed: 'false' },
 ];
 const COUNTRY_QUERIES: Record<string, string>[] = [
   {},
@@ -143,6 +208,94 @@ describe('items read per request at two corpus sizes, 10× apart (DynamoDB Local
       }
     }
     console.log(`items read (first/second page), 40 vs 400 articles:\n${report.join('\n')}`);
+  });
+
+  it('/counts/entities with any other from/to: within the range bound at both sizes, and exactly the old sum', async () => {
+    const report: string[] = [];
+    for (const q of RANGE_QUERIES) {
+      for (const limit of [5, 20]) {
+        // Act: the first two pages at both sizes
+        const measure = async (m: Measured) => {
+          m.reset();
+          const first = await countsByEntity(EntitiesQuery.parse({ ...q, limit: String(limit) }), m.store);
+          const a = m.read();
+          m.reset();
+          if (first.nextCursor)
+            await countsByEntity(
+              EntitiesQuery.parse({ ...q, limit: String(limit), cursor: first.nextCursor }),
+              m.store,
+            );
+          return [a, m.read()];
+        };
+        const s = await measure(small);
+        const l = await measure(large);
+        // Timing is reported, never asserted (a shared machine): p50 of 5 sequential requests at 400 articles.
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          await countsByEntity(EntitiesQuery.parse({ ...q, limit: String(limit) }), large.store);
+          times.push(performance.now() - t0);
+        }
+        const p50 = Math.round([...times].sort((a, b) => a - b)[2]!);
+        const old = await cost(large, (st) =>
+          countsByEntityInRangeScan(EntitiesQuery.parse({ ...q, limit: String(limit) }), st),
+        );
+        const bounds = [rangeBound(small, q, limit), rangeBound(large, q, limit)];
+        report.push(
+          `${JSON.stringify(q)} limit=${limit}: ${s.join('/')} vs ${l.join('/')} (bound ${bounds.join(' / ')}; ` +
+            `old scan at 400: ${old}; p50 at 400 ≈ ${p50} ms)`,
+        );
+        // Assess: within the rows of the cover (never a scan of the store), at both sizes
+        for (const n of s) expect(n, `${JSON.stringify(q)} small`).toBeLessThanOrEqual(bounds[0]!);
+        for (const n of l) expect(n, `${JSON.stringify(q)} large`).toBeLessThanOrEqual(bounds[1]!);
+      }
+      // Assess: every page of the bounded read, against the old sum of every dated counter (the oracle)
+      for (const m of [small, large]) {
+        const got: Record<string, unknown>[] = [];
+        let cursor: string | undefined;
+        do {
+          const r = await countsByEntity(
+            EntitiesQuery.parse({ ...q, limit: '40', ...(cursor ? { cursor } : {}) }),
+            m.store,
+          );
+          got.push(...r.items.filter((e) => e.articles > 0));
+          cursor = r.nextCursor ?? undefined;
+        } while (cursor);
+        const expected: Record<string, unknown>[] = [];
+        do {
+          const r = await countsByEntityInRangeScan(
+            EntitiesQuery.parse({ ...q, limit: '500', ...(cursor ? { cursor } : {}) }),
+            m.store,
+          );
+          expected.push(...r.items.filter((e) => e.articles > 0));
+          cursor = r.nextCursor ?? undefined;
+        } while (cursor);
+        // By count, entities of one amount come in the order the read finds them: compared as a set per amount.
+        expect(grouped(got, q.sort), JSON.stringify(q)).toEqual(grouped(expected, q.sort));
+      }
+    }
+    console.log(`items read (first/second page), 40 vs 400 articles, any from/to:\n${report.join('\n')}`);
+  });
+
+  it('/articles and /counts/timeline with from/to: a page or a month per interval at both sizes', async () => {
+    const report: string[] = [];
+    const entity = (await countsByEntity(EntitiesQuery.parse({ limit: '1' }), large.store)).items[0]!.id;
+    const calls: Record<string, (st: Measured['store']) => Promise<unknown>> = {
+      articles: (st) => listArticles(ArticlesQuery.parse({ from: '2025-02-14', to: '2025-09-03', limit: '20' }), st),
+      country: (st) =>
+        listArticles(ArticlesQuery.parse({ country: 'IR', from: '2025-02-14', to: '2026-03-03', limit: '20' }), st),
+      timeline: (st) =>
+        timeline(TimelineQuery.parse({ entity, interval: 'week', from: '2025-02-14', to: '2025-09-03' }), st),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      // Act
+      const s = await cost(small, call);
+      const l = await cost(large, call);
+      report.push(`${name}: ${s} vs ${l}`);
+      // Assess: a page over the listing's 16 shards (≤ 20 + 16 × 2 + 16 + a counter), or one item per month
+      expect(l, name).toBeLessThanOrEqual(name === 'timeline' ? 8 + 2 : 20 + 16 * 2 + 16 + 2);
+    }
+    console.log(report.join('\n'));
   });
 
   it('/counts/countries and /entities/{id}: bounded by the number of countries and lists, not the corpus', async () => {
