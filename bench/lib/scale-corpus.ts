@@ -68,15 +68,16 @@ const quote = (cells: string[]) => `${cells.map((c) => `"${c.replace(/"/g, '""')
 
 /**
  * Writes `sdn.csv`, `add.csv` and `alt.csv` holding exactly `entities` entries (whole copies of the real records, the
- * last one cut), ent_num renamed per copy as bench/lib/scale.ts does. `drop` leaves out one entry of copy 0 (by ent_num):
+ * last one cut), ent_num renamed per copy as bench/lib/scale.ts does. `drop` leaves out entries of copy 0 (by ent_num):
  * the one-entity change of a new list version.
  */
 export function writeOfacSet(
   set: OfacSet,
   entities: number,
   dir: string,
-  opts: { drop?: string } = {},
+  opts: { drop?: string | readonly string[] } = {},
 ): { sdn: string; add: string; alt: string; entities: number } {
+  const drop = new Set(typeof opts.drop === 'string' ? [opts.drop] : (opts.drop ?? []));
   const base = set.sdn.length;
   const copies = Math.ceil(entities / base);
   const sdn: string[] = [];
@@ -95,7 +96,7 @@ export function writeOfacSet(
     for (const row of set.sdn) {
       if (written >= entities) break;
       const id = row[0]!.trim();
-      if (k === 0 && id === opts.drop) continue;
+      if (k === 0 && drop.has(id)) continue;
       const nid = newIdOf(id, k);
       sdn.push(quote([nid, `${row[1]}${mark}`, ...row.slice(2)]));
       for (const a of addBy.get(id) ?? []) add.push(quote([nid, newIdOf(a[1]!.trim(), k), ...a.slice(2)]));

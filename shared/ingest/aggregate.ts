@@ -6,6 +6,7 @@ import {
   rowMovesOf,
   unappliedChanges,
 } from '../domain/contribution.ts';
+import { type EntityInfo, facetsOf, sameInfo } from '../domain/entity-rows.ts';
 import { PART_PREFIX, padSequence } from '../domain/keys.ts';
 import type { CounterAggregator } from '../ports.ts';
 
@@ -79,6 +80,8 @@ export async function aggregateStreamBatch(
   let applied = 0;
   let transactions = 0;
   let firstPending = changes[0]?.id;
+  /** The info each entity's rows were last written under by this call (the rounds below). */
+  const filed = new Map<string, EntityInfo>();
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const ledgers = await store.readLedgers([...new Set(changes.map((c) => c.object))]);
@@ -91,7 +94,14 @@ export async function aggregateStreamBatch(
       const chunks = planAggregation(todo, entities);
       // Every entity's rows as the batch leaves them, once, before the transactions (rowMovesOf says why that is
       // exact): an entity moved by several chunks has its rows written once, not once per chunk.
-      await store.writeEntityRows(rowMovesOf(chunks));
+      // A round that wrote an entity's rows under an info a refile then replaced (its transaction is refused on the
+      // info revision, issue 17.3) drops those facets now: no row is left in a facet the entity has left.
+      const moves = rowMovesOf(chunks).map((m) => {
+        const before = filed.get(m.cell);
+        filed.set(m.cell, m.info);
+        return before && !sameInfo(before, m.info) ? { ...m, drop: facetsOf(before) } : m;
+      });
+      await store.writeEntityRows(moves);
       for (const chunk of chunks) {
         firstPending = chunk.firstId;
         if ((await store.applyChunk(chunk)) === 'conflict') {
