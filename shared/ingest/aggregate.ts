@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
+  type EntityMove,
   entityCellsOf,
   type PartChange,
+  type RowMove,
   planAggregation,
   rowMovesOf,
   unappliedChanges,
@@ -96,11 +98,21 @@ export async function aggregateStreamBatch(
       // exact): an entity moved by several chunks has its rows written once, not once per chunk.
       // A round that wrote an entity's rows under an info a refile then replaced (its transaction is refused on the
       // info revision, issue 17.3) drops those facets now: no row is left in a facet the entity has left.
-      const moves = rowMovesOf(chunks).map((m) => {
-        const before = filed.get(m.cell);
-        filed.set(m.cell, m.info);
-        return before && !sameInfo(before, m.info) ? { ...m, drop: facetsOf(before) } : m;
-      });
+      // An entity the batch leaves where it found it (a relink's old generation out and its new one in, both in
+      // this batch) keeps the rows it has: they are the copy of the counter the batch read, under the same info.
+      const first = new Map<string, EntityMove>();
+      for (const c of chunks) for (const e of c.entities) if (!first.has(e.cell)) first.set(e.cell, e);
+      const unmoved = (m: RowMove) => {
+        const b = first.get(m.cell)?.before;
+        return !filed.has(m.cell) && !!b && b.articles === m.after.articles && b.mentions === m.after.mentions;
+      };
+      const moves = rowMovesOf(chunks)
+        .filter((m) => !unmoved(m))
+        .map((m) => {
+          const before = filed.get(m.cell);
+          filed.set(m.cell, m.info);
+          return before && !sameInfo(before, m.info) ? { ...m, drop: facetsOf(before) } : m;
+        });
       await store.writeEntityRows(moves);
       for (const chunk of chunks) {
         firstPending = chunk.firstId;

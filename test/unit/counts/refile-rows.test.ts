@@ -10,6 +10,7 @@ import { reconcileArticleObject } from '../../../shared/ingest/articles.ts';
 import { refileEntities } from '../../../shared/ingest/refile-rows.ts';
 import { relinkAfterListChange } from '../../../shared/ingest/relink.ts';
 import { reconcileSanctionsObject, type SanctionsDeps } from '../../../shared/ingest/sanctions.ts';
+import { UN_RECORDS, unFile } from '../../helpers/recount.ts';
 import { ROOT } from '../../helpers/sandbox.ts';
 import { makePipeline } from './harness.ts';
 
@@ -20,6 +21,7 @@ import { makePipeline } from './harness.ts';
 const UN = readFileSync(join(ROOT, 'demo/sanctions/un-sc-consolidated-excerpt.xml'), 'utf8');
 const BADEGE = '6907993'; // Eric Badege: nationality Democratic Republic of the Congo, address Rwanda
 const CELL = `listed|un-sc|${BADEGE}`;
+const KOMID = '690735'; // Korea Mining Development Trading Corporation
 /** The same list with Badege's nationality Uganda (CD → UG), every other record as it was. */
 const UN_MOVED = UN.replace(
   /(<DATAID>6907993<\/DATAID>[\s\S]*?<NATIONALITY>\s*<VALUE>)Democratic Republic of the Congo(<\/VALUE>)/,
@@ -48,10 +50,10 @@ function setup() {
       if (hooks.on) await relinkAfterListChange({ store: p.store, index, articles: { ...p.deps } }, call);
     },
   };
-  const list = async (xml: string) => {
+  const list = async (xml: string, aggregate = true) => {
     await p.s3.source.put('sanctions/un.xml', xml, 'application/xml');
     await reconcileSanctionsObject({ ...ref('sanctions/un.xml'), eventTime: new Date().toISOString() }, deps);
-    await p.aggregate();
+    if (aggregate) await p.aggregate();
   };
   const articles = async (days: string[], from = 0) => {
     for (const [i, day] of days.entries()) {
@@ -148,6 +150,47 @@ describe('refiling rows after a list version changes an entity (issue 17.3)', ()
     await s.list(UN_MOVED);
     // Assess
     expect(s.readModel()).toEqual(once);
+  });
+
+  it("a relink in one batch writes no rows for an entity it leaves where it was (only the moved ones')", async () => {
+    // Prepare: one article naming Badege and KOMID; a new version drops KOMID only
+    const s = setup();
+    await s.list(UN);
+    // 60 articles over 60 days: the object's parts span many transactions, so its old generation leaves Badege's
+    // counter in one chunk and the new one brings him back in another
+    const key = 'articles/both.ndjson';
+    const lines = Array.from({ length: 60 }, (_, i) => {
+      const day = new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10);
+      const komid = i === 0 ? ' and envoys of the Korea Mining Development Trading Corporation' : '';
+      return JSON.stringify({
+        title: `Goma ${i}`,
+        published: day,
+        text: `Officials said Eric Badege had met traders${komid}.`,
+      });
+    });
+    await s.p.s3.source.put(key, `${lines.join('\n')}\n`, 'application/x-ndjson');
+    await reconcileArticleObject(
+      { ...ref(key), eventTime: new Date().toISOString() },
+      { ...s.p.deps, index: makeNameIndexStore(s.p.s3.source) },
+    );
+    await s.p.aggregate();
+    const written: string[] = [];
+    const counting = {
+      ...s.p.store,
+      readLedgers: s.p.store.readLedgers,
+      async writeEntityRows(moves: Parameters<typeof s.p.store.writeEntityRows>[0]) {
+        written.push(...moves.map((m) => m.cell));
+        return s.p.store.writeEntityRows(moves);
+      },
+    };
+    // Act: the object relinked (both generations' parts in one stream batch)
+    await s.list(unFile(UN_RECORDS.filter((rec) => !rec.includes(`<DATAID>${KOMID}</DATAID>`))), false);
+    const r = await aggregateStreamBatch(s.p.store.takeStream(), counting);
+    // Assess: KOMID's rows moved (to 0), Badege's were left as they were, and they are right
+    expect(r.error).toBeUndefined();
+    expect(written.some((c) => c.includes(KOMID))).toBe(true);
+    expect(written.filter((c) => c.includes(BADEGE))).toEqual([]);
+    expect(s.readModel().rows.filter((x) => x.includes(BADEGE)).length).toBeGreaterThan(0);
   });
 
   it('an aggregator batch planned with the old info, racing the refile, is planned again and leaves no old row', async () => {
