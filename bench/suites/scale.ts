@@ -340,7 +340,7 @@ async function runSize(
       // What the pass did, from the mark it leaves (shared/ingest/relink.ts): mode, objects found and relinked, time.
       const mark = await relinkMark(sb.edgeUrl);
       const cparams = { ...params, change: c.what };
-      const about = `"${name}" removed (named in ${c.entity[1].articles} of ${articles} articles, ${c.entity[1].objects} of ${files} files); pass ${mark.mode ?? 'all'}${mark.reason ? ` (${mark.reason})` : ''}, ${mark.changedKeys ?? '?'} name keys changed, ${mark.relinked ?? '?'} of ${mark.objects ?? '?'} objects found relinked; ingest ${after.body.status}${after.body.error ? `: ${after.body.error}` : ''}`;
+      const about = `"${name}" removed (named in ${c.entity[1].articles} of ${articles} articles, ${c.entity[1].objects} of ${files} files); pass ${mark.mode ?? 'all'}${mark.reason ? ` (${mark.reason})` : ''}, ${mark.changedKeys ?? '?'} name keys changed (${(mark.someChangedKeys ?? []).map((k) => `"${k}"`).join(', ')}), ${mark.relinked ?? '?'} of ${mark.objects ?? '?'} objects found relinked; ingest ${after.body.status}${after.body.error ? `: ${after.body.error}` : ''}`;
       const fr = figureOf({
         suite: 'scale',
         name: `one-entity list change (${c.what}): relink pass`,
@@ -432,6 +432,7 @@ async function relinkMark(edgeUrl: string): Promise<{
   objects?: number;
   relinked?: number;
   changedKeys?: number;
+  someChangedKeys?: string[];
 }> {
   const ddb = makeDynamoClient(edgeUrl);
   try {

@@ -52,8 +52,9 @@ export interface RelinkResult {
   skipped?: boolean;
   /** `changed`: only the objects under changed name keys; `all`: every stored object. */
   mode: 'changed' | 'all';
-  /** How many name keys changed (mode `changed`). */
+  /** How many name keys changed (mode `changed`), and the first of them (sorted), to say why objects were found. */
   changedKeys?: number;
+  someChangedKeys?: string[];
   /** Why a proportional pass was not possible (mode `all` when not asked for). */
   reason?: string;
 }
@@ -114,7 +115,12 @@ export async function relinkChangedArticles(deps: Deps, opts: RelinkOptions = {}
   if (changed.has(EVERY_ARTICLE)) return full('a form of one word changed');
   const keys = changed.size ? await deps.store.objectsNaming([...changed]) : [];
   const r = await relinkObjects(keys, deps, opts);
-  const result: RelinkResult = { ...r, mode: 'changed', changedKeys: changed.size };
+  const result: RelinkResult = {
+    ...r,
+    mode: 'changed',
+    changedKeys: changed.size,
+    someChangedKeys: [...changed].sort().slice(0, 10),
+  };
   if (r.finished && (await markIfStill(deps, indexEtag, cur.buildId, result, now() - started)))
     await pruneBuilds(deps, builds, cur.buildId, started);
   return result;
@@ -155,6 +161,7 @@ const markFieldsOf = (r: RelinkResult, ms: number) => ({
   mode: r.mode,
   ms,
   ...(r.changedKeys !== undefined ? { changedKeys: r.changedKeys } : {}),
+  ...(r.someChangedKeys?.length ? { someChangedKeys: r.someChangedKeys } : {}),
   ...(r.reason ? { reason: r.reason } : {}),
 });
 
