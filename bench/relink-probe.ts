@@ -2,7 +2,7 @@
  * Probe (issue 17.4): the scale suite's one-entity list change at a small corpus, with the sanctions function's logs
  * on, printing what the relink did (mode, reason, objects) for a rare and the most-named entity.
  *
- *   node --import tsx bench/relink-probe.ts [--articles 300] [--entities 15000]
+ *   node --import tsx bench/relink-probe.ts [--articles 300] [--entities 15000] [--typical-only]
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,11 @@ import { makeDynamoClient } from '../test/helpers/recount.ts';
 import { RUNNING, startBenchSandbox } from './lib/sandbox.ts';
 
 const { values: args } = parseArgs({
-  options: { articles: { type: 'string', default: '300' }, entities: { type: 'string', default: '15000' } },
+  options: {
+    articles: { type: 'string', default: '300' },
+    entities: { type: 'string', default: '15000' },
+    'typical-only': { type: 'boolean', default: false },
+  },
 });
 
 async function main() {
@@ -82,6 +86,7 @@ async function main() {
       ['rare', [by[0]![0]]],
       ['most named', [by[0]![0], names[0]!.sourceId]],
     ] as const) {
+      if (what === 'most named' && args['typical-only']) break;
       const from = sb.output().length;
       const changed = writeOfacSet(set, nEntities, dir, { drop });
       t = Date.now();
