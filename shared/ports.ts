@@ -1,5 +1,5 @@
 import type { Article } from './domain/model.ts';
-import type { EntityRow } from './domain/entity-rows.ts';
+import type { EntityInfo, EntityRow } from './domain/entity-rows.ts';
 import type { AggregationChunk, ContributionPart, EntityState, RowMove } from './domain/contribution.ts';
 import type { NameList } from './domain/name-postings.ts';
 import type { CounterRow, IngestStatus, Ledger, ListPointer, ObjectState, StoredPart } from './domain/stored.ts';
@@ -64,6 +64,20 @@ export interface CounterAggregator {
   applyChunk(chunk: AggregationChunk): Promise<'applied' | Conflict>;
   /** Puts (or deletes, at 0) entities' rows in every facet: before the chunks that move them (rowMovesOf). */
   writeEntityRows(moves: readonly RowMove[]): Promise<void>;
+}
+
+/** What refiling an entity's rows after a list change needs beside the aggregator's calls (issue 17.3). */
+export interface EntityRefiler {
+  /**
+   * Sets an entity counter's info and moves its revision on, with these listed-in-news deltas, in one transaction;
+   * only if the counter still holds `before` (amounts and revision). 'conflict' changes nothing.
+   */
+  refileCounter(r: {
+    cell: string;
+    before: EntityState;
+    info: EntityInfo;
+    listedInNews: Record<string, Record<string, number>>;
+  }): Promise<'applied' | Conflict>;
 }
 
 /** A position in a sorted partition (the index key of the last item taken), opaque to the use cases. */
@@ -214,6 +228,7 @@ export interface ChangeLog {
 /** Everything one table holds, as the functions wire it. */
 export type Store = ObjectContributions &
   NamePostings &
+  EntityRefiler &
   ArticleStore &
   CounterAggregator &
   CounterReader &

@@ -68,21 +68,23 @@ const quote = (cells: string[]) => `${cells.map((c) => `"${c.replace(/"/g, '""')
 
 /**
  * Writes `sdn.csv`, `add.csv` and `alt.csv` holding exactly `entities` entries (whole copies of the real records, the
- * last one cut), ent_num renamed per copy as bench/lib/scale.ts does. `drop` leaves out one entry of copy 0 (by ent_num):
+ * last one cut), ent_num renamed per copy as bench/lib/scale.ts does. `drop` leaves out entries of copy 0 (by ent_num):
  * the one-entity change of a new list version.
  */
 export function writeOfacSet(
   set: OfacSet,
   entities: number,
   dir: string,
-  opts: { drop?: string } = {},
+  opts: { drop?: string | readonly string[] } = {},
 ): { sdn: string; add: string; alt: string; entities: number } {
+  const drop = new Set(typeof opts.drop === 'string' ? [opts.drop] : (opts.drop ?? []));
   const base = set.sdn.length;
   const copies = Math.ceil(entities / base);
   const sdn: string[] = [];
   const add: string[] = [];
   const alt: string[] = [];
   let written = 0;
+  let dropped = 0;
   const partsOf = (rows: string[][]) => {
     const by = new Map<string, string[][]>();
     for (const r of rows) (by.get(r[0]!.trim()) ?? by.set(r[0]!.trim(), []).get(r[0]!.trim())!).push(r);
@@ -95,7 +97,13 @@ export function writeOfacSet(
     for (const row of set.sdn) {
       if (written >= entities) break;
       const id = row[0]!.trim();
-      if (k === 0 && id === opts.drop) continue;
+      // A dropped entry still counts toward the cut: else the cut moves one entry on, and a "one-entity change"
+      // also adds the next entry of the last copy (an ADD under the name of a real entry the news names).
+      if (k === 0 && drop.has(id)) {
+        written++;
+        dropped++;
+        continue;
+      }
       const nid = newIdOf(id, k);
       sdn.push(quote([nid, `${row[1]}${mark}`, ...row.slice(2)]));
       for (const a of addBy.get(id) ?? []) add.push(quote([nid, newIdOf(a[1]!.trim(), k), ...a.slice(2)]));
@@ -104,7 +112,12 @@ export function writeOfacSet(
       written++;
     }
   }
-  const out = { sdn: join(dir, 'sdn.csv'), add: join(dir, 'add.csv'), alt: join(dir, 'alt.csv'), entities: written };
+  const out = {
+    sdn: join(dir, 'sdn.csv'),
+    add: join(dir, 'add.csv'),
+    alt: join(dir, 'alt.csv'),
+    entities: written - dropped,
+  };
   writeFileSync(out.sdn, sdn.join(''));
   writeFileSync(out.add, add.join(''));
   writeFileSync(out.alt, alt.join(''));

@@ -27,7 +27,9 @@ import {
   entityRowItem,
   entityRowOf,
   type EntityRow,
+  droppedFacets,
   facetsOf,
+  revOf,
   rowKeyOfCell,
 } from '../domain/entity-rows.ts';
 import {
@@ -185,13 +187,15 @@ export function makeDynamoStore(
             TableName: table,
             Key: key,
             UpdateExpression: 'SET #a = :a1, #m = :m1',
-            ConditionExpression: '#a = :a0 AND #m = :m0',
-            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions' },
+            // The info revision too (issue 17.3): a refile since the read makes this batch plan again.
+            ConditionExpression: `#a = :a0 AND #m = :m0 AND ${e.rev === undefined ? 'attribute_not_exists(#r)' : '#r = :r0'}`,
+            ExpressionAttributeNames: { '#a': 'articles', '#m': 'mentions', '#r': 'rev' },
             ExpressionAttributeValues: {
               ':a1': e.after.articles,
               ':m1': e.after.mentions,
               ':a0': e.before.articles,
               ':m0': e.before.mentions,
+              ...(e.rev === undefined ? {} : { ':r0': e.rev }),
             },
           },
         }
@@ -206,12 +210,14 @@ export function makeDynamoStore(
   };
 
   /** An entity's rows: put in every facet while it has articles, deleted when it has none (see rowMovesOf). */
-  const rowWrites = (e: RowMove): Record<string, unknown>[] =>
-    facetsOf(e.info).map((f) =>
+  const rowWrites = (e: RowMove): Record<string, unknown>[] => [
+    ...facetsOf(e.info).map((f) =>
       e.after.articles > 0
         ? { PutRequest: { Item: entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions) } }
         : { DeleteRequest: { Key: rowKeyOfCell(f, e.cell) } },
-    );
+    ),
+    ...droppedFacets(e).map((f) => ({ DeleteRequest: { Key: rowKeyOfCell(f, e.cell) } })),
+  ];
 
   async function send<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -348,7 +354,7 @@ export function makeDynamoStore(
       for (const it of await batchGet(cells.map(counterKey))) {
         const cell = byKey.get(JSON.stringify({ pk: it.pk, sk: it.sk }))!;
         const c = CounterItemSchema.parse(it);
-        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
+        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it), ...revOf(it) });
       }
       return out;
     },
@@ -485,6 +491,45 @@ export function makeDynamoStore(
           if (attempt >= 8) throw new DependencyError(`aggregator transaction: ${err.message}`, { cause: err });
           await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random())));
         }
+      }
+    },
+
+    async refileCounter({ cell, before, info, listedInNews }): Promise<'applied' | Conflict> {
+      const counter: TransactItem = {
+        Update: {
+          TableName: table,
+          Key: counterKey(cell),
+          // The fields entityInfoOf reads back; the amounts and the revision read are the condition (17.3).
+          UpdateExpression: 'SET #n = :n, #k = :k, #c = :c, #r = :r1',
+          ConditionExpression: `#a = :a0 AND #m = :m0 AND ${before.rev === undefined ? 'attribute_not_exists(#r)' : '#r = :r0'}`,
+          ExpressionAttributeNames: {
+            '#n': 'name',
+            '#k': 'kind',
+            '#c': 'countries',
+            '#r': 'rev',
+            '#a': 'articles',
+            '#m': 'mentions',
+          },
+          ExpressionAttributeValues: {
+            ':n': info.name,
+            ':k': info.type,
+            ':c': info.countries,
+            ':r1': (before.rev ?? 0) + 1,
+            ':a0': before.articles,
+            ':m0': before.mentions,
+            ...(before.rev === undefined ? {} : { ':r0': before.rev }),
+          },
+        },
+      };
+      const lin = Object.entries(listedInNews)
+        .filter(([, attrs]) => Object.keys(attrs).length)
+        .map(([cc, attrs]) => addUpdate(listedInNewsKey(cc), attrs));
+      try {
+        await send(() => doc.send(new TransactWriteCommand({ TransactItems: [counter, ...lin] })));
+        return 'applied';
+      } catch (err) {
+        if (isConflict(err)) return 'conflict';
+        throw err;
       }
     },
 

@@ -5,7 +5,9 @@ import {
   entityRowItem,
   entityRowOf,
   type EntityRow,
+  droppedFacets,
   facetsOf,
+  revOf,
   rowKeyOfCell,
 } from '../domain/entity-rows.ts';
 import {
@@ -288,18 +290,35 @@ export function makeMemoryStore() {
         const it = get(counterKey(cell));
         if (!it) continue;
         const c = CounterItemSchema.parse(it);
-        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it) });
+        out.set(cell, { articles: c.articles, mentions: c.mentions, info: entityInfoOf(cell, it), ...revOf(it) });
       }
       read('readEntityStates', out.size);
       return out;
     },
+    async refileCounter({ cell, before, info, listedInNews }): Promise<'applied' | Conflict> {
+      fault('refileCounter');
+      const k = counterKey(cell);
+      const cur = get(k);
+      if (!cur || cur.articles !== before.articles || cur.mentions !== before.mentions || cur.rev !== before.rev)
+        return 'conflict';
+      put({ ...cur, name: info.name, kind: info.type, countries: info.countries, rev: (before.rev ?? 0) + 1 });
+      for (const [cc, attrs] of Object.entries(listedInNews)) {
+        const lk = listedInNewsKey(cc);
+        const next: Record<string, unknown> = { ...(get(lk) ?? lk) };
+        for (const [a, v] of Object.entries(attrs)) next[a] = Number(next[a] ?? 0) + v;
+        put(next as Item);
+      }
+      return 'applied';
+    },
     async writeEntityRows(moves: readonly RowMove[]): Promise<void> {
       fault('writeEntityRows');
-      for (const e of moves)
+      for (const e of moves) {
         for (const f of facetsOf(e.info)) {
           if (e.after.articles > 0) put(entityRowItem(f, e.cell, e.info, e.after.articles, e.after.mentions));
           else del(rowKeyOfCell(f, e.cell));
         }
+        for (const f of droppedFacets(e)) del(rowKeyOfCell(f, e.cell));
+      }
     },
     async applyChunk(c: AggregationChunk): Promise<'applied' | Conflict> {
       fault('applyChunk');
@@ -310,7 +329,11 @@ export function makeMemoryStore() {
       }
       for (const e of c.entities) {
         const cur = get(counterKey(e.cell));
-        if (e.before ? cur?.articles !== e.before.articles || cur?.mentions !== e.before.mentions : cur)
+        if (
+          e.before
+            ? cur?.articles !== e.before.articles || cur?.mentions !== e.before.mentions || cur?.rev !== e.rev
+            : cur
+        )
           return 'conflict';
       }
       for (const e of c.entities) {

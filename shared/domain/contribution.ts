@@ -140,6 +140,8 @@ export interface EntityState {
   articles: number;
   mentions: number;
   info: EntityInfo;
+  /** How many times a list version refiled its info (shared/ingest/refile-rows.ts); absent: never. */
+  rev?: number;
 }
 
 /**
@@ -152,6 +154,11 @@ export interface EntityMove {
   before?: Amounts;
   after: Amounts;
   info: EntityInfo;
+  /**
+   * The info revision read with `before` (issue 17.3): the move is conditional on it too, so a batch planned with
+   * the info a refile has since replaced is planned again, never filed under the old facets.
+   */
+  rev?: number;
 }
 
 /**
@@ -163,6 +170,8 @@ export interface RowMove {
   info: EntityInfo;
   after: Amounts;
   hadRows: boolean;
+  /** Facets whose rows go whatever the amounts: ones an earlier write filed the entity under, and its info left. */
+  drop?: string[];
 }
 
 /**
@@ -315,7 +324,13 @@ export function planAggregation(
       const after = { articles: s.articles, mentions: s.mentions };
       const same = m.before && m.before.articles === after.articles && m.before.mentions === after.mentions;
       if (same || (!m.before && after.articles === 0 && after.mentions === 0)) continue;
-      ents.push({ cell, ...(m.before ? { before: m.before } : {}), after, info: s.info });
+      ents.push({
+        cell,
+        ...(m.before ? { before: m.before } : {}),
+        after,
+        info: s.info,
+        ...(m.before && s.rev !== undefined ? { rev: s.rev } : {}),
+      });
       s.exists = true;
       const was = (m.before?.articles ?? 0) > 0;
       const is = after.articles > 0;

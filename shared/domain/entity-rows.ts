@@ -118,6 +118,25 @@ export function facetsOf(info: EntityInfo): string[] {
   ];
 }
 
+/** Facets a row move deletes beyond its info's own (`drop`, less those its info files it under). */
+export function droppedFacets(m: { info: EntityInfo; drop?: readonly string[] | undefined }): string[] {
+  if (!m.drop?.length) return [];
+  const keep = new Set(facetsOf(m.info));
+  return [...new Set(m.drop)].filter((f) => !keep.has(f));
+}
+
+/** Whether two infos file and show an entity alike (the rows of one are the rows of the other). */
+export const sameInfo = (a: EntityInfo, b: EntityInfo): boolean =>
+  a.name === b.name &&
+  a.type === b.type &&
+  a.listed === b.listed &&
+  a.countries.join() === b.countries.join() &&
+  a.lists.join() === b.lists.join();
+
+/** A stored counter's info revision (issue 17.3: moved by a refile, compared by the aggregator's conditions). */
+export const revOf = (it: Record<string, unknown>): { rev?: number } =>
+  typeof it.rev === 'number' ? { rev: it.rev } : {};
+
 /** The key of an entity cell's row in one facet (in the cell's scope). */
 export const rowKeyOfCell = (facet: string, cell: string) => entityRowKey(facet, entityIdOfCell(cell), scopeOf(cell));
 

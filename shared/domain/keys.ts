@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
  *  LIST#<list>                 VER#<version>         one version of a list: status, counts, source object
  *  LE#<list>#<version>#<shard> <sourceId>            one listed entity of a version
  *  RELINK                      DONE                  the name index the last finished relink pass linked against
+ *  REFILE#<list>               <version>             the version's changed entities have their rows refiled (17.3)
  *  CHG#<list>#<version>#<0..7> T#<type>#<sourceId>  one change (ADD/MOD/DEL) a version made to its list
  *  CHG#<list>#<version>#<0..7> C#<cc>#<type>#<id>   the same change, filed under one of the entity's countries
  *  CHGSET#<list>               <changedAt>#<version> a version's change set: counts by type (the listing of a list)
@@ -45,6 +46,7 @@ export const contributionPartKey = (objectKey: string, gen: string, index: numbe
 export const articleKey = (articleId: string) => ({ pk: `ART#${articleId}`, sk: 'META' });
 export const ingestStatusKey = (objectKey: string) => ({ pk: objectPartition(objectKey), sk: 'STATUS' });
 export const RELINK_MARK_KEY = { pk: 'RELINK', sk: 'DONE' } as const;
+export const refileMarkKey = (list: string, version: string) => ({ pk: `REFILE#${list}`, sk: version });
 
 export const INGEST_SHARDS = 8;
 export const ARTICLE_OBJECT_SHARDS = 16;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import {
+  type EntityMove,
   entityCellsOf,
   type PartChange,
+  type RowMove,
   planAggregation,
   rowMovesOf,
   unappliedChanges,
 } from '../domain/contribution.ts';
+import { type EntityInfo, facetsOf, sameInfo } from '../domain/entity-rows.ts';
 import { PART_PREFIX, padSequence } from '../domain/keys.ts';
 import type { CounterAggregator } from '../ports.ts';
 
@@ -79,6 +82,8 @@ export async function aggregateStreamBatch(
   let applied = 0;
   let transactions = 0;
   let firstPending = changes[0]?.id;
+  /** The info each entity's rows were last written under by this call (the rounds below). */
+  const filed = new Map<string, EntityInfo>();
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const ledgers = await store.readLedgers([...new Set(changes.map((c) => c.object))]);
@@ -91,7 +96,24 @@ export async function aggregateStreamBatch(
       const chunks = planAggregation(todo, entities);
       // Every entity's rows as the batch leaves them, once, before the transactions (rowMovesOf says why that is
       // exact): an entity moved by several chunks has its rows written once, not once per chunk.
-      await store.writeEntityRows(rowMovesOf(chunks));
+      // A round that wrote an entity's rows under an info a refile then replaced (its transaction is refused on the
+      // info revision, issue 17.3) drops those facets now: no row is left in a facet the entity has left.
+      // An entity the batch leaves where it found it (a relink's old generation out and its new one in, both in
+      // this batch) keeps the rows it has: they are the copy of the counter the batch read, under the same info.
+      const first = new Map<string, EntityMove>();
+      for (const c of chunks) for (const e of c.entities) if (!first.has(e.cell)) first.set(e.cell, e);
+      const unmoved = (m: RowMove) => {
+        const b = first.get(m.cell)?.before;
+        return !filed.has(m.cell) && !!b && b.articles === m.after.articles && b.mentions === m.after.mentions;
+      };
+      const moves = rowMovesOf(chunks)
+        .filter((m) => !unmoved(m))
+        .map((m) => {
+          const before = filed.get(m.cell);
+          filed.set(m.cell, m.info);
+          return before && !sameInfo(before, m.info) ? { ...m, drop: facetsOf(before) } : m;
+        });
+      await store.writeEntityRows(moves);
       for (const chunk of chunks) {
         firstPending = chunk.firstId;
         if ((await store.applyChunk(chunk)) === 'conflict') {

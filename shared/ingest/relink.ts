@@ -5,10 +5,11 @@ import { DependencyError } from '../errors.ts';
 import type { ListCatalog } from '../ports.ts';
 import { type ArticleDeps, relinkAllArticles, relinkObjects } from './articles.ts';
 import { rebuildNameIndex } from './name-index.ts';
+import { type RefileStore, refileChangedEntities } from './refile-rows.ts';
 import type { IngestCall } from './sanctions.ts';
 
 export interface RelinkDeps {
-  store: ListCatalog & ArticleDeps['store'];
+  store: ListCatalog & ArticleDeps['store'] & RefileStore;
   index: NameIndexStore;
   /** How stored articles are read and analysed again. */
   articles: Omit<ArticleDeps, 'store' | 'index'>;
@@ -24,6 +25,10 @@ export interface RelinkDeps {
 export async function relinkAfterListChange(deps: RelinkDeps, call: IngestCall): Promise<void> {
   const built = await rebuildNameIndex(deps.store, deps.index);
   if (built.rebuilt) deps.log?.('name index rebuilt', built);
+  // The rows of entities the new versions changed, before the relink (which may run out of time and come back):
+  // their counts may not move at all, and their rows must still show the list's new info (issue 17.3).
+  const refiled = await refileChangedEntities(deps.store);
+  if (refiled.entities) deps.log?.('rows refiled', { ...refiled });
   const r = await relinkChangedArticles(
     { ...deps.articles, store: deps.store, index: deps.index },
     call.deadline !== undefined ? { deadline: call.deadline } : {},
@@ -47,8 +52,9 @@ export interface RelinkResult {
   skipped?: boolean;
   /** `changed`: only the objects under changed name keys; `all`: every stored object. */
   mode: 'changed' | 'all';
-  /** How many name keys changed (mode `changed`). */
+  /** How many name keys changed (mode `changed`), and the first of them (sorted), to say why objects were found. */
   changedKeys?: number;
+  someChangedKeys?: string[];
   /** Why a proportional pass was not possible (mode `all` when not asked for). */
   reason?: string;
 }
@@ -109,9 +115,15 @@ export async function relinkChangedArticles(deps: Deps, opts: RelinkOptions = {}
   if (changed.has(EVERY_ARTICLE)) return full('a form of one word changed');
   const keys = changed.size ? await deps.store.objectsNaming([...changed]) : [];
   const r = await relinkObjects(keys, deps, opts);
-  if (r.finished && (await markIfStill(deps, indexEtag, cur.buildId, keys.length, 'changed')))
+  const result: RelinkResult = {
+    ...r,
+    mode: 'changed',
+    changedKeys: changed.size,
+    someChangedKeys: [...changed].sort().slice(0, 10),
+  };
+  if (r.finished && (await markIfStill(deps, indexEtag, cur.buildId, result, now() - started)))
     await pruneBuilds(deps, builds, cur.buildId, started);
-  return { ...r, mode: 'changed', changedKeys: changed.size };
+  return result;
 }
 
 /**
@@ -138,19 +150,33 @@ export async function relinkEverything(
   const marked = (await deps.store.getItem(RELINK_MARK_KEY))?.indexEtag === (cur?.etag ?? 'none');
   if (r.finished && !r.skipped && marked && cur?.buildId && listed)
     await pruneBuilds(deps, listed.builds, cur.buildId, started);
+  // The mark relinkAllArticles wrote has no mode: a mark without one is a full pass's.
   return { ...r, mode: 'all', ...(reason ? { reason } : {}) };
 }
+
+/** What a finished pass leaves on the mark beside its build: what it was, and what it took. */
+const markFieldsOf = (r: RelinkResult, ms: number) => ({
+  objects: r.total,
+  relinked: r.relinked,
+  mode: r.mode,
+  ms,
+  ...(r.changedKeys !== undefined ? { changedKeys: r.changedKeys } : {}),
+  ...(r.someChangedKeys?.length ? { someChangedKeys: r.someChangedKeys } : {}),
+  ...(r.reason ? { reason: r.reason } : {}),
+});
 
 /** The mark, written only when the index stayed the same build throughout (build ETags never recur). */
 async function markIfStill(
   deps: Deps,
   indexEtag: string,
   buildId: string,
-  objects: number,
-  mode: 'changed' | 'all',
+  r: RelinkResult,
+  ms: number,
 ): Promise<boolean> {
   if (((await deps.index.load())?.etag ?? 'none') !== indexEtag) return false;
-  await deps.store.putItems([{ ...RELINK_MARK_KEY, indexEtag, buildId, at: new Date().toISOString(), objects, mode }]);
+  await deps.store.putItems([
+    { ...RELINK_MARK_KEY, indexEtag, buildId, at: new Date().toISOString(), ...markFieldsOf(r, ms) },
+  ]);
   return true;
 }
 

@@ -46,7 +46,21 @@ const linkedAgainstCurrent = async () => {
   for (const key of KEYS) if ((await get(objectStateKey(key))).indexEtag === etag) out.push(key);
   return out;
 };
-const withoutRecord = (id: string) => UN_RECORDS.filter((r) => !r.includes(`<DATAID>${id}</DATAID>`));
+const withoutRecords = (...ids: string[]) =>
+  UN_RECORDS.filter((r) => !ids.some((id) => r.includes(`<DATAID>${id}</DATAID>`)));
+const withoutRecord = (id: string) => withoutRecords(id);
+const HAN = '6908614'; // Han Jang Su, on the list with the hyphenated alias "Chang-Su Han"
+const QAIDA = '113458'; // AL-QAIDA: one word on the list, two to the matcher ("al qaida")
+const BADEGE = '6907993'; // Eric Badege: nationality Democratic Republic of the Congo, address Rwanda
+const MORE = ['articles/relink/han.txt', 'articles/relink/qaida.txt', 'articles/relink/none.txt'];
+/** Badege's record with his nationality Uganda (CD → UG). */
+const moved = (recs: string[]) =>
+  recs.map((r) =>
+    r.includes(`<DATAID>${BADEGE}</DATAID>`)
+      ? r.replace(/(<NATIONALITY>\s*<VALUE>)Democratic Republic of the Congo(<\/VALUE>)/, '$1Uganda$2')
+      : r,
+  );
+const apiGet = async <T>(path: string): Promise<T> => (await (await fetch(`${sb.queryUrl}${path}`)).json()) as T;
 
 describe('proportional relink on the sandbox (issue 17.4)', () => {
   beforeAll(async () => {
@@ -83,6 +97,63 @@ describe('proportional relink on the sandbox (issue 17.4)', () => {
     const listed = Object.keys(await readStoredCounts(ddb)).filter((c) => c.startsWith('listed|'));
     expect(listed).toContain(`listed|un-sc|${KOMID}`);
     expect(listed).not.toContain(`listed|un-sc|${GHALI}`);
+    expect(await readStoredCounts(ddb)).toEqual(await recountFromS3(sb.s3, await buildCurrentMatcher(ddb)));
+  }, 120_000);
+
+  it('names by a hyphenated alias and a hyphenated one-word list name: still in proportion, never a full pass', async () => {
+    // Prepare: one object names Han Jang Su by his alias only, one names AL-QAIDA, one neither
+    await put(MORE[0]!, 'Report 12. Envoys said Chang-Su Han had met buyers in Beijing.');
+    await put(MORE[1]!, 'Report 13. A court said Al-Qaida had claimed the attack in Mali.');
+    await put(MORE[2]!, 'Report 14. Officials in Beijing and Moscow met traders on Monday.');
+    await sb.idle();
+    const listed = Object.keys(await readStoredCounts(ddb));
+    expect(listed).toEqual(expect.arrayContaining([`listed|un-sc|${HAN}`, `listed|un-sc|${QAIDA}`]));
+    // Act: both removed (Ghali stays out)
+    await put('sanctions/un/list.xml', unFile(withoutRecords(GHALI, HAN, QAIDA)));
+    await sb.idle();
+    // Assess: the two objects naming them, by the proportional pass, and counts as a recount from scratch
+    const etag = await indexEtag();
+    const relinked: string[] = [];
+    for (const key of [...KEYS, ...MORE]) if ((await get(objectStateKey(key))).indexEtag === etag) relinked.push(key);
+    expect(relinked).toEqual([MORE[0], MORE[1]]);
+    expect(await get(RELINK_MARK_KEY)).toMatchObject({ mode: 'changed', objects: 2, relinked: 2 });
+    expect(await readStoredCounts(ddb)).toEqual(await recountFromS3(sb.s3, await buildCurrentMatcher(ddb)));
+  }, 120_000);
+
+  it('a new version moves an entity to another country: every view agrees (issue 17.3)', async () => {
+    // Prepare: Eric Badege in the news, filed under CD and RW
+    const id = `l:un-sc:${BADEGE}`;
+    await put(
+      'articles/relink/badege.json',
+      JSON.stringify({
+        title: 'Border',
+        publishedAt: '2026-03-02',
+        content: 'Officials in Goma said Eric Badege had crossed the border.',
+      }),
+    );
+    await sb.idle();
+    type Entities = { items: { id: string; countries: string[] }[] };
+    type Countries = { items: { country: string; listedEntitiesInNews: number }[] };
+    const inCountry = async (cc: string) =>
+      (await apiGet<Entities>(`/counts/entities?country=${cc}&limit=100`)).items.some((e) => e.id === id);
+    const inNews = async (cc: string) =>
+      (await apiGet<Countries>('/counts/countries?limit=300')).items.find((c) => c.country === cc)
+        ?.listedEntitiesInNews ?? 0;
+    expect(await inCountry('CD')).toBe(true);
+    const cdBefore = await inNews('CD');
+    const ugBefore = await inNews('UG');
+    // Act: the same list with his nationality Uganda; no article's links count moves
+    await put('sanctions/un/list.xml', unFile(moved(withoutRecords(GHALI, HAN, QAIDA))));
+    await sb.idle();
+    // Assess: the entity page, the country filters, the entity listings and the listed-in-news counts agree
+    const page = await apiGet<{ countries: { code: string }[] }>(`/entities/${encodeURIComponent(id)}`);
+    expect(page.countries.map((c) => c.code).sort()).toEqual(['RW', 'UG']);
+    expect(await inCountry('CD')).toBe(false);
+    expect(await inCountry('UG')).toBe(true);
+    const all = await apiGet<Entities>('/counts/entities?listed=true&limit=100');
+    expect(all.items.find((e) => e.id === id)?.countries).toEqual(['RW', 'UG']);
+    expect(await inNews('CD')).toBe(cdBefore - 1);
+    expect(await inNews('UG')).toBe(ugBefore + 1);
     expect(await readStoredCounts(ddb)).toEqual(await recountFromS3(sb.s3, await buildCurrentMatcher(ddb)));
   }, 120_000);
 });

@@ -71,6 +71,19 @@ describe.each(OFAC_DIRS.filter((d) => existsSync(join(d, 'sdn.csv'))))('scale co
     expect(ids).not.toContain(drop);
   });
 
+  it('a drop keeps the cut where it was: the next entry of the last copy does not come in (no second change)', async () => {
+    // Prepare: a list cut a few entries into its second copy
+    const want = set.sdn.length + 5;
+    const drop = set.sdn[3]![0]!.trim();
+    const before = (await entitiesOf(writeOfacSet(set, want, dir).sdn)).map((e) => e.sourceId);
+    // Act
+    const files = writeOfacSet(set, want, dir, { drop });
+    // Assess
+    const after = (await entitiesOf(files.sdn)).map((e) => e.sourceId);
+    expect(after).toEqual(before.filter((id) => id !== drop));
+    expect(files.entities).toBe(want - 1);
+  });
+
   it('gives every copy its own marker word', () => {
     const marks = Array.from({ length: 300 }, (_, k) => copyMarker(k + 1));
     expect(new Set(marks).size).toBe(300);

@@ -87,6 +87,25 @@ describe('name-key signatures', () => {
     expect(Object.keys(sig)).toEqual([EVERY_ARTICLE]);
   });
 
+  it('one-word and hyphenated list names make two-word forms: a change to them stays proportional', () => {
+    // Prepare: a one-word name, hyphenated names ("AERO-CARIBBEAN", "AL-QAIDA") and a hyphenated alias
+    const index = buildNameIndex([
+      entity('1', 'KOMID'),
+      entity('2', 'AL-QAIDA', 'organization', ['AERO-CARIBBEAN']),
+      entity('3', 'HAN, Jang Su', 'person', ['Chang-Su Han']),
+    ]);
+    // Act
+    const sig = nameKeySignature(index);
+    // Assess: no form of one word (KOMID alone is not matchable), so no key stands for every article; and the
+    // article side posts the hyphenated names under the very keys their forms are found under
+    expect(Object.keys(index.forms).every((f) => f.split(' ').length >= 2)).toBe(true);
+    expect(Object.keys(sig)).not.toContain(EVERY_ARTICLE);
+    expect(Object.keys(sig)).toEqual(expect.arrayContaining(['al qaida', 'aero caribbean', 'chang su']));
+    expect(postingKeysOfText('Al-Qaida and Aero-Caribbean met Chang-Su Han.')).toEqual(
+      expect.arrayContaining(['al qaida', 'aero caribbean', 'chang su']),
+    );
+  });
+
   it('chunks keep every key, in order, under the size asked', () => {
     const keys = Array.from({ length: 50 }, (_, i) => `word${i} other${i}`);
     const chunks = chunkNameKeys(keys, 100);
