@@ -55,6 +55,11 @@ import type { CanonicalStore } from '../ports.ts';
 const PAGE = 100;
 /** Pages of seeds resolved at once (see resolveSeeds). */
 const SEED_PAGES = 4;
+/**
+ * Seeds per page in a first build: its clusters are new, so a page's cost is its round trips and transactions, not
+ * its reads; larger pages fill transactions (fewer counter actions) and meet each other less often.
+ */
+const FIRST_PAGE = 500;
 /** Entities read per Query when a version is walked whole. */
 const WALK_PAGE = 500;
 const PARALLEL = 16;
@@ -203,6 +208,18 @@ async function parallel<T, R>(xs: readonly T[], fn: (x: T) => Promise<R>): Promi
 /** What one run reads more than once: list states, buckets, listings' profiles and canonical ids. */
 class Run {
   readonly states = new Map<string, ListState>();
+  /**
+   * Lists none of whose members was in a cluster when the run began (their state not `clustered`). A writer flags a
+   * list before it writes the first CANOF of one of its members (writeClusters), so a member of such a list has no
+   * CANOF, and no canonical id named after it has a META or REF item, but those this run writes itself (in its
+   * caches): reads of them are skipped. A concurrent ingest that clusters one of them meanwhile is the known limit
+   * of the header (it was already one of reads made moments apart).
+   */
+  readonly unclustered = new Set<string>();
+  /** Canonical ids this run wrote for members of `unclustered` lists (kept past trim(): they are not read back). */
+  private readonly wrote = new Map<string, string | null>();
+  /** Canonical ids whose META this run created or removed. */
+  readonly named = new Set<string>();
   private readonly buckets = new Map<string, Bucket>();
   readonly profiles = new Map<string, Profile | null>();
   readonly canonicals = new Map<string, string | null>();
@@ -291,11 +308,24 @@ class Run {
     }
   }
 
-  /** Canonical ids of listed ids in clusters (null: in none). */
+  /** A member's canonical id as this run just wrote it (null: in no cluster). */
+  setCanonical(id: string, canonical: string | null) {
+    this.canonicals.set(id, canonical);
+    if (this.neverClustered(id)) this.wrote.set(id, canonical);
+  }
+
+  /** Whether a listed id's list had no member in a cluster when the run began (see `unclustered`). */
+  neverClustered(id: string) {
+    const p = parseEntityId(id);
+    return p?.kind === 'listed' && this.unclustered.has(p.list);
+  }
+
+  /** Canonical ids of listed ids in clusters (null: in none). Members of never clustered lists are read as none. */
   async loadCanonicals(ids: readonly string[]) {
     const want = [...new Set(ids)].filter((id) => !this.canonicals.has(id));
-    for (const id of want) this.canonicals.set(id, null);
-    for (const it of await this.deps.store.getItems(want.map(canonicalOfKey)))
+    for (const id of want) this.canonicals.set(id, this.wrote.get(id) ?? null);
+    const unread = want.filter((id) => !this.neverClustered(id));
+    for (const it of unread.length ? await this.deps.store.getItems(unread.map(canonicalOfKey)) : [])
       this.canonicals.set(String(it.pk).slice('CANOF#'.length), String(it.canonical));
   }
 }
@@ -310,7 +340,8 @@ export async function resolveListVersion(
   do {
     const page = await deps.store.queryPage(RESOLVED_LISTS_PK, 1000, after);
     for (const it of page.items)
-      if (it.gen && it.version)
+      if (it.gen && it.version) {
+        if (!it.clustered) r.unclustered.add(String(it.sk));
         r.states.set(String(it.sk), {
           list: String(it.sk),
           gen: String(it.gen),
@@ -318,6 +349,7 @@ export async function resolveListVersion(
           version: String(it.version),
           ...(it.clustered ? { clustered: true } : {}),
         });
+      }
     after = page.last;
   } while (after);
   const known = r.states.get(run.list);
@@ -421,6 +453,8 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
     version: run.version,
     ...(old?.clustered ? { clustered: true } : {}),
   };
+  // A list without state was never resolved (or is removed, its CANOF items first): none of its members is in a cluster.
+  if (!old) r.unclustered.add(list);
   // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
   // buckets (edits are set additions).
   const c = run.collected;
@@ -494,16 +528,25 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
  * resolved (no walk of the version: it was in memory as it was written).
  */
 async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: ListState | undefined) {
-  // Keys by bucket, then the buckets written 256 at a time (their edits built only then: memory stays near the
-  // collector's own).
+  // Keys by bucket, then the buckets written 256 at a time (their items built only then: memory stays near the
+  // collector's own). The collector holds every key of the version, so each bucket's content is known whole: it is
+  // put as it is, unread (a retry of this build, or a second delivery building it at once, puts the same items).
   const byBucket: string[][] = Array.from({ length: state.buckets }, () => []);
   for (const k of c.entries.keys()) byBucket[bucketOf(k, state.buckets)]!.push(k);
   for (let b0 = 0; b0 < state.buckets; b0 += 256) {
-    const pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
-    for (let b = b0; b < Math.min(state.buckets, b0 + 256); b++)
-      if (byBucket[b]!.length)
-        pending.set(b, { add: new Map(byBucket[b]!.map((k) => [k, new Set(c.idsOf(k))])), del: new Map() });
-    await writeBuckets(r, state, pending, true);
+    const items: Record<string, unknown>[] = [];
+    for (let b = b0; b < Math.min(state.buckets, b0 + 256); b++) {
+      if (!byBucket[b]!.length) continue;
+      const keys: Record<string, string[]> = {};
+      for (const k of byBucket[b]!) {
+        const ids = [...new Set(c.idsOf(k))].sort();
+        keys[k] = ids.length > MAX_BLOCK ? [COMMON] : ids;
+      }
+      const key = r.bucketKey(state, b);
+      items.push({ ...key, keys, rev: 1 });
+      r.remember(key.pk, { keys, rev: 1 });
+    }
+    if (items.length) await r.deps.store.putItems(items);
   }
   r.states.set(state.list, state);
   await r.deps.store.putItems([{ ...resolvedListKey(state.list), ...state }]);
@@ -518,7 +561,7 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: 
     for (const k of chunk)
       if (blocks.get(k)?.length) for (const sid of c.idsOf(k)) seeds.add(listedEntityId(state.list, sid));
   }
-  await resolveSeeds(r, [...seeds]);
+  await resolveSeeds(r, [...seeds], FIRST_PAGE);
   return { changed: c.size, removed: 0 };
 }
 
@@ -528,9 +571,9 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: 
  * members' profiles); the second's META writes find the first's (conditional on the revision) and re-plan to no
  * change, so the counters move once.
  */
-async function resolveSeeds(r: Run, seeds: readonly string[]) {
+async function resolveSeeds(r: Run, seeds: readonly string[], size = PAGE) {
   const pages: string[][] = [];
-  for (let i = 0; i < seeds.length; i += PAGE) pages.push(seeds.slice(i, i + PAGE));
+  for (let i = 0; i < seeds.length; i += size) pages.push(seeds.slice(i, i + size));
   let next = 0;
   const worker = async () => {
     while (next < pages.length) {
@@ -688,7 +731,7 @@ async function removeMembers(r: Run, ids: readonly string[]) {
     if (!c) continue;
     clusters.add(c);
     deletes.push(canonicalOfKey(id));
-    r.canonicals.set(id, null);
+    r.setCanonical(id, null);
   }
   if (deletes.length) await r.deps.store.deleteKeys(deletes);
   if (clusters.size) await resolveAround(r, [], [...clusters]);
@@ -731,7 +774,9 @@ async function resolveAround(r: Run, seeds: readonly string[], retired: readonly
   };
   enqueue(seeds);
   await readClusters(retired);
-  while (frontier.length && expanded.size < MAX_NODES) {
+  // The bound grows with the page: a page of seeds is that many components.
+  const cap = Math.max(MAX_NODES, 10 * seeds.length);
+  while (frontier.length && expanded.size < cap) {
     const level = frontier;
     frontier = [];
     await Promise.all([r.loadProfiles(level), r.loadCanonicals(level)]);
@@ -782,10 +827,13 @@ async function writeClusters(
   const puts: Record<string, unknown>[] = [];
   const deletes: { pk: string; sk: string }[] = [];
   const movedTo = new Map<string, Map<string, number>>();
+  // Clusters none of whose members was in one: their META is not read first (its write is conditional on absence).
+  const fresh = new Set(clusters.keys());
   for (const [id] of nodes) {
     const c = canonicalOf.get(id)!;
     const to = clusters.has(c) ? c : undefined;
     const from = r.canonicals.get(id) ?? undefined;
+    if (from && to) fresh.delete(to);
     if (from && from !== to) {
       const m = movedTo.get(from) ?? new Map<string, number>();
       const dest = to ?? singletonCanonicalId(id);
@@ -794,22 +842,24 @@ async function writeClusters(
     }
     if (to && from !== to) puts.push({ ...canonicalOfKey(id), canonical: to });
     if (!to && from) deletes.push(canonicalOfKey(id));
-    r.canonicals.set(id, to ?? null);
+    r.setCanonical(id, to ?? null);
   }
-  if (deletes.length) await r.deps.store.deleteKeys(deletes);
-  if (puts.length) await r.deps.store.putItems(puts);
-  // Lists with a member in a cluster for the first time say so (a rebuild of them then looks for their members).
+  // Lists with a member in a cluster for the first time say so, before the member's CANOF is written: a rebuild of
+  // them then looks for their members, and a run that finds a list unflagged may take its members to be in none
+  // (Run.unclustered). The state is read again first, so that a version another run resolved since is not undone.
   const listOf = (pk: string) => {
     const e = parseEntityId(pk.slice('CANOF#'.length));
     return e?.kind === 'listed' ? e.list : undefined;
   };
-  const flagged = [...new Set(puts.map((p) => listOf(String(p.pk))))].flatMap((l) => {
+  for (const l of new Set(puts.map((p) => listOf(String(p.pk))))) {
     const st = l ? r.states.get(l) : undefined;
-    if (!st || st.clustered) return [];
+    if (!st || st.clustered) continue;
     st.clustered = true;
-    return [{ ...resolvedListKey(st.list), ...st }];
-  });
-  if (flagged.length) await r.deps.store.putItems(flagged);
+    const cur = await r.deps.store.getItem(resolvedListKey(st.list));
+    if (!cur?.clustered) await r.deps.store.putItems([{ ...resolvedListKey(st.list), ...st, ...cur, clustered: true }]);
+  }
+  if (deletes.length) await r.deps.store.deleteKeys(deletes);
+  if (puts.length) await r.deps.store.putItems(puts);
 
   // Clusters no longer there, for ids of old clusters that did not carry over.
   const gone = [...oldMetas.keys()].filter((c) => !clusters.has(c));
@@ -818,6 +868,7 @@ async function writeClusters(
     [...[...clusters].map(([c, ps]) => [c, ps] as const), ...gone.map((c) => [c, undefined] as const)],
     joinedBy,
     oldMetas,
+    fresh,
   );
   // A retired id still resolves through its member while that member is listed; otherwise a referent says where its
   // members went.
@@ -829,8 +880,11 @@ async function writeClusters(
     return to.length ? [{ ...canonicalRefKey(old), mergedInto: to[0]![0] }] : [];
   });
   if (refs.length) await r.deps.store.putItems(refs);
-  // A cluster that exists again under an id once retired is no referent any more.
-  const revived = (created.length ? await r.deps.store.getItems(created.map(canonicalRefKey)) : []).map((it) => ({
+  // A cluster that exists again under an id once retired is no referent any more. An id named after a member of a
+  // list never clustered (and not named by this run) never had a cluster, so has no referent to read.
+  const maybeRefs = created.filter((c) => r.named.has(c) || !r.neverClustered(memberOfCanonicalId(c)));
+  for (const c of [...created, ...gone]) r.named.add(c);
+  const revived = (maybeRefs.length ? await r.deps.store.getItems(maybeRefs.map(canonicalRefKey)) : []).map((it) => ({
     pk: String(it.pk),
     sk: String(it.sk),
   }));
@@ -903,8 +957,9 @@ async function writeMetas(
   entries: readonly (readonly [string, Profile[] | undefined])[],
   joinedBy: Map<string, Merge>,
   known: Map<string, Meta>,
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
-  const unknown = entries.filter(([c]) => !known.has(c)).map(([c]) => canonicalMetaKey(c));
+  const unknown = entries.filter(([c]) => !known.has(c) && !fresh.has(c)).map(([c]) => canonicalMetaKey(c));
   const curs = new Map<string, Record<string, unknown>>([...known].map(([c, m]) => [c, m]));
   for (const it of unknown.length ? await r.deps.store.getItems(unknown) : []) curs.set(String(it.id), it);
   const created = entries.filter(([c, ps]) => ps && !curs.has(c)).map(([c]) => c);
@@ -920,12 +975,16 @@ async function writeMetas(
     group = [];
     countries = new Set();
   };
-  for (const entry of entries) {
+  const plans = entries.flatMap((entry) => {
     const plan = planMeta(entry[0], entry[1], joinedBy, curs.get(entry[0]));
-    if (!plan) continue;
+    return plan ? [{ entry, ...plan, by: [...plan.deltas.keys()].sort().join(' ') }] : [];
+  });
+  // Clusters with the same countries side by side: a transaction then carries more META items and fewer counters.
+  plans.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
+  for (const { by: _, ...plan } of plans) {
     const more = [...plan.deltas.keys()].filter((c) => !countries.has(c)).length;
     if (group.length + 1 + countries.size + more > MAX_ACTIONS) await flush();
-    group.push({ entry, ...plan });
+    group.push(plan);
     for (const c of plan.deltas.keys()) countries.add(c);
   }
   await flush();
