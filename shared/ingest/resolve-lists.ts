@@ -78,6 +78,11 @@ const BUILD_BUDGET = 200_000;
  * 100 MB OFAC XML file (53,650 entities) went past 200,000.
  */
 const COLLECT_BUDGET = 500_000;
+/**
+ * Entities whose profiles the collector keeps too (a few hundred bytes each, so a few MB): a first build then reads
+ * no listing of its own list. Past that it keeps none, and the seeds' listings are read.
+ */
+const COLLECT_PROFILES = 20_000;
 /** Entities to resolve a first build keeps from its walk (ids); past that it walks the version again. */
 const MAX_SEEDS = 50_000;
 /** Buckets kept in memory by one run (each ~10 KB). */
@@ -112,6 +117,8 @@ export interface ResolveRun {
 export class KeyCollector {
   /** Blocking key → the source id (or ids) of the version's entities carrying it; most keys have one. */
   readonly entries = new Map<string, string | string[]>();
+  /** Source id → profile, while the version has at most COLLECT_PROFILES entities (else empty). */
+  readonly profiles = new Map<string, Profile>();
   /** Entities added. */
   size = 0;
   complete = true;
@@ -126,6 +133,8 @@ export class KeyCollector {
       const p = profileOf(e as unknown as ListedEntity);
       const sid = String(e.sourceId);
       this.size++;
+      if (this.size <= COLLECT_PROFILES) this.profiles.set(sid, p);
+      else if (this.profiles.size) this.profiles.clear();
       for (const k of blockKeysOf(p)) {
         const cur = this.entries.get(k);
         if (cur === undefined) this.entries.set(k, sid);
@@ -138,6 +147,7 @@ export class KeyCollector {
     if (this.count > COLLECT_BUDGET) {
       this.complete = false;
       this.entries.clear();
+      this.profiles.clear();
     }
   }
   /** The source ids under a key. */
@@ -561,6 +571,12 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: 
     for (const k of chunk)
       if (blocks.get(k)?.length) for (const sid of c.idsOf(k)) seeds.add(listedEntityId(state.list, sid));
   }
+  // The seeds' own profiles as they were written (none read back).
+  const prefix = `l:${state.list}:`.length;
+  for (const id of seeds) {
+    const p = c.profiles.get(id.slice(prefix));
+    if (p) r.profiles.set(id, p);
+  }
   await resolveSeeds(r, [...seeds], FIRST_PAGE);
   return { changed: c.size, removed: 0 };
 }
@@ -851,13 +867,16 @@ async function writeClusters(
     const e = parseEntityId(pk.slice('CANOF#'.length));
     return e?.kind === 'listed' ? e.list : undefined;
   };
-  for (const l of new Set(puts.map((p) => listOf(String(p.pk))))) {
-    const st = l ? r.states.get(l) : undefined;
-    if (!st || st.clustered) continue;
-    st.clustered = true;
-    const cur = await r.deps.store.getItem(resolvedListKey(st.list));
-    if (!cur?.clustered) await r.deps.store.putItems([{ ...resolvedListKey(st.list), ...st, ...cur, clustered: true }]);
-  }
+  await Promise.all(
+    [...new Set(puts.map((p) => listOf(String(p.pk))))].map(async (l) => {
+      const st = l ? r.states.get(l) : undefined;
+      if (!st || st.clustered) return;
+      st.clustered = true;
+      const cur = await r.deps.store.getItem(resolvedListKey(st.list));
+      if (!cur?.clustered)
+        await r.deps.store.putItems([{ ...resolvedListKey(st.list), ...st, ...cur, clustered: true }]);
+    }),
+  );
   if (deletes.length) await r.deps.store.deleteKeys(deletes);
   if (puts.length) await r.deps.store.putItems(puts);
 
