@@ -877,20 +877,14 @@ async function writeClusters(
         await r.deps.store.putItems([{ ...resolvedListKey(st.list), ...st, ...cur, clustered: true }]);
     }),
   );
-  if (deletes.length) await r.deps.store.deleteKeys(deletes);
-  if (puts.length) await r.deps.store.putItems(puts);
-
+  // Then referents, META items with their counters, and last the members' CANOF items: a run that dies between two
+  // of these leaves every META item it did not yet replace reachable from its members' CANOF items, so the retry
+  // finds it and plans against it (written the other way round, a dead run's moved CANOF items hid the clusters they
+  // left, whose overlap then stayed counted). A META item already written is found again by its id.
   // Clusters no longer there, for ids of old clusters that did not carry over.
   const gone = [...oldMetas.keys()].filter((c) => !clusters.has(c));
-  const created = await writeMetas(
-    r,
-    [...[...clusters].map(([c, ps]) => [c, ps] as const), ...gone.map((c) => [c, undefined] as const)],
-    joinedBy,
-    oldMetas,
-    fresh,
-  );
   // A retired id still resolves through its member while that member is listed; otherwise a referent says where its
-  // members went.
+  // members went (harmless beside a META item still there: readers read the META first).
   const refs = gone.flatMap((old) => {
     if (nodes.has(memberOfCanonicalId(old))) return [];
     const to = [...(movedTo.get(old) ?? new Map<string, number>())].sort(
@@ -899,6 +893,15 @@ async function writeClusters(
     return to.length ? [{ ...canonicalRefKey(old), mergedInto: to[0]![0] }] : [];
   });
   if (refs.length) await r.deps.store.putItems(refs);
+  const created = await writeMetas(
+    r,
+    [...[...clusters].map(([c, ps]) => [c, ps] as const), ...gone.map((c) => [c, undefined] as const)],
+    joinedBy,
+    oldMetas,
+    fresh,
+  );
+  if (deletes.length) await r.deps.store.deleteKeys(deletes);
+  if (puts.length) await r.deps.store.putItems(puts);
   // A cluster that exists again under an id once retired is no referent any more. An id named after a member of a
   // list never clustered (and not named by this run) never had a cluster, so has no referent to read.
   const maybeRefs = created.filter((c) => r.named.has(c) || !r.neverClustered(memberOfCanonicalId(c)));
