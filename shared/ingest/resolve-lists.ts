@@ -65,6 +65,8 @@ const WALK_PAGE = 500;
 const PARALLEL = 16;
 /** A component grown past this many members stops growing (a safety bound; lists give clusters of a few members). */
 const MAX_NODES = 5000;
+/** TransactWriteItems of one writeMetas in flight at once (on disjoint counter items). */
+const PARALLEL_TXNS = 4;
 /** Actions per TransactWriteItems (DynamoDB's limit is 100). */
 const MAX_ACTIONS = 90;
 /** Entities per bucket when a list's buckets are laid out (a bucket item stays near 10 KB, far below 400 KB). */
@@ -1035,17 +1037,13 @@ async function writeMetas(
   const curs = new Map<string, Record<string, unknown>>([...known].map(([c, m]) => [c, m]));
   for (const it of unknown.length ? await r.deps.store.getItems(unknown) : []) curs.set(String(it.id), it);
   const created = entries.filter(([c, ps]) => ps && !curs.has(c)).map(([c]) => c);
-  let group: { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> }[] = [];
-  let countries = new Set<string>();
-  const flush = async () => {
-    if (!group.length) return;
+  type Plan = { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> };
+  const write = async (group: Plan[]) => {
     const sums = new Map<string, number>();
     for (const g of group) for (const [c, d] of g.deltas) sums.set(c, (sums.get(c) ?? 0) + d);
     const counters = [...sums].filter(([, d]) => d !== 0).map(([c, delta]) => ({ key: canonicalOverlapKey(c), delta }));
     const res = await r.deps.store.writeCanonicals({ metas: group.map((g) => g.write), counters });
     if (res === 'conflict') for (const g of group) await writeMetaAlone(r, g.entry[0], g.entry[1], joinedBy);
-    group = [];
-    countries = new Set();
   };
   const plans = entries.flatMap((entry) => {
     const plan = planMeta(entry[0], entry[1], joinedBy, curs.get(entry[0]));
@@ -1053,13 +1051,40 @@ async function writeMetas(
   });
   // Clusters with the same countries side by side: a transaction then carries more META items and fewer counters.
   plans.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
+  const groups: { plans: Plan[]; countries: Set<string> }[] = [];
+  let group: (typeof groups)[number] = { plans: [], countries: new Set() };
   for (const { by: _, ...plan } of plans) {
-    const more = [...plan.deltas.keys()].filter((c) => !countries.has(c)).length;
-    if (group.length + 1 + countries.size + more > MAX_ACTIONS) await flush();
-    group.push(plan);
-    for (const c of plan.deltas.keys()) countries.add(c);
+    const more = [...plan.deltas.keys()].filter((c) => !group.countries.has(c)).length;
+    if (group.plans.length + 1 + group.countries.size + more > MAX_ACTIONS) {
+      groups.push(group);
+      group = { plans: [], countries: new Set() };
+    }
+    group.plans.push(plan);
+    for (const c of plan.deltas.keys()) group.countries.add(c);
   }
-  await flush();
+  if (group.plans.length) groups.push(group);
+  // Transactions that share no counter item run side by side (up to PARALLEL_TXNS); two that share one, one after
+  // the other: concurrent transactions on one item conflict (DynamoDB cancels one) and would both be retried alone.
+  const busy = new Set<string>();
+  const running = new Set<Promise<void>>();
+  const queue = [...groups];
+  while (queue.length || running.size) {
+    const i = running.size < PARALLEL_TXNS ? queue.findIndex((g) => ![...g.countries].some((c) => busy.has(c))) : -1;
+    if (i < 0) {
+      await Promise.race(running);
+      continue;
+    }
+    const g = queue.splice(i, 1)[0]!;
+    for (const c of g.countries) busy.add(c);
+    const p: Promise<void> = write(g.plans).finally(() => {
+      for (const c of g.countries) busy.delete(c);
+      running.delete(p);
+    });
+    // Its failure is thrown by the race that sees it; one that fails after another already ended the loop is not
+    // left unhandled (it would stop a process that runs other work, as the sandbox does).
+    p.catch(() => {});
+    running.add(p);
+  }
   return created;
 }
 
