@@ -232,6 +232,8 @@ class Run {
    * of the header (it was already one of reads made moments apart).
    */
   readonly unclustered = new Set<string>();
+  /** Lists removed after some member of theirs was in a cluster (their mark in CANLISTS: see removeList). */
+  readonly removedClustered = new Set<string>();
   /** Canonical ids this run wrote for members of `unclustered` lists (kept past trim(): they are not read back). */
   private readonly wrote = new Map<string, string | null>();
   /** Canonical ids whose META this run created or removed. */
@@ -402,7 +404,8 @@ export async function resolveListVersion(
   do {
     const page = await deps.store.queryPage(RESOLVED_LISTS_PK, 1000, after);
     for (const it of page.items)
-      if (it.gen && it.version) {
+      if (!it.gen && it.clustered) r.removedClustered.add(String(it.sk));
+      else if (it.gen && it.version) {
         if (!it.clustered) r.unclustered.add(String(it.sk));
         r.states.set(String(it.sk), {
           list: String(it.sk),
@@ -513,10 +516,10 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
     gen: run.version,
     buckets: pow2AtLeast(Math.ceil(count / PER_BUCKET)),
     version: run.version,
-    ...(old?.clustered ? { clustered: true } : {}),
+    ...(old?.clustered || r.removedClustered.has(list) ? { clustered: true } : {}),
   };
-  // A list without state was never resolved (or is removed, its CANOF items first): none of its members is in a cluster.
-  if (!old) r.unclustered.add(list);
+  // A list without state was never resolved (or was removed when none of its members was in a cluster).
+  if (!old && !state.clustered) r.unclustered.add(list);
   // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
   // buckets (edits are set additions).
   const c = run.collected;
@@ -781,10 +784,11 @@ async function removeList(r: Run, state: ListState, version: string): Promise<nu
     removed += page.length;
   }
   r.states.delete(state.list);
-  await r.deps.store.deleteKeys([
-    ...Array.from({ length: state.buckets }, (_, b) => r.bucketKey(state, b)),
-    resolvedListKey(state.list),
-  ]);
+  await r.deps.store.deleteKeys(Array.from({ length: state.buckets }, (_, b) => r.bucketKey(state, b)));
+  // A list whose members were in clusters leaves a mark (no layout: no list to resolve against): referents of its
+  // members' old clusters outlive it, so when it comes back, runs must not take it for a list never clustered.
+  if (state.clustered) await r.deps.store.putItems([{ ...resolvedListKey(state.list), clustered: true }]);
+  else await r.deps.store.deleteKeys([resolvedListKey(state.list)]);
   return removed;
 }
 

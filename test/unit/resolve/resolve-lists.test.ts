@@ -330,6 +330,28 @@ describe('resolveListVersion', () => {
     expect(await h.counts()).toEqual(await h.recount());
   });
 
+  it('a list removed and uploaded again: its clusters come back under their ids, and no referent is left beside them', async () => {
+    // Prepare: UN 101 and SDN 9 are one entity, under the UN entry's id; the UN list goes, the id is retired.
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN, true);
+    await h.ingest('us-ofac-sdn', 'v1', SDN, true);
+    const merged = await canonicalOf('l:us-ofac-sdn:9', h.deps);
+    await h.remove('un-sc');
+    const referent = h.store.items().find((it) => it.pk === `CAN#${merged}` && it.sk === 'REF');
+    // Act: the UN list again, as a first version built from collected keys.
+    await h.ingest('un-sc', 'v1', UN, true);
+    // Assess
+    expect(referent).toBeDefined();
+    expect(await canonicalOf('l:us-ofac-sdn:9', h.deps)).toBe(merged);
+    expect(
+      h.store
+        .items()
+        .filter((it) => it.pk === `CAN#${merged}`)
+        .map((it) => it.sk),
+    ).toEqual(['META']);
+    expect(await h.counts()).toEqual(await h.recount());
+  });
+
   it('summarises the canonical entities of many listed ids in two batched reads', async () => {
     // Prepare
     const h = harness();
