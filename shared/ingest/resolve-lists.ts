@@ -47,9 +47,23 @@ import type { CanonicalStore } from '../ports.ts';
  * that changed, with the overlap counters in the same transactions. A re-upload of the same list changes nothing and
  * writes nothing. Nothing reads a whole list except a list's first version (which is written whole anyway).
  *
+ * A list's first version (issue 11.7) costs what its merges write, little more: its buckets are put from the keys
+ * the ingest collected (unread), its seeds' profiles come from the collector, members of lists none of whose members
+ * was ever in a cluster (`clustered` unset in CANLISTS) are known to have no CANOF, META or REF item and are not
+ * looked up, a cluster none of whose members was in one is created without reading its META first (the write is
+ * conditional on its absence), another list's bucket asked for a few keys gives only those (a projection), seeds go
+ * in pages of FIRST_PAGE, and META transactions on disjoint counters run side by side.
+ *
+ * A run that dies anywhere is repaired by the next delivery: it writes a list's `clustered` flag, then referents,
+ * then META items with their counters, then CANOF items, so whatever it did not finish is still reachable from
+ * members' CANOF items (or found again by the cluster's id) and re-planned against what is stored; counters move
+ * only with a META write, never twice (test: 'a first build that dies at any write ...').
+ *
  * Known limit: two ingests that touch one cluster at the same moment may each cluster it from what they saw; META
- * writes are conditional (the counters stay exact), and the next ingest of either list settles the membership. A key
- * with more than MAX_BLOCK entries in a list is kept as common ('*') until the list's buckets are next laid out.
+ * writes are conditional (the counters stay exact), and the next ingest of either list settles the membership. A run
+ * takes a list it found unflagged at its start to have no member in a cluster until it ends (another ingest that
+ * clusters one meanwhile is that same race, over a run rather than a page). A key with more than MAX_BLOCK entries in
+ * a list is kept as common ('*') until the list's buckets are next laid out.
  */
 
 const PAGE = 100;
