@@ -228,15 +228,6 @@ export interface CanonicalStore {
   /** One page of a partition in sort-key order, after the sort key `after`; `last` when there may be more. */
   queryPage(pk: string, limit: number, after?: string): Promise<{ items: Record<string, unknown>[]; last?: string }>;
   getItems(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]>;
-  /**
-   * Some entries of one map attribute of many items (a projection): per item, `pk`, `sk` and, under `attribute`,
-   * only the entries named for it that it has. Items absent may be left out. For reading a few keys out of many
-   * block buckets without carrying every bucket whole.
-   */
-  getMapEntries(
-    attribute: string,
-    wanted: readonly { key: { pk: string; sk: string }; names: readonly string[] }[],
-  ): Promise<Record<string, unknown>[]>;
   getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined>;
   putItems(items: Record<string, unknown>[]): Promise<void>;
   deleteKeys(keys: { pk: string; sk: string }[]): Promise<void>;

@@ -34,10 +34,6 @@ export function profileCanonicalStore(s: CanonicalStore) {
   const store: CanonicalStore = {
     queryPage: (pk, limit, after) => track(`query ${kindOf(pk)}`, 1, () => s.queryPage(pk, limit, after)),
     getItems: (keys) => track(`get ${kinds(keys.map((k) => k.pk))}`, keys.length, () => s.getItems(keys)),
-    getMapEntries: (attribute, wanted) =>
-      track(`get entries of ${kinds(wanted.map((w) => w.key.pk))}`, wanted.length, () =>
-        s.getMapEntries(attribute, wanted),
-      ),
     getItem: (key) => track(`get1 ${kindOf(key.pk)}`, 1, () => s.getItem(key)),
     putItems: (items) => track(`put ${kinds(items.map((i) => String(i.pk)))}`, items.length, () => s.putItems(items)),
     deleteKeys: (keys) => track(`delete ${kinds(keys.map((k) => k.pk))}`, keys.length, () => s.deleteKeys(keys)),

@@ -10,9 +10,6 @@ import type { DynamoStore } from './dynamo-store.ts';
  * plus paged partition reads, batched gets and the META-with-counters transaction. A separate module so cross-list
  * resolution adds to the store without touching its other ports.
  */
-/** Entry names per projected BatchGetItem (each `#m.#nNNN, `: about 12 characters of the 4 KB expression). */
-const MAX_NAMES = 200;
-
 export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
   const { doc, table } = store;
   const send = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -66,61 +63,6 @@ export function makeDynamoCanonicalStore(store: DynamoStore): CanonicalStore {
         }
       };
       await Promise.all(Array.from({ length: Math.min(8, parts.length) }, worker));
-      return out;
-    },
-    async getMapEntries(attribute, wanted) {
-      // Batches of at most 100 items and MAX_NAMES entry names: one projection per BatchGetItem request (its limit),
-      // names substituted (block keys have spaces and colons), the expression well under DynamoDB's 4 KB.
-      const batches: { keys: { pk: string; sk: string }[]; names: Set<string> }[] = [];
-      let cur: (typeof batches)[number] | undefined;
-      for (const w of wanted) {
-        const more = w.names.filter((n) => !cur?.names.has(n)).length;
-        if (!cur || cur.keys.length >= 100 || cur.names.size + more > MAX_NAMES) {
-          cur = { keys: [], names: new Set() };
-          batches.push(cur);
-        }
-        cur.keys.push({ pk: w.key.pk, sk: w.key.sk });
-        for (const n of w.names) cur.names.add(n);
-      }
-      const out: Record<string, unknown>[] = [];
-      const getBatch = async (b: (typeof batches)[number]) => {
-        const names = [...b.names];
-        const projection = ['#pk', '#sk', ...names.map((_, i) => `#m.#n${i}`)].join(', ');
-        const attributeNames = {
-          '#pk': 'pk',
-          '#sk': 'sk',
-          '#m': attribute,
-          ...Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
-        };
-        let pending: Record<string, unknown>[] = b.keys;
-        for (let attempt = 0; pending.length; attempt++) {
-          if (attempt > 10)
-            throw new DependencyError(`BatchGetItem: ${pending.length} keys unprocessed after 10 retries`);
-          if (attempt)
-            await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt) * (0.5 + Math.random())));
-          const r = await send(() =>
-            doc.send(
-              new BatchGetCommand({
-                RequestItems: {
-                  [table]: {
-                    Keys: pending,
-                    ConsistentRead: true,
-                    ProjectionExpression: projection,
-                    ExpressionAttributeNames: attributeNames,
-                  },
-                },
-              }),
-            ),
-          );
-          out.push(...(r.Responses?.[table] ?? []));
-          pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      };
-      let next = 0;
-      const worker = async () => {
-        while (next < batches.length) await getBatch(batches[next++]!);
-      };
-      await Promise.all(Array.from({ length: Math.min(8, batches.length) }, worker));
       return out;
     },
     getItem: (key) => store.getItem(key),

@@ -38,18 +38,6 @@ export function makeMemoryCanonicalStore() {
       reads.getItems += out.length;
       return out;
     },
-    async getMapEntries(attribute, wanted) {
-      const out: Record<string, unknown>[] = [];
-      for (const { key, names } of wanted) {
-        const it = get(key);
-        if (!it) continue;
-        const map = (it[attribute] ?? {}) as Record<string, unknown>;
-        const some = Object.fromEntries(names.filter((n) => n in map).map((n) => [n, clone(map[n])]));
-        out.push({ pk: it.pk, sk: it.sk, ...(Object.keys(some).length ? { [attribute]: some } : {}) });
-      }
-      reads.getItems += out.length;
-      return out;
-    },
     async getItem(key) {
       const it = get(key);
       return it ? clone(it) : undefined;

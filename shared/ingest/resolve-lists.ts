@@ -51,8 +51,9 @@ import type { CanonicalStore } from '../ports.ts';
  * the ingest collected (unread), its seeds' profiles come from the collector, members of lists none of whose members
  * was ever in a cluster (`clustered` unset in CANLISTS) are known to have no CANOF, META or REF item and are not
  * looked up, a cluster none of whose members was in one is created without reading its META first (the write is
- * conditional on its absence), another list's bucket asked for a few keys gives only those (a projection), seeds go
- * in pages of FIRST_PAGE, and META transactions on disjoint counters run side by side.
+ * conditional on its absence), seeds go in pages of FIRST_PAGE, and META transactions on disjoint counters run side by
+ * side. (A projection of other lists' buckets, reading only the keys asked for, was tried for the small lists and was
+ * slower on DynamoDB Local: the server reads the whole item either way, and DynamoDB bills the whole item too.)
  *
  * A run that dies anywhere is repaired by the next delivery: it writes a list's `clustered` flag, then referents,
  * then META items with their counters, then CANOF items, so whatever it did not finish is still reachable from
@@ -103,10 +104,6 @@ const COLLECT_PROFILES = 20_000;
 const MAX_SEEDS = 50_000;
 /** Buckets kept in memory by one run (each ~10 KB). */
 const CACHE_BUCKETS = 4000;
-/** A bucket asked for more keys than this is read whole; else only those keys (see Run.bucketEntries). */
-const PROJECT_MAX = 8;
-/** Single bucket keys kept in memory by one run. */
-const CACHE_ENTRIES = 200_000;
 /** Marks a key too common in one list to be followed (more than MAX_BLOCK entries). */
 const COMMON = '*';
 
@@ -282,56 +279,10 @@ class Run {
 
   forget(pk: string) {
     this.buckets.delete(pk);
-    this.entries.delete(pk);
   }
 
   remember(pk: string, bucket: Bucket) {
     this.buckets.set(pk, bucket);
-    this.entries.delete(pk);
-  }
-
-  /** Single keys of buckets not read whole: bucket → key → its ids (null: not in the bucket). */
-  private readonly entries = new Map<string, Map<string, string[] | null>>();
-  private entryCount = 0;
-
-  /**
-   * The ids under each key in its bucket. A bucket asked for a few keys (a small list's seeds, a component's
-   * level) gives only those (a projection: a bucket is ~64 entities' keys, ~10 KB, and a small list would read most
-   * of a large list's buckets for a key each); one asked for many is read whole (and cached whole).
-   */
-  private async bucketEntries(at: readonly { k: string; key: { pk: string; sk: string } }[]) {
-    const need = new Map<string, { key: { pk: string; sk: string }; names: Set<string> }>();
-    for (const { k, key } of at) {
-      if (this.buckets.has(key.pk) || this.entries.get(key.pk)?.has(k)) continue;
-      const n = need.get(key.pk) ?? { key, names: new Set<string>() };
-      n.names.add(k);
-      need.set(key.pk, n);
-    }
-    const whole = [...need.values()].filter((n) => n.names.size > PROJECT_MAX);
-    const some = [...need.values()].filter((n) => n.names.size <= PROJECT_MAX);
-    const [, got] = await Promise.all([
-      whole.length ? this.readBuckets(whole.map((n) => n.key)) : undefined,
-      some.length
-        ? this.deps.store.getMapEntries(
-            'keys',
-            some.map((n) => ({ key: n.key, names: [...n.names] })),
-          )
-        : [],
-    ]);
-    if (this.entryCount > CACHE_ENTRIES) {
-      this.entries.clear();
-      this.entryCount = 0;
-    }
-    const byPk = new Map(got.map((it) => [String(it.pk), (it.keys ?? {}) as Record<string, string[]>]));
-    for (const n of some) {
-      const m = this.entries.get(n.key.pk) ?? new Map<string, string[] | null>();
-      this.entries.set(n.key.pk, m);
-      const found = byPk.get(n.key.pk) ?? {};
-      for (const k of n.names) m.set(k, found[k] ?? null);
-      this.entryCount += n.names.size;
-    }
-    return (pk: string, k: string): string[] | undefined =>
-      this.buckets.get(pk)?.keys[k] ?? this.entries.get(pk)?.get(k) ?? undefined;
   }
 
   /** Drops what a long walk would otherwise accumulate (caches only: the store has every write). */
@@ -348,12 +299,12 @@ class Run {
     const wanted = [...new Set(keys)];
     const states = [...this.states.values()].filter((s) => s.list !== except);
     const at = wanted.flatMap((k) => states.map((s) => ({ k, s, key: this.bucketKey(s, bucketOf(k, s.buckets)) })));
-    const idsOf = await this.bucketEntries(at);
+    const read = await this.readBuckets(at.map((a) => a.key));
     const out = new Map<string, string[] | undefined>(wanted.map((k) => [k, []]));
     for (const { k, s, key } of at) {
       const cur = out.get(k);
       if (!cur) continue;
-      const ids = idsOf(key.pk, k);
+      const ids = read.get(key.pk)!.keys[k];
       if (!ids) continue;
       if (ids[0] === COMMON) out.set(k, undefined);
       else {

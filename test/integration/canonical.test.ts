@@ -149,28 +149,6 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
     expect(await deps.store.getItem(canonicalOverlapKey('ZZ'))).toBeUndefined();
   });
 
-  it('reads a few entries of many block buckets (a projection), names with spaces and colons, over 200 at once', async () => {
-    // Prepare: 300 buckets of an invented list, each with a wanted key and one not asked for.
-    const key = (b: number) => ({ pk: `XBK#zz-test#g1#${b}`, sk: 'B' });
-    await deps.store.putItems(
-      Array.from({ length: 300 }, (_, b) => ({
-        ...key(b),
-        keys: { [`nm:plover ${b} works`]: [`S${b}`], [`id:imo:${b}`]: [`S${b}`, `T${b}`], 'nm:other entry': ['X'] },
-        rev: 1,
-      })),
-    );
-    // Act: every bucket and one absent, asked for two keys each (the second in no bucket asked): 600 names.
-    const got = await deps.store.getMapEntries('keys', [
-      ...Array.from({ length: 300 }, (_, b) => ({ key: key(b), names: [`id:imo:${b}`, `nm:plover ${b + 1} works`] })),
-      { key: key(999), names: ['nm:plover 1 works'] },
-    ]);
-    // Assess: the entries asked for that the bucket has, and nothing else of it.
-    const byPk = new Map(got.map((it) => [it.pk, it]));
-    expect(byPk.size).toBe(300);
-    expect(byPk.get(key(7).pk)).toEqual({ ...key(7), keys: { 'id:imo:7': ['S7', 'T7'] } });
-    expect(byPk.get(key(299).pk)).toEqual({ ...key(299), keys: { 'id:imo:299': ['S299', 'T299'] } });
-  });
-
   it('deleting the UN file takes the UN listings out of their clusters: KOMID is the OFAC entry alone', async () => {
     // Prepare
     const kp = (await canonicalCountryCounts(deps)).get('KP') ?? 0;
