@@ -1018,21 +1018,13 @@ async function writeMetas(
     const plan = planMeta(entry[0], entry[1], joinedBy, curs.get(entry[0]));
     return plan ? [{ entry, ...plan, by: [...plan.deltas.keys()].sort().join(' ') }] : [];
   });
-  // A META write that moves no counter (a cluster without countries, or whose overlap did not change) needs no
-  // transaction: each is one conditional write, PARALLEL at once.
-  await parallel(
-    plans.filter((p) => !p.deltas.size),
-    async (p) => {
-      if ((await r.deps.store.writeCanonicals({ metas: [p.write], counters: [] })) === 'conflict')
-        await writeMetaAlone(r, p.entry[0], p.entry[1], joinedBy);
-    },
-  );
   // Clusters with the same countries side by side: a transaction then carries more META items and fewer counters.
-  const counted = plans.filter((p) => p.deltas.size);
-  counted.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
+  // (META writes that move no counter go in transactions of 90 too: one conditional write each was slower on DynamoDB
+  // Local, 163 of them 0.74 s busy against 0.22 s for a transaction of 90.)
+  plans.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
   const groups: { plans: Plan[]; countries: Set<string> }[] = [];
   let group: (typeof groups)[number] = { plans: [], countries: new Set() };
-  for (const { by: _, ...plan } of counted) {
+  for (const { by: _, ...plan } of plans) {
     const more = [...plan.deltas.keys()].filter((c) => !group.countries.has(c)).length;
     if (group.plans.length + 1 + group.countries.size + more > MAX_ACTIONS) {
       groups.push(group);
