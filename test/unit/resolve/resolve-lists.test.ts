@@ -515,4 +515,27 @@ describe('resolveListVersion', () => {
         }
     }
   });
+
+  it('two deliveries of one first build running at once end as one build: overlap counted once', async () => {
+    // Prepare
+    const lists = overlapping();
+    const clean = harness();
+    const wants: string[][] = [];
+    for (const [list, entities] of lists) {
+      await clean.ingest(list, 'v1', [...entities], true);
+      wants.push(resolved(clean));
+    }
+    for (const at of [1, 2]) {
+      const [list, entities] = lists[at]!;
+      const h = harness();
+      for (const [l, es] of lists.slice(0, at)) await h.ingest(l, 'v1', [...es], true);
+      // Act: the version written once, its resolution run twice side by side (SQS may deliver an event twice).
+      const write = h.ingest(list, 'v1', [...entities], true);
+      const twice = h.resolve({ list, version: 'v1', entityCount: entities.length }, entities);
+      await Promise.all([write, twice]);
+      // Assess
+      expect([list, resolved(h)]).toEqual([list, wants[at]]);
+      expect(await h.counts()).toEqual(await h.recount());
+    }
+  });
 });
