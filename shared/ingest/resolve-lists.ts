@@ -19,6 +19,7 @@ import type { ListedEntity } from '../domain/model.ts';
 import {
   blockKeysOf,
   clusterMerges,
+  listRank,
   MAX_BLOCK,
   type Merge,
   mergesOf,
@@ -935,11 +936,7 @@ async function writeClusters(
 }
 
 /** The display name of a cluster: the UN's spelling first (the lists' common reference), then the smallest id's. */
-const LIST_PREFERENCE = ['un-sc', 'eu-fsf', 'uk-fcdo', 'us-ofac-sdn', 'uk-hmt', 'us-ofac-cons'];
-const rank = (list: string) => {
-  const i = LIST_PREFERENCE.indexOf(list);
-  return i < 0 ? LIST_PREFERENCE.length : i;
-};
+const rank = listRank;
 
 /** Per country, the cluster's listings beyond its first (what distinct counting takes off the lists' sums). */
 function overlapOf(profiles: readonly Profile[]): Record<string, number> {
