@@ -7,8 +7,8 @@ import { BIRTH_DATE } from './sanctions/birth-dates.ts';
  * Cross-list entity resolution (issue 11.1), pure. A listed entity is reduced to a small *profile* (the only facts the
  * resolver reads: normalised names, strong identifiers, birth dates, countries); two profiles merge when a rule below
  * says so, and every merge carries its reason. Clusters are the connected components of the merges (union-find), and
- * a cluster's canonical id names one member (the most preferred list's, see canonicalIdOf): the same lists always give the same ids, whatever the
- * order of uploads. When a cluster gains or loses members its id may change; the ingest keeps the old id as a referent
+ * a cluster's canonical id names one member (the most preferred list's, see canonicalIdOf): the same lists always
+ * give the same ids, whatever the order of uploads. When a cluster gains or loses members its id may change; the ingest keeps the old id as a referent
  * of the new one (shared/ingest/resolve-lists.ts), as OpenSanctions keeps `referents`.
  *
  * The rules follow what OpenSanctions' resolver would accept without a human: strong identifiers that agree, or a
