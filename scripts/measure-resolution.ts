@@ -3,7 +3,10 @@
  * DynamoDB Local: per list, the time to write its entities as the ingest does (BatchWriteItem), then the time of
  * resolving that version the first time, again unchanged (a re-upload), and a version with 1 % of entities changed.
  *
- *   node --import tsx scripts/measure-resolution.ts
+ *   node --import tsx scripts/measure-resolution.ts [--profile]
+ *
+ * The first resolution gets the version's keys as the ingest collects them (KeyCollector), as the list function runs
+ * it. `--profile` adds, per list, where that first resolution's time went (scripts/lib/profile-canonical-store.ts).
  *
  * Needs ../shared/data (the team's files) and Java (DynamoDB Local). Figures are wall-clock on whatever machine runs
  * it: compare the columns with each other, not with another machine.
@@ -20,7 +23,8 @@ import { mergeEntity } from '../shared/domain/list-aggregate.ts';
 import type { ListedEntity } from '../shared/domain/model.ts';
 import { detectListFormat } from '../shared/domain/sanctions/detect.ts';
 import type { EntityPatch } from '../shared/domain/sanctions/types.ts';
-import { resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import { KeyCollector, resolveListVersion } from '../shared/ingest/resolve-lists.ts';
+import { profileCanonicalStore } from './lib/profile-canonical-store.ts';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.ts';
 
 if (!hasSharedData) {
@@ -68,7 +72,10 @@ await ddb.send(
   }),
 );
 const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), 'radar');
-const canonical = makeDynamoCanonicalStore(store);
+const profile = process.argv.includes('--profile');
+const profiler = profileCanonicalStore(makeDynamoCanonicalStore(store));
+const canonical = profile ? profiler.store : makeDynamoCanonicalStore(store);
+const profiles: string[] = [];
 
 const lists: [string, ListedEntity[]][] = [
   ['un-sc', await load('un-sc/perchrh-2018/consolidated.xml')],
@@ -97,7 +104,13 @@ console.log('|---|---|---|---|---|---|---|');
 for (const [list, es] of lists) {
   const w = await write(list, 'v1', es);
   const entityCount = es.length;
-  const [first] = await timed(() => resolveListVersion({ list, version: 'v1', entityCount }, { store: canonical }));
+  profiler.reset();
+  const collected = new KeyCollector(list, 'v1');
+  for (let i = 0; i < es.length; i += 500) collected.add(es.slice(i, i + 500) as unknown as Record<string, unknown>[]);
+  const [first] = await timed(() =>
+    resolveListVersion({ list, version: 'v1', entityCount, collected }, { store: canonical }),
+  );
+  if (profile) profiles.push(profiler.report(`${list}: first resolution ${first.toFixed(0)} ms`));
   // v2: the same entities (the ingest's change set is empty); v3: 1 % of them changed (their MOD items written, as
   // shared/ingest/list-delta.ts files them while the version is written).
   await write(list, 'v2', es);
@@ -119,5 +132,6 @@ for (const [list, es] of lists) {
     `| ${list} | ${es.length} | ${f(w)} | ${f(first)} | ${(first / w).toFixed(1)} | ${f(same)} | ${f(delta)} |`,
   );
 }
+if (profile) console.log(profiles.join('\n'));
 await dynamo.stop();
 process.exit(0);

@@ -199,7 +199,7 @@ export const RESOLVED_LISTS_PK = 'CANLISTS';
 export const resolvedListKey = (list: string) => ({ pk: RESOLVED_LISTS_PK, sk: list });
 /** The canonical id of a listed entity that is its own canonical entity (no cluster): readable and reversible. */
 export const singletonCanonicalId = (memberId: string) => `c:${memberId.slice(2)}`;
-/** The listed id a canonical id names (its smallest member, or the entity itself). */
+/** The listed id a canonical id names (the member it is named after, or the entity itself). */
 export const memberOfCanonicalId = (canonicalId: string) => `l:${canonicalId.slice(2)}`;
 // ---------------------------------------------------------------------------------------------------------------
 // Articles as a resource and timelines (issue 12.1, 12.2).

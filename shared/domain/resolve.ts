@@ -7,8 +7,8 @@ import { BIRTH_DATE } from './sanctions/birth-dates.ts';
  * Cross-list entity resolution (issue 11.1), pure. A listed entity is reduced to a small *profile* (the only facts the
  * resolver reads: normalised names, strong identifiers, birth dates, countries); two profiles merge when a rule below
  * says so, and every merge carries its reason. Clusters are the connected components of the merges (union-find), and
- * a cluster's canonical id is a hash of its smallest member id: the same lists always give the same ids, whatever the
- * order of uploads. When a cluster gains or loses members its id may change; the ingest keeps the old id as a referent
+ * a cluster's canonical id names one member (the most preferred list's, see canonicalIdOf): the same lists always
+ * give the same ids, whatever the order of uploads. When a cluster gains or loses members its id may change; the ingest keeps the old id as a referent
  * of the new one (shared/ingest/resolve-lists.ts), as OpenSanctions keeps `referents`.
  *
  * The rules follow what OpenSanctions' resolver would accept without a human: strong identifiers that agree, or a
@@ -253,12 +253,30 @@ export function decideMerge(a: Profile, b: Profile): MergeReason | undefined {
   return { rule: 'name', name };
 }
 
-/** `c:<list>:<sourceId>` of the smallest member id: stable for a given membership, whatever the order members arrived in. */
+/** Lists in the order their entries name a cluster (and give its display name): the UN's first, the lists' reference. */
+export const LIST_PREFERENCE = ['un-sc', 'eu-fsf', 'uk-fcdo', 'us-ofac-sdn', 'uk-hmt', 'us-ofac-cons'];
+/** A list's place in LIST_PREFERENCE (lists not named come after, all alike). */
+export const listRank = (list: string) => {
+  const i = LIST_PREFERENCE.indexOf(list);
+  return i < 0 ? LIST_PREFERENCE.length : i;
+};
+const listOfMember = (id: string) => id.slice(2, id.indexOf(':', 2));
+
+/**
+ * `c:<list>:<sourceId>` of the member of the most preferred list (LIST_PREFERENCE), the smallest id among equals:
+ * stable for a given membership, whatever the order members arrived in. By list first so that a cluster keeps its id
+ * when a list that comes later joins it (OFAC's consolidated list joining an SDN entry): its members' CANOF items and
+ * its META stay where they are, and no referent is needed, which is most of what a list's first version writes.
+ */
 export function canonicalIdOf(memberIds: Iterable<string>): string {
   let min: string | undefined;
-  for (const m of memberIds) if (min === undefined || m < min) min = m;
+  let minRank = Number.POSITIVE_INFINITY;
+  for (const m of memberIds) {
+    const rank = listRank(listOfMember(m));
+    if (min === undefined || rank < minRank || (rank === minRank && m < min)) [min, minRank] = [m, rank];
+  }
   if (min === undefined) throw new Error('a canonical entity has at least one member');
-  // Readable and reversible: the cluster's smallest member, so a lone entity's canonical id needs no item to resolve.
+  // Readable and reversible: the member it names, so a lone entity's canonical id needs no item to resolve.
   return singletonCanonicalId(min);
 }
 

@@ -19,6 +19,7 @@ import type { ListedEntity } from '../domain/model.ts';
 import {
   blockKeysOf,
   clusterMerges,
+  listRank,
   MAX_BLOCK,
   type Merge,
   mergesOf,
@@ -47,19 +48,41 @@ import type { CanonicalStore } from '../ports.ts';
  * that changed, with the overlap counters in the same transactions. A re-upload of the same list changes nothing and
  * writes nothing. Nothing reads a whole list except a list's first version (which is written whole anyway).
  *
+ * A list's first version (issue 11.7) costs what its merges write, little more: its buckets are put from the keys
+ * the ingest collected (unread), its seeds' profiles come from the collector, members of lists none of whose members
+ * was ever in a cluster (`clustered` unset in CANLISTS) are known to have no CANOF, META or REF item and are not
+ * looked up, a cluster none of whose members was in one is created without reading its META first (the write is
+ * conditional on its absence), seeds go in pages of FIRST_PAGE, and META transactions on disjoint counters run side by
+ * side. (A projection of other lists' buckets, reading only the keys asked for, was tried for the small lists and was
+ * slower on DynamoDB Local: the server reads the whole item either way, and DynamoDB bills the whole item too.)
+ *
+ * A run that dies anywhere is repaired by the next delivery: it writes a list's `clustered` flag, then referents,
+ * then META items with their counters, then CANOF items, so whatever it did not finish is still reachable from
+ * members' CANOF items (or found again by the cluster's id) and re-planned against what is stored; counters move
+ * only with a META write, never twice (test: 'a first build that dies at any write ...').
+ *
  * Known limit: two ingests that touch one cluster at the same moment may each cluster it from what they saw; META
- * writes are conditional (the counters stay exact), and the next ingest of either list settles the membership. A key
- * with more than MAX_BLOCK entries in a list is kept as common ('*') until the list's buckets are next laid out.
+ * writes are conditional (the counters stay exact), and the next ingest of either list settles the membership. A run
+ * takes a list it found unflagged at its start to have no member in a cluster until it ends (another ingest that
+ * clusters one meanwhile is that same race, over a run rather than a page). A key with more than MAX_BLOCK entries in
+ * a list is kept as common ('*') until the list's buckets are next laid out.
  */
 
 const PAGE = 100;
 /** Pages of seeds resolved at once (see resolveSeeds). */
 const SEED_PAGES = 4;
+/**
+ * Seeds per page in a first build: its clusters are new, so a page's cost is its round trips and transactions, not
+ * its reads; larger pages fill transactions (fewer counter actions) and meet each other less often.
+ */
+const FIRST_PAGE = 500;
 /** Entities read per Query when a version is walked whole. */
 const WALK_PAGE = 500;
 const PARALLEL = 16;
 /** A component grown past this many members stops growing (a safety bound; lists give clusters of a few members). */
 const MAX_NODES = 5000;
+/** TransactWriteItems of one writeMetas in flight at once (on disjoint counter items). */
+const PARALLEL_TXNS = 4;
 /** Actions per TransactWriteItems (DynamoDB's limit is 100). */
 const MAX_ACTIONS = 90;
 /** Entities per bucket when a list's buckets are laid out (a bucket item stays near 10 KB, far below 400 KB). */
@@ -73,6 +96,13 @@ const BUILD_BUDGET = 200_000;
  * 100 MB OFAC XML file (53,650 entities) went past 200,000.
  */
 const COLLECT_BUDGET = 500_000;
+/**
+ * Entities whose profiles the collector keeps too (a few hundred bytes each, so a few MB): a first build then reads
+ * no listing of its own list. Past that it keeps none, and the seeds' listings are read. 10,000 covers the largest
+ * real list (OFAC SDN, 7,379) and keeps the benchmark's 100 MB file (53,650 entities) from holding them for long: its
+ * peak RSS was 206–242 MiB with 20,000 (bound: 256).
+ */
+const COLLECT_PROFILES = 10_000;
 /** Entities to resolve a first build keeps from its walk (ids); past that it walks the version again. */
 const MAX_SEEDS = 50_000;
 /** Buckets kept in memory by one run (each ~10 KB). */
@@ -107,6 +137,8 @@ export interface ResolveRun {
 export class KeyCollector {
   /** Blocking key → the source id (or ids) of the version's entities carrying it; most keys have one. */
   readonly entries = new Map<string, string | string[]>();
+  /** Source id → profile, while the version has at most COLLECT_PROFILES entities (else empty). */
+  readonly profiles = new Map<string, Profile>();
   /** Entities added. */
   size = 0;
   complete = true;
@@ -121,6 +153,8 @@ export class KeyCollector {
       const p = profileOf(e as unknown as ListedEntity);
       const sid = String(e.sourceId);
       this.size++;
+      if (this.size <= COLLECT_PROFILES) this.profiles.set(sid, p);
+      else if (this.profiles.size) this.profiles.clear();
       for (const k of blockKeysOf(p)) {
         const cur = this.entries.get(k);
         if (cur === undefined) this.entries.set(k, sid);
@@ -133,6 +167,7 @@ export class KeyCollector {
     if (this.count > COLLECT_BUDGET) {
       this.complete = false;
       this.entries.clear();
+      this.profiles.clear();
     }
   }
   /** The source ids under a key. */
@@ -203,6 +238,20 @@ async function parallel<T, R>(xs: readonly T[], fn: (x: T) => Promise<R>): Promi
 /** What one run reads more than once: list states, buckets, listings' profiles and canonical ids. */
 class Run {
   readonly states = new Map<string, ListState>();
+  /**
+   * Lists none of whose members was in a cluster when the run began (their state not `clustered`). A writer flags a
+   * list before it writes the first CANOF of one of its members (writeClusters), so a member of such a list has no
+   * CANOF, and no canonical id named after it has a META or REF item, but those this run writes itself (in its
+   * caches): reads of them are skipped. A concurrent ingest that clusters one of them meanwhile is the known limit
+   * of the header (it was already one of reads made moments apart).
+   */
+  readonly unclustered = new Set<string>();
+  /** Lists removed after some member of theirs was in a cluster (their mark in CANLISTS: see removeList). */
+  readonly removedClustered = new Set<string>();
+  /** Canonical ids this run wrote for members of `unclustered` lists (kept past trim(): they are not read back). */
+  private readonly wrote = new Map<string, string | null>();
+  /** Canonical ids whose META this run created or removed. */
+  readonly named = new Set<string>();
   private readonly buckets = new Map<string, Bucket>();
   readonly profiles = new Map<string, Profile | null>();
   readonly canonicals = new Map<string, string | null>();
@@ -291,11 +340,24 @@ class Run {
     }
   }
 
-  /** Canonical ids of listed ids in clusters (null: in none). */
+  /** A member's canonical id as this run just wrote it (null: in no cluster). */
+  setCanonical(id: string, canonical: string | null) {
+    this.canonicals.set(id, canonical);
+    if (this.neverClustered(id)) this.wrote.set(id, canonical);
+  }
+
+  /** Whether a listed id's list had no member in a cluster when the run began (see `unclustered`). */
+  neverClustered(id: string) {
+    const p = parseEntityId(id);
+    return p?.kind === 'listed' && this.unclustered.has(p.list);
+  }
+
+  /** Canonical ids of listed ids in clusters (null: in none). Members of never clustered lists are read as none. */
   async loadCanonicals(ids: readonly string[]) {
     const want = [...new Set(ids)].filter((id) => !this.canonicals.has(id));
-    for (const id of want) this.canonicals.set(id, null);
-    for (const it of await this.deps.store.getItems(want.map(canonicalOfKey)))
+    for (const id of want) this.canonicals.set(id, this.wrote.get(id) ?? null);
+    const unread = want.filter((id) => !this.neverClustered(id));
+    for (const it of unread.length ? await this.deps.store.getItems(unread.map(canonicalOfKey)) : [])
       this.canonicals.set(String(it.pk).slice('CANOF#'.length), String(it.canonical));
   }
 }
@@ -310,7 +372,9 @@ export async function resolveListVersion(
   do {
     const page = await deps.store.queryPage(RESOLVED_LISTS_PK, 1000, after);
     for (const it of page.items)
-      if (it.gen && it.version)
+      if (!it.gen && it.clustered) r.removedClustered.add(String(it.sk));
+      else if (it.gen && it.version) {
+        if (!it.clustered) r.unclustered.add(String(it.sk));
         r.states.set(String(it.sk), {
           list: String(it.sk),
           gen: String(it.gen),
@@ -318,6 +382,7 @@ export async function resolveListVersion(
           version: String(it.version),
           ...(it.clustered ? { clustered: true } : {}),
         });
+      }
     after = page.last;
   } while (after);
   const known = r.states.get(run.list);
@@ -419,8 +484,10 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
     gen: run.version,
     buckets: pow2AtLeast(Math.ceil(count / PER_BUCKET)),
     version: run.version,
-    ...(old?.clustered ? { clustered: true } : {}),
+    ...(old?.clustered || r.removedClustered.has(list) ? { clustered: true } : {}),
   };
+  // A list without state was never resolved (or was removed when none of its members was in a cluster).
+  if (!old && !state.clustered) r.unclustered.add(list);
   // A retry of this layout after a failure merges into what the failed attempt wrote: the same entities, so the same
   // buckets (edits are set additions).
   const c = run.collected;
@@ -494,16 +561,25 @@ async function resolveWhole(r: Run, old: ListState | undefined, run: ResolveRun 
  * resolved (no walk of the version: it was in memory as it was written).
  */
 async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: ListState | undefined) {
-  // Keys by bucket, then the buckets written 256 at a time (their edits built only then: memory stays near the
-  // collector's own).
+  // Keys by bucket, then the buckets written 256 at a time (their items built only then: memory stays near the
+  // collector's own). The collector holds every key of the version, so each bucket's content is known whole: it is
+  // put as it is, unread (a retry of this build, or a second delivery building it at once, puts the same items).
   const byBucket: string[][] = Array.from({ length: state.buckets }, () => []);
   for (const k of c.entries.keys()) byBucket[bucketOf(k, state.buckets)]!.push(k);
   for (let b0 = 0; b0 < state.buckets; b0 += 256) {
-    const pending = new Map<number, { add: Map<string, Set<string>>; del: Map<string, Set<string>> }>();
-    for (let b = b0; b < Math.min(state.buckets, b0 + 256); b++)
-      if (byBucket[b]!.length)
-        pending.set(b, { add: new Map(byBucket[b]!.map((k) => [k, new Set(c.idsOf(k))])), del: new Map() });
-    await writeBuckets(r, state, pending, true);
+    const items: Record<string, unknown>[] = [];
+    for (let b = b0; b < Math.min(state.buckets, b0 + 256); b++) {
+      if (!byBucket[b]!.length) continue;
+      const keys: Record<string, string[]> = {};
+      for (const k of byBucket[b]!) {
+        const ids = [...new Set(c.idsOf(k))].sort();
+        keys[k] = ids.length > MAX_BLOCK ? [COMMON] : ids;
+      }
+      const key = r.bucketKey(state, b);
+      items.push({ ...key, keys, rev: 1 });
+      r.remember(key.pk, { keys, rev: 1 });
+    }
+    if (items.length) await r.deps.store.putItems(items);
   }
   r.states.set(state.list, state);
   await r.deps.store.putItems([{ ...resolvedListKey(state.list), ...state }]);
@@ -518,7 +594,13 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: 
     for (const k of chunk)
       if (blocks.get(k)?.length) for (const sid of c.idsOf(k)) seeds.add(listedEntityId(state.list, sid));
   }
-  await resolveSeeds(r, [...seeds]);
+  // The seeds' own profiles as they were written (none read back).
+  const prefix = `l:${state.list}:`.length;
+  for (const id of seeds) {
+    const p = c.profiles.get(id.slice(prefix));
+    if (p) r.profiles.set(id, p);
+  }
+  await resolveSeeds(r, [...seeds], FIRST_PAGE);
   return { changed: c.size, removed: 0 };
 }
 
@@ -528,9 +610,9 @@ async function resolveCollected(r: Run, state: ListState, c: KeyCollector, old: 
  * members' profiles); the second's META writes find the first's (conditional on the revision) and re-plan to no
  * change, so the counters move once.
  */
-async function resolveSeeds(r: Run, seeds: readonly string[]) {
+async function resolveSeeds(r: Run, seeds: readonly string[], size = PAGE) {
   const pages: string[][] = [];
-  for (let i = 0; i < seeds.length; i += PAGE) pages.push(seeds.slice(i, i + PAGE));
+  for (let i = 0; i < seeds.length; i += size) pages.push(seeds.slice(i, i + size));
   let next = 0;
   const worker = async () => {
     while (next < pages.length) {
@@ -670,10 +752,11 @@ async function removeList(r: Run, state: ListState, version: string): Promise<nu
     removed += page.length;
   }
   r.states.delete(state.list);
-  await r.deps.store.deleteKeys([
-    ...Array.from({ length: state.buckets }, (_, b) => r.bucketKey(state, b)),
-    resolvedListKey(state.list),
-  ]);
+  await r.deps.store.deleteKeys(Array.from({ length: state.buckets }, (_, b) => r.bucketKey(state, b)));
+  // A list whose members were in clusters leaves a mark (no layout: no list to resolve against): referents of its
+  // members' old clusters outlive it, so when it comes back, runs must not take it for a list never clustered.
+  if (state.clustered) await r.deps.store.putItems([{ ...resolvedListKey(state.list), clustered: true }]);
+  else await r.deps.store.deleteKeys([resolvedListKey(state.list)]);
   return removed;
 }
 
@@ -688,7 +771,7 @@ async function removeMembers(r: Run, ids: readonly string[]) {
     if (!c) continue;
     clusters.add(c);
     deletes.push(canonicalOfKey(id));
-    r.canonicals.set(id, null);
+    r.setCanonical(id, null);
   }
   if (deletes.length) await r.deps.store.deleteKeys(deletes);
   if (clusters.size) await resolveAround(r, [], [...clusters]);
@@ -731,7 +814,9 @@ async function resolveAround(r: Run, seeds: readonly string[], retired: readonly
   };
   enqueue(seeds);
   await readClusters(retired);
-  while (frontier.length && expanded.size < MAX_NODES) {
+  // The bound grows with the page: a page of seeds is that many components.
+  const cap = Math.max(MAX_NODES, 10 * seeds.length);
+  while (frontier.length && expanded.size < cap) {
     const level = frontier;
     frontier = [];
     await Promise.all([r.loadProfiles(level), r.loadCanonicals(level)]);
@@ -782,10 +867,13 @@ async function writeClusters(
   const puts: Record<string, unknown>[] = [];
   const deletes: { pk: string; sk: string }[] = [];
   const movedTo = new Map<string, Map<string, number>>();
+  // Clusters none of whose members was in one: their META is not read first (its write is conditional on absence).
+  const fresh = new Set(clusters.keys());
   for (const [id] of nodes) {
     const c = canonicalOf.get(id)!;
     const to = clusters.has(c) ? c : undefined;
     const from = r.canonicals.get(id) ?? undefined;
+    if (from && to) fresh.delete(to);
     if (from && from !== to) {
       const m = movedTo.get(from) ?? new Map<string, number>();
       const dest = to ?? singletonCanonicalId(id);
@@ -794,33 +882,33 @@ async function writeClusters(
     }
     if (to && from !== to) puts.push({ ...canonicalOfKey(id), canonical: to });
     if (!to && from) deletes.push(canonicalOfKey(id));
-    r.canonicals.set(id, to ?? null);
+    r.setCanonical(id, to ?? null);
   }
-  if (deletes.length) await r.deps.store.deleteKeys(deletes);
-  if (puts.length) await r.deps.store.putItems(puts);
-  // Lists with a member in a cluster for the first time say so (a rebuild of them then looks for their members).
+  // Lists with a member in a cluster for the first time say so, before the member's CANOF is written: a rebuild of
+  // them then looks for their members, and a run that finds a list unflagged may take its members to be in none
+  // (Run.unclustered). The state is read again first, so that a version another run resolved since is not undone.
   const listOf = (pk: string) => {
     const e = parseEntityId(pk.slice('CANOF#'.length));
     return e?.kind === 'listed' ? e.list : undefined;
   };
-  const flagged = [...new Set(puts.map((p) => listOf(String(p.pk))))].flatMap((l) => {
-    const st = l ? r.states.get(l) : undefined;
-    if (!st || st.clustered) return [];
-    st.clustered = true;
-    return [{ ...resolvedListKey(st.list), ...st }];
-  });
-  if (flagged.length) await r.deps.store.putItems(flagged);
-
+  await Promise.all(
+    [...new Set(puts.map((p) => listOf(String(p.pk))))].map(async (l) => {
+      const st = l ? r.states.get(l) : undefined;
+      if (!st || st.clustered) return;
+      st.clustered = true;
+      const cur = await r.deps.store.getItem(resolvedListKey(st.list));
+      if (!cur?.clustered)
+        await r.deps.store.putItems([{ ...resolvedListKey(st.list), ...st, ...cur, clustered: true }]);
+    }),
+  );
+  // Then referents, META items with their counters, and last the members' CANOF items: a run that dies between two
+  // of these leaves every META item it did not yet replace reachable from its members' CANOF items, so the retry
+  // finds it and plans against it (written the other way round, a dead run's moved CANOF items hid the clusters they
+  // left, whose overlap then stayed counted). A META item already written is found again by its id.
   // Clusters no longer there, for ids of old clusters that did not carry over.
   const gone = [...oldMetas.keys()].filter((c) => !clusters.has(c));
-  const created = await writeMetas(
-    r,
-    [...[...clusters].map(([c, ps]) => [c, ps] as const), ...gone.map((c) => [c, undefined] as const)],
-    joinedBy,
-    oldMetas,
-  );
   // A retired id still resolves through its member while that member is listed; otherwise a referent says where its
-  // members went.
+  // members went (harmless beside a META item still there: readers read the META first).
   const refs = gone.flatMap((old) => {
     if (nodes.has(memberOfCanonicalId(old))) return [];
     const to = [...(movedTo.get(old) ?? new Map<string, number>())].sort(
@@ -829,8 +917,20 @@ async function writeClusters(
     return to.length ? [{ ...canonicalRefKey(old), mergedInto: to[0]![0] }] : [];
   });
   if (refs.length) await r.deps.store.putItems(refs);
-  // A cluster that exists again under an id once retired is no referent any more.
-  const revived = (created.length ? await r.deps.store.getItems(created.map(canonicalRefKey)) : []).map((it) => ({
+  const created = await writeMetas(
+    r,
+    [...[...clusters].map(([c, ps]) => [c, ps] as const), ...gone.map((c) => [c, undefined] as const)],
+    joinedBy,
+    oldMetas,
+    fresh,
+  );
+  if (deletes.length) await r.deps.store.deleteKeys(deletes);
+  if (puts.length) await r.deps.store.putItems(puts);
+  // A cluster that exists again under an id once retired is no referent any more. An id named after a member of a
+  // list never clustered (and not named by this run) never had a cluster, so has no referent to read.
+  const maybeRefs = created.filter((c) => r.named.has(c) || !r.neverClustered(memberOfCanonicalId(c)));
+  for (const c of [...created, ...gone]) r.named.add(c);
+  const revived = (maybeRefs.length ? await r.deps.store.getItems(maybeRefs.map(canonicalRefKey)) : []).map((it) => ({
     pk: String(it.pk),
     sk: String(it.sk),
   }));
@@ -838,11 +938,7 @@ async function writeClusters(
 }
 
 /** The display name of a cluster: the UN's spelling first (the lists' common reference), then the smallest id's. */
-const LIST_PREFERENCE = ['un-sc', 'eu-fsf', 'uk-fcdo', 'us-ofac-sdn', 'uk-hmt', 'us-ofac-cons'];
-const rank = (list: string) => {
-  const i = LIST_PREFERENCE.indexOf(list);
-  return i < 0 ? LIST_PREFERENCE.length : i;
-};
+const rank = listRank;
 
 /** Per country, the cluster's listings beyond its first (what distinct counting takes off the lists' sums). */
 function overlapOf(profiles: readonly Profile[]): Record<string, number> {
@@ -903,32 +999,62 @@ async function writeMetas(
   entries: readonly (readonly [string, Profile[] | undefined])[],
   joinedBy: Map<string, Merge>,
   known: Map<string, Meta>,
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
-  const unknown = entries.filter(([c]) => !known.has(c)).map(([c]) => canonicalMetaKey(c));
+  const unknown = entries.filter(([c]) => !known.has(c) && !fresh.has(c)).map(([c]) => canonicalMetaKey(c));
   const curs = new Map<string, Record<string, unknown>>([...known].map(([c, m]) => [c, m]));
   for (const it of unknown.length ? await r.deps.store.getItems(unknown) : []) curs.set(String(it.id), it);
   const created = entries.filter(([c, ps]) => ps && !curs.has(c)).map(([c]) => c);
-  let group: { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> }[] = [];
-  let countries = new Set<string>();
-  const flush = async () => {
-    if (!group.length) return;
+  type Plan = { entry: readonly [string, Profile[] | undefined]; write: MetaWrite; deltas: Map<string, number> };
+  const write = async (group: Plan[]) => {
     const sums = new Map<string, number>();
     for (const g of group) for (const [c, d] of g.deltas) sums.set(c, (sums.get(c) ?? 0) + d);
     const counters = [...sums].filter(([, d]) => d !== 0).map(([c, delta]) => ({ key: canonicalOverlapKey(c), delta }));
     const res = await r.deps.store.writeCanonicals({ metas: group.map((g) => g.write), counters });
     if (res === 'conflict') for (const g of group) await writeMetaAlone(r, g.entry[0], g.entry[1], joinedBy);
-    group = [];
-    countries = new Set();
   };
-  for (const entry of entries) {
+  const plans = entries.flatMap((entry) => {
     const plan = planMeta(entry[0], entry[1], joinedBy, curs.get(entry[0]));
-    if (!plan) continue;
-    const more = [...plan.deltas.keys()].filter((c) => !countries.has(c)).length;
-    if (group.length + 1 + countries.size + more > MAX_ACTIONS) await flush();
-    group.push({ entry, ...plan });
-    for (const c of plan.deltas.keys()) countries.add(c);
+    return plan ? [{ entry, ...plan, by: [...plan.deltas.keys()].sort().join(' ') }] : [];
+  });
+  // Clusters with the same countries side by side: a transaction then carries more META items and fewer counters.
+  // (META writes that move no counter go in transactions of 90 too: one conditional write each was slower on DynamoDB
+  // Local, 163 of them 0.74 s busy against 0.22 s for a transaction of 90.)
+  plans.sort((a, b) => (a.by < b.by ? -1 : a.by > b.by ? 1 : 0));
+  const groups: { plans: Plan[]; countries: Set<string> }[] = [];
+  let group: (typeof groups)[number] = { plans: [], countries: new Set() };
+  for (const { by: _, ...plan } of plans) {
+    const more = [...plan.deltas.keys()].filter((c) => !group.countries.has(c)).length;
+    if (group.plans.length + 1 + group.countries.size + more > MAX_ACTIONS) {
+      groups.push(group);
+      group = { plans: [], countries: new Set() };
+    }
+    group.plans.push(plan);
+    for (const c of plan.deltas.keys()) group.countries.add(c);
   }
-  await flush();
+  if (group.plans.length) groups.push(group);
+  // Transactions that share no counter item run side by side (up to PARALLEL_TXNS); two that share one, one after
+  // the other: concurrent transactions on one item conflict (DynamoDB cancels one) and would both be retried alone.
+  const busy = new Set<string>();
+  const running = new Set<Promise<void>>();
+  const queue = [...groups];
+  while (queue.length || running.size) {
+    const i = running.size < PARALLEL_TXNS ? queue.findIndex((g) => ![...g.countries].some((c) => busy.has(c))) : -1;
+    if (i < 0) {
+      await Promise.race(running);
+      continue;
+    }
+    const g = queue.splice(i, 1)[0]!;
+    for (const c of g.countries) busy.add(c);
+    const p: Promise<void> = write(g.plans).finally(() => {
+      for (const c of g.countries) busy.delete(c);
+      running.delete(p);
+    });
+    // Its failure is thrown by the race that sees it; one that fails after another already ended the loop is not
+    // left unhandled (it would stop a process that runs other work, as the sandbox does).
+    p.catch(() => {});
+    running.add(p);
+  }
   return created;
 }
 

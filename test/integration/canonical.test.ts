@@ -143,8 +143,17 @@ describe('canonical entities in the sandbox', { timeout: 180_000 }, () => {
       metas: [{ key: canonicalMetaKey(id), item: { ...meta, name: 'stale' }, expectRev: Number(meta.rev) - 1 }],
       counters: [{ key: canonicalOverlapKey('ZZ'), delta: 1 }],
     });
+    // A META write alone (no counter) is one conditional write, not a transaction: as conditional.
+    const staleAlone = await deps.store.writeCanonicals({
+      metas: [{ key: canonicalMetaKey(id), item: { ...meta, name: 'stale' }, expectRev: Number(meta.rev) - 1 }],
+      counters: [],
+    });
+    const staleDelete = await deps.store.writeCanonicals({
+      metas: [{ key: canonicalMetaKey(id), expectRev: Number(meta.rev) + 1 }],
+      counters: [],
+    });
     // Assess
-    expect(stale).toBe('conflict');
+    expect([stale, staleAlone, staleDelete]).toEqual(['conflict', 'conflict', 'conflict']);
     expect((await deps.store.getItem(canonicalMetaKey(id)))?.name).toBe('KOREA MINING DEVELOPMENT TRADING CORPORATION');
     expect(await deps.store.getItem(canonicalOverlapKey('ZZ'))).toBeUndefined();
   });

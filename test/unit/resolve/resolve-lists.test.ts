@@ -4,7 +4,13 @@ import { CANONICAL_OVERLAP_PK, changeKey, listedEntityKey } from '../../../share
 import { addToAggregate, emptyAggregate } from '../../../shared/domain/list-aggregate.ts';
 import type { ListedEntity } from '../../../shared/domain/model.ts';
 import { profileOf, resolveProfiles } from '../../../shared/domain/resolve.ts';
-import { KeyCollector, keyCollectorFor, resolveListVersion } from '../../../shared/ingest/resolve-lists.ts';
+import {
+  KeyCollector,
+  keyCollectorFor,
+  type ResolveRun,
+  resolveListVersion,
+} from '../../../shared/ingest/resolve-lists.ts';
+import type { CanonicalStore } from '../../../shared/ports.ts';
 import {
   canonicalCountryCounts,
   canonicalDetail,
@@ -33,8 +39,33 @@ const e = (list: string, sourceId: string, over: Partial<ListedEntity> = {}): Li
 const at = (code: string) => [{ code, roles: ['address' as const] }];
 const unRef = (value: string) => [{ type: 'un-reference', value }];
 
+/**
+ * The store as one run of resolution sees it: `fault.crashAfter` writes (puts, deletes, META transactions) go
+ * through, then the function dies: that write and every later one of the run throw (its other calls in flight die
+ * with it, as in a Lambda); undefined never crashes. `fault.crashAfter` counts down what went through.
+ */
+function crashing(store: CanonicalStore, fault: { crashAfter: number | undefined }): CanonicalStore {
+  let dead = false;
+  const write =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      if (dead || (fault.crashAfter !== undefined && fault.crashAfter-- <= 0)) {
+        dead = true;
+        throw new Error('the function died here');
+      }
+      return fn(...a);
+    };
+  return {
+    ...store,
+    putItems: write(store.putItems),
+    deleteKeys: write(store.deleteKeys),
+    writeCanonicals: write(store.writeCanonicals),
+  };
+}
+
 function harness() {
   const store = makeMemoryCanonicalStore();
+  const fault = { crashAfter: undefined as number | undefined };
   const pointers = new Map<string, { version: string; entities: ListedEntity[] }>();
   const pointerOf = (list: string) => {
     const p = pointers.get(list);
@@ -83,19 +114,22 @@ function harness() {
       await store.putItems(items);
     }
     pointers.set(list, { version, entities });
-    // As the list ingest does when it collects the keys while writing (KeyCollector, one flush here).
-    const collected = collect ? new KeyCollector(list, version) : undefined;
-    collected?.add(entities.map((x) => ({ ...x })));
-    return resolveListVersion(
-      {
-        list,
-        version,
-        entityCount: entities.length,
-        ...(previous ? { previous: previous.version } : {}),
-        ...(collected ? { collected } : {}),
-      },
-      { store },
-    );
+    const run = {
+      list,
+      version,
+      entityCount: entities.length,
+      ...(previous ? { previous: previous.version } : {}),
+    };
+    return resolve(run, collect ? entities : undefined);
+  };
+  /**
+   * Resolves a version already written and current, as the list function does; `collected`: the entities whose keys
+   * the ingest collected while writing them (KeyCollector, one flush here).
+   */
+  const resolve = async (run: ResolveRun, collected?: readonly ListedEntity[]) => {
+    const c = collected ? new KeyCollector(run.list, run.version!) : undefined;
+    c?.add(collected!.map((x) => ({ ...x })));
+    return resolveListVersion({ ...run, ...(c ? { collected: c } : {}) }, { store: crashing(store, fault) });
   };
   /** A list taken away, as the ingest does: its pointer first, then resolution. */
   const remove = async (list: string) => {
@@ -118,7 +152,7 @@ function harness() {
     for (const s of countries.values()) for (const cc of s) out[cc] = (out[cc] ?? 0) + 1;
     return out;
   };
-  return { store, deps, ingest, remove, counts, recount };
+  return { store, deps, ingest, resolve, fault, pointerOf, remove, counts, recount };
 }
 
 const UN = [
@@ -296,6 +330,28 @@ describe('resolveListVersion', () => {
     expect(await h.counts()).toEqual(await h.recount());
   });
 
+  it('a list removed and uploaded again: its clusters come back under their ids, and no referent is left beside them', async () => {
+    // Prepare: UN 101 and SDN 9 are one entity, under the UN entry's id; the UN list goes, the id is retired.
+    const h = harness();
+    await h.ingest('un-sc', 'v1', UN, true);
+    await h.ingest('us-ofac-sdn', 'v1', SDN, true);
+    const merged = await canonicalOf('l:us-ofac-sdn:9', h.deps);
+    await h.remove('un-sc');
+    const referent = h.store.items().find((it) => it.pk === `CAN#${merged}` && it.sk === 'REF');
+    // Act: the UN list again, as a first version built from collected keys.
+    await h.ingest('un-sc', 'v1', UN, true);
+    // Assess
+    expect(referent).toBeDefined();
+    expect(await canonicalOf('l:us-ofac-sdn:9', h.deps)).toBe(merged);
+    expect(
+      h.store
+        .items()
+        .filter((it) => it.pk === `CAN#${merged}`)
+        .map((it) => it.sk),
+    ).toEqual(['META']);
+    expect(await h.counts()).toEqual(await h.recount());
+  });
+
   it('summarises the canonical entities of many listed ids in two batched reads', async () => {
     // Prepare
     const h = harness();
@@ -361,5 +417,125 @@ describe('resolveListVersion', () => {
     // Assess: 16 buckets and the list's state; no canonical item for an entity alone.
     expect(h.store.writes() - w0 - many.length).toBe(16 + 1);
     expect(h.store.items().filter((it) => /^CAN(OF)?#/.test(String(it.pk)))).toEqual([]);
+  });
+
+  /** Three invented lists that overlap by UN reference and by name, over more seeds than one page of a first build. */
+  const overlapping = () => {
+    const cc = (i: number) => at(['AA', 'BB', 'CC', 'DD', 'EE'][i % 5]!);
+    const name = (i: number) => `Osprey${i} Lantern${i} Holdings`;
+    return [
+      [
+        'un-sc',
+        Array.from({ length: 900 }, (_, i) =>
+          e('un-sc', `U${i}`, { name: name(i), identifiers: unRef(`XXe.${i}`), countries: cc(i) }),
+        ),
+      ],
+      [
+        'us-ofac-sdn',
+        Array.from({ length: 700 }, (_, i) =>
+          e('us-ofac-sdn', `S${i}`, {
+            // By name (same country) for even i, by UN reference for every third; the rest alone.
+            name: i % 2 ? `Sdn${i} Only${i} Works` : name(i),
+            identifiers: i % 3 ? [] : unRef(`XXe.${i}`),
+            countries: cc(i),
+          }),
+        ),
+      ],
+      [
+        'uk-hmt',
+        Array.from({ length: 300 }, (_, i) =>
+          e('uk-hmt', `K${i}`, {
+            name: `Uk${i} Entry${i} Group`,
+            identifiers: unRef(`XXe.${2 * i}`),
+            countries: cc(i),
+          }),
+        ),
+      ],
+    ] as const;
+  };
+  /** What resolution made, but revisions and bucket layouts (which differ by the path taken, not by the result). */
+  const resolved = (h: ReturnType<typeof harness>) =>
+    h.store
+      .items()
+      .filter((it) => /^(CAN#|CANOF#|CANOVL)/.test(String(it.pk)))
+      .map(({ rev: _, ...it }) => JSON.stringify(it))
+      .sort();
+
+  it('a first build from collected keys makes what an incremental build of the same lists makes', async () => {
+    // Prepare: the same lists into two stores: first versions whole (collected keys), and first versions empty
+    // followed by one adding every entity (resolved from its change set).
+    const whole = harness();
+    const incremental = harness();
+    const lists = overlapping();
+    const expected = resolveProfiles(lists.flatMap(([, es]) => es.map(profileOf))).canonicalOf;
+    // Act
+    for (const [list, entities] of lists) {
+      await whole.ingest(list, 'v1', [...entities], true);
+      await incremental.ingest(list, 'v1', []);
+      await incremental.ingest(list, 'v2', [...entities]);
+    }
+    // Assess
+    expect(resolved(whole)).toEqual(resolved(incremental));
+    for (const [member, canonical] of expected)
+      expect([member, await canonicalOf(member, whole.deps)]).toEqual([member, canonical]);
+    expect(await whole.counts()).toEqual(await whole.recount());
+    expect(Object.keys(await whole.counts()).length).toBeGreaterThan(0);
+  });
+
+  it('a first build that dies at any write and is retried ends as a build that never died', async () => {
+    // Prepare: a clean run, and how many writes the two first builds with cross-list merges make.
+    const lists = overlapping();
+    const clean = harness();
+    const writes: number[] = [];
+    const wants: string[][] = [];
+    for (const [list, entities] of lists) {
+      clean.fault.crashAfter = 1e9;
+      await clean.ingest(list, 'v1', [...entities], true);
+      writes.push(1e9 - clean.fault.crashAfter);
+      wants.push(resolved(clean));
+    }
+    clean.fault.crashAfter = undefined;
+    expect(writes[1]).toBeGreaterThan(5);
+    for (const at of [1, 2]) {
+      const [list, entities] = lists[at]!;
+      for (let crash = 0; crash < writes[at]!; crash++)
+        for (const collectOnRetry of [true, false]) {
+          const h = harness();
+          for (const [l, es] of lists.slice(0, at)) await h.ingest(l, 'v1', [...es], true);
+          // Act: the build dies after `crash` writes; the event is delivered again. The ingest collects keys on
+          // the retry when keyCollectorFor says the layout is to be built (or walks the version).
+          h.fault.crashAfter = crash;
+          await expect(h.ingest(list, 'v1', [...entities], true)).rejects.toThrow('the function died here');
+          h.fault.crashAfter = undefined;
+          const collect = collectOnRetry && (await keyCollectorFor(h.store, list, 'v1', undefined)) !== undefined;
+          await h.resolve({ list, version: 'v1', entityCount: entities.length }, collect ? entities : undefined);
+          // Assess
+          expect([list, crash, collectOnRetry, resolved(h)]).toEqual([list, crash, collectOnRetry, wants[at]]);
+          expect(await h.counts()).toEqual(await h.recount());
+        }
+    }
+  });
+
+  it('two deliveries of one first build running at once end as one build: overlap counted once', async () => {
+    // Prepare
+    const lists = overlapping();
+    const clean = harness();
+    const wants: string[][] = [];
+    for (const [list, entities] of lists) {
+      await clean.ingest(list, 'v1', [...entities], true);
+      wants.push(resolved(clean));
+    }
+    for (const at of [1, 2]) {
+      const [list, entities] = lists[at]!;
+      const h = harness();
+      for (const [l, es] of lists.slice(0, at)) await h.ingest(l, 'v1', [...es], true);
+      // Act: the version written once, its resolution run twice side by side (SQS may deliver an event twice).
+      const write = h.ingest(list, 'v1', [...entities], true);
+      const twice = h.resolve({ list, version: 'v1', entityCount: entities.length }, entities);
+      await Promise.all([write, twice]);
+      // Assess
+      expect([list, resolved(h)]).toEqual([list, wants[at]]);
+      expect(await h.counts()).toEqual(await h.recount());
+    }
   });
 });

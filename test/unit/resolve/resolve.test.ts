@@ -256,7 +256,7 @@ describe('clustering', () => {
     expect(r.joinedBy.has(uk.id)).toBe(false); // the smallest member: the cluster grew from it
   });
 
-  it('the canonical id names the smallest member: the same for any order of input', () => {
+  it('the canonical id names the member of the most preferred list, then the smallest: the same for any order', () => {
     // Prepare
     const ps = [
       profileOf(e('un-sc', '1', { name: 'Blue Heron Shipping' })),
@@ -269,6 +269,10 @@ describe('clustering', () => {
     expect(forward.get('l:un-sc:1')).toBe(canonicalIdOf(['l:us-ofac-sdn:9', 'l:un-sc:1']));
     expect([...backward]).toEqual(expect.arrayContaining([...forward]));
     expect(canonicalIdOf(['l:us-ofac-sdn:9', 'l:un-sc:1'])).toBe('c:un-sc:1');
+    // By list before id: a list that comes later (OFAC's consolidated list) leaves an SDN entry's cluster its id.
+    expect(canonicalIdOf(['l:us-ofac-sdn:9', 'l:us-ofac-cons:1'])).toBe('c:us-ofac-sdn:9');
+    expect(canonicalIdOf(['l:us-csl:1', 'l:us-bis-dpl:7', 'l:uk-hmt:8'])).toBe('c:uk-hmt:8');
+    expect(canonicalIdOf(['l:us-csl:1', 'l:us-bis-dpl:7'])).toBe('c:us-bis-dpl:7');
     expect(() => canonicalIdOf([])).toThrow();
   });
 });
