@@ -15,12 +15,13 @@ import { tableInput } from '../helpers/table.ts';
 import { meterWrites, perArticle } from '../helpers/write-meter.ts';
 
 // Issue 17.1, measured on DynamoDB Local through the use cases and the table's real stream: the write units an
-// article costs (ingest + aggregation), metered from each request's body as the sandbox edge meters AWS's units
-// (infra/sandbox/dynamo-capacity.ts), for the same 200 generated articles sent as NDJSON files of 10 and of 100.
+// article costs (ingest + aggregation), metered as the sandbox edge meters AWS's units (infra/sandbox/dynamo-capacity.ts:
+// where from each request's body, how many from the capacity DynamoDB Local says it consumed), for the same 200
+// generated articles sent as NDJSON files of 10 and of 100.
 //
 // The bound: at 2dae8b3 this corpus cost 316 WCU per article in files of 10 and 192 in files of 100, with a hottest
 // partition (`CNT#listed`) of 3.4 WCU per article (every entity row written inside the chunk's transaction, at twice
-// the units; counters unsharded); now ≈ 148 and 108. What an article writes now: its own items (article, ~8 listing
+// the units; counters unsharded); now ≈ 148 and 108 by the body's estimate, 135 and 95 by the store's count. What an article writes now: its own items (article, ~8 listing
 // references, its share of the object's parts and name postings) ≈ 15–20 WCU; per entity it names the counter
 // (2 WCU in a transaction, once per chunk) and ~5 facet rows × 3 scopes (all time, month, year) × 4 index copies at
 // 1 WCU (≤ ~65 WCU; ~2 entities per generated article, shared across articles of a file); timeline, country and
