@@ -119,24 +119,32 @@ export function listedItemOf(p: ListPointer, e: Record<string, unknown>, scope: 
   };
 }
 
-/** The list versions' entities shard after shard, by source id: the listed universe's unmentioned tail is read so. */
+/**
+ * The list versions' entities shard after shard: by source id (the listed universe's unmentioned tail is read so),
+ * or with `byName` through their name index (the listed universe by name), each item's position its sort key(s).
+ */
 export function listTailSegments(
   pointers: readonly ListPointer[],
   store: Pick<ReadModel, 'queryListEntities'>,
   scope: string,
+  byName?: { desc: boolean; prefix: string | undefined },
 ): Stream<ListedItem>[] {
   return pointers.flatMap((p) =>
     Array.from({ length: ENTITY_SHARDS }, (_, shard) => ({
       async fetch(limit: number, start: (string | number)[] | undefined) {
-        const r = await store.queryListEntities(
-          p.list,
-          p.version,
-          shard,
-          limit,
-          start ? { pk: `LE#${p.list}#${p.version}#${shard}`, sk: String(start[0]) } : undefined,
-        );
+        const table = start ? { pk: `LE#${p.list}#${p.version}#${shard}`, sk: String(start[0]) } : undefined;
+        const from =
+          table && byName
+            ? { ...table, gsi1pk: `LEN#${p.list}#${p.version}#${shard}`, gsi1sk: String(start![1]) }
+            : table;
+        const r = byName
+          ? await store.queryListEntities(p.list, p.version, shard, limit, from, byName)
+          : await store.queryListEntities(p.list, p.version, shard, limit, from);
         return {
-          items: r.items.map((x) => ({ item: listedItemOf(p, x.item, scope), at: [String(x.item.sk)] })),
+          items: r.items.map((x) => {
+            const item = listedItemOf(p, x.item, scope);
+            return { item, at: byName ? [String(x.item.sk), item.nameSort] : [String(x.item.sk)] };
+          }),
           more: Boolean(r.last),
         };
       },
@@ -181,34 +189,7 @@ export async function entitiesFromReadModel(
 
   // The listed universe by name: every entity of the current versions through their name index, counts joined.
   if (state.ph === 'names') {
-    const streams: Stream<ListedItem>[] = pointers.flatMap((p) =>
-      Array.from({ length: ENTITY_SHARDS }, (_, shard) => ({
-        async fetch(limit: number, start: (string | number)[] | undefined) {
-          const r = await store.queryListEntities(
-            p.list,
-            p.version,
-            shard,
-            limit,
-            start
-              ? {
-                  pk: `LE#${p.list}#${p.version}#${shard}`,
-                  sk: String(start[0]),
-                  gsi1pk: `LEN#${p.list}#${p.version}#${shard}`,
-                  gsi1sk: String(start[1]),
-                }
-              : undefined,
-            { desc, prefix },
-          );
-          return {
-            items: r.items.map((x) => {
-              const it = listedItemOf(p, x.item, scope);
-              return { item: it, at: [String(x.item.sk), it.nameSort] };
-            }),
-            more: Boolean(r.last),
-          };
-        },
-      })),
-    );
+    const streams = listTailSegments(pointers, store, scope, { desc, prefix });
     const per = Math.max(2, Math.min(q.limit + 1, Math.ceil(budget / Math.max(1, streams.length))));
     const m = await mergeStreams(
       streams,
