@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyseArticle, type Extractor } from '../../../shared/domain/article.ts';
 import { extractEntities } from '../../../shared/domain/extract.ts';
 import { buildNameIndex, NameMatcher } from '../../../shared/domain/name-index.ts';
+import type { ListedEntity } from '../../../shared/domain/model.ts';
+import { blockKeysOf, profileOf } from '../../../shared/domain/resolve.ts';
 import { ofacSdnCsv } from '../../../shared/domain/sanctions/ofac-csv.ts';
 import {
   articleBatch,
@@ -25,7 +27,7 @@ async function entitiesOf(file: string) {
   async function* one() {
     yield text;
   }
-  const out: { sourceId: string; name: string; type: string; aliases: string[] }[] = [];
+  const out: ListedEntity[] = [];
   for await (const r of ofacSdnCsv.parse(one(), { key: 'sanctions/scale/sdn.csv', head: text.slice(0, 16384) }, {}))
     if (r.kind === 'entity') out.push(r.entity);
   return out;
@@ -82,6 +84,21 @@ describe.each(OFAC_DIRS.filter((d) => existsSync(join(d, 'sdn.csv'))))('scale co
     const after = (await entitiesOf(files.sdn)).map((e) => e.sourceId);
     expect(after).toEqual(before.filter((id) => id !== drop));
     expect(files.entities).toBe(want - 1);
+  });
+
+  it('a copy shares no identifier, name or alias with the real entries, so resolution never merges copies', async () => {
+    // Prepare: two whole copies (the remarks carry passports, IMO numbers and quoted aliases)
+    const entities = await entitiesOf(writeOfacSet(set, 2 * set.sdn.length, dir).sdn);
+    const keysOf = (es: ListedEntity[]) => es.flatMap((e) => blockKeysOf(profileOf(e)));
+
+    // Act
+    const real = new Set(keysOf(entities.slice(0, set.sdn.length)));
+    const copy = keysOf(entities.slice(set.sdn.length));
+
+    // Assess: the copy has keys of its own (identifiers among them, where the cut has any), none of them the real ones'
+    expect(copy.length).toBeGreaterThan(0);
+    if ([...real].some((k) => k.startsWith('id:'))) expect(copy.some((k) => k.startsWith('id:'))).toBe(true);
+    expect(copy.filter((k) => real.has(k))).toEqual([]);
   });
 
   it('gives every copy its own marker word', () => {
