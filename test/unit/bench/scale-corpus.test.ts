@@ -135,6 +135,31 @@ describe.each(OFAC_DIRS.filter((d) => existsSync(join(d, 'sdn.csv'))))('scale co
     expect(linked).toHaveLength(20);
   });
 
+  it('links each article to what it links in the real list alone, however many copies the list holds', async () => {
+    // Prepare: the same articles against one copy and against three
+    const batch = articleBatch(await newsNames(set), 3, 40, 1000);
+    const extract = extractEntities as unknown as Extractor;
+    const linksWith = async (copies: number) => {
+      const es = await entitiesOf(writeOfacSet(set, copies * set.sdn.length, dir).sdn);
+      const matcher = new NameMatcher(
+        buildNameIndex(es.map((e) => ({ ...e, list: 'us-ofac-sdn', countries: [] as string[] }))),
+      );
+      return batch.flatMap((a, i) =>
+        analyseArticle('articles/x.ndjson', i, { title: a.title, body: a.text }, extract, matcher).mentions.flatMap(
+          (m) => (m.listed ?? []).map((l) => `${i} ${l.sourceId}`),
+        ),
+      );
+    };
+
+    // Act
+    const one = await linksWith(1);
+    const three = await linksWith(3);
+
+    // Assess: a copy's names are its own, so no article links one (a person's copy linked while only a word was added)
+    expect(one.length).toBeGreaterThan(batch.length);
+    expect(three.sort()).toEqual(one.sort());
+  });
+
   it('lists each route once, in the one table the suite measures', () => {
     const paths = SCALE_ROUTES.map((r) => r.path);
     expect(new Set(paths).size).toBe(paths.length);
