@@ -245,25 +245,26 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
 }
 
 /**
- * Adjustments a generation may carry before a relink rewrites it whole (a compaction): each is one more part every
- * later relink reads and a replacement removes, so the chain stays short.
+ * Adjustment parts a generation may carry before a relink rewrites it whole (a compaction): at most this many, or as
+ * many as its base parts if it has more. Each is one more part every later relink reads and a replacement removes:
+ * so a relink reads at most twice the object's own parts, and the chain of adjustments stays short.
  */
 export const MAX_ADJUSTMENTS = 4;
 
 /**
  * A relink of an object whose content is unchanged (same ETag, another index build), written as the difference
  * (issue 17.4): the generation stays, and
- *  - one adjustment part is added under it (index = the parts it has), its cells the signed difference new − old,
- *    old being the sum of the generation's stored parts (earlier adjustments included), new the object's
- *    contribution linked against the current index. The stream aggregator moves the counters by exactly that (an
- *    inserted part is new − nothing, negative amounts included; it carries cell info for the cells it adds), and its
- *    ledger counts the part in the generation's `byGen`, as the state's `parts` does: `/ingests/{key}` says "done"
- *    once it is applied. No difference, no part.
+ *  - adjustment parts are added under it (indexes from the parts it has; one, unless the difference has more cells
+ *    than a part holds), their cells the signed difference new − old, old being the sum of the generation's stored
+ *    parts (earlier adjustments included), new the object's contribution linked against the current index. The
+ *    stream aggregator moves the counters by exactly that (an inserted part is new − nothing, negative amounts
+ *    included; it carries cell info for the cells it adds), and its ledger counts the parts in the generation's
+ *    `byGen`, as the state's `parts` does: `/ingests/{key}` says "done" once they are applied. No difference, no part.
  *  - only the articles whose stored form differs (their mentions' `listed` entries, mostly) are rewritten, with their
  *    references: those dropped first, as removeDroppedRefs does. Name postings depend on the content only: they stay.
  *
- * Order: claim (same generation, the new `indexEtag`, parts n+1, incomplete; conditional on the version read) → the
- * adjustment part (deterministic: a retry would write the same item) → changed articles and references → complete
+ * Order: claim (same generation, the new `indexEtag`, parts n+k, incomplete; conditional on the version read) → the
+ * adjustment parts (deterministic: a retry would write the same items) → changed articles and references → complete
  * (conditional). A retry that finds the state incomplete does not resume the adjustment: it takes the full path, a
  * fresh generation, whose removal of every other generation takes the adjusted one's base parts and adjustments
  * together (and which drops the references of articles rewritten here, as for any other generation). Correct and
@@ -272,12 +273,12 @@ export const MAX_ADJUSTMENTS = 4;
  * it anyway).
  *
  * 'full' when the full path is the right one: no index on either side (the generation `none` names may come back,
- * and a full rewrite must never land on the adjusted generation's name), the object not posted, MAX_ADJUSTMENTS
- * reached, a difference of more cells than one part holds, or stored parts or articles not as the state says.
+ * and a full rewrite must never land on the adjusted generation's name), the object not posted, the adjustments past
+ * their bound (MAX_ADJUSTMENTS), or stored parts or articles not as the state says.
  *
  * Reads: the object's parts and name lists (its own partition), its articles (a batch get of its ids: bounded by the
- * object). Writes: the state twice, at most one part, and the changed articles with their references; with nothing
- * changed, the state once.
+ * object). Writes: the state twice, the adjustment parts (one per 90 cells of difference), and the changed articles
+ * with their references; with nothing changed, the state once.
  */
 async function adjustInPlace(
   key: string,
@@ -287,8 +288,9 @@ async function adjustInPlace(
   deps: ArticleDeps,
 ): Promise<{ parts: number } | 'full' | 'conflict'> {
   const adjustments = state.adjustments ?? 0;
+  const bound = Math.max(MAX_ADJUSTMENTS, state.parts - adjustments);
   if (state.gen === NO_GENERATION || indexEtag === 'none' || (state.indexEtag ?? 'none') === 'none') return 'full';
-  if (adjustments >= MAX_ADJUSTMENTS || !articles.length) return 'full';
+  if (adjustments >= bound || !articles.length) return 'full';
   if (!(await hasNamePostings(key, state.gen, deps.store))) return 'full';
   const own = (await deps.store.readParts(key)).filter((p) => p.gen === state.gen);
   if (own.length !== state.parts) return 'full';
@@ -300,7 +302,7 @@ async function adjustInPlace(
       t.mentions += m;
     }
   const diff = diffContributions(old, objectContribution(articles));
-  if (diff.length > PART_CELLS) return 'full';
+  if (adjustments + Math.ceil(diff.length / PART_CELLS) > bound) return 'full';
   const ids = own.flatMap((p) => p.articleIds);
   const listed = new Set(ids);
   if (ids.length !== articles.length || !articles.every((a) => listed.has(a.id))) return 'full';
@@ -314,7 +316,7 @@ async function adjustInPlace(
         Object.fromEntries(diff.map((d) => [d.cell, { articles: d.articles, mentions: d.mentions }])),
         [],
         cellInfoFrom(articles),
-      ).map((p) => ({ ...p, index: state.parts }))
+      ).map((p) => ({ ...p, index: state.parts + p.index }))
     : [];
   const version = state.version + 1;
   const parts = state.parts + adjustment.length;

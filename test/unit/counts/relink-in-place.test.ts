@@ -235,35 +235,42 @@ describe('a relink adjusts the generation in place (issue 17.4)', () => {
     expect(s.articlesAndRefs()).toEqual([]);
   });
 
-  it('a small difference adjusts in place; one of more cells than a part holds takes the full path', async () => {
-    // Prepare: 120 articles on 120 days naming Talmir Holdings (listing it adds > 90 cells: its day twins), and one
-    // naming Pavel Orlov (listing him moves a few cells)
+  it('a difference of more cells than a part holds adjusts in several parts, up to a bound, then compacts', async () => {
+    // Prepare: 120 articles on 120 days, each naming Talmir Holdings, Korvex Shipping and Pavel Orlov (none listed)
     const s = setup();
-    await s.saveList({ on: ['E1'] });
+    await s.saveList({ on: [] });
     const many = Array.from({ length: 120 }, (_, i) =>
       JSON.stringify({
         title: `Day ${i}`,
         published: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
-        text: LINES[1],
+        text: `${LINES[1]} ${LINES[4]}`,
       }),
     );
-    many.push(JSON.stringify({ title: 'Orlov', published: '2025-06-01', text: LINES[4] }));
     await s.p.s3.source.put(KEY, many.join('\n'), 'application/x-ndjson');
     await s.p.reconcile(KEY);
-    const before = await s.partsExact();
-    // Act
-    await s.saveList({ on: ['E1', 'P9'] });
-    await s.p.relink(KEY);
-    const small = await s.partsExact();
-    await s.saveList({ on: ['E1', 'E2', 'P9'] });
-    await s.p.relink(KEY);
+    const base = await s.partsExact();
+    // Act: each entity listed in turn (each listing adds its listed cells on 120 days: several parts of them)
+    const seen: { gen: string; parts: number; adjustments: number }[] = [];
+    for (const on of [['E2'], ['E2', 'E1'], ['E2', 'E1', 'P9']]) {
+      await s.saveList({ on });
+      await s.p.relink(KEY);
+      if (on.length === 2) await s.p.aggregate();
+      const { state, parts } = await s.partsExact();
+      seen.push({ gen: state.gen, parts, adjustments: state.adjustments ?? 0 });
+    }
     await s.p.aggregate();
-    // Assess
-    expect(small.state).toMatchObject({ gen: before.state.gen, adjustments: 1 });
-    const after = await s.partsExact();
-    expect(after.state.gen).not.toBe(before.state.gen);
-    expect(after.state.adjustments ?? 0).toBe(0);
+    // Assess: the first two in place, several parts each; the third past the bound (the base's part count)
+    const step = seen[0]!.adjustments;
+    expect(step).toBeGreaterThan(1);
+    expect(seen[0]).toMatchObject({ gen: base.state.gen, parts: base.parts + step });
+    expect(seen[1]).toMatchObject({ gen: base.state.gen, parts: base.parts + seen[1]!.adjustments });
+    expect(seen[1]!.adjustments).toBeGreaterThan(step);
+    expect(seen[1]!.adjustments).toBeLessThanOrEqual(Math.max(MAX_ADJUSTMENTS, base.parts));
+    expect(seen[2]!.gen).not.toBe(base.state.gen);
+    expect(seen[2]!.adjustments).toBe(0);
     expect(s.p.counters()).toEqual(await s.recount());
+    expect(readModelDiff(s.p.store.items())).toEqual([]);
+    expect((await ingestStatus(KEY, s.p.store)).status).toBe('done');
   });
 
   // Every write the adjustment makes, and the n-th call of each: the retry must end exact (it takes the full path).
