@@ -273,6 +273,39 @@ describe('a relink adjusts the generation in place (issue 17.4)', () => {
     expect((await ingestStatus(KEY, s.p.store)).status).toBe('done');
   });
 
+  it('a relink that claims first but completes second removes its adjustment, and the winner stands', async () => {
+    // Prepare
+    const s = setup();
+    await s.saveList({ on: ['E1', 'P9'] });
+    await s.p.s3.source.put(KEY, batch([0, 1, 2, 3, 4, 5]), 'application/x-ndjson');
+    await s.p.reconcile(KEY);
+    await s.p.aggregate();
+    const first = (await s.p.store.readObject(KEY))!;
+    await s.saveList({ on: ['E1', 'E2'] });
+    // Between the adjuster's claim and its first write, a second worker relinks the object whole (it finds the claim
+    // incomplete, so it takes the full path) and completes.
+    const writeParts = s.p.store.writeParts;
+    let raced = false;
+    s.p.store.writeParts = async (key, gen, parts) => {
+      if (!raced && gen === first.gen) {
+        raced = true;
+        await s.p.relink(KEY);
+      }
+      return writeParts(key, gen, parts);
+    };
+    // Act
+    await s.p.relink(KEY);
+    await s.p.aggregate();
+    // Assess
+    expect(raced).toBe(true);
+    const { state } = await s.partsExact();
+    expect(state.gen).not.toBe(first.gen);
+    expect(state.adjustments ?? 0).toBe(0);
+    expect(s.p.counters()).toEqual(await s.recount());
+    expect(readModelDiff(s.p.store.items())).toEqual([]);
+    expect((await ingestStatus(KEY, s.p.store)).status).toBe('done');
+  });
+
   // Every write the adjustment makes, and the n-th call of each: the retry must end exact (it takes the full path).
   for (const op of ['claimObject', 'writePart', 'deleteKey', 'putItem', 'completeObject', 'moveIngestGeneration'])
     it(`a relink that dies at any ${op} and is retried ends exact`, async () => {
@@ -334,7 +367,7 @@ describe('relinks after index changes, with overwrites, deletes and crashes (in 
   type Step =
     | { kind: 'put'; key: number; lines: number[] }
     | { kind: 'delete'; key: number }
-    | { kind: 'list'; on: boolean[]; sy: boolean; crashAt?: number }
+    | { kind: 'list'; on: boolean[]; sy: boolean; crashAt?: number; race?: boolean }
     | { kind: 'aggregate' };
   const stepArb: fc.Arbitrary<Step> = fc.oneof(
     {
@@ -354,6 +387,7 @@ describe('relinks after index changes, with overwrites, deletes and crashes (in 
           on: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
           sy: fc.boolean(),
           crashAt: fc.nat(12),
+          race: fc.constant(true),
         },
         { requiredKeys: ['kind', 'on', 'sy'] },
       ),
@@ -391,6 +425,13 @@ describe('relinks after index changes, with overwrites, deletes and crashes (in 
               await relinkEverything({ ...s.p.deps, index: s.index }, { concurrency: 1 }).catch(() => undefined);
               s.p.store.clearFaults();
             }
+            // Two passes at once, and an event of an object racing them (a redelivered list event, a late S3 event).
+            if (step.race)
+              await Promise.all([
+                relinkEverything({ ...s.p.deps, index: s.index }),
+                relinkEverything({ ...s.p.deps, index: s.index }),
+                s.p.reconcile(keys[0]!),
+              ]);
             await relinkEverything({ ...s.p.deps, index: s.index });
           }
           for (const k of keys) if (((await s.p.store.readObject(k))?.adjustments ?? 0) > 0) adjusted++;
