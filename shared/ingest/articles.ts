@@ -85,7 +85,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       state.gen !== NO_GENERATION &&
       (state.indexEtag ?? 'none') === indexEtag &&
       !(await hasNamePostings(ref.key, state.gen, deps.store));
-    // A relink pass skips, with one HEAD, an object already linked against this index.
+    // A relink pass skips, with one HEAD, an object already linked against this index. It may be the retry of a
+    // relink that died between completing and moving the upload's status on: the move again (one conditional write,
+    // a no-op for another upload's status), or "done" would wait for a generation or part count that is gone.
     if (
       ref.eventName === 'Relink' &&
       state?.complete &&
@@ -93,8 +95,10 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       state.etag &&
       !unposted &&
       (await deps.source.headEtag(ref.key)) === state.etag
-    )
+    ) {
+      await deps.store.moveIngestGeneration(ref.key, state.etag, state.gen, state.parts);
       return unchanged();
+    }
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
       if (err instanceof InvalidInputError) return { invalid: err } as const;
       throw err;

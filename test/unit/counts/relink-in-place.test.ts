@@ -355,9 +355,8 @@ describe('a relink adjusts the generation in place (issue 17.4)', () => {
         expect(state.complete).toBe(true);
         const names = s.p.store.items().filter((i) => i.pk === objectPartition(KEY) && i.sk.startsWith('NAMES#'));
         expect(names.every((i) => i.gen === state.gen)).toBe(true);
-        // A death after completion leaves the upload's status naming the generation before the move (as before
-        // issue 17.4: a relink that finds its object current does not move the status again).
-        if (op !== 'moveIngestGeneration') expect((await ingestStatus(KEY, s.p.store)).status).toBe('done');
+        // A death after completion too: the retry finds the object current and moves the upload's status on.
+        expect((await ingestStatus(KEY, s.p.store)).status).toBe('done');
       }
       expect(crashes).toBeGreaterThan(0);
     });
