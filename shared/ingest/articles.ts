@@ -86,8 +86,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       (state.indexEtag ?? 'none') === indexEtag &&
       !(await hasNamePostings(ref.key, state.gen, deps.store));
     // A relink pass skips, with one HEAD, an object already linked against this index. It may be the retry of a
-    // relink that died between completing and moving the upload's status on: the move again (one conditional write,
-    // a no-op for another upload's status), or "done" would wait for a generation or part count that is gone.
+    // relink that died between completing and moving the upload's status on: the status read, and moved if it is
+    // this upload's and names another generation or part count ("done" would wait for them for ever). A read, not
+    // a blind write: a full pass over objects already current writes nothing.
     if (
       ref.eventName === 'Relink' &&
       state?.complete &&
@@ -96,7 +97,9 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       !unposted &&
       (await deps.source.headEtag(ref.key)) === state.etag
     ) {
-      await deps.store.moveIngestGeneration(ref.key, state.etag, state.gen, state.parts);
+      const upload = await deps.store.getIngestStatus(ref.key);
+      if (upload?.etag === state.etag && (upload.gen !== state.gen || upload.parts !== state.parts))
+        await deps.store.moveIngestGeneration(ref.key, state.etag, state.gen, state.parts);
       return unchanged();
     }
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
