@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyseArticle, type Extractor } from '../../../shared/domain/article.ts';
 import { extractEntities } from '../../../shared/domain/extract.ts';
 import { buildNameIndex, NameMatcher } from '../../../shared/domain/name-index.ts';
+import type { ListedEntity } from '../../../shared/domain/model.ts';
+import { blockKeysOf, profileOf } from '../../../shared/domain/resolve.ts';
 import { ofacSdnCsv } from '../../../shared/domain/sanctions/ofac-csv.ts';
 import {
   articleBatch,
@@ -25,7 +27,7 @@ async function entitiesOf(file: string) {
   async function* one() {
     yield text;
   }
-  const out: { sourceId: string; name: string; type: string; aliases: string[] }[] = [];
+  const out: ListedEntity[] = [];
   for await (const r of ofacSdnCsv.parse(one(), { key: 'sanctions/scale/sdn.csv', head: text.slice(0, 16384) }, {}))
     if (r.kind === 'entity') out.push(r.entity);
   return out;
@@ -84,6 +86,21 @@ describe.each(OFAC_DIRS.filter((d) => existsSync(join(d, 'sdn.csv'))))('scale co
     expect(files.entities).toBe(want - 1);
   });
 
+  it('a copy shares no identifier, name or alias with the real entries, so resolution never merges copies', async () => {
+    // Prepare: two whole copies (the remarks carry passports, IMO numbers and quoted aliases)
+    const entities = await entitiesOf(writeOfacSet(set, 2 * set.sdn.length, dir).sdn);
+    const keysOf = (es: ListedEntity[]) => es.flatMap((e) => blockKeysOf(profileOf(e)));
+
+    // Act
+    const real = new Set(keysOf(entities.slice(0, set.sdn.length)));
+    const copy = keysOf(entities.slice(set.sdn.length));
+
+    // Assess: the copy has keys of its own (identifiers among them, where the cut has any), none of them the real ones'
+    expect(copy.length).toBeGreaterThan(0);
+    if ([...real].some((k) => k.startsWith('id:'))) expect(copy.some((k) => k.startsWith('id:'))).toBe(true);
+    expect(copy.filter((k) => real.has(k))).toEqual([]);
+  });
+
   it('gives every copy its own marker word', () => {
     const marks = Array.from({ length: 300 }, (_, k) => copyMarker(k + 1));
     expect(new Set(marks).size).toBe(300);
@@ -116,6 +133,31 @@ describe.each(OFAC_DIRS.filter((d) => existsSync(join(d, 'sdn.csv'))))('scale co
       ),
     );
     expect(linked).toHaveLength(20);
+  });
+
+  it('links each article to what it links in the real list alone, however many copies the list holds', async () => {
+    // Prepare: the same articles against one copy and against three
+    const batch = articleBatch(await newsNames(set), 3, 40, 1000);
+    const extract = extractEntities as unknown as Extractor;
+    const linksWith = async (copies: number) => {
+      const es = await entitiesOf(writeOfacSet(set, copies * set.sdn.length, dir).sdn);
+      const matcher = new NameMatcher(
+        buildNameIndex(es.map((e) => ({ ...e, list: 'us-ofac-sdn', countries: [] as string[] }))),
+      );
+      return batch.flatMap((a, i) =>
+        analyseArticle('articles/x.ndjson', i, { title: a.title, body: a.text }, extract, matcher).mentions.flatMap(
+          (m) => (m.listed ?? []).map((l) => `${i} ${l.sourceId}`),
+        ),
+      );
+    };
+
+    // Act
+    const one = await linksWith(1);
+    const three = await linksWith(3);
+
+    // Assess: a copy's names are its own, so no article links one (a person's copy linked while only a word was added)
+    expect(one.length).toBeGreaterThan(batch.length);
+    expect(three.sort()).toEqual(one.sort());
   });
 
   it('lists each route once, in the one table the suite measures', () => {
