@@ -543,14 +543,9 @@ export function makeDynamoStore(
     },
 
     async getArticles(ids: string[]): Promise<Article[]> {
-      const out: Article[] = [];
-      for (const part of chunk(ids, 100)) {
-        const r = await send(() =>
-          doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: part.map(articleKey) } } })),
-        );
-        out.push(...(r.Responses?.[table] ?? []).map((it) => ArticleSchema.parse(it)));
-      }
-      return out;
+      // Consistent, every unprocessed key retried (batchGet): a relink compares these with the articles it links
+      // again and rewrites only those that differ (issue 17.4), so a stale or missing one would leave links behind.
+      return (await batchGet(ids.map(articleKey))).map((it) => ArticleSchema.parse(it));
     },
 
     async deleteKeys(keys: { pk: string; sk: string }[]): Promise<void> {

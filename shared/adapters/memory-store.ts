@@ -241,7 +241,10 @@ export function makeMemoryStore() {
       });
     },
     async deleteKeys(keys) {
-      for (const k of keys) del(k);
+      for (const k of keys) {
+        fault('deleteKey');
+        del(k);
+      }
     },
     async deleteArticles(ids: string[]) {
       for (const id of ids) del(articleKey(id));

@@ -18,6 +18,11 @@ export const ObjectStateSchema = z.object({
   /** `none`: the object holds nothing (deleted, or no article). */
   gen: z.string(),
   parts: z.number().int().nonnegative(),
+  /**
+   * How many of those parts are adjustments (issue 17.4: a relink of unchanged content adds the difference of its
+   * links as one more part of the same generation); absent: none. Bounds the chain before a full rewrite compacts it.
+   */
+  adjustments: z.number().int().nonnegative().optional(),
   /** The generation's parts and articles are written and every other generation's removed. */
   complete: z.boolean(),
 });

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
-import { type CellInfo, contributionParts } from '../domain/contribution.ts';
+import {
+  type CellInfo,
+  type Contribution,
+  contributionParts,
+  diffContributions,
+  PART_CELLS,
+} from '../domain/contribution.ts';
 import { binaryOffset, decodeBytes } from '../domain/encoding.ts';
 import { articleIndexItems } from '../domain/article-index.ts';
 import { articleKey, RELINK_MARK_KEY } from '../domain/keys.ts';
-import type { Article } from '../domain/model.ts';
-import type { IngestStatus } from '../domain/stored.ts';
+import { type Article, ArticleSchema } from '../domain/model.ts';
+import type { IngestStatus, ObjectState } from '../domain/stored.ts';
 import type { ArticleStore, IngestLog, NamePostings, ObjectContributions } from '../ports.ts';
 import type { ObjectRef } from '../adapters/s3-event.ts';
 import { readAll, type S3Source } from '../adapters/s3-source.ts';
@@ -54,6 +60,9 @@ export const generationOf = (etag: string, indexEtag: string): string =>
  *  2. the generation's parts (each lists its article ids) — then the articles and references they list;
  *  3. every other generation's parts removed, with the articles only they listed;
  *  4. complete (conditional on the version claimed). A worker that lost the claim removes what it wrote.
+ *
+ * A relink of unchanged content (same ETag, another index build) adjusts the generation in place instead
+ * (adjustInPlace): one part more holding the difference of the counts, and only the articles whose links changed.
  */
 export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps): Promise<IngestStatus> {
   const now = deps.now ?? Date.now;
@@ -76,7 +85,10 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       state.gen !== NO_GENERATION &&
       (state.indexEtag ?? 'none') === indexEtag &&
       !(await hasNamePostings(ref.key, state.gen, deps.store));
-    // A relink pass skips, with one HEAD, an object already linked against this index.
+    // A relink pass skips, with one HEAD, an object already linked against this index. It may be the retry of a
+    // relink that died between completing and moving the upload's status on: the status read, and moved if it is
+    // this upload's and names another generation or part count ("done" would wait for them for ever). A read, not
+    // a blind write: a full pass over objects already current writes nothing.
     if (
       ref.eventName === 'Relink' &&
       state?.complete &&
@@ -84,8 +96,12 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       state.etag &&
       !unposted &&
       (await deps.source.headEtag(ref.key)) === state.etag
-    )
+    ) {
+      const upload = await deps.store.getIngestStatus(ref.key);
+      if (upload?.etag === state.etag && (upload.gen !== state.gen || upload.parts !== state.parts))
+        await deps.store.moveIngestGeneration(ref.key, state.etag, state.gen, state.parts);
       return unchanged();
+    }
     const obj = await deps.source.get(ref.key, deps.maxBytes).catch(async (err) => {
       if (err instanceof InvalidInputError) return { invalid: err } as const;
       throw err;
@@ -154,6 +170,44 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
       }
     }
 
+    // What a finished reconcile answers (the same for the full path and an adjustment in place).
+    const finished = (gen: string, parts: number): Promise<IngestStatus> =>
+      // A relink is not an upload: the object's ingest status stays what its upload left.
+      (ref.eventName === 'Relink' ? quietStatus : status)(
+        deps,
+        {
+          key: ref.key,
+          status: obj ? 'done' : 'deleted',
+          format,
+          ...(obj ? { etag: obj.etag } : {}),
+          gen,
+          parts,
+          // A reject marked `kept` is a dropped field of a stored article (a non-web URL), not a rejected record.
+          records: {
+            read: articles.length + rejects.filter((r) => !r.kept).length,
+            written: articles.length,
+            rejected: rejects.filter((r) => !r.kept).length,
+          },
+          ...(rejects.length ? { rejections: rejects.slice(0, 20) } : {}),
+        },
+        started,
+      );
+
+    // The same content linked against another index: the generation adjusted in place when it can be (issue 17.4).
+    if (obj && state?.complete && state.etag === obj.etag && !unposted) {
+      const adjusted = await adjustInPlace(ref.key, state, articles, indexEtag, deps);
+      if (adjusted === 'conflict') {
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
+        await backoff(attempt);
+        continue;
+      }
+      if (adjusted !== 'full') {
+        const indexNow = (await deps.index?.load())?.etag ?? 'none';
+        if (indexNow !== indexEtag && attempt < MAX_ATTEMPTS) continue;
+        return finished(state.gen, adjusted.parts);
+      }
+    }
+
     const gen = obj ? generationOf(obj.etag, indexEtag) : NO_GENERATION;
     const parts = contributionParts(
       objectContribution(articles),
@@ -178,10 +232,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     await deps.store.writeParts(ref.key, gen, parts);
     // An object seen before may hold these very articles, linked otherwise (a relink): drop what they no longer list.
     if (state) await removeDroppedRefs(ref.key, gen, articles, deps);
-    await deps.store.putItems([
-      ...articles.map((a) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) })),
-      ...articles.flatMap(refItems),
-    ]);
+    await deps.store.putItems([...articles.map(storedForm), ...articles.flatMap(refItems)]);
     // The generation's name postings (issue 17.4), like its parts: a proportional relink finds the object by them.
     if (obj) await writeNamePostings(ref.key, gen, articles, deps.store);
     await removeOtherGenerations(ref.key, gen, deps);
@@ -196,28 +247,133 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     // The index may have changed while we worked, after a relink pass went by: then link again.
     const indexNow = (await deps.index?.load())?.etag ?? 'none';
     if (indexNow !== indexEtag && attempt < MAX_ATTEMPTS) continue;
-    // A relink is not an upload: the object's ingest status stays what its upload left.
-    const record = ref.eventName === 'Relink' ? quietStatus : status;
-    return record(
-      deps,
-      {
-        key: ref.key,
-        status: obj ? 'done' : 'deleted',
-        format,
-        ...(obj ? { etag: obj.etag } : {}),
-        gen,
-        parts: parts.length,
-        // A reject marked `kept` is a dropped field of a stored article (a non-web URL), not a rejected record.
-        records: {
-          read: articles.length + rejects.filter((r) => !r.kept).length,
-          written: articles.length,
-          rejected: rejects.filter((r) => !r.kept).length,
-        },
-        ...(rejects.length ? { rejections: rejects.slice(0, 20) } : {}),
-      },
-      started,
-    );
+    return finished(gen, parts.length);
   }
+}
+
+/**
+ * Adjustment parts a generation may carry before a relink rewrites it whole (a compaction): at most this many, or as
+ * many as its base parts if it has more. Each is one more part every later relink reads and a replacement removes:
+ * so a relink reads at most twice the object's own parts, and the chain of adjustments stays short.
+ */
+export const MAX_ADJUSTMENTS = 4;
+
+/**
+ * A relink of an object whose content is unchanged (same ETag, another index build), written as the difference
+ * (issue 17.4): the generation stays, and
+ *  - adjustment parts are added under it (indexes from the parts it has; one, unless the difference has more cells
+ *    than a part holds), their cells the signed difference new − old, old being the sum of the generation's stored
+ *    parts (earlier adjustments included), new the object's contribution linked against the current index. The
+ *    stream aggregator moves the counters by exactly that (an inserted part is new − nothing, negative amounts
+ *    included; it carries cell info for the cells it adds), and its ledger counts the parts in the generation's
+ *    `byGen`, as the state's `parts` does: `/ingests/{key}` says "done" once they are applied. No difference, no part.
+ *  - only the articles whose stored form differs (their mentions' `listed` entries, mostly) are rewritten, with their
+ *    references: those dropped first, as removeDroppedRefs does. Name postings depend on the content only: they stay.
+ *
+ * Order: claim (same generation, the new `indexEtag`, parts n+k, incomplete; conditional on the version read) → the
+ * adjustment parts (deterministic: a retry would write the same items) → changed articles and references → complete
+ * (conditional). A retry that finds the state incomplete does not resume the adjustment: it takes the full path, a
+ * fresh generation, whose removal of every other generation takes the adjusted one's base parts and adjustments
+ * together (and which drops the references of articles rewritten here, as for any other generation). Correct and
+ * simple; a crash is rare. A worker that loses the claim has written nothing; one whose completion loses removes
+ * what it wrote (the whole generation: the winner read the claim incomplete, so it took the full path and replaces
+ * it anyway).
+ *
+ * 'full' when the full path is the right one: no index on either side (the generation `none` names may come back,
+ * and a full rewrite must never land on the adjusted generation's name), the object not posted, the adjustments past
+ * their bound (MAX_ADJUSTMENTS), or stored parts or articles not as the state says.
+ *
+ * Reads: the object's parts and name lists (its own partition), its articles (a batch get of its ids: bounded by the
+ * object). Writes: the state twice, the adjustment parts (one per 90 cells of difference), and the changed articles
+ * with their references; with nothing changed, the state once.
+ */
+async function adjustInPlace(
+  key: string,
+  state: ObjectState,
+  articles: readonly Article[],
+  indexEtag: string,
+  deps: ArticleDeps,
+): Promise<{ parts: number } | 'full' | 'conflict'> {
+  const adjustments = state.adjustments ?? 0;
+  const bound = Math.max(MAX_ADJUSTMENTS, state.parts - adjustments);
+  if (state.gen === NO_GENERATION || indexEtag === 'none' || (state.indexEtag ?? 'none') === 'none') return 'full';
+  if (adjustments >= bound || !articles.length) return 'full';
+  if (!(await hasNamePostings(key, state.gen, deps.store))) return 'full';
+  const own = (await deps.store.readParts(key)).filter((p) => p.gen === state.gen);
+  if (own.length !== state.parts) return 'full';
+  const old: Contribution = {};
+  for (const p of own)
+    for (const [cell, [a, m]] of Object.entries(p.cells)) {
+      const t = (old[cell] ??= { articles: 0, mentions: 0 });
+      t.articles += a;
+      t.mentions += m;
+    }
+  const diff = diffContributions(old, objectContribution(articles));
+  if (adjustments + Math.ceil(diff.length / PART_CELLS) > bound) return 'full';
+  const ids = own.flatMap((p) => p.articleIds);
+  const listed = new Set(ids);
+  if (ids.length !== articles.length || !articles.every((a) => listed.has(a.id))) return 'full';
+  const stored = new Map((await deps.store.getArticles(ids)).map((a) => [a.id, a]));
+  // One missing (never expected of a complete state) would hide the references to drop: the full path finds them.
+  if (stored.size !== ids.length) return 'full';
+  const changed = articles.filter((a) => canonical(stored.get(a.id)!) !== canonical(storedForm(a)));
+
+  const adjustment = diff.length
+    ? contributionParts(
+        Object.fromEntries(diff.map((d) => [d.cell, { articles: d.articles, mentions: d.mentions }])),
+        [],
+        cellInfoFrom(articles),
+      ).map((p) => ({ ...p, index: state.parts + p.index }))
+    : [];
+  const version = state.version + 1;
+  const parts = state.parts + adjustment.length;
+  const next: ObjectState = {
+    ...state,
+    version,
+    indexEtag,
+    parts,
+    ...(adjustment.length || adjustments ? { adjustments: adjustments + adjustment.length } : {}),
+    // Nothing to write but the state: it is complete as claimed.
+    complete: !adjustment.length && !changed.length,
+  };
+  if ((await deps.store.claimObject(key, state.version, next)) === 'conflict') return 'conflict';
+  if (next.complete) return { parts };
+  await deps.store.writeParts(key, state.gen, adjustment);
+  if (changed.length) {
+    const keep = new Set(changed.flatMap(refItems).map((r) => `${r.pk}\0${r.sk}`));
+    const dropped = changed.flatMap((a) => refItems(stored.get(a.id)!)).filter((r) => !keep.has(`${r.pk}\0${r.sk}`));
+    if (dropped.length) await deps.store.deleteKeys(dropped.map(({ pk, sk }) => ({ pk, sk })));
+    await deps.store.putItems([...changed.map(storedForm), ...changed.flatMap(refItems)]);
+  }
+  if ((await deps.store.completeObject(key, version)) === 'conflict') {
+    const winner = await deps.store.readObject(key);
+    if (winner && winner.gen !== state.gen) await removeOtherGenerations(key, winner.gen, deps, state.gen);
+    return 'conflict';
+  }
+  return { parts };
+}
+
+/** An article as it is stored (the item's attributes beside its keys). */
+const storedForm = (a: Article) => ({ ...articleKey(a.id), ...a, body: a.body.slice(0, 100_000) });
+
+/**
+ * An article's comparable form: parsed as the store reads it back (keys and unknown attributes stripped, defaults
+ * filled), then written with sorted keys, so an article read back and one analysed again compare equal exactly when
+ * the stored item would not change.
+ */
+function canonical(a: Record<string, unknown>): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
+  return JSON.stringify(sorted(ArticleSchema.parse(a)));
 }
 
 /**
@@ -286,7 +442,7 @@ async function removeDroppedRefs(
 }
 
 /** Display fields stored once on an entity counter cell. */
-function cellInfoFrom(articles: Article[]): (cell: string) => CellInfo | undefined {
+function cellInfoFrom(articles: readonly Article[]): (cell: string) => CellInfo | undefined {
   const info = new Map<string, CellInfo>();
   for (const a of articles)
     for (const m of a.mentions)
