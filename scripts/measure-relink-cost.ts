@@ -15,26 +15,20 @@
  * the relink itself, and the aggregation of what it wrote.
  */
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { articleBatch, loadOfacSet, newsNames } from '../bench/lib/scale-corpus.ts';
-import { startDynamoDbLocal } from '../infra/sandbox/dynamodb-local.ts';
 import type { NameIndexStore } from '../shared/adapters/name-index-store.ts';
-import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
-import { toStreamChange } from '../shared/adapters/dynamo-stream.ts';
 import { analyseArticle, type Extractor } from '../shared/domain/article.ts';
 import { parseArticles } from '../shared/domain/article-formats.ts';
 import { extractEntities } from '../shared/domain/extract.ts';
 import { objectStateKey } from '../shared/domain/keys.ts';
 import { buildNameIndex, type IndexedEntity, NameMatcher } from '../shared/domain/name-index.ts';
 import { ofacSdnCsv } from '../shared/domain/sanctions/ofac-csv.ts';
-import { aggregateStreamBatch } from '../shared/ingest/aggregate.ts';
 import { type ArticleDeps, reconcileArticleObject } from '../shared/ingest/articles.ts';
 import { makeMemorySource } from '../test/helpers/memory-source.ts';
-import { makeStreamPoller } from '../test/helpers/stream-poller.ts';
-import { tableInput } from '../test/helpers/table.ts';
-import { meterWrites, perArticle } from '../test/helpers/write-meter.ts';
+import { startMeteredStore } from './lib/metered-store.ts';
+import { perArticle } from '../test/helpers/write-meter.ts';
 
 const { values } = parseArgs({
   options: {
@@ -74,25 +68,8 @@ async function ofacEntities(): Promise<IndexedEntity[]> {
   return out;
 }
 
-const dynamo = await startDynamoDbLocal(undefined);
+const { ddb, meter, store, poller, stop } = await startMeteredStore();
 try {
-  const ddb = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${dynamo.port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const meter = meterWrites(ddb);
-  const t = await ddb.send(new CreateTableCommand(tableInput('radar')));
-  const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), 'radar');
-  const poller = makeStreamPoller(
-    `http://127.0.0.1:${dynamo.port}`,
-    t.TableDescription!.LatestStreamArn!,
-    async (e) => {
-      const r = await aggregateStreamBatch(e.Records.map(toStreamChange), store);
-      return { batchItemFailures: r.failedAt ? [{ itemIdentifier: r.failedAt }] : [] };
-    },
-  );
-
   const entities = await ofacEntities();
   const names = await newsNames(loadOfacSet());
   // The index as the article ingest loads it: a new etag per build, as the name index store gives.
@@ -212,5 +189,5 @@ try {
   console.log('|---|---|---|---:|---:|---:|---:|---|---|');
   for (const r of rows) console.log(r);
 } finally {
-  await dynamo.stop();
+  await stop();
 }

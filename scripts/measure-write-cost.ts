@@ -13,20 +13,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { articleBatch, loadOfacSet, newsNames, writeOfacSet } from '../bench/lib/scale-corpus.ts';
-import { startDynamoDbLocal } from '../infra/sandbox/dynamodb-local.ts';
-import { makeDynamoStore } from '../shared/adapters/dynamo-store.ts';
-import { toStreamChange } from '../shared/adapters/dynamo-stream.ts';
-import { aggregateStreamBatch } from '../shared/ingest/aggregate.ts';
 import { reconcileArticleObject } from '../shared/ingest/articles.ts';
 import { reconcileSanctionsObject } from '../shared/ingest/sanctions.ts';
 import { makeMemorySource } from '../test/helpers/memory-source.ts';
 import { corpusArticleDeps, corpusSanctionsDeps } from '../test/helpers/read-corpus.ts';
-import { makeStreamPoller } from '../test/helpers/stream-poller.ts';
-import { tableInput } from '../test/helpers/table.ts';
-import { meterWrites, perArticle, perArticleByFamily } from '../test/helpers/write-meter.ts';
+import { startMeteredStore } from './lib/metered-store.ts';
+import { perArticle, perArticleByFamily } from '../test/helpers/write-meter.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,25 +40,8 @@ const ref = (key: string) => ({
   eventTime: new Date().toISOString(),
 });
 
-const dynamo = await startDynamoDbLocal(undefined);
+const { meter, store, poller, stop } = await startMeteredStore();
 try {
-  const ddb = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${dynamo.port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const meter = meterWrites(ddb);
-  const t = await ddb.send(new CreateTableCommand(tableInput('radar')));
-  const store = makeDynamoStore(DynamoDBDocumentClient.from(ddb), 'radar');
-  const poller = makeStreamPoller(
-    `http://127.0.0.1:${dynamo.port}`,
-    t.TableDescription!.LatestStreamArn!,
-    async (e) => {
-      const r = await aggregateStreamBatch(e.Records.map(toStreamChange), store);
-      return { batchItemFailures: r.failedAt ? [{ itemIdentifier: r.failedAt }] : [] };
-    },
-  );
-
   // The list, as the scale bench uploads it (sdn.csv last: it builds the version from the three).
   const set = loadOfacSet();
   const names = await newsNames(set);
@@ -120,5 +96,5 @@ try {
   for (const [p, u] of [...meter.partitions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
     console.log(`  ${p}: ${(u / n).toFixed(2)}`);
 } finally {
-  await dynamo.stop();
+  await stop();
 }
