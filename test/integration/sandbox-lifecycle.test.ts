@@ -31,6 +31,8 @@ const alive = (pid: number) => {
 };
 
 describe('sandbox lifecycle', () => {
+  // Two sandboxes started on disk one after the other and the demo's whole ingest: ~30 s alone here, past the default
+  // 60 s when CI runs other sandboxes beside it (twice on 2026-12-01). A harness limit, not a speed claim.
   it('keeps data across restarts, loads the demo once, and Ctrl-C leaves no Java process behind', async () => {
     // Prepare
     const dataDir = mkdtempSync(join(tmpdir(), 'radar-persist-'));
@@ -79,7 +81,7 @@ describe('sandbox lifecycle', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it('answers 503 (a problem body saying what it waits for) until ready, never a failing count', async () => {
     // Prepare
