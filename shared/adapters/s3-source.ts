@@ -139,18 +139,20 @@ export function makeS3Source(s3: S3Client, bucket: string) {
       }
     },
 
+    /** Writes an object whole; answers its new ETag (what a later conditional read names). */
     async put(
       key: string,
       body: string | Uint8Array,
       contentType: string,
       metadata?: Record<string, string>,
-    ): Promise<void> {
+    ): Promise<string | undefined> {
       try {
-        await s3.send(
+        const r = await s3.send(
           new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata }),
         );
+        return r.ETag?.replace(/"/g, '');
       } catch (err) {
-        wrap(err, `PutObject ${key}`);
+        return wrap(err, `PutObject ${key}`);
       }
     },
   };

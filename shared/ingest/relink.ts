@@ -1,6 +1,6 @@
 import type { BuildRef, NameIndexStore } from '../adapters/name-index-store.ts';
 import { RELINK_MARK_KEY } from '../domain/keys.ts';
-import { changedNameKeys, EVERY_ARTICLE, nameKeySignature } from '../domain/name-postings.ts';
+import { changedNameKeys, EVERY_ARTICLE } from '../domain/name-postings.ts';
 import { DependencyError } from '../errors.ts';
 import type { ListCatalog } from '../ports.ts';
 import { type ArticleDeps, relinkAllArticles, relinkObjects } from './articles.ts';
@@ -100,7 +100,11 @@ export async function relinkChangedArticles(deps: Deps, opts: RelinkOptions = {}
   if (!complete) return full('too many builds to diff');
   if (!builds.some((b) => b.buildId === markBuild)) return full("the last pass's build signature is gone");
 
-  const curSig = nameKeySignature(cur.index);
+  const curSig = await deps.index.signatureOf(
+    cur.buildId,
+    cur.index,
+    builds.find((b) => b.buildId === cur.buildId)?.key,
+  );
   const changed = new Set<string>();
   for (const b of builds) {
     if (b.buildId === cur.buildId) continue;

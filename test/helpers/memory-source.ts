@@ -51,7 +51,9 @@ export function makeMemorySource(bucket = 'radar-ingest') {
     },
     async put(key: string, body: string | Uint8Array, _contentType: string, metadata?: Record<string, string>) {
       const b = Buffer.from(body);
-      objects.set(key, { body: b, etag: createHash('md5').update(b).digest('hex'), metadata: metadata ?? {} });
+      const etag = createHash('md5').update(b).digest('hex');
+      objects.set(key, { body: b, etag, metadata: metadata ?? {} });
+      return etag;
     },
   };
   return {
