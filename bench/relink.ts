@@ -18,7 +18,7 @@ import { makeNameIndexStore } from '../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../shared/adapters/s3-source.ts';
 import { loadConfig } from '../shared/config.ts';
 import { parseArticles } from '../shared/domain/article-formats.ts';
-import { extractEntities } from '../shared/domain/extract.ts';
+import { EXTRACTOR_VERSION, extractEntities } from '../shared/domain/extract.ts';
 import { buildNameIndex, type IndexedEntity, NameMatcher } from '../shared/domain/name-index.ts';
 import { relinkChangedArticles, relinkEverything } from '../shared/ingest/relink.ts';
 import { BUCKET_NAME, TABLE_NAME } from '../shared/resources.ts';
@@ -59,6 +59,7 @@ async function measure(size: number, entities: Entity[]) {
       store,
       index,
       extract: extractEntities,
+      extractedBy: EXTRACTOR_VERSION,
       parse: parseArticles,
       maxBytes: config.MAX_ARTICLE_BYTES,
     };

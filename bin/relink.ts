@@ -4,7 +4,7 @@ import { makeNameIndexStore } from '../shared/adapters/name-index-store.ts';
 import { makeS3Source } from '../shared/adapters/s3-source.ts';
 import { loadConfig } from '../shared/config.ts';
 import { parseArticles } from '../shared/domain/article-formats.ts';
-import { extractEntities } from '../shared/domain/extract.ts';
+import { EXTRACTOR_VERSION, extractEntities } from '../shared/domain/extract.ts';
 import { relinkChangedArticles, relinkEverything } from '../shared/ingest/relink.ts';
 
 /**
@@ -26,6 +26,7 @@ export async function relink(
     store,
     index: makeNameIndexStore(source),
     extract: extractEntities,
+    extractedBy: EXTRACTOR_VERSION,
     parse: parseArticles,
     maxBytes: config.MAX_ARTICLE_BYTES,
   };

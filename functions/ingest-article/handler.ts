@@ -7,7 +7,7 @@ import { makeS3Source } from '../../shared/adapters/s3-source.ts';
 import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { METRICS_NAMESPACE } from '../../shared/resources.ts';
-import { extractEntities } from '../../shared/domain/extract.ts';
+import { EXTRACTOR_VERSION, extractEntities } from '../../shared/domain/extract.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
 import { reconcileArticleObject } from '../../shared/ingest/articles.ts';
 
@@ -20,6 +20,7 @@ const deps = {
   index: makeNameIndexStore(source),
   store: makeDynamoStore(makeDocumentClient(config), config.TABLE_NAME),
   extract: extractEntities,
+  extractedBy: EXTRACTOR_VERSION,
   parse: parseArticles,
   maxBytes: config.MAX_ARTICLE_BYTES,
 };

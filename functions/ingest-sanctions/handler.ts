@@ -10,7 +10,7 @@ import { failedStatus, makeSqsHandler } from '../../shared/adapters/sqs-batch.ts
 import { loadConfig } from '../../shared/config.ts';
 import { METRICS_NAMESPACE } from '../../shared/resources.ts';
 import { parseArticles } from '../../shared/domain/article-formats.ts';
-import { extractEntities } from '../../shared/domain/extract.ts';
+import { EXTRACTOR_VERSION, extractEntities } from '../../shared/domain/extract.ts';
 import { describeExpectedFormats, detectListFormat } from '../../shared/domain/sanctions/detect.ts';
 import { relinkAfterListChange } from '../../shared/ingest/relink.ts';
 import { keyCollectorFor, type ResolveRun, resolveListVersion } from '../../shared/ingest/resolve-lists.ts';
@@ -43,7 +43,13 @@ const deps = {
       {
         store,
         index,
-        articles: { source, extract: extractEntities, parse: parseArticles, maxBytes: config.MAX_ARTICLE_BYTES },
+        articles: {
+          source,
+          extract: extractEntities,
+          extractedBy: EXTRACTOR_VERSION,
+          parse: parseArticles,
+          maxBytes: config.MAX_ARTICLE_BYTES,
+        },
         log: (message, data) => logger.info(message, data),
       },
       call,

@@ -29,20 +29,31 @@ export function articleId(objectKey: string, index: number, raw: RawArticle): st
     .slice(0, 32);
 }
 
+/**
+ * An article read and linked. `extractedBy` names the extractor `extract` is (EXTRACTOR_VERSION), kept with the
+ * article: its mentions then hold the extractor's reading whole (readingOf), so a relink can skip the extractor.
+ */
 export function analyseArticle(
   objectKey: string,
   index: number,
   raw: RawArticle,
   extract: Extractor,
   matcher?: NameMatcher,
+  extractedBy?: string,
 ): Article {
   const text = raw.title ? `${raw.title}\n\n${raw.body}` : raw.body;
-  const mentions: Mention[] = linkEntities(text, extract(text), matcher).map((e) => ({
+  const found = extract(text);
+  // linkEntities answers the extractor's entities first, in order, then those only the index found.
+  const mentions: Mention[] = linkEntities(text, found, matcher).map((e, i) => ({
     surface: e.name,
     key: e.key,
     kind: e.kind,
     ...(e.country ? { country: e.country } : {}),
     count: e.count,
+    ...((e.kind === 'person' || e.kind === 'organization') && e.surfaces && !onlyName(e.surfaces, e.name)
+      ? { surfaces: e.surfaces }
+      : {}),
+    ...(i >= found.length ? { byIndex: true as const } : {}),
     listed: e.listed ?? [],
   }));
   return {
@@ -56,7 +67,30 @@ export function analyseArticle(
     language: raw.language ?? 'en',
     body: raw.body,
     mentions,
+    ...(extractedBy ? { extractedBy } : {}),
   };
+}
+
+/** Surfaces that say no more than the name (the linker reads a missing list as just the name). */
+const onlyName = (surfaces: readonly string[], name: string) => surfaces.length === 1 && surfaces[0] === name;
+
+/**
+ * What the extractor found in a stored article, as it found it, when the article was read by extractor `version`:
+ * its own mentions (not those only the index found) without their links. Linking it again against another index
+ * gives what reading the text again would, for the linker reads only these fields (link.ts) and the text.
+ */
+export function readingOf(article: Article, version: string): FoundEntity[] | undefined {
+  if (article.extractedBy !== version) return undefined;
+  return article.mentions
+    .filter((m) => !m.byIndex)
+    .map((m) => ({
+      name: m.surface,
+      key: m.key,
+      kind: m.kind,
+      ...(m.country ? { country: m.country } : {}),
+      count: m.count,
+      ...(m.surfaces ? { surfaces: m.surfaces } : {}),
+    }));
 }
 
 /**

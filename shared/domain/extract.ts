@@ -591,6 +591,13 @@ const placeName = (s: EntitySpan): string | undefined =>
         : undefined;
 
 /**
+ * Names what extractEntities reads, stored with every article it read (Article.extractedBy): a proportional relink
+ * links a stored reading again only when it is this extractor's. Change it with any change to what the extractor
+ * finds; test/unit/extract/extractor-version.test.ts fails until you do.
+ */
+export const EXTRACTOR_VERSION = 'radar-extract/2026-12-02';
+
+/**
  * Entities of the text with their mention counts: a person named in full and later by surname alone is one person (keyed
  * by the full name); countries and blocs are keyed by code, whatever form named them.
  */

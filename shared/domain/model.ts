@@ -55,6 +55,13 @@ export const MentionSchema = z.object({
   kind: MentionKind,
   country: CountryCode.optional(),
   count: z.number().int().positive(),
+  /**
+   * The other forms the text gives a person or organisation ("Blinken" beside "Antony Blinken"), when they are not
+   * just `surface`: with `byIndex`, what a relink needs to link the extractor's reading again without running it.
+   */
+  surfaces: z.array(z.string()).optional(),
+  /** Found by the name index alone (a long listed name the extractor missed), not by the extractor. */
+  byIndex: z.literal(true).optional(),
   /** Listed entities this mention links to (name, type and countries as the list has them, for display). */
   listed: z
     .array(
@@ -94,5 +101,10 @@ export const ArticleSchema = z.object({
   language: z.string().default('en'),
   body: z.string(),
   mentions: z.array(MentionSchema).default([]),
+  /**
+   * The extractor that read `mentions` (EXTRACTOR_VERSION): a proportional relink links that reading again when it is
+   * the current extractor's, and runs the extractor when it is not (or the article was stored without one).
+   */
+  extractedBy: z.string().optional(),
 });
 export type Article = z.infer<typeof ArticleSchema>;

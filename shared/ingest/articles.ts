@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { analyseArticle, objectContribution, type Extractor, type RawArticle } from '../domain/article.ts';
+import {
+  analyseArticle,
+  articleId,
+  objectContribution,
+  readingOf,
+  type Extractor,
+  type RawArticle,
+} from '../domain/article.ts';
 import {
   type CellInfo,
   type Contribution,
@@ -32,6 +39,13 @@ export interface ArticleDeps {
   /** The listed-name index; absent = no linking. */
   index?: NameIndexStore;
   now?: () => number;
+  /** The version `extract` is (EXTRACTOR_VERSION), stored with every article it reads; absent = none stored. */
+  extractedBy?: string;
+  /**
+   * A relink of unchanged content links the articles' stored readings again where `extractedBy` read them, instead
+   * of running the extractor (the proportional pass; the full pass reads every text again).
+   */
+  reuseReadings?: boolean;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -144,6 +158,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
     }
 
     let articles: Article[] = [];
+    let prefetched: Map<string, Article> | undefined;
     let format = 'none';
     let rejects: { where: string; reason: string; kept?: true }[] = [];
     if (obj) {
@@ -163,7 +178,28 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
           throw new InvalidInputError(`no article found (${format})${rejects[0] ? `: ${rejects[0].reason}` : ''}`, {
             where: rejects[0]?.where ?? 'file',
           });
-        articles = parsed.articles.map((raw, i) => analyseArticle(ref.key, i, raw, deps.extract, idx?.matcher));
+        const ids = parsed.articles.map((raw, i) => articleId(ref.key, i, raw));
+        // The same content linked again (a relink): the articles as stored, whose readings may spare the extractor.
+        if (
+          ref.eventName === 'Relink' &&
+          deps.reuseReadings &&
+          deps.extractedBy &&
+          state?.complete &&
+          state.etag === obj.etag
+        )
+          prefetched = new Map((await deps.store.getArticles(ids)).map((a) => [a.id, a]));
+        articles = parsed.articles.map((raw, i) => {
+          const stored = prefetched?.get(ids[i]!);
+          const reading = stored && readingOf(stored, deps.extractedBy!);
+          return analyseArticle(
+            ref.key,
+            i,
+            raw,
+            reading ? () => reading : deps.extract,
+            idx?.matcher,
+            deps.extractedBy,
+          );
+        });
       } catch (err) {
         if (err instanceof InvalidInputError) return reject(ref, deps, err, started, obj.etag, format);
         throw err;
@@ -195,7 +231,7 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
 
     // The same content linked against another index: the generation adjusted in place when it can be (issue 17.4).
     if (obj && state?.complete && state.etag === obj.etag && !unposted) {
-      const adjusted = await adjustInPlace(ref.key, state, articles, indexEtag, deps);
+      const adjusted = await adjustInPlace(ref.key, state, articles, indexEtag, deps, prefetched);
       if (adjusted === 'conflict') {
         if (attempt >= MAX_ATTEMPTS) throw new Error(`object ${ref.key}: still conflicting after ${attempt} attempts`);
         await backoff(attempt);
@@ -293,6 +329,7 @@ async function adjustInPlace(
   articles: readonly Article[],
   indexEtag: string,
   deps: ArticleDeps,
+  prefetched?: ReadonlyMap<string, Article>,
 ): Promise<{ parts: number } | 'full' | 'conflict'> {
   const adjustments = state.adjustments ?? 0;
   const bound = Math.max(MAX_ADJUSTMENTS, state.parts - adjustments);
@@ -313,7 +350,11 @@ async function adjustInPlace(
   const ids = own.flatMap((p) => p.articleIds);
   const listed = new Set(ids);
   if (ids.length !== articles.length || !articles.every((a) => listed.has(a.id))) return 'full';
-  const stored = new Map((await deps.store.getArticles(ids)).map((a) => [a.id, a]));
+  // Read once: the reconcile may have read them already, for their readings, in this attempt.
+  const stored =
+    prefetched && ids.every((id) => prefetched.has(id))
+      ? prefetched
+      : new Map((await deps.store.getArticles(ids)).map((a) => [a.id, a]));
   // One missing (never expected of a complete state) would hide the references to drop: the full path finds them.
   if (stored.size !== ids.length) return 'full';
   const changed = articles.filter((a) => canonical(stored.get(a.id)!) !== canonical(storedForm(a)));

@@ -118,7 +118,8 @@ export async function relinkChangedArticles(deps: Deps, opts: RelinkOptions = {}
   }
   if (changed.has(EVERY_ARTICLE)) return full('a form of one word changed');
   const keys = changed.size ? await deps.store.objectsNaming([...changed]) : [];
-  const r = await relinkObjects(keys, deps, opts);
+  // The objects' contents are unchanged, only the index: their stored readings are linked again (extractor spared).
+  const r = await relinkObjects(keys, { ...deps, reuseReadings: true }, opts);
   const result: RelinkResult = {
     ...r,
     mode: 'changed',

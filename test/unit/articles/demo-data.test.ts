@@ -1,50 +1,21 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseArticle } from '../../../shared/domain/article.ts';
 import { parseArticles } from '../../../shared/domain/article-formats.ts';
 import { extractEntities } from '../../../shared/domain/extract.ts';
 import type { Article } from '../../../shared/domain/model.ts';
-import { buildNameIndex, type IndexedEntity, NameMatcher } from '../../../shared/domain/name-index.ts';
-import { unXml } from '../../../shared/domain/sanctions/un-xml.ts';
-import { ROOT } from '../../helpers/sandbox.ts';
+import { DEMO, demoMatcher, filesUnder } from '../../helpers/demo.ts';
 
 /**
  * The demo set `npm start` loads is what a newcomer sees first: its timelines and map must show something. These are
  * its promises (issue 12, point 5), checked through the same parser, extractor and linker the pipeline uses.
  */
 
-const DEMO = join(ROOT, 'demo');
 const KOMID = 'KOREA MINING DEVELOPMENT TRADING CORPORATION';
 
 interface DemoArticle extends Article {
   format: string;
-}
-
-function filesUnder(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[])
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .sort();
-}
-
-async function demoMatcher(): Promise<NameMatcher> {
-  const text = readFileSync(join(DEMO, 'sanctions/un-sc-consolidated-excerpt.xml'), 'utf8');
-  const entities: (IndexedEntity & { aliases?: string[] })[] = [];
-  async function* chunks() {
-    yield text;
-  }
-  for await (const r of unXml.parse(chunks(), { key: 'sanctions/un.xml', head: text.slice(0, 8192) }, {}))
-    if (r.kind === 'entity')
-      entities.push({
-        list: r.entity.list,
-        sourceId: r.entity.sourceId,
-        name: r.entity.name,
-        type: r.entity.type,
-        countries: r.entity.countries.map((c) => c.code),
-        aliases: r.entity.aliases,
-      });
-  return new NameMatcher(buildNameIndex(entities));
 }
 
 /** ISO week (`2026-W03`) of a date, to tell weeks apart. */

@@ -4,7 +4,7 @@ import type { ObjectRef } from '../../../shared/adapters/s3-event.ts';
 import { analyseArticle, objectContribution, type Extractor } from '../../../shared/domain/article.ts';
 import { parseArticles } from '../../../shared/domain/article-formats.ts';
 import type { Contribution } from '../../../shared/domain/contribution.ts';
-import { extractEntities } from '../../../shared/domain/extract.ts';
+import { EXTRACTOR_VERSION, extractEntities } from '../../../shared/domain/extract.ts';
 import type { NameMatcher } from '../../../shared/domain/name-index.ts';
 import { aggregateStreamBatch, type StreamChange } from '../../../shared/ingest/aggregate.ts';
 import { type ArticleDeps, reconcileArticleObject } from '../../../shared/ingest/articles.ts';
@@ -14,7 +14,15 @@ import { makeMemorySource } from '../../helpers/memory-source.ts';
 export function makePipeline(extract: Extractor = extractEntities) {
   const store: MemoryStore = makeMemoryStore();
   const s3 = makeMemorySource();
-  const deps: ArticleDeps = { source: s3.source, store, extract, parse: parseArticles, maxBytes: 20 * 1024 * 1024 };
+  const deps: ArticleDeps = {
+    source: s3.source,
+    store,
+    extract,
+    // The real extractor's readings are stored as the functions store them (a proportional relink reuses them).
+    ...(extract === extractEntities ? { extractedBy: EXTRACTOR_VERSION } : {}),
+    parse: parseArticles,
+    maxBytes: 20 * 1024 * 1024,
+  };
   const ref = (key: string, eventName = 'ObjectCreated:Put'): ObjectRef => ({
     bucket: 'radar-ingest',
     key,
