@@ -8,30 +8,15 @@
  *   npx tsx scripts/measure-matcher.ts [--copies 8]
  */
 import { parseArgs } from 'node:util';
-import { articleBatch, copyName, loadOfacSet, newsNames } from '../bench/lib/scale-corpus.ts';
-import { buildNameIndex, type IndexedEntity, NameMatcher } from '../shared/domain/name-index.ts';
-import { ofacSdnCsv } from '../shared/domain/sanctions/ofac-csv.ts';
+import { articleBatch, copyName, loadOfacSet, newsNames, ofacEntities } from '../bench/lib/scale-corpus.ts';
+import { buildNameIndex, NameMatcher } from '../shared/domain/name-index.ts';
 
 const { values: args } = parseArgs({ options: { copies: { type: 'string', default: '8' } } });
 
 async function main() {
   const set = loadOfacSet();
   const names = await newsNames(set);
-  const csv = set.sdn.map((r) => `${r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')}\n`).join('');
-  async function* one() {
-    yield csv;
-  }
-  const real: (IndexedEntity & { aliases: string[] })[] = [];
-  for await (const r of ofacSdnCsv.parse(one(), { key: 'sanctions/sdn.csv', head: csv.slice(0, 16384) }, {}))
-    if (r.kind === 'entity')
-      real.push({
-        list: 'us-ofac-sdn',
-        sourceId: r.entity.sourceId,
-        name: r.entity.name,
-        type: r.entity.type,
-        countries: [],
-        aliases: r.entity.aliases,
-      });
+  const real = await ofacEntities(set);
   const entities = Array.from({ length: Number(args.copies) }, (_, k) =>
     real.map((e) => ({ ...e, sourceId: `${e.sourceId}-${k}`, name: k ? copyName(e.name, k) : e.name })),
   ).flat();

@@ -17,14 +17,13 @@
 import { parseArgs } from 'node:util';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { articleBatch, loadOfacSet, newsNames } from '../bench/lib/scale-corpus.ts';
+import { articleBatch, loadOfacSet, newsNames, ofacEntities } from '../bench/lib/scale-corpus.ts';
 import type { NameIndexStore } from '../shared/adapters/name-index-store.ts';
 import { analyseArticle, type Extractor } from '../shared/domain/article.ts';
 import { parseArticles } from '../shared/domain/article-formats.ts';
 import { extractEntities } from '../shared/domain/extract.ts';
 import { objectStateKey } from '../shared/domain/keys.ts';
-import { buildNameIndex, type IndexedEntity, NameMatcher } from '../shared/domain/name-index.ts';
-import { ofacSdnCsv } from '../shared/domain/sanctions/ofac-csv.ts';
+import { buildNameIndex, NameMatcher } from '../shared/domain/name-index.ts';
 import { type ArticleDeps, reconcileArticleObject } from '../shared/ingest/articles.ts';
 import { makeMemorySource } from '../test/helpers/memory-source.ts';
 import { startMeteredStore } from './lib/metered-store.ts';
@@ -47,30 +46,9 @@ const ref = (key: string, eventName = 'ObjectCreated:Put') => ({
   eventTime: new Date().toISOString(),
 });
 
-/** The list's entities as the name index takes them (the OFAC SDN set of the scale corpus, copy 0). */
-async function ofacEntities(): Promise<IndexedEntity[]> {
-  const set = loadOfacSet();
-  const text = set.sdn.map((cells) => `${cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')}\n`).join('');
-  async function* one() {
-    yield text;
-  }
-  const out: IndexedEntity[] = [];
-  for await (const r of ofacSdnCsv.parse(one(), { key: 'sanctions/sdn.csv', head: text.slice(0, 16384) }, {}))
-    if (r.kind === 'entity')
-      out.push({
-        list: 'us-ofac-sdn',
-        sourceId: r.entity.sourceId,
-        name: r.entity.name,
-        type: r.entity.type,
-        aliases: r.entity.aliases,
-        countries: [],
-      } as IndexedEntity);
-  return out;
-}
-
 const { ddb, meter, store, poller, stop } = await startMeteredStore();
 try {
-  const entities = await ofacEntities();
+  const entities = await ofacEntities(loadOfacSet());
   const names = await newsNames(loadOfacSet());
   // The index as the article ingest loads it: a new etag per build, as the name index store gives.
   let current = { etag: 'build-0', matcher: new NameMatcher(buildNameIndex(entities)) };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { analyseArticle, type Extractor } from '../../shared/domain/article.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
-import { buildNameIndex, NameMatcher } from '../../shared/domain/name-index.ts';
+import { buildNameIndex, type IndexedEntity, NameMatcher } from '../../shared/domain/name-index.ts';
 import { ofacSdnCsv } from '../../shared/domain/sanctions/ofac-csv.ts';
 import { composeArticles, seededRandom } from './corpus.ts';
 import { ROOT } from './paths.ts';
@@ -199,23 +199,30 @@ const PLACES = [
  * The real entries (copy 0) that news can name and that link: people and organisations of two words or more whose
  * name, written as news writes it in one of the templates, links to that entry. At most `max` are checked.
  */
+/** The set's SDN entries (copy 0) as the name index takes them, read by the pipeline's own OFAC CSV parser. */
+export async function ofacEntities(set: OfacSet): Promise<(IndexedEntity & { aliases: string[] })[]> {
+  const text = set.sdn.map(quote).join('');
+  async function* one() {
+    yield text;
+  }
+  const out: (IndexedEntity & { aliases: string[] })[] = [];
+  for await (const r of ofacSdnCsv.parse(one(), { key: 'sanctions/sdn.csv', head: text.slice(0, 16384) }, {}))
+    if (r.kind === 'entity')
+      out.push({
+        list: 'us-ofac-sdn',
+        sourceId: r.entity.sourceId,
+        name: r.entity.name,
+        type: r.entity.type,
+        aliases: r.entity.aliases,
+        countries: [],
+      });
+  return out;
+}
+
 export function newsNames(set: OfacSet, max = 800): Promise<NewsName[]> {
   return (async () => {
-    const text = set.sdn.map(quote).join('');
-    async function* one() {
-      yield text;
-    }
-    const entities: { sourceId: string; name: string; type: string; aliases: string[]; countries: string[] }[] = [];
-    for await (const r of ofacSdnCsv.parse(one(), { key: 'sanctions/sdn.csv', head: text.slice(0, 16384) }, {}))
-      if (r.kind === 'entity')
-        entities.push({
-          sourceId: r.entity.sourceId,
-          name: r.entity.name,
-          type: r.entity.type,
-          aliases: r.entity.aliases,
-          countries: [],
-        });
-    const matcher = new NameMatcher(buildNameIndex(entities.map((e) => ({ ...e, list: 'us-ofac-sdn' }))));
+    const entities = await ofacEntities(set);
+    const matcher = new NameMatcher(buildNameIndex(entities));
     const candidates = entities.filter(
       (e) =>
         (e.type === 'person' || e.type === 'organization') &&
