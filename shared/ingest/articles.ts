@@ -178,18 +178,21 @@ export async function reconcileArticleObject(ref: ObjectRef, deps: ArticleDeps):
           throw new InvalidInputError(`no article found (${format})${rejects[0] ? `: ${rejects[0].reason}` : ''}`, {
             where: rejects[0]?.where ?? 'file',
           });
-        const ids = parsed.articles.map((raw, i) => articleId(ref.key, i, raw));
         // The same content linked again (a relink): the articles as stored, whose readings may spare the extractor.
+        // Their ids are hashed here only then: on an upload `analyseArticle` hashes each body once, and only once.
+        let ids: string[] | undefined;
         if (
           ref.eventName === 'Relink' &&
           deps.reuseReadings &&
           deps.extractedBy &&
           state?.complete &&
           state.etag === obj.etag
-        )
+        ) {
+          ids = parsed.articles.map((raw, i) => articleId(ref.key, i, raw));
           prefetched = new Map((await deps.store.getArticles(ids)).map((a) => [a.id, a]));
+        }
         articles = parsed.articles.map((raw, i) => {
-          const stored = prefetched?.get(ids[i]!);
+          const stored = ids && prefetched?.get(ids[i]!);
           const reading = stored && readingOf(stored, deps.extractedBy!);
           return analyseArticle(
             ref.key,
