@@ -1,4 +1,4 @@
-import { entityRowKey, listedEntityId, mentionEntityId } from './keys.ts';
+import { entityRowKey, listedEntityId, mentionEntityId, ROW_SHARDS, rowShardOf } from './keys.ts';
 
 /**
  * The bounded read model of entities (issue 17.2): every entity with articles > 0 has one row in each facet it belongs
@@ -107,15 +107,41 @@ export function entityInfoOf(cell: string, fields: Record<string, unknown> | und
   };
 }
 
-/** The facets an entity's rows are filed under. */
+/**
+ * The facets an entity's rows are filed under. Not `all`: every entity is `listed` or `news` (its id says which, for
+ * good), so `all` is read as those two together (rowLanes). A row of its own in `all` was a fifth of the rows an
+ * article writes, and its shards were the hottest row partitions (every entity of every article wrote one).
+ */
 export function facetsOf(info: EntityInfo): string[] {
   return [
-    'all',
     info.listed ? 'listed' : 'news',
     `type:${info.type}`,
     ...info.countries.slice(0, MAX_FACET_COUNTRIES).map((c) => `country:${c}`),
     ...info.lists.map((l) => `list:${l}`),
   ];
+}
+
+/** The facets a facet's rows are stored under: `all` is `listed` and `news` (facetsOf), every other one itself. */
+export const storedFacetsOf = (facet: string): string[] => (facet === 'all' ? ['listed', 'news'] : [facet]);
+
+/** One row partition of a facet in a scope: a stored facet's shard. */
+export interface RowLane {
+  facet: string;
+  shard: number;
+}
+
+/** The row partitions a facet is read from, stored facet by stored facet, shard by shard (laneOf indexes them). */
+export const rowLanes = (facet: string): RowLane[] =>
+  storedFacetsOf(facet).flatMap((f) => Array.from({ length: ROW_SHARDS }, (_, shard) => ({ facet: f, shard })));
+
+/**
+ * The lane (index in rowLanes(facet)) of an entity's rows in a facet: the same in every scope, which is what lets the
+ * range read bound an unread entity by its lane's last amounts (shared/query/range-model.ts).
+ */
+export function laneOf(facet: string, entityId: string): number {
+  const stored = storedFacetsOf(facet);
+  const at = stored.length === 1 ? 0 : stored.indexOf(entityId.startsWith('l:') ? 'listed' : 'news');
+  return at * ROW_SHARDS + rowShardOf(entityId);
 }
 
 /** Facets a row move deletes beyond its info's own (`drop`, less those its info files it under). */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Amounts } from '../domain/contribution.ts';
-import { type EntityRow, foldName } from '../domain/entity-rows.ts';
-import { counterPartition, entityRowPartition, ROW_SHARDS, rowShardOf, timelineDimension } from '../domain/keys.ts';
+import { type EntityRow, foldName, laneOf, rowLanes } from '../domain/entity-rows.ts';
+import { counterPartition, entityRowPartition, ROW_SHARDS, timelineDimension } from '../domain/keys.ts';
 import { monthItemCells } from '../domain/timeline.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ListCatalog, Position, RangeReader, ReadModel } from '../ports.ts';
@@ -165,7 +165,7 @@ const State = z.union([
     at: At.optional(),
     d: z
       .array(z.number().int().min(0).max(1_000_000))
-      .max(3 * ROW_SHARDS)
+      .max(3 * 2 * ROW_SHARDS)
       .optional(),
   }),
   z.object({ ph: z.literal('names'), after: z.tuple([z.string().max(2100), z.string().max(2100)]).optional() }),
@@ -238,14 +238,17 @@ async function topByCount(
 ): Promise<{ items: Candidate[]; complete: boolean; depth: number[]; next?: TaPosition }> {
   const field = q.sort.replace(/^-/, '') as 'articles' | 'mentions';
   const ok = rowFilter(q, universe, false);
-  const base = Math.ceil(q.limit / ROW_SHARDS) + 2;
+  // A facet's lanes (its shards; `all`: those of `listed` and `news`): an entity is in one, the same in every period.
+  const lanes = rowLanes(facet);
+  const L = lanes.length;
+  const base = Math.ceil(q.limit / L) + 2;
   // A next page reads at least as deep as the one before it in each shard (it starts again from the top): in one go.
   const shards: Shard[] = coverScopes(q.from, q.to).flatMap((scope, p) =>
-    Array.from({ length: ROW_SHARDS }, (_, s) => ({
-      part: entityRowPartition(facet, s, scope),
+    lanes.map((lane, s) => ({
+      part: entityRowPartition(lane.facet, lane.shard, scope),
       scope,
       done: false,
-      chunk: (depthHint[p * ROW_SHARDS + s] ?? 0) + base,
+      chunk: (depthHint[p * L + s] ?? 0) + base,
       read: 0,
     })),
   );
@@ -262,15 +265,13 @@ async function topByCount(
   const visited = new Set<string>();
   const found: Candidate[] = [];
   for (;;) {
-    // An entity is in the same shard in every period (by its id), so an unread one of shard s has at most the sum
-    // of shard s's last amounts over the periods: the threshold is the largest such sum. Read where it comes from.
+    // An entity is in the same lane in every period (by its id), so an unread one of lane s has at most the sum of
+    // lane s's last amounts over the periods: the threshold is the largest such sum. Read where it comes from.
     const bound = (s: number) =>
-      shards
-        .filter((x, i) => i % ROW_SHARDS === s && !x.done)
-        .reduce((n, x) => n + (x.last?.v ?? Number.POSITIVE_INFINITY), 0);
-    const sums = Array.from({ length: ROW_SHARDS }, (_, s) => bound(s));
+      shards.filter((x, i) => i % L === s && !x.done).reduce((n, x) => n + (x.last?.v ?? Number.POSITIVE_INFINITY), 0);
+    const sums = Array.from({ length: L }, (_, s) => bound(s));
     const tauNow = Math.max(...sums);
-    const toRead = shards.filter((x, i) => !x.done && sums[i % ROW_SHARDS] === tauNow);
+    const toRead = shards.filter((x, i) => !x.done && sums[i % L] === tauNow);
     if (!toRead.length) break;
     const fresh: EntityRow[] = [];
     /** This round's rows: entity → period → amount there. */
@@ -304,7 +305,8 @@ async function topByCount(
       if (kthNow === undefined) return true;
       const got = readNow.get(r.id)!;
       let ub = 0;
-      for (const x of shards.filter((_, i) => i % ROW_SHARDS === rowShardOf(r.id)))
+      const lane = laneOf(facet, r.id);
+      for (const x of shards.filter((_, i) => i % L === lane))
         ub += got.get(x.scope) ?? (x.done ? 0 : (x.last?.v ?? Number.POSITIVE_INFINITY));
       return ub > kthNow || (ub === kthNow && strictAt(kthNow));
     });
@@ -326,7 +328,7 @@ async function topByCount(
     // or above it is final (an unread one of equal amount may follow it: ties come in the order found). In strict
     // id order (the rest of an amount whose shown set is full), equal is not enough: an index returns equal amounts
     // in an order of its own (DynamoDB's is not by id, checked on DynamoDB Local).
-    const tau = Math.max(0, ...Array.from({ length: ROW_SHARDS }, (_, s) => bound(s)));
+    const tau = Math.max(0, ...Array.from({ length: L }, (_, s) => bound(s)));
     const kth = found[q.limit - 1];
     if (kth && (kth[field] > tau || (kth[field] === tau && !strictAt(kth[field])))) break;
   }
@@ -357,8 +359,8 @@ async function byName(
   const prefix = q.q ? foldName(q.q) : undefined;
   const ok = rowFilter(q, false, true);
   const streams = coverScopes(q.from, q.to, 1).flatMap((scope) =>
-    Array.from({ length: ROW_SHARDS }, (_, s) => ({
-      part: entityRowPartition(facet, s, scope),
+    rowLanes(facet).map((lane) => ({
+      part: entityRowPartition(lane.facet, lane.shard, scope),
       buf: [] as EntityRow[],
       start: after as [string, string] | undefined,
       done: false,

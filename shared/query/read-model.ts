@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type EntityRow, foldName, scopedCell } from '../domain/entity-rows.ts';
+import { type EntityRow, foldName, rowLanes, scopedCell } from '../domain/entity-rows.ts';
 import { cellId, ENTITY_SHARDS, entityRowPartition, listedEntityId, ROW_SHARDS } from '../domain/keys.ts';
 import type { Amounts } from '../domain/contribution.ts';
 import type { ListPointer } from '../domain/stored.ts';
@@ -10,8 +10,9 @@ import { mergeStreams, type Stream, type StreamPos, walkSegments } from './merge
 
 /**
  * `/counts/entities` without a date range, read from the entity rows (issue 17.2). What one request reads:
- *  - the facet's 4 row shards through a sorted index, each at most `limit + 1` items (or `(4 × limit + 50) / 4` when
- *    filters beyond the facet's own apply: then a page can come back short, with a cursor that resumes);
+ *  - the facet's 4 row shards (8 for no facet filter: `listed` and `news`, rowLanes) through a sorted index, each at
+ *    most `limit + 1` items (or the budget `4 × limit + 50` shared among them when filters beyond the facet's own
+ *    apply: then a page can come back short, with a cursor that resumes);
  *  - in the listed universe (`listed=true`, `list=`), the list pointers (one item per list), and after the rows (or
  *    before them, ascending) the list versions' unmentioned entities, shard after shard, with one batch get of
  *    their counters to leave out those the rows already gave; by name, each version's name index, merged, with one
@@ -51,7 +52,11 @@ const Pos: z.ZodType<StreamPos> = z.union([
 ]);
 const State = z.object({
   ph: z.enum(['rows', 'tail', 'names']),
-  r: z.array(Pos).length(ROW_SHARDS).optional(),
+  r: z
+    .array(Pos)
+    .min(ROW_SHARDS)
+    .max(2 * ROW_SHARDS)
+    .optional(),
   t: z.object({ seg: z.number().int().min(0).max(100_000), at: Pos }).optional(),
   n: z
     .array(Pos)
@@ -239,9 +244,12 @@ export async function entitiesFromReadModel(
             ? ['listed:false']
             : [];
   const residual = need.some((n) => !covered.includes(n as string));
-  const rowStreams: Stream<EntityRow>[] = Array.from({ length: ROW_SHARDS }, (_, shard) => ({
+  const lanes = rowLanes(facet);
+  if (state.r && state.r.length !== lanes.length)
+    throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
+  const rowStreams: Stream<EntityRow>[] = lanes.map((lane) => ({
     async fetch(limit: number, start: (string | number)[] | undefined) {
-      const part = entityRowPartition(facet, shard, scope);
+      const part = entityRowPartition(lane.facet, lane.shard, scope);
       const ix = order === 'name' ? ['gsi1pk', 'gsi1sk'] : ['erpk', order === 'mentions' ? 'erm' : 'era'];
       const r = await store.queryEntityRows(
         part,
@@ -300,8 +308,9 @@ export async function entitiesFromReadModel(
   for (;;) {
     if (ph === 'rows') {
       const fromStart = !state.r;
-      const per = residual ? Math.max(q.limit + 1, Math.ceil(budget / ROW_SHARDS)) : q.limit + 1;
-      const m = await mergeStreams(rowStreams, state.r ?? [0, 0, 0, 0], rowCmp, rowOk, q.limit - items.length, per);
+      const per = residual ? Math.max(q.limit + 1, Math.ceil(budget / lanes.length)) : q.limit + 1;
+      const at = state.r ?? lanes.map(() => 0 as const);
+      const m = await mergeStreams(rowStreams, at, rowCmp, rowOk, q.limit - items.length, per);
       // A tail entity counted between this request's two reads (ascending order: tail first) is not shown twice.
       for (const r of m.taken.map(rowOut))
         if (!emitted.has(r.id)) {

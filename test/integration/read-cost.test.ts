@@ -14,6 +14,8 @@ import {
   entityDetail,
 } from '../../shared/query/api.ts';
 import { ArticlesQuery, listArticles, TimelineQuery, timeline } from '../../shared/query/articles.ts';
+import { rowLanes } from '../../shared/domain/entity-rows.ts';
+import { entityRowPartition } from '../../shared/domain/keys.ts';
 import { coverScopes } from '../../shared/query/range-model.ts';
 import { facetFor, readBudget, universeFacet } from '../../shared/query/read-model.ts';
 import { loadCorpus } from '../helpers/read-corpus.ts';
@@ -69,7 +71,8 @@ function rangeBound(m: Measured, q: Record<string, string>, limit: number): numb
   const facet = universe ? universeFacet(q) : facetFor(q);
   const scopes = coverScopes(q.from, q.to, q.sort?.includes('name') ? 1 : 3);
   let rows = 0;
-  for (const scope of scopes) for (let s = 0; s < 4; s++) rows += m.rows.get(`ER${scope}#${facet}#${s}`) ?? 0;
+  for (const scope of scopes)
+    for (const lane of rowLanes(facet)) rows += m.rows.get(entityRowPartition(lane.facet, lane.shard, scope)) ?? 0;
   const listed = universe ? readBudget(limit) + 2 * limit + 8 + limit * monthsOf(q.from, q.to) : 0;
   return rows * (1 + monthsOf(q.from, q.to)) + listed + 2;
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MemoryStore } from '../../../shared/adapters/memory-store.ts';
-import { entityIdOfCell, entityInfoOf, foldName } from '../../../shared/domain/entity-rows.ts';
+import { entityIdOfCell, entityInfoOf, foldName, laneOf, rowLanes } from '../../../shared/domain/entity-rows.ts';
+import { entityRowPartition } from '../../../shared/domain/keys.ts';
 import {
   CountriesQuery,
   countsByCountry,
@@ -128,6 +129,21 @@ describe('/counts/entities from the read model (memory store)', () => {
         for (const e of out) expect(e).toEqual(byId.get(e.id));
       }
     });
+
+  it('no row is filed under `all`: it is read as `listed` and `news`, and each entity is in the lane laneOf says', () => {
+    // Prepare
+    const rows = large.items().filter((i) => /^ER[#@]/.test(i.pk));
+    const lanes = rowLanes('all');
+    // Assess
+    expect(rows.length).toBeGreaterThan(1000);
+    expect(rows.filter((r) => r.pk.split('#')[1] === 'all')).toEqual([]);
+    expect(new Set(lanes.map((l) => l.facet))).toEqual(new Set(['listed', 'news']));
+    for (const r of rows.filter((x) => ['listed', 'news'].includes(x.pk.split('#')[1]!))) {
+      const lane = lanes[laneOf('all', String(r.sk))]!;
+      const scope = r.pk.slice(2, r.pk.indexOf('#'));
+      expect(entityRowPartition(lane.facet, lane.shard, scope), String(r.sk)).toBe(r.pk);
+    }
+  });
 
   it('reads at most the budget per page, and no more at 10× the articles and list entries', async () => {
     for (const f of FILTERS)
