@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, FunctionUrlAuthType, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   BlockPublicAccess,
@@ -216,6 +216,15 @@ export class IngestStack extends Stack {
         bisectBatchOnError: false,
         reportBatchItemFailures: true,
         parallelizationFactor: 1,
+        filters: [
+          FilterCriteria.filter({
+            dynamodb: {
+              Keys: {
+                [STREAM_CONSUMER.filter.keyAttribute]: { S: FilterRule.beginsWith(STREAM_CONSUMER.filter.prefix) },
+              },
+            },
+          }),
+        ],
         onFailure: new SqsDlq(dlq),
       }),
     );

@@ -80,6 +80,13 @@ export const STREAM_CONSUMER = {
   maxBatchingWindowSeconds: 1,
   /** Redeliveries of a failing batch before the event source gives up on it (to the consumer's failure destination). */
   maxRetryAttempts: 10,
+  /**
+   * The event source's filter: only changes of contribution parts (sort key `PART#…`, shared/domain/keys.ts) reach
+   * the aggregator, which reads nothing else. Every other change (articles, references, postings, and the
+   * aggregator's own rows and counters: most of the stream) is dropped by the event source, not by an invocation.
+   * The stack makes it a Lambda filter (`Keys.sk.S` begins with it), the sandbox's poller applies the same.
+   */
+  filter: { keyAttribute: 'sk', prefix: 'PART#' },
 } as const;
 
 /** Routes of the query function (design §5). `{key+}` is greedy: ingest keys contain slashes. */

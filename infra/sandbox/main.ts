@@ -490,6 +490,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
       batchSize: STREAM_CONSUMER.batchSize,
       maxBatchingWindowMs: STREAM_CONSUMER.maxBatchingWindowSeconds * 1000,
       maxRetryAttempts: STREAM_CONSUMER.maxRetryAttempts,
+      filter: STREAM_CONSUMER.filter,
       functionTimeoutMs: STREAM_CONSUMER.timeoutSeconds * 1000,
       ...(opts.memory ? {} : { stateFile: join(dataDir, 'stream-position.json') }),
       log: opts.log,

@@ -10,6 +10,9 @@ import { lambdaContext } from './queue.ts';
  *   time, AFTER_SEQUENCE_NUMBER of the checkpoint after that, `GetRecords`); a child shard only once its parent is
  *   read to its end.
  * - A batch is up to `batchSize` records, waiting up to `maxBatchingWindowMs` for more.
+ * - With a `filter` (Lambda's event filtering, the one form the stack uses: a key attribute's string begins with a
+ *   prefix), records that do not match are dropped before batching and never reach the handler; the position moves
+ *   past them all the same.
  * - ReportBatchItemFailures: a returned `itemIdentifier` (a SequenceNumber) acknowledges the records before it and
  *   redelivers from it; a throw (or an identifier that names no record of the batch) redelivers the whole batch.
  * - After `maxRetryAttempts` redeliveries the batch goes to a dead-letter store (the on-failure destination) and the
@@ -49,6 +52,8 @@ export interface StreamPollerOptions {
   functionTimeoutMs: number;
   /** Where the position is kept; undefined = in memory (`--memory`). */
   stateFile?: string;
+  /** Lambda event filtering: only records whose key `keyAttribute` is a string beginning with `prefix`. */
+  filter?: { keyAttribute: string; prefix: string };
   /** How often an idle shard is read again (Lambda polls about four times a second). */
   pollIntervalMs?: number;
   log?: (line: string) => void;
@@ -75,6 +80,8 @@ interface ShardState {
   buffer: DynamoDBRecord[];
   bufferSince?: number;
   attempts: number;
+  /** The last record read (matching the filter or not): the position once the buffer is empty. */
+  readTo?: string;
 }
 
 interface Persisted {
@@ -93,6 +100,8 @@ export interface StreamPollerStats {
   /** Records being handled now. */
   inFlight: number;
   delivered: number;
+  /** Records the filter dropped. */
+  filtered: number;
   batches: number;
   retries: number;
   deadLetters: number;
@@ -105,6 +114,7 @@ export class StreamPoller {
   private loop: Promise<void> | undefined;
   private inFlight = 0;
   private delivered = 0;
+  private filtered = 0;
   private batches = 0;
   private retries = 0;
   private lastDescribe = 0;
@@ -140,6 +150,7 @@ export class StreamPoller {
       pending: all.reduce((n, s) => n + s.buffer.length, 0),
       inFlight: this.inFlight,
       delivered: this.delivered,
+      filtered: this.filtered,
       batches: this.batches,
       retries: this.retries,
       deadLetters: this.deadLetters.length,
@@ -274,11 +285,22 @@ export class StreamPoller {
         }
         throw err;
       }
-      const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
-      read = records.length;
-      if (read && s.buffer.length === 0) s.bufferSince = Date.now();
+      const all = out.Records ?? [];
+      const records = all.filter((r) => this.matches(r)).map((r) => this.toLambdaRecord(r));
+      read = all.length;
+      this.filtered += all.length - records.length;
+      if (records.length && s.buffer.length === 0) s.bufferSince = Date.now();
       s.buffer.push(...records);
       s.iterator = out.NextShardIterator ?? null;
+      const last = all.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) {
+        s.readTo = last;
+        // Nothing waiting before it: the position is past what the filter dropped (a restart does not read it again).
+        if (!s.buffer.length) {
+          s.checkpoint = last;
+          this.persist();
+        }
+      }
     }
     const closed = s.iterator === null;
     const windowOver = s.bufferSince !== undefined && Date.now() - s.bufferSince >= this.opts.maxBatchingWindowMs;
@@ -292,6 +314,13 @@ export class StreamPoller {
       return true;
     }
     return read > 0;
+  }
+
+  private matches(r: DynamoDBRecord): boolean {
+    const f = this.opts.filter;
+    if (!f) return true;
+    const v = r.dynamodb?.Keys?.[f.keyAttribute]?.S;
+    return typeof v === 'string' && v.startsWith(f.prefix);
   }
 
   private toLambdaRecord(r: DynamoDBRecord): DynamoDBRecord {
@@ -367,6 +396,9 @@ export class StreamPoller {
         await this.sleep(Math.min(1000, 50 * 2 ** (s.attempts - 1)));
       }
     }
+    // Every buffered record handled (or dead-lettered): the position is the last record read, past those after the
+    // batch that the filter dropped.
+    if (!s.buffer.length && s.readTo) s.checkpoint = s.readTo;
     s.bufferSince = s.buffer.length ? Date.now() : undefined;
     this.persist();
   }

@@ -13,6 +13,7 @@ import {
   VISIBILITY_FACTOR,
   STREAM_CONSUMER,
 } from '../../shared/resources.ts';
+import { PART_PREFIX } from '../../shared/domain/keys.ts';
 import { METRICS_NAMESPACE, TABLE_ACTIONS } from '../../infra/constructs/radar-function.ts';
 import {
   asArray,
@@ -207,7 +208,12 @@ describe.each(BOTH)('ingest stack (%s)', (mode, s) => {
       StartingPosition: 'TRIM_HORIZON',
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+      // Only contribution parts reach the aggregator (what the sandbox's poller filters too).
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: [{ prefix: PART_PREFIX }] } } } }) }],
+      },
     });
+    expect(STREAM_CONSUMER.filter).toEqual({ keyAttribute: TABLE.sortKey, prefix: PART_PREFIX });
     expect(t.Resources[fn]!.Properties!.Handler).toBe('index.handler');
   });
 

@@ -76,7 +76,7 @@ async function bump(table: string, key: string, count: number): Promise<void> {
 function poller(
   streamArn: string,
   handler: StreamHandler,
-  extra: { stateFile?: string; maxRetryAttempts?: number } = {},
+  extra: { stateFile?: string; maxRetryAttempts?: number; filter?: { keyAttribute: string; prefix: string } } = {},
 ) {
   return new StreamPoller({
     name: 'test-consumer',
@@ -90,6 +90,7 @@ function poller(
     functionTimeoutMs: 10_000,
     pollIntervalMs: 50,
     ...(extra.stateFile ? { stateFile: extra.stateFile } : {}),
+    ...(extra.filter ? { filter: extra.filter } : {}),
   });
 }
 
@@ -241,6 +242,55 @@ describe('sandbox stream poller (the DynamoDB stream event source)', () => {
     // Assess
     expect(first).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(second.map((r) => `${keyOf(r)}${nOf(r)}`)).toEqual(['b1', 'b2', 'b3', 'b4']);
+  });
+
+  it('a filter (as Lambda event filtering) hands over only matching records, in order; the position moves past the rest', async () => {
+    // Prepare: keys `part-a` and `other` changed in turn (each write a new value: one record), the last ones `other`
+    const dir = mkdtempSync(join(tmpdir(), 'radar-poller-'));
+    dirs.push(dir);
+    const stateFile = join(dir, 'stream.json');
+    const { table, streamArn } = await streamTable();
+    const set = (key: string, n: number) =>
+      ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: key }, sk: { S: 'v' }, n: { N: String(n) } } }));
+    for (let i = 1; i <= 3; i++) {
+      await set('part-a', i);
+      await set('other', i);
+      await set('other', 10 + i);
+    }
+    await set('other', 99);
+    const got: DynamoDBRecord[] = [];
+    let batches = 0;
+    const filter = { keyAttribute: 'pk', prefix: 'part-' };
+    const handler: StreamHandler = async (e) => {
+      batches++;
+      got.push(...e.Records);
+      return { batchItemFailures: [] };
+    };
+    // Act
+    const p1 = poller(streamArn, handler, { stateFile, filter });
+    p1.start();
+    await p1.whenCaughtUp();
+    const stats = p1.stats();
+    await p1.stop();
+    const afterRestart: DynamoDBRecord[] = [];
+    const p2 = poller(
+      streamArn,
+      async (e) => {
+        afterRestart.push(...e.Records);
+        return { batchItemFailures: [] };
+      },
+      { stateFile },
+    );
+    p2.start();
+    await p2.whenCaughtUp();
+    await p2.stop();
+    // Assess
+    expect(got.map((r) => `${keyOf(r)}${nOf(r)}`)).toEqual(['part-a1', 'part-a2', 'part-a3']);
+    expect(stats.delivered).toBe(3);
+    expect(stats.filtered).toBe(7);
+    expect(batches).toBeGreaterThan(0);
+    // Unfiltered, the next poller starts after the last record read (the filtered tail included), not before it.
+    expect(afterRestart).toEqual([]);
   });
 
   it('an event is what the Lambda types say (DynamoDBStreamEvent with Records)', async () => {
