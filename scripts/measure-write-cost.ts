@@ -4,7 +4,7 @@
  * the use cases (list ingest, article ingest with linking, the stream aggregator on the table's real stream) into
  * DynamoDB Local, every write metered from its request body as the sandbox edge meters it.
  *
- *   npx tsx scripts/measure-write-cost.ts [--articles 100] [--per-file 100] [--entities 7379] [--detail]
+ *   npx tsx scripts/measure-write-cost.ts [--articles 100] [--per-file 100] [--entities 7379] [--detail] [--profile]
  *
  * Prints WCU and items written per article, by kind (pk prefix; sort-key prefix inside an object's partition), and the
  * partitions written most (units per article: at R articles/s a partition takes R × that many units a second).
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     entities: { type: 'string', default: '0' },
     top: { type: 'string', default: '12' },
     detail: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const ARTICLES = Number(values.articles);
@@ -40,7 +41,7 @@ const ref = (key: string) => ({
   eventTime: new Date().toISOString(),
 });
 
-const { meter, store, poller, stop } = await startMeteredStore();
+const { meter, store, poller, aggregatorTime, stop } = await startMeteredStore();
 try {
   // The list, as the scale bench uploads it (sdn.csv last: it builds the version from the three).
   const set = loadOfacSet();
@@ -93,6 +94,12 @@ try {
   if (values.detail) {
     console.log('');
     table(perArticle(meter.tally, n));
+  }
+  if (values.profile) {
+    console.log('\nthe aggregator, by store call (the list ingest before the articles included):');
+    console.log('| call | ms | calls | items |');
+    console.log('|---|---:|---:|---:|');
+    for (const t of aggregatorTime()) console.log(`| ${t.name} | ${t.ms.toFixed(0)} | ${t.calls} | ${t.n} |`);
   }
   console.log('\nhottest partitions (WCU per article):');
   for (const [p, u] of [...meter.partitions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
