@@ -65,22 +65,28 @@ try {
 
   const files = Math.ceil(ARTICLES / PER_FILE);
   const t0 = Date.now();
+  // Each file's parts aggregated before the next file (a batch per file: the event source may put several files'
+  // parts in one batch, which costs less per article; one file a batch is the figure to compare across changes).
+  let ingestUnits = 0;
+  let functionMs = 0;
   for (let b = 0; b < files; b++) {
     const batch = articleBatch(names, b, PER_FILE, ARTICLES);
     const key = `articles/scale/batch-${String(b).padStart(5, '0')}.ndjson`;
     await s3.source.put(key, `${batch.map((a) => JSON.stringify(a)).join('\n')}\n`, 'application/x-ndjson');
+    const before = meter.tally.units;
+    const t = Date.now();
     await reconcileArticleObject(ref(key), deps);
+    functionMs += Date.now() - t;
+    ingestUnits += meter.tally.units - before;
+    await poller.drain();
   }
-  const ingestUnits = meter.tally.units;
-  const t1 = Date.now();
-  await poller.drain();
   const s = (Date.now() - t0) / 1000;
   const n = files * PER_FILE;
   console.log(
     `\n${n} articles in ${files} file(s) of ${PER_FILE}: ${(meter.tally.units / n).toFixed(1)} WCU per article ` +
       `(ingest ${(ingestUnits / n).toFixed(1)}, aggregation ${((meter.tally.units - ingestUnits) / n).toFixed(1)}); ` +
       `${meter.tally.requests} write requests; ${s.toFixed(1)} s in process (the article function ` +
-      `${((t1 - t0) / 1000).toFixed(1)} s, then the aggregator on the stream ${((Date.now() - t1) / 1000).toFixed(1)} s)\n`,
+      `${(functionMs / 1000).toFixed(1)} s, the aggregator on the stream ${(s - functionMs / 1000).toFixed(1)} s)\n`,
   );
   const table = (rows: { kind: string; wcu: number; items: number }[]) => {
     console.log('| kind | WCU per article | items written per article | share |');

@@ -5,6 +5,7 @@ import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { toStreamChange } from '../../shared/adapters/dynamo-stream.ts';
 import { aggregateStreamBatch } from '../../shared/ingest/aggregate.ts';
 import type { CounterAggregator } from '../../shared/ports.ts';
+import { STREAM_CONSUMER } from '../../shared/resources.ts';
 import { makeStreamPoller, type StreamPoller } from '../../test/helpers/stream-poller.ts';
 import { tableInput } from '../../test/helpers/table.ts';
 import { meterWrites } from '../../test/helpers/write-meter.ts';
@@ -43,6 +44,8 @@ export async function startMeteredStore(): Promise<{
       aggregator.add('whole batches', performance.now() - t0, 1);
       return { batchItemFailures: r.failedAt ? [{ itemIdentifier: r.failedAt }] : [] };
     },
+    // As deployed: only contribution parts reach the aggregator, in batches of up to STREAM_CONSUMER.batchSize.
+    { filter: STREAM_CONSUMER.filter },
   );
   return { dynamo, ddb, meter, store, poller, aggregatorTime: aggregator.report, stop: () => dynamo.stop() };
 }

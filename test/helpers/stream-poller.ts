@@ -35,7 +35,14 @@ export function makeStreamPoller(
   edgeUrl: string,
   streamArn: string,
   handler: Handler,
-  opts: { batchSize?: number; redeliver?: number; duplicate?: number; random?: () => number } = {},
+  opts: {
+    batchSize?: number;
+    redeliver?: number;
+    duplicate?: number;
+    random?: () => number;
+    /** The event source's filter (STREAM_CONSUMER.filter): batches of matching records only, gathered across pages. */
+    filter?: { keyAttribute: string; prefix: string };
+  } = {},
 ): StreamPoller {
   const batchSize = opts.batchSize ?? STREAM_CONSUMER.batchSize;
   const random = opts.random ?? Math.random;
@@ -87,6 +94,20 @@ export function makeStreamPoller(
           ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
           ...(after ? { SequenceNumber: after } : {}),
         });
+        const f = opts.filter;
+        const matches = (r: DynamoDBRecord) => !f || (r.dynamodb?.Keys?.[f.keyAttribute]?.S ?? '').startsWith(f.prefix);
+        let pending: DynamoDBRecord[] = [];
+        let readTo: string | undefined;
+        const flush = async () => {
+          if (pending.length) {
+            const batch = pending.flatMap((r) => ((opts.duplicate ?? 0) > random() ? [r, r] : [r]));
+            await deliver(batch);
+            if ((opts.redeliver ?? 0) > random()) await deliver(batch);
+            delivered += pending.length;
+            pending = [];
+          }
+          if (readTo) last.set(shard.ShardId, readTo);
+        };
         while (it) {
           const page = await call<{ Records: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
             ShardIterator: it,
@@ -94,13 +115,12 @@ export function makeStreamPoller(
           });
           if (!page.Records.length) break; // an open shard answers empty pages for ever: caught up
           const records = page.Records.map((r) => ({ ...r, eventSourceARN: streamArn }));
-          const batch = records.flatMap((r) => ((opts.duplicate ?? 0) > random() ? [r, r] : [r]));
-          await deliver(batch);
-          if ((opts.redeliver ?? 0) > random()) await deliver(batch);
-          delivered += records.length;
-          last.set(shard.ShardId, records[records.length - 1]!.dynamodb!.SequenceNumber!);
+          pending.push(...records.filter(matches));
+          readTo = records[records.length - 1]!.dynamodb!.SequenceNumber!;
+          if (!f || pending.length >= batchSize) await flush();
           it = page.NextShardIterator;
         }
+        await flush();
       }
       return delivered;
     },
