@@ -40,6 +40,15 @@ export interface StreamsOutput {
   NextShardIterator?: string | null;
 }
 
+/** Lambda event filtering in the one form the stack uses: the record's key `keyAttribute` is a string with `prefix`. */
+export type StreamFilter = { keyAttribute: string; prefix: string };
+
+export function matchesStreamFilter(r: DynamoDBRecord, f: StreamFilter | undefined): boolean {
+  if (!f) return true;
+  const v = r.dynamodb?.Keys?.[f.keyAttribute]?.S;
+  return typeof v === 'string' && v.startsWith(f.prefix);
+}
+
 export interface StreamPollerOptions {
   name: string;
   streamArn: string;
@@ -53,7 +62,7 @@ export interface StreamPollerOptions {
   /** Where the position is kept; undefined = in memory (`--memory`). */
   stateFile?: string;
   /** Lambda event filtering: only records whose key `keyAttribute` is a string beginning with `prefix`. */
-  filter?: { keyAttribute: string; prefix: string };
+  filter?: StreamFilter;
   /** How often an idle shard is read again (Lambda polls about four times a second). */
   pollIntervalMs?: number;
   log?: (line: string) => void;
@@ -286,7 +295,7 @@ export class StreamPoller {
         throw err;
       }
       const all = out.Records ?? [];
-      const records = all.filter((r) => this.matches(r)).map((r) => this.toLambdaRecord(r));
+      const records = all.filter((r) => matchesStreamFilter(r, this.opts.filter)).map((r) => this.toLambdaRecord(r));
       read = all.length;
       this.filtered += all.length - records.length;
       if (records.length && s.buffer.length === 0) s.bufferSince = Date.now();
@@ -314,13 +323,6 @@ export class StreamPoller {
       return true;
     }
     return read > 0;
-  }
-
-  private matches(r: DynamoDBRecord): boolean {
-    const f = this.opts.filter;
-    if (!f) return true;
-    const v = r.dynamodb?.Keys?.[f.keyAttribute]?.S;
-    return typeof v === 'string' && v.startsWith(f.prefix);
   }
 
   private toLambdaRecord(r: DynamoDBRecord): DynamoDBRecord {

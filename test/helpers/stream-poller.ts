@@ -1,5 +1,6 @@
 import { DescribeTableCommand, type DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { matchesStreamFilter, type StreamFilter } from '../../infra/sandbox/stream-poller.ts';
 import { STREAM_CONSUMER, TABLE, TABLE_NAME } from '../../shared/resources.ts';
 
 /**
@@ -41,7 +42,7 @@ export function makeStreamPoller(
     duplicate?: number;
     random?: () => number;
     /** The event source's filter (STREAM_CONSUMER.filter): batches of matching records only, gathered across pages. */
-    filter?: { keyAttribute: string; prefix: string };
+    filter?: StreamFilter;
   } = {},
 ): StreamPoller {
   const batchSize = opts.batchSize ?? STREAM_CONSUMER.batchSize;
@@ -95,7 +96,6 @@ export function makeStreamPoller(
           ...(after ? { SequenceNumber: after } : {}),
         });
         const f = opts.filter;
-        const matches = (r: DynamoDBRecord) => !f || (r.dynamodb?.Keys?.[f.keyAttribute]?.S ?? '').startsWith(f.prefix);
         let pending: DynamoDBRecord[] = [];
         let readTo: string | undefined;
         const flush = async () => {
@@ -115,7 +115,7 @@ export function makeStreamPoller(
           });
           if (!page.Records.length) break; // an open shard answers empty pages for ever: caught up
           const records = page.Records.map((r) => ({ ...r, eventSourceARN: streamArn }));
-          pending.push(...records.filter(matches));
+          pending.push(...records.filter((r) => matchesStreamFilter(r, f)));
           readTo = records[records.length - 1]!.dynamodb!.SequenceNumber!;
           if (!f || pending.length >= batchSize) await flush();
           it = page.NextShardIterator;
