@@ -57,7 +57,11 @@ try {
   for (const f of ['add', 'alt', 'sdn'])
     await reconcileSanctionsObject(ref(`sanctions/scale/${f}.csv`), sanctions as never);
   await poller.drain();
-  const { deps, entities } = await corpusArticleDeps(s3.source, store, 'measure-index');
+  const corpus = await corpusArticleDeps(s3.source, store, 'measure-index');
+  const { entities } = corpus;
+  // With --profile, every store call the article function makes is timed (calls in flight together overlap).
+  const fnTimes = new Map<string, { ms: number; calls: number }>();
+  const deps = values.profile ? { ...corpus.deps, store: timedCalls(corpus.deps.store, fnTimes) } : corpus.deps;
   console.log(`list: ${entities} entities; ${names.length} names used in the articles`);
 
   // The articles, metered from here on.
@@ -106,10 +110,34 @@ try {
     console.log('| call | ms | calls | items |');
     console.log('|---|---:|---:|---:|');
     for (const t of aggregatorTime()) console.log(`| ${t.name} | ${t.ms.toFixed(0)} | ${t.calls} | ${t.n} |`);
+    console.log('\nthe article function, by store call (summed: calls in flight together overlap):');
+    console.log('| call | ms | calls |');
+    console.log('|---|---:|---:|');
+    for (const [name, t] of [...fnTimes].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`| ${name} | ${t.ms.toFixed(0)} | ${t.calls} |`);
   }
   console.log('\nhottest partitions (WCU per article):');
   for (const [p, u] of [...meter.partitions].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
     console.log(`  ${p}: ${(u / n).toFixed(2)}`);
 } finally {
   await stop();
+}
+
+/** The same object, each of its methods timed into `times` by name. */
+function timedCalls<T extends object>(target: T, times: Map<string, { ms: number; calls: number }>): T {
+  return new Proxy(target, {
+    get(t, name, receiver) {
+      const v = Reflect.get(t, name, receiver);
+      if (typeof v !== 'function') return v;
+      return async (...args: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await v.apply(t, args);
+        } finally {
+          const e = times.get(String(name)) ?? { ms: 0, calls: 0 };
+          times.set(String(name), { ms: e.ms + performance.now() - t0, calls: e.calls + 1 });
+        }
+      };
+    },
+  });
 }
