@@ -98,7 +98,8 @@ export function meterWrites(
       const op = String((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
       const raw = (args.request as { body?: unknown } | undefined)?.body;
       // The serialised JSON body (a string, or the bytes of one in recent SDK releases): what the edge reads too.
-      const body = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
+      // (Decoded as bytes: Buffer.from would call the SDK body's valueOf, which it warns about as a string method.)
+      const body = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '';
       if (!body || !/^(Put|Update|Delete|BatchWrite|TransactWrite)Item/.test(op)) return next(args);
       const parsed = JSON.parse(body) as Record<string, unknown>;
       const estimates = writeCharges(op, parsed, keys);
