@@ -110,6 +110,16 @@ try {
     console.log('| call | ms | calls | items |');
     console.log('|---|---:|---:|---:|');
     for (const t of aggregatorTime()) console.log(`| ${t.name} | ${t.ms.toFixed(0)} | ${t.calls} | ${t.n} |`);
+    // The aggregator's transactions hold its counters, day rollups, listed-in-news counters and ledgers: on DynamoDB
+    // Local their time is about their number of actions (it runs transactions one at a time).
+    const actions = perArticleByFamily(meter.tally, n).filter((r) => /^(CNT#|CR$|LIN$|OBJ\/AGG$)/.test(r.kind));
+    console.log(
+      `\ntransaction actions per article: ${actions.reduce((a, r) => a + r.items, 0).toFixed(1)} (` +
+        `${actions
+          .sort((a, b) => b.items - a.items)
+          .map((r) => `${r.kind} ${r.items.toFixed(2)}`)
+          .join(', ')})`,
+    );
     console.log('\nthe article function, by store call (summed: calls in flight together overlap):');
     console.log('| call | ms | calls |');
     console.log('|---|---:|---:|');
