@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { decodeStream } from '../domain/encoding.ts';
 import { foldName } from '../domain/entity-rows.ts';
-import { listedAliasKey, listedEntityKey, listedEntityNameIndexKey } from '../domain/keys.ts';
+import { ENTITY_SHARDS, listedAliasKey, listedEntityKey, listedEntityNameIndexKey } from '../domain/keys.ts';
 import { addToAggregate, emptyAggregate, mergeEntity } from '../domain/list-aggregate.ts';
 import { ListedEntitySchema, type ListedEntity } from '../domain/model.ts';
 import type { DetectHint, EntityPatch, FileSummary, ListFormat, ParsedRecord } from '../domain/sanctions/types.ts';
@@ -488,6 +488,9 @@ async function buildVersion(a: {
   });
 }
 
+/** Entities of the current version read per page while an OpenSanctions delta is applied. */
+const DELTA_PAGE = 500;
+
 /**
  * An OpenSanctions delta (ADD/MOD/DEL) applied to the list's current version, copy-on-write: the current entities with
  * the delta applied become a new version, swapped in like any other, so readers never see a half-applied delta.
@@ -535,11 +538,10 @@ async function applyDelta(a: {
       error: `delta ${deltaVersion} is older than the last applied (${last}); upload a full export to rebuild the list`,
     });
 
-  const entities = new Map<string, Record<string, unknown>>();
-  for (const e of await deps.store.readListVersion(list, current.version)) {
-    const { pk: _pk, sk: _sk, ...rest } = e;
-    entities.set(String(rest.sourceId), rest);
-  }
+  // The delta's operations by source id, the last one winning (null: deleted). Only the delta is held, bounded by the
+  // file's size; the current version is walked a page at a time below (an OpenSanctions export can hold over a
+  // million entities, which a Map of the whole version would not fit in a function's memory).
+  const changed = new Map<string, ListedEntity | null>();
   const rejects: ParsedRecord[] = [];
   let ops = 0;
   for await (const rec of delta.format.parse(
@@ -548,9 +550,31 @@ async function applyDelta(a: {
     {},
   )) {
     ops++;
-    if (rec.kind === 'entity') entities.set(rec.entity.sourceId, rec.entity as unknown as Record<string, unknown>);
-    else if (rec.kind === 'delete') entities.delete(rec.sourceId);
+    if (rec.kind === 'entity') changed.set(rec.entity.sourceId, rec.entity);
+    else if (rec.kind === 'delete') changed.set(rec.sourceId, null);
     else if (rec.kind === 'reject') rejects.push(rec);
+  }
+  const store = deps.store;
+  /**
+   * The current version with the delta applied: its entities a page at a time, shard by shard (those the delta
+   * changes left out), then the delta's own.
+   */
+  async function* withDelta(): AsyncGenerator<ParsedRecord> {
+    yield* rejects;
+    for (let shard = 0; shard < ENTITY_SHARDS; shard++) {
+      let after: string | undefined;
+      do {
+        const page = await store.pageListShard(list, current!.version, shard, {
+          limit: DELTA_PAGE,
+          ...(after !== undefined ? { after } : {}),
+        });
+        after = page.last;
+        for (const { pk: _pk, sk: _sk, ...e } of page.items)
+          if (!changed.has(String(e.sourceId)))
+            yield { kind: 'entity', entity: e as unknown as ListedEntity } satisfies ParsedRecord;
+      } while (after !== undefined);
+    }
+    for (const e of changed.values()) if (e) yield { kind: 'entity', entity: e } satisfies ParsedRecord;
   }
   const primary: ListFile = {
     name: current.key,
@@ -573,11 +597,7 @@ async function applyDelta(a: {
     refuse: a.refuse,
     started: a.started,
     appliedDeltas: [...applied, deltaVersion].slice(-1000),
-    records: async () =>
-      (async function* () {
-        yield* rejects;
-        for (const e of entities.values()) yield { kind: 'entity' as const, entity: e as unknown as ListedEntity };
-      })(),
+    records: async () => withDelta(),
   });
   return status.status === 'done' ? { ...status, records: { ...status.records, read: ops } } : status;
 }

@@ -27,11 +27,11 @@ const UN_MOVED = UN.replace(
   /(<DATAID>6907993<\/DATAID>[\s\S]*?<NATIONALITY>\s*<VALUE>)Democratic Republic of the Congo(<\/VALUE>)/,
   '$1Uganda$2',
 );
-const article = (day: string, i: number) =>
+const article = (day: string, i: number, name = 'Eric Badege') =>
   JSON.stringify({
     title: `Border report ${i}`,
     publishedAt: day,
-    content: `Officials in Goma said on ${day} that Eric Badege had crossed the border with armed men (${i}).`,
+    content: `Officials in Goma said on ${day} that ${name} had crossed the border with armed men (${i}).`,
   });
 const ref = (key: string) => ({ bucket: 'radar-ingest', key, eventName: 'ObjectCreated:Put', eventTime: '' });
 
@@ -50,15 +50,19 @@ function setup() {
       if (hooks.on) await relinkAfterListChange({ store: p.store, index, articles: { ...p.deps } }, call);
     },
   };
-  const list = async (xml: string, aggregate = true) => {
-    await p.s3.source.put('sanctions/un.xml', xml, 'application/xml');
-    await reconcileSanctionsObject({ ...ref('sanctions/un.xml'), eventTime: new Date().toISOString() }, deps);
+  const listFile = async (key: string, body: string, aggregate = true) => {
+    await p.s3.source.put(key, body, 'application/json');
+    const s = await reconcileSanctionsObject({ ...ref(key), eventTime: new Date().toISOString() }, deps);
     if (aggregate) await p.aggregate();
+    return s;
   };
-  const articles = async (days: string[], from = 0) => {
+  const list = async (xml: string, aggregate = true) => {
+    await listFile('sanctions/un.xml', xml, aggregate);
+  };
+  const articles = async (days: string[], from = 0, name = 'Eric Badege') => {
     for (const [i, day] of days.entries()) {
       const key = `articles/a${from + i}.json`;
-      await p.s3.source.put(key, article(day, from + i), 'application/json');
+      await p.s3.source.put(key, article(day, from + i, name), 'application/json');
       await reconcileArticleObject({ ...ref(key), eventTime: new Date().toISOString() }, { ...p.deps, index });
     }
   };
@@ -92,7 +96,7 @@ function setup() {
       }),
     };
   };
-  return { p, hooks, list, articles, readModel };
+  return { p, hooks, list, listFile, articles, readModel };
 }
 
 /** The read model as if the moved list had been current before any article came in. */
@@ -231,5 +235,53 @@ describe('refiling rows after a list version changes an entity (issue 17.3)', ()
     const after = s.readModel();
     expect(after.rows.filter((x) => x.includes('#country:CD#'))).toEqual([]);
     expect(after).toEqual(await fromScratch(days));
+  });
+});
+
+describe('refiling rows after an OpenSanctions delta (issue 17.3)', () => {
+  // Our own synthetic FollowTheMoney records (not OpenSanctions data): one sanctioned person, nationality RU.
+  const FULL = 'sanctions/opensanctions/radar_test/entities.ftm.json';
+  const DELTA = 'sanctions/opensanctions/radar_test/20261101000000-abc/entities.delta.json';
+  const person = (nationality: string) => ({
+    id: 'rt-person-1',
+    caption: 'Ivan Examplov',
+    schema: 'Person',
+    properties: { name: ['Ivan Examplov'], nationality: [nationality], topics: ['sanction'] },
+    referents: [],
+    datasets: ['radar_test'],
+    target: true,
+  });
+  const other = {
+    id: 'rt-org-1',
+    caption: 'Northern Example Shipping Company',
+    schema: 'Company',
+    properties: { name: ['Northern Example Shipping Company'], jurisdiction: ['cy'], topics: ['sanction'] },
+    referents: [],
+    datasets: ['radar_test'],
+    target: true,
+  };
+  const full = (nationality: string) => `${[person(nationality), other].map((e) => JSON.stringify(e)).join('\n')}\n`;
+  const days = ['2026-03-02', '2026-05-11'];
+
+  it('a delta that moves an entity to another country refiles its rows, as a full export with it would', async () => {
+    // Prepare: the person in the news under RU
+    const s = setup();
+    await s.listFile(FULL, full('ru'));
+    await s.articles(days, 0, 'Ivan Examplov');
+    await s.p.aggregate();
+    const before = s.readModel();
+    expect(before.rows.some((r) => r.includes('#country:RU#'))).toBe(true);
+    // Act: a delta modifying the person only (nationality BY)
+    const st = await s.listFile(DELTA, `${JSON.stringify({ op: 'MOD', entity: person('by') })}\n`);
+    // Assess: the delta made a new version; no row is left under RU; the read model is the one of an export with BY
+    expect(st.status).toBe('done');
+    const after = s.readModel();
+    expect(after.rows.filter((r) => r.includes('#country:RU#'))).toEqual([]);
+    expect(after.rows.some((r) => r.includes('#country:BY#'))).toBe(true);
+    const scratch = setup();
+    await scratch.listFile(FULL, full('by'));
+    await scratch.articles(days, 0, 'Ivan Examplov');
+    await scratch.p.aggregate();
+    expect(after).toEqual(scratch.readModel());
   });
 });

@@ -470,3 +470,75 @@ describe('OFAC part files as deltas of the current version (issue 11.6)', () => 
     expect((await t.store.getListPointer('us-ofac-sdn'))!.version).toBe(p.version);
   });
 });
+
+describe('OpenSanctions delta files: the current version a page at a time', () => {
+  // Our own synthetic FollowTheMoney records (not OpenSanctions data).
+  const LIST = 'opensanctions:radar_test';
+  const person = (n: number, nationality = 'ru') => ({
+    id: `rt-${n}`,
+    caption: `Examplov ${n}`,
+    schema: 'Person',
+    properties: { name: [`Ivan Examplov ${n}`], nationality: [nationality], topics: ['sanction'] },
+    referents: [],
+    datasets: ['radar_test'],
+    target: true,
+  });
+  const lines = (records: unknown[]) => `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
+
+  it('applies ADD, MOD and DEL (the last operation of an id winning) without reading the version whole', async () => {
+    // Prepare: a full export of 1,200 entities (more than two pages of some shards), then a store that refuses to
+    // read a version whole and counts the pages read
+    const t = setup();
+    const full = await t.upload(
+      'sanctions/opensanctions/radar_test/entities.ftm.json',
+      lines(Array.from({ length: 1200 }, (_, i) => person(i))),
+      JAN,
+    );
+    expect(full).toMatchObject({ status: 'done', list: LIST });
+    const pages: number[] = [];
+    const store = t.store;
+    t.deps.store = {
+      ...store,
+      readListVersion: async () => {
+        throw new Error('an OpenSanctions delta read the whole version');
+      },
+      pageListShard: async (...a: Parameters<typeof store.pageListShard>) => {
+        const page = await store.pageListShard(...a);
+        pages.push(page.items.length);
+        return page;
+      },
+    };
+    // Act: a delta that modifies 5 (twice: the second wins), deletes 7, deletes then modifies 9, adds 5000
+    const delta = lines([
+      { op: 'MOD', entity: person(5, 'by') },
+      { op: 'DEL', entity: { id: 'rt-7' } },
+      { op: 'DEL', entity: { id: 'rt-9' } },
+      { op: 'MOD', entity: person(5, 'kz') },
+      { op: 'MOD', entity: person(9, 'am') },
+      { op: 'ADD', entity: person(5000, 'ge') },
+    ]);
+    const s = await t.upload('sanctions/opensanctions/radar_test/20261101000000-abc/entities.delta.json', delta, MAR);
+    t.deps.store = store;
+    // Assess: the version is the export with the delta applied, read in bounded pages
+    expect(s).toMatchObject({ status: 'done', list: LIST, records: { read: 6 } });
+    expect(Math.max(...pages)).toBeLessThanOrEqual(500);
+    expect(pages.reduce((a, b) => a + b, 0)).toBe(1200);
+    const after = await t.entities(LIST);
+    expect(after.size).toBe(1200);
+    expect(after.has('rt-7')).toBe(false);
+    const nationality = (id: string) => (after.get(id)!.countries as { code: string }[]).map((c) => c.code);
+    expect([nationality('rt-5'), nationality('rt-9'), nationality('rt-5000'), nationality('rt-6')]).toEqual([
+      ['KZ'],
+      ['AM'],
+      ['GE'],
+      ['RU'],
+    ]);
+    const changes = (await t.changes({ list: LIST })).items.map((c) => [c.type, c.sourceId]).sort();
+    expect(changes).toEqual([
+      ['ADD', 'rt-5000'],
+      ['DEL', 'rt-7'],
+      ['MOD', 'rt-5'],
+      ['MOD', 'rt-9'],
+    ]);
+  });
+});
