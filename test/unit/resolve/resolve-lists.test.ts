@@ -514,7 +514,7 @@ describe('resolveListVersion', () => {
           expect(await h.counts()).toEqual(await h.recount());
         }
     }
-  });
+  }, 240_000); // every write point of two builds, from a fresh store each: 54 s at a load of 5, 86 s beside another test run
 
   it('two deliveries of one first build running at once end as one build: overlap counted once', async () => {
     // Prepare
