@@ -120,10 +120,8 @@ export interface ReadModel {
 }
 
 export interface CounterReader {
-  readCounters(
-    dimension: string,
-    range?: { from?: string | undefined; to?: string | undefined },
-  ): Promise<CounterRow[]>;
+  /** Every member of a counter dimension (countries: a bounded set). */
+  readCounters(dimension: string): Promise<CounterRow[]>;
   readCounter(cell: string): Promise<CounterRow | undefined>;
 }
 

@@ -676,16 +676,8 @@ export function makeDynamoStore(
       };
     },
 
-    /**
-     * Every member of a counter dimension (a bounded set, e.g. countries). With a date range, the dated twin of the
-     * dimension is read over the range (`YYYY-MM-DD#member` sort keys) and summed per member.
-     */
-    async readCounters(
-      dimension: string,
-      range?: { from?: string | undefined; to?: string | undefined },
-    ): Promise<CounterRow[]> {
-      if (range && (range.from || range.to))
-        return readDated(dimension, range.from ?? '0000-00-00', range.to ?? '9999-99-99');
+    /** Every member of a counter dimension (a bounded set, e.g. countries). */
+    async readCounters(dimension: string): Promise<CounterRow[]> {
       // One query per shard of the dimension (write-sharded: keys.ts), in parallel; a member is in one shard.
       const shards = await Promise.all(
         counterPartitions(dimension).map(async (pk) => {
@@ -1130,30 +1122,6 @@ export function makeDynamoStore(
       yield* r.Items ?? [];
       start = r.LastEvaluatedKey;
     } while (start);
-  }
-
-  async function readDated(dimension: string, from: string, to: string): Promise<CounterRow[]> {
-    const sums = new Map<string, CounterRow>();
-    const range = (pk: string) => ({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: { ':pk': pk, ':a': `${from}#`, ':b': `${to}#\uffff` },
-    });
-    const items = await Promise.all(
-      counterPartitions(`${dimension}d`).map(async (pk) => {
-        const out: Record<string, unknown>[] = [];
-        for await (const it of queryAll(range(pk))) out.push(it);
-        return out;
-      }),
-    );
-    for (const it of items.flat()) {
-      const member = String(it.sk).slice(11);
-      const row = sums.get(member) ?? { ...CounterItemSchema.parse(it), member, articles: 0, mentions: 0 };
-      const c = CounterItemSchema.parse(it);
-      row.articles += c.articles;
-      row.mentions += c.mentions;
-      sums.set(member, row);
-    }
-    return [...sums.values()];
   }
 
   /** BatchWriteItem in parallel batches of 25, retrying unprocessed items with backoff (throttling). */

@@ -372,25 +372,7 @@ export function makeMemoryStore() {
       return 'applied';
     },
 
-    async readCounters(dimension, range): Promise<CounterRow[]> {
-      if (range && (range.from || range.to)) {
-        const from = `${range.from ?? '0000-00-00'}#`;
-        const to = `${range.to ?? '9999-99-99'}#\uffff`;
-        const sums = new Map<string, CounterRow>();
-        const items = counterPartitions(`${dimension}d`)
-          .flatMap(partition)
-          .filter((i) => i.sk >= from && i.sk <= to);
-        read('readCounters', items.length);
-        for (const it of items) {
-          const member = it.sk.slice(11);
-          const c = CounterItemSchema.parse(it);
-          const row = sums.get(member) ?? { ...c, member, articles: 0, mentions: 0 };
-          row.articles += c.articles;
-          row.mentions += c.mentions;
-          sums.set(member, row);
-        }
-        return [...sums.values()];
-      }
+    async readCounters(dimension): Promise<CounterRow[]> {
       const items = counterPartitions(dimension).flatMap(partition);
       read('readCounters', items.length);
       return items.map((it) => ({ ...CounterItemSchema.parse(it), member: it.sk }));

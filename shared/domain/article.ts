@@ -99,19 +99,20 @@ export function readingOf(article: Article, version: string): FoundEntity[] | un
  */
 export function articleCells(article: Article): Map<string, number> {
   const cells = new Map<string, number>();
-  // Dated twins of every cell (`<dimension>d|<YYYY-MM-DD>#<member>`) serve the from/to filters with one range query.
   const day = /^\d{4}-\d{2}-\d{2}/.exec(article.publishedAt ?? '')?.[0];
   const bump = (cell: string, n: number) => cells.set(cell, (cells.get(cell) ?? 0) + n);
   const add = (cell: string, n: number) => {
     bump(cell, n);
-    if (day) {
+    if (!day) return;
+    if (isEntityCell(cell)) {
+      // An entity's month and year twins: the rows that rank entities for one whole month or year (issue 17.2). No
+      // day twin: any other range is read from the entity's timeline (`CNT#tl:<id>`, days as attributes of months).
+      bump(scopedCell(cell, `@${day.slice(0, 7)}`), n);
+      bump(scopedCell(cell, `@${day.slice(0, 4)}`), n);
+    } else {
+      // A country's day twin (`countryd|<YYYY-MM-DD>#<CC>`), which the aggregator files in that day's rollup.
       const i = cell.indexOf('|');
       bump(`${cell.slice(0, i)}d|${day}#${cell.slice(i + 1)}`, n);
-      // An entity's month and year twins: the rows that rank entities for one whole month or year (issue 17.2).
-      if (isEntityCell(cell)) {
-        bump(scopedCell(cell, `@${day.slice(0, 7)}`), n);
-        bump(scopedCell(cell, `@${day.slice(0, 4)}`), n);
-      }
     }
   };
   for (const m of article.mentions) {

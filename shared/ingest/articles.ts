@@ -499,8 +499,7 @@ function cellInfoFrom(articles: readonly Article[]): (cell: string) => CellInfo 
             countries: l.countries ?? [],
           });
       }
-  // A dated twin (`entityd|2026-03-09#<key>`) carries the same display fields.
-  return (cell) => info.get(cell) ?? info.get(cell.replace(/^(\w+)d\|\d{4}-\d{2}-\d{2}#/, '$1|'));
+  return (cell) => info.get(cell);
 }
 
 async function reject(

@@ -5,16 +5,9 @@ import { ledgerCaughtUp } from '../domain/contribution.ts';
 import { IngestStatusSchema, type IngestStatus } from '../domain/ingest-status.ts';
 import type { ArticleStore, CounterReader, IngestLog, ListCatalog, RangeReader, ReadModel } from '../ports.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import {
-  cellId,
-  entityRefPartition,
-  listedEntityId,
-  listedEntityKey,
-  mentionEntityId,
-  parseEntityId,
-} from '../domain/keys.ts';
+import { cellId, entityRefPartition, listedEntityKey, parseEntityId } from '../domain/keys.ts';
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from './cursor.ts';
-import { decomposeRange, foldName, listedInNewsAttribute } from '../domain/entity-rows.ts';
+import { decomposeRange, listedInNewsAttribute } from '../domain/entity-rows.ts';
 import { entitiesFromReadModel } from './read-model.ts';
 import { entitiesInRange, rangeCountsOf } from './range-model.ts';
 
@@ -340,9 +333,9 @@ export async function countsByEntity(
   const scope = q.from && q.to ? wholePeriod(q.from, q.to) : undefined;
   const r = scope
     ? await entitiesFromReadModel(q, store, scope)
-    : ((await entitiesInRange(q, store, (f) =>
+    : await entitiesInRange(q, store, (f) =>
         entitiesFromReadModel(f, store, '', (items) => rangeCountsOf(items, f, store)),
-      )) ?? (await countsByEntityInRangeScan(q, store)));
+      );
   const undated = await store.readCounter(cellId('undated', q.country ? `c:${q.country}` : 'all'));
   return { ...r, undatedArticles: Math.max(0, undated?.articles ?? 0) };
 }
@@ -354,103 +347,6 @@ export function wholePeriod(from: string, to: string): string | undefined {
   const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
   if (from.endsWith('-01') && to === last) return `@${from.slice(0, 7)}`;
   return undefined;
-}
-
-/**
- * Any `from`/`to`, summed from the dated counter cells of the range. Not bounded: it reads every dated cell of the
- * range × member, and with `list`/`listed=true` every entity of the current versions. It answers ascending count
- * order over a range that is not one whole month or year (no kept period bounds an entity's range amount from below:
- * range-model.ts), and is the oracle the bounded range read is tested against. Same order as the read model: by the
- * field, then id (both reversed for a descending sort); by name, the folded name then id; `q` a prefix of the folded
- * name.
- */
-export async function countsByEntityInRangeScan(
-  q: z.infer<typeof EntitiesQuery>,
-  store: CounterReader & ListCatalog,
-): Promise<z.infer<typeof EntitiesResponse>> {
-  const range = { from: q.from, to: q.to };
-  const rows = new Map<string, EntityCount & { aliases?: string[] }>();
-  const wantListed = q.listed !== 'false';
-  const wantUnlisted = q.listed !== 'true' && !q.list;
-  const [listedCounters, mentionCounters, pointers] = await Promise.all([
-    wantListed ? store.readCounters('listed', range) : Promise.resolve([]),
-    wantUnlisted ? store.readCounters('entity', range) : Promise.resolve([]),
-    wantListed && (q.list || q.listed === 'true') ? store.readListPointers() : Promise.resolve([]),
-  ]);
-  for (const p of pointers) {
-    if (q.list && p.list !== q.list) continue;
-    for (const e of await store.readListVersion(p.list, p.version)) {
-      const id = listedEntityId(p.list, String(e.sourceId));
-      rows.set(id, {
-        id,
-        name: String(e.name),
-        type: String(e.type),
-        countries: [...new Set(((e.countries as { code: string }[]) ?? []).map((c) => c.code))].sort(),
-        lists: [p.list],
-        listed: true,
-        articles: 0,
-        mentions: 0,
-        aliases: (e.aliases as string[]) ?? [],
-      });
-    }
-  }
-  for (const c of listedCounters) {
-    if (c.articles <= 0) continue;
-    const [list, ...rest] = c.member.split('|');
-    if (q.list && list !== q.list) continue;
-    const id = listedEntityId(list!, rest.join('|'));
-    const row = rows.get(id) ?? {
-      id,
-      name: String(c.name ?? id),
-      type: String(c.kind ?? 'other'),
-      countries: [...new Set((c.countries as string[]) ?? [])].sort(),
-      lists: [list!],
-      listed: true,
-      articles: 0,
-      mentions: 0,
-    };
-    row.articles = c.articles;
-    row.mentions = c.mentions;
-    rows.set(id, row);
-  }
-  for (const c of mentionCounters) {
-    if (c.articles <= 0) continue;
-    const id = mentionEntityId(c.member);
-    rows.set(id, {
-      id,
-      name: String(c.name ?? c.member),
-      type: String(c.kind ?? 'other'),
-      countries: c.country ? [String(c.country)] : [],
-      lists: [],
-      listed: false,
-      articles: c.articles,
-      mentions: c.mentions,
-    });
-  }
-  const prefix = q.q ? foldName(q.q) : undefined;
-  let items = [...rows.values()].filter(
-    (r) =>
-      (!q.country || r.countries.includes(q.country)) &&
-      (!q.type || r.type === q.type) &&
-      (!prefix || foldName(r.name).startsWith(prefix)),
-  );
-  const desc = q.sort.startsWith('-');
-  const field = q.sort.replace(/^-/, '') as 'name' | 'articles' | 'mentions';
-  const str = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const nameKey = (r: EntityCount) => `${foldName(r.name)}#${r.id}`;
-  items.sort((a, b) => {
-    const c = field === 'name' ? str(nameKey(a), nameKey(b)) : a[field] - b[field] || str(a.id, b.id);
-    return desc ? -c : c;
-  });
-  const filters = { ...q, cursor: undefined, limit: undefined };
-  const offset = decodeCursor(q.cursor, filters);
-  const page = items.slice(offset, offset + q.limit).map(({ aliases: _a, ...r }) => r);
-  items = [];
-  return {
-    items: page,
-    nextCursor:
-      offset + q.limit < rows.size && page.length === q.limit ? encodeCursor(offset + q.limit, filters) : null,
-  };
 }
 
 /** One entity: names, countries, lists, counts, and recent articles that mention it. */

@@ -35,8 +35,11 @@ import {
  *    entities with 0 in the range (the all-time read model's tail, each entity's all-time counter read first and its
  *    range only when that is above 0); by name, the all-time read model's merge of the versions' name indexes with
  *    range counts for the page.
- *  - Ascending count order is not served here: no kept period gives a *lower* bound of an entity's range amount (it may
- *    have 1 in the range and any number in the cover), so `countsByEntity` answers it from the daily counters.
+ *  - Count order, ascending: no kept period gives a *lower* bound of an entity's range amount (it may have 1 in the
+ *    range and any number in the cover), so no read can stop early: a page reads every row of the cover (the facet's
+ *    lanes in each cover period) and each distinct entity's months in the range, then sorts. Bounded by the cover,
+ *    not by `limit` (nor by the store: a period's rows are the entities in the news then). The listed universe
+ *    gives its entities with 0 in the range first (the list versions walked by source id, as the descending tail).
  *
  * What one request reads, then: sorted access of depth D per shard (D ≥ limit / 4, more when the cover's order and
  * the range's disagree), and for each distinct entity read its months in the news in the range (≤ 1 per month). D
@@ -67,7 +70,7 @@ const monthEnd = (m: string) => {
   return new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10);
 };
 
-/** The open ends of a range, as the daily counters read them (any date before or after). */
+/** The open ends of a range: any date before or after. */
 const LOW = '0000-00-00';
 const HIGH = '9999-99-99';
 
@@ -169,6 +172,7 @@ const State = z.union([
       .optional(),
   }),
   z.object({ ph: z.literal('names'), after: z.tuple([z.string().max(2100), z.string().max(2100)]).optional() }),
+  z.object({ ph: z.literal('asc'), after: z.tuple([z.number().int(), z.string().max(2100)]).optional() }),
   z.object({
     ph: z.literal('tail'),
     t: z.object({
@@ -428,31 +432,91 @@ async function byName(
 }
 
 /**
- * The range route, for every sort but ascending counts (see above): `undefined` for those, which the caller answers
- * otherwise.
+ * Count order, ascending: every row of the cover read (each lane of the facet in each cover period, whole), each
+ * distinct entity that passes the filters given its exact range amounts, sorted by (amount, id); the page is what
+ * follows `after`. Strict (amount, id) order, so the cursor is the last pair shown.
  */
+async function bottomByCount(
+  q: RangeFilters,
+  store: Deps,
+  facet: string,
+  universe: boolean,
+  limit: number,
+  after: [number, string] | undefined,
+): Promise<{ items: Candidate[]; after?: [number, string] }> {
+  const field = q.sort.replace(/^-/, '') as 'articles' | 'mentions';
+  const ok = rowFilter(q, universe, false);
+  const rows = new Map<string, EntityRow>();
+  const seen = new Set<string>();
+  await Promise.all(
+    coverScopes(q.from, q.to).flatMap((scope) =>
+      rowLanes(facet).map(async (lane) => {
+        const part = entityRowPartition(lane.facet, lane.shard, scope);
+        let start: Position | undefined;
+        for (;;) {
+          const r = await store.queryEntityRows(part, field, false, 1000, start);
+          for (const { item } of r.items) {
+            if (seen.has(item.id)) continue;
+            seen.add(item.id);
+            if (ok(item)) rows.set(item.id, item);
+          }
+          if (!r.last || !r.items.length) break;
+          start = r.last;
+        }
+      }),
+    ),
+  );
+  const amounts = await rangeAmounts([...rows.keys()], q.from, q.to, store);
+  const found: Candidate[] = [];
+  for (const [id, r] of rows) {
+    const a = amounts.get(id)!;
+    if (a.articles <= 0) continue;
+    const v = field === 'mentions' ? a.mentions : a.articles;
+    if (after && (v < after[0] || (v === after[0] && id <= after[1]))) continue;
+    found.push({ ...rowOut(r), articles: a.articles, mentions: a.mentions });
+  }
+  found.sort((a, b) => a[field] - b[field] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const items = found.slice(0, limit);
+  const tail = items.at(-1);
+  return found.length > limit && tail ? { items, after: [tail[field], tail.id] } : { items };
+}
+
+/** The range route (`from`/`to` other than one whole month or year), for every sort. */
 export async function entitiesInRange(
   q: RangeFilters,
   store: Deps,
   listedNames: (q: RangeFilters) => Promise<{ items: EntityOut[]; nextCursor: string | null }>,
   opts: { tieSetMax?: number } = {},
-): Promise<{ items: EntityOut[]; nextCursor: string | null } | undefined> {
+): Promise<{ items: EntityOut[]; nextCursor: string | null }> {
   const order = q.sort.replace(/^-/, '');
   const desc = q.sort.startsWith('-');
-  if (order !== 'name' && !desc) return undefined;
   const universe = Boolean(q.list) || q.listed === 'true';
   if (q.list && q.listed === 'false') return { items: [], nextCursor: null };
   if (universe && order === 'name') return listedNames(q);
   const filters = { ...q, cursor: undefined, limit: undefined };
   const decoded = decodeStateCursor(q.cursor, filters);
   let state: State;
-  if (decoded === undefined) state = order === 'name' ? { ph: 'names' } : { ph: 'ta' };
+  if (decoded === undefined)
+    state =
+      order === 'name'
+        ? { ph: 'names' }
+        : desc
+          ? { ph: 'ta' }
+          : universe
+            ? { ph: 'tail', t: { seg: 0, at: 0 } }
+            : { ph: 'asc' };
   else {
     const parsed = State.safeParse(decoded);
     if (!parsed.success) throw new InvalidInputError('cursor is not one this API issued', { where: 'cursor' });
     state = parsed.data;
   }
   const facet = universe ? universeFacet(q) : facetFor(q);
+  const ascending = async (items: EntityOut[], after?: [number, string]) => {
+    const r = await bottomByCount(q, store, facet, universe, q.limit - items.length, after);
+    items.push(...r.items);
+    return { items, nextCursor: r.after ? encodeStateCursor({ ph: 'asc', after: r.after }, filters) : null };
+  };
+  if (state.ph === 'asc') return ascending([], state.after);
 
   if (state.ph === 'names') {
     const r = await byName(q, store, facet, state.after);
@@ -495,7 +559,11 @@ export async function entitiesInRange(
     Math.max(q.limit + 1, 4 * q.limit + 50),
   );
   for (const { cell: _c, nameSort: _n, ...out } of w.taken) items.push(out);
-  return { items, nextCursor: w.finished ? null : encodeStateCursor({ ph: 'tail', t: w.next }, filters) };
+  if (!w.finished) return { items, nextCursor: encodeStateCursor({ ph: 'tail', t: w.next }, filters) };
+  if (desc) return { items, nextCursor: null };
+  // Ascending: the entities with something in the range follow those with nothing.
+  if (items.length >= q.limit) return { items, nextCursor: encodeStateCursor({ ph: 'asc' }, filters) };
+  return ascending(items);
 }
 
 /**

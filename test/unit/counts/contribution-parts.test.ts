@@ -13,7 +13,9 @@ import {
   rowMovesOf,
   unappliedChanges,
 } from '../../../shared/domain/contribution.ts';
+import { articleCells } from '../../../shared/domain/article.ts';
 import { entityInfoOf } from '../../../shared/domain/entity-rows.ts';
+import { ArticleSchema } from '../../../shared/domain/model.ts';
 import { padSequence } from '../../../shared/domain/keys.ts';
 
 const contribution = (n: number): Contribution =>
@@ -279,5 +281,40 @@ describe('ledgerCaughtUp', () => {
     expect(ledgerCaughtUp({ net: 3, byGen: { old: 3 } }, 'new', 3)).toBe(false);
     expect(ledgerCaughtUp(undefined, 'none', 0)).toBe(true);
     expect(ledgerCaughtUp({ net: 1, byGen: { old: 1 } }, 'none', 0)).toBe(false);
+  });
+});
+
+describe('articleCells: the counter cells of one article', () => {
+  it('an entity of a dated article has month and year twins but no day twin; a country keeps its day', () => {
+    // Prepare: a dated article naming a country, a listed organisation and a person not on any list
+    const article = ArticleSchema.parse({
+      id: 'a1',
+      key: 'articles/a.txt',
+      language: 'en',
+      body: '…',
+      publishedAt: '2026-03-09T10:00:00Z',
+      mentions: [
+        { surface: 'China', key: 'china', kind: 'country', country: 'CN', count: 2, listed: [] },
+        { surface: 'KOMID', key: 'komid', kind: 'organization', count: 3, listed: [{ list: 'un-sc', sourceId: '7' }] },
+        { surface: 'Jane Roe', key: 'jane roe', kind: 'person', count: 1, listed: [] },
+      ],
+    });
+    // Act
+    const cells = articleCells(article);
+    // Assess
+    expect(Object.fromEntries([...cells].filter(([c]) => !c.startsWith('tl:')))).toEqual({
+      'country|CN': 2,
+      'countryd|2026-03-09#CN': 2,
+      'listed|un-sc|7': 3,
+      'listedm|2026-03#un-sc|7': 3,
+      'listedy|2026#un-sc|7': 3,
+      'entity|jane roe': 1,
+      'entitym|2026-03#jane roe': 1,
+      'entityy|2026#jane roe': 1,
+    });
+    // The timeline (what any other range is read from) has the entity's day and month
+    expect([...cells.keys()].filter((c) => c.includes('un-sc:7'))).toEqual(
+      expect.arrayContaining([expect.stringContaining('d:2026-03-09'), expect.stringContaining('m:2026-03')]),
+    );
   });
 });

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MemoryStore } from '../../../shared/adapters/memory-store.ts';
-import { countsByEntity, countsByEntityInRangeScan, EntitiesQuery } from '../../../shared/query/api.ts';
+import { countsByEntity, EntitiesQuery } from '../../../shared/query/api.ts';
 import { coverScopes, entitiesInRange, rangeAmounts } from '../../../shared/query/range-model.ts';
+import { rangeOracle, storedArticles } from '../../helpers/range-oracle.ts';
 import { loadCorpus } from '../../helpers/read-corpus.ts';
 
 // Issue 17.2 on the memory store: `/counts/entities` with any from/to, read from the cover's rows and the entities'
-// timelines, pages through exactly what the old in-memory sum of every dated counter of the range gives (kept as
-// countsByEntityInRangeScan, the oracle), in the same order, for every sort, filter and range.
+// timelines, pages through exactly what a sum over the stored articles of the range gives (rangeOracle: no counter,
+// row or timeline in it), in the same order, for every sort (ascending counts included), filter and range.
 
 type Q = Record<string, string>;
 
@@ -26,19 +27,8 @@ async function pageAll(store: MemoryStore, q: Q) {
   throw new Error('no last page');
 }
 
-async function oracle(store: MemoryStore, q: Q) {
-  const { limit: _l, ...rest } = q;
-  const out: Record<string, unknown>[] = [];
-  let cursor: string | undefined;
-  do {
-    const r = await countsByEntityInRangeScan(
-      EntitiesQuery.parse({ ...rest, limit: '500', ...(cursor ? { cursor } : {}) }),
-      store,
-    );
-    out.push(...r.items);
-    cursor = r.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
+async function oracle(store: MemoryStore, q: Q): Promise<Record<string, unknown>[]> {
+  return (await rangeOracle(EntitiesQuery.parse(q), store, storedArticles(store.items()))) as never;
 }
 
 const FILTERS: Q[] = [
@@ -88,7 +78,7 @@ describe('/counts/entities over any from/to (memory store)', () => {
   });
 
   it('random access: an entity over a range sums its timeline months and edge days exactly', async () => {
-    // Prepare: the top entity of all time, and its range amounts as the old sum of dated counters gives them
+    // Prepare: the top entities of all time, and their range amounts as the stored articles give them
     const top = (await countsByEntity(EntitiesQuery.parse({ limit: '3' }), store)).items;
     for (const [from, to] of [
       ['2025-02-10', '2025-09-03'],
@@ -136,6 +126,41 @@ describe('/counts/entities over any from/to (memory store)', () => {
       expect(strict, JSON.stringify(q)).toBeGreaterThan(0);
       expect(grouped(out, q.sort), JSON.stringify(q)).toEqual(grouped(expected, q.sort));
     }
+  });
+
+  it('ascending count order over a range: every page in (amount, id) order, the listed universe 0s first, no list read whole', async () => {
+    let pages = 0;
+    for (const [from, to] of [
+      ['2025-03-10', '2025-03-24'],
+      ['2025-02-14', '2025-04-10'],
+      ['2025-04-10', '2025-09-20'],
+      ['2024-12-30', '2026-03-02'],
+    ] as const)
+      for (const f of [
+        {},
+        { listed: 'true' },
+        { list: 'opensanctions:gen_ds', country: 'IR' },
+        { type: 'person' },
+      ] as Q[])
+        for (const sort of ['articles', 'mentions'])
+          for (const limit of ['3', '40']) {
+            const q = { ...f, from, to, sort, limit };
+            // Act
+            const { out, reads } = await pageAll(store, q);
+            pages += reads.length;
+            // Assess: the oracle's entities, those with something in the range in its exact (amount, id) order
+            // (the universe's 0s come first, as the list versions are walked: a set), and no request read a list
+            // version whole (only pages of it)
+            const expected = await oracle(store, q);
+            expect(grouped(out, sort), JSON.stringify(q)).toEqual(grouped(expected, sort));
+            const some = (xs: Record<string, unknown>[]) => xs.filter((e) => Number(e.articles) > 0);
+            expect(some(out), JSON.stringify(q)).toEqual(some(expected));
+            if (f.listed || f.list) expect(out.length).toBeGreaterThan(some(out).length);
+            store.resetReads();
+            await countsByEntity(EntitiesQuery.parse(q), store);
+            expect(store.reads().readListVersion ?? 0, JSON.stringify(q)).toBe(0);
+          }
+    expect(pages).toBeGreaterThan(64);
   });
 
   it('every filter and sort over random ranges pages through the oracle, in order, each entity once', async () => {
