@@ -26,6 +26,13 @@ export const handler = async (event: DynamoDBStreamEvent, context?: Context): Pr
     });
     return { batchItemFailures: [{ itemIdentifier: r.failedAt }] };
   }
+  if (r.error)
+    logger.warn(
+      'aggregated, but checking the new counters against the current lists failed (their info may be stale)',
+      {
+        error: r.error as Error,
+      },
+    );
   if (r.changes) logger.debug('aggregated', { changes: r.changes, applied: r.applied, transactions: r.transactions });
   return { batchItemFailures: [] };
 };

@@ -4,7 +4,6 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/sandbox/dyna
 import { makeDynamoStore } from '../../shared/adapters/dynamo-store.ts';
 import { toStreamChange } from '../../shared/adapters/dynamo-stream.ts';
 import { aggregateStreamBatch } from '../../shared/ingest/aggregate.ts';
-import type { CounterAggregator } from '../../shared/ports.ts';
 import { STREAM_CONSUMER } from '../../shared/resources.ts';
 import { makeStreamPoller, type StreamPoller } from '../../test/helpers/stream-poller.ts';
 import { tableInput } from '../../test/helpers/table.ts';
@@ -67,7 +66,8 @@ function timedAggregator(store: ReturnType<typeof makeDynamoStore>) {
         add(name, performance.now() - t0, size(...a));
       }
     };
-  const timedStore: CounterAggregator = {
+  const timedStore: Parameters<typeof aggregateStreamBatch>[1] = {
+    ...store,
     readLedgers: timed('readLedgers (objects)', store.readLedgers, (o) => o.length),
     readEntityStates: timed('readEntityStates (cells)', store.readEntityStates, (c) => c.length),
     writeEntityRows: timed('writeEntityRows (moves)', store.writeEntityRows, (m) => m.length),

@@ -11,6 +11,7 @@ import {
 import { type EntityInfo, facetsOf, sameInfo } from '../domain/entity-rows.ts';
 import { PART_PREFIX, padSequence } from '../domain/keys.ts';
 import type { CounterAggregator } from '../ports.ts';
+import { type CreatedRefileStore, refileCreatedCounters } from './refile-rows.ts';
 
 /**
  * The counter aggregator (issue 17.1): the table's stream, one shard's batch at a time and in order, turned into
@@ -76,19 +77,31 @@ const MAX_ROUNDS = 10;
 
 export async function aggregateStreamBatch(
   records: readonly StreamChange[],
-  store: CounterAggregator,
+  store: CounterAggregator & CreatedRefileStore,
 ): Promise<AggregateResult> {
   const changes = partChangesOf(records);
   let applied = 0;
   let transactions = 0;
   let firstPending = changes[0]?.id;
+  /** Listed entities' all-time counters this call created: their info is checked against the current lists after. */
+  const created: { cell: string; info: EntityInfo }[] = [];
+  const done = async (): Promise<AggregateResult> => {
+    const r = { changes: changes.length, applied, transactions };
+    try {
+      await refileCreatedCounters(store, created);
+      return r;
+    } catch (error) {
+      // The batch is applied (a retry would find nothing to do): the check is reported, not the batch failed.
+      return { ...r, error };
+    }
+  };
   /** The info each entity's rows were last written under by this call (the rounds below). */
   const filed = new Map<string, EntityInfo>();
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const ledgers = await store.readLedgers([...new Set(changes.map((c) => c.object))]);
       const todo = unappliedChanges(changes, new Map([...ledgers].map(([k, l]) => [k, l.seq])));
-      if (!todo.length) return { changes: changes.length, applied, transactions };
+      if (!todo.length) return done();
       // The entity counters these changes move, read once per round (bounded by the batch's own cells): each entity
       // moves from what is stored, under a condition, so its rows and its listed-in-news transitions are exact.
       const entities = await store.readEntityStates(entityCellsOf(todo));
@@ -124,8 +137,10 @@ export async function aggregateStreamBatch(
         }
         transactions++;
         applied += chunk.changes;
+        for (const e of chunk.entities)
+          if (!e.before && e.cell.startsWith('listed|')) created.push({ cell: e.cell, info: e.info });
       }
-      if (!conflict) return { changes: changes.length, applied, transactions };
+      if (!conflict) return done();
     }
     throw new Error(`checkpoints kept moving after ${MAX_ROUNDS} rounds`);
   } catch (error) {

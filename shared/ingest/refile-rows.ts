@@ -5,6 +5,7 @@ import {
   facetsOf,
   listedInNewsAttributes,
   MAX_FACET_COUNTRIES,
+  parseEntityCell,
   sameInfo,
   scopedCell,
 } from '../domain/entity-rows.ts';
@@ -12,6 +13,7 @@ import {
   cellId,
   counterPartition,
   listedEntityId,
+  listedEntityKey,
   refileMarkKey,
   timelineDimension,
   timelineMonthMember,
@@ -119,6 +121,50 @@ export async function refileEntities(
       if (await refileCell(store, cell, info, cell === base)) moved++;
   }
   return { refiled, cells: moved };
+}
+
+/** What checking the counters an aggregator batch created needs (refileCreatedCounters). */
+export type CreatedRefileStore = Omit<RefileStore, 'pageChanges' | 'getItem' | 'putItems'> &
+  Pick<ListCatalog, 'getItems'>;
+
+/**
+ * The listed entities' counters an aggregator batch has just created took their info from the batch's parts, that is
+ * from the list version their articles were linked against. When another version became current and was refiled
+ * before the counter existed (the refile found nothing to move), the counter would keep the old info for good: so,
+ * after the batch, each created counter's info is compared with the entity in its list's current version, and refiled
+ * where they differ. Either order of the two is then exact: a version made current before this check is seen by it;
+ * one made current after it is refiled after the counter exists. (A counter left with other info by a crash between
+ * the batch and this check stays so until a version changes the entity again: a window of one call, not of an ingest.)
+ *
+ * Cost, per batch that created listed counters: one Query of the list pointers and one batch get of the created
+ * entities in their current versions; a refile only for those that differ.
+ */
+export async function refileCreatedCounters(
+  store: CreatedRefileStore,
+  created: readonly { cell: string; info: EntityInfo }[],
+): Promise<number> {
+  if (!created.length) return 0;
+  const current = new Map((await store.readListPointers()).map((p) => [p.list, p.version]));
+  const wanted = created.flatMap((c) => {
+    const parsed = parseEntityCell(c.cell);
+    if (parsed?.dim !== 'listed' || parsed.scope) return [];
+    const i = parsed.member.indexOf('|');
+    const list = parsed.member.slice(0, i);
+    const sourceId = parsed.member.slice(i + 1);
+    const version = current.get(list);
+    return version ? [{ ...c, list, sourceId, key: listedEntityKey(list, version, sourceId) }] : [];
+  });
+  const found = new Map(
+    (await store.getItems(wanted.map((w) => w.key))).map((it) => [`${String(it.pk)}\0${String(it.sk)}`, it]),
+  );
+  const stale = wanted.flatMap((w) => {
+    const it = found.get(`${w.key.pk}\0${w.key.sk}`);
+    if (!it) return []; // not in the current version (removed): its links go with the relink
+    const codes = Array.isArray(it.countries) ? (it.countries as { code?: unknown }[]).map((c) => String(c.code)) : [];
+    const fields = { name: it.name, kind: it.type, countries: codes };
+    return sameInfo(w.info, entityInfoOf(w.cell, fields)) ? [] : [{ list: w.list, sourceId: w.sourceId, fields }];
+  });
+  return stale.length ? (await refileEntities(store, stale)).refiled : 0;
 }
 
 /** One counter refiled (see the module's note on the order of rows and transaction); false if it has none or is filed so. */

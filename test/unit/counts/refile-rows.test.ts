@@ -238,6 +238,24 @@ describe('refiling rows after a list version changes an entity (issue 17.3)', ()
   });
 });
 
+describe('an entity first counted after its refile (issue 17.3)', () => {
+  it('an article linked against the old version, aggregated after the new one is refiled, is filed under the new info', async () => {
+    // Prepare: the entity named by an article linked while the old version was current, its parts not aggregated
+    // yet (no counter exists for it, so the refile finds nothing of it to move)
+    const days = ['2026-03-02'];
+    const s = setup();
+    await s.list(UN);
+    await s.articles(days);
+    await s.list(UN_MOVED, false);
+    // Act: the aggregator meets the old article's parts, which carry the old info (CD, RW)
+    await s.p.aggregate();
+    // Assess: the counter keeps the new version's info, nothing is filed under CD, as from scratch
+    const after = s.readModel();
+    expect(after.rows.filter((x) => x.includes('#country:CD#'))).toEqual([]);
+    expect(after).toEqual(await fromScratch(days));
+  });
+});
+
 describe('refiling rows after an OpenSanctions delta (issue 17.3)', () => {
   // Our own synthetic FollowTheMoney records (not OpenSanctions data): one sanctioned person, nationality RU.
   const FULL = 'sanctions/opensanctions/radar_test/entities.ftm.json';
