@@ -145,7 +145,9 @@ export async function refileCreatedCounters(
 ): Promise<number> {
   if (!created.length) return 0;
   const current = new Map((await store.readListPointers()).map((p) => [p.list, p.version]));
-  const wanted = created.flatMap((c) => {
+  // Each cell once (a batch get refuses a key twice).
+  const unique = [...new Map(created.map((c) => [c.cell, c])).values()];
+  const wanted = unique.flatMap((c) => {
     const parsed = parseEntityCell(c.cell);
     if (parsed?.dim !== 'listed' || parsed.scope) return [];
     const i = parsed.member.indexOf('|');
