@@ -159,7 +159,8 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
 
   beforeAll(async () => {
     sb = await startSandboxProcess({ args: ['--memory'] });
-    await sb.idle();
+    // The demo's 44 articles and list: ~25 s alone, over 60 s beside the rest of CI on a loaded 2-core machine.
+    await sb.idle(240_000);
     await sb.s3.send(
       new PutObjectCommand({ Bucket: 'radar-ingest', Key: HOSTILE_KEY, Body: 'no,known\nlist,format\n' }),
     );
@@ -187,7 +188,7 @@ describe.skipIf(!CHROMIUM)('dashboard (GET /) in headless Chromium against the s
     });
     await page.goto(`${sb.queryUrl}/`);
     await waitForRefresh(page, 0);
-  }, 180_000);
+  }, 360_000);
 
   afterAll(async () => {
     await browser?.close();

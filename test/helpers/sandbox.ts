@@ -133,11 +133,19 @@ export async function startSandboxProcess(
     async idle(timeoutMs = 60_000) {
       // Events are queued right after the S3 response; give the edge a moment to enqueue them.
       await new Promise((r) => setTimeout(r, 150));
-      const res = await fetch(`${edgeUrl}/_sandbox/idle?timeoutMs=${timeoutMs}`);
-      if (res.status !== 200)
-        throw new Error(
-          `sandbox not idle after ${timeoutMs} ms: ${await res.text()}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`,
-        );
+      // Long polls of at most 2 minutes until the whole wait is spent: the edge caps one at 300 s, and Node's fetch
+      // gives up on response headers after 300 s, so one poll of 480 s ended at 300 s as "not idle".
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const slice = Math.max(1, Math.min(deadline - Date.now(), 120_000));
+        const res = await fetch(`${edgeUrl}/_sandbox/idle?timeoutMs=${slice}`);
+        const body = await res.text();
+        if (res.status === 200) return;
+        if (res.status !== 504 || Date.now() >= deadline)
+          throw new Error(
+            `sandbox not idle after ${timeoutMs} ms: ${body}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`,
+          );
+      }
     },
     async get<T>(path: string) {
       const res = await fetch(`${queryUrl}${path}`);
