@@ -284,7 +284,8 @@ async function* pages(
   } while (after !== undefined);
 }
 
-const codesOf = (e: Record<string, unknown> | undefined): string[] =>
+/** A list entity's country codes (its `countries` are `{ code, roles }`). */
+export const codesOf = (e: Record<string, unknown> | undefined): string[] =>
   Array.isArray(e?.countries) ? (e.countries as { code?: unknown }[]).map((c) => String(c.code)) : [];
 
 /**

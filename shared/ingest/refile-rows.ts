@@ -19,6 +19,7 @@ import {
   timelineMonthMember,
 } from '../domain/keys.ts';
 import { DependencyError } from '../errors.ts';
+import { codesOf } from './list-delta.ts';
 import type { ArticleStore, ChangeLog, CounterAggregator, EntityRefiler, ListCatalog, RangeReader } from '../ports.ts';
 
 /**
@@ -162,8 +163,7 @@ export async function refileCreatedCounters(
   const stale = wanted.flatMap((w) => {
     const it = found.get(`${w.key.pk}\0${w.key.sk}`);
     if (!it) return []; // not in the current version (removed): its links go with the relink
-    const codes = Array.isArray(it.countries) ? (it.countries as { code?: unknown }[]).map((c) => String(c.code)) : [];
-    const fields = { name: it.name, kind: it.type, countries: codes };
+    const fields = { name: it.name, kind: it.type, countries: codesOf(it) };
     return sameInfo(w.info, entityInfoOf(w.cell, fields)) ? [] : [{ list: w.list, sourceId: w.sourceId, fields }];
   });
   return stale.length ? (await refileEntities(store, stale)).refiled : 0;
