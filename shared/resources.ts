@@ -35,9 +35,12 @@ export interface IngestRoute {
 }
 
 export const INGEST_ROUTES: readonly IngestRoute[] = [
-  // 180 s: an article writes itself and ~3 listing rows (all, each country, each list: issue 12.1), so a 20 MB batch
-  // of 20,000 articles writes ~60,000 items; DynamoDB Local on a busy machine takes over 60 s for that (AWS far less).
-  { name: 'ingest-article', prefix: PREFIXES.articles, timeoutSeconds: 180, memoryMb: 1024, batchSize: 10 },
+  // 600 s, as for lists: an object is reconciled whole, so a retry after a timeout starts it again from the top, and
+  // an object whose one attempt outlasts the timeout is never finished (it goes to the dead letters). The largest
+  // object allowed (MAX_ARTICLE_BYTES, 20 MB: 20,500 short articles in test/hostile) took 174 s alone on the sandbox
+  // at 180 s, and timed out twice in a row beside the rest of CI (2026-12-02): no headroom. On AWS the visibility
+  // timeout follows (6 × 600 s), so a failed message is retried after an hour rather than 18 minutes.
+  { name: 'ingest-article', prefix: PREFIXES.articles, timeoutSeconds: 600, memoryMb: 1024, batchSize: 10 },
   { name: 'ingest-sanctions', prefix: PREFIXES.sanctions, timeoutSeconds: 600, memoryMb: 1024, batchSize: 1 },
 ];
 

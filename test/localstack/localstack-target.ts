@@ -135,7 +135,7 @@ export async function localStackTarget(log: (s: string) => void): Promise<Scenar
         'VisibilityTimeout',
       );
       const visibility = attrs.Attributes?.VisibilityTimeout ?? String(articleRoute.timeoutSeconds * 6);
-      // Five receives at the deployed visibility (6 × the function timeout) would take half an hour.
+      // Five receives at the deployed visibility (6 × the function timeout) would take five hours.
       await aws('sqs', 'set-queue-attributes', '--queue-url', queueUrl, '--attributes', 'VisibilityTimeout=2');
       // No S3 notification: objectRefsFrom throws, the message is reported failed on every receive.
       await aws('sqs', 'send-message', '--queue-url', queueUrl, '--message-body', JSON.stringify({ poison: key }));
