@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startCheckoutSandbox } from './lib/checkout-sandbox.ts';
+import { startCheckoutSandbox, waitIdle } from './lib/checkout-sandbox.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rootArg = process.argv.indexOf('--root');
@@ -25,7 +25,7 @@ async function main() {
       await fetch(`${edge}/_sandbox/hot-keys`, { method: 'POST' });
       await s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: readFileSync(file) }));
       await new Promise((r) => setTimeout(r, 150));
-      await fetch(`${edge}/_sandbox/idle?timeoutMs=900000`);
+      await waitIdle(edge, 900_000);
       const st = (await (await fetch(`${api}/ingests/${key}`)).json()) as {
         status: string;
         durationMs?: number;

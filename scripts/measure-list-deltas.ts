@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startCheckoutSandbox } from './lib/checkout-sandbox.ts';
+import { startCheckoutSandbox, waitIdle } from './lib/checkout-sandbox.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rootArg = process.argv.indexOf('--root');
@@ -15,8 +15,7 @@ async function main() {
     const upload = async (key: string, file: string) => {
       await s3.send(new PutObjectCommand({ Bucket: 'radar-ingest', Key: key, Body: readFileSync(join(data, file)) }));
       await new Promise((r) => setTimeout(r, 150));
-      const idle = await fetch(`${edge}/_sandbox/idle?timeoutMs=900000`);
-      if (idle.status !== 200) throw new Error(`not idle: ${await idle.text()}`);
+      await waitIdle(edge, 900_000);
       const s = (await (await fetch(`${api}/ingests/${key}`)).json()) as {
         status: string;
         durationMs?: number;
@@ -45,7 +44,7 @@ async function main() {
           new PutObjectCommand({ Bucket: 'radar-ingest', Key: 'sanctions/v/sdn.csv', Body: readFileSync(file) }),
         );
         await new Promise((r) => setTimeout(r, 150));
-        await fetch(`${edge}/_sandbox/idle?timeoutMs=900000`);
+        await waitIdle(edge, 900_000);
         const st = (await (await fetch(`${api}/ingests/sanctions/v/sdn.csv`)).json()) as {
           status: string;
           durationMs?: number;

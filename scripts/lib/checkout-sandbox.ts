@@ -78,3 +78,21 @@ export async function startCheckoutSandbox(root: string): Promise<{
   }
   return { api, edge, s3, dataDir, stop };
 }
+
+/**
+ * Waits until the sandbox at `edge` is idle, for up to `timeoutMs`, in long polls of at most 2 minutes: the edge caps
+ * one poll at 300 s and Node's fetch gives up on response headers after 300 s, so a single poll of 15 minutes ended
+ * after 5 (the scripts then read the status of an ingest still running). Throws with the sandbox's state, and what
+ * `more` adds, when the time is spent. (test/helpers/sandbox.ts waits with it too.)
+ */
+export async function waitIdle(edge: string, timeoutMs: number, more: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const slice = Math.max(1, Math.min(deadline - Date.now(), 120_000));
+    const res = await fetch(`${edge}/_sandbox/idle?timeoutMs=${slice}`);
+    const body = await res.text();
+    if (res.status === 200) return;
+    if (res.status !== 504 || Date.now() >= deadline)
+      throw new Error(`sandbox not idle after ${timeoutMs} ms: ${body}${more()}`);
+  }
+}

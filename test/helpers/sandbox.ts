@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { HotKeyReport } from '../../infra/sandbox/dynamo-capacity.ts';
 import { freePort } from '../../infra/sandbox/ports.ts';
+import { waitIdle } from '../../scripts/lib/checkout-sandbox.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -133,19 +134,11 @@ export async function startSandboxProcess(
     async idle(timeoutMs = 60_000) {
       // Events are queued right after the S3 response; give the edge a moment to enqueue them.
       await new Promise((r) => setTimeout(r, 150));
-      // Long polls of at most 2 minutes until the whole wait is spent: the edge caps one at 300 s, and Node's fetch
-      // gives up on response headers after 300 s, so one poll of 480 s ended at 300 s as "not idle".
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const slice = Math.max(1, Math.min(deadline - Date.now(), 120_000));
-        const res = await fetch(`${edgeUrl}/_sandbox/idle?timeoutMs=${slice}`);
-        const body = await res.text();
-        if (res.status === 200) return;
-        if (res.status !== 504 || Date.now() >= deadline)
-          throw new Error(
-            `sandbox not idle after ${timeoutMs} ms: ${body}\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`,
-          );
-      }
+      await waitIdle(
+        edgeUrl,
+        timeoutMs,
+        () => `\nthe sandbox's last output:\n${out.split('\n').slice(-60).join('\n')}`,
+      );
     },
     async get<T>(path: string) {
       const res = await fetch(`${queryUrl}${path}`);
