@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { freePort } from '../../infra/sandbox/ports.ts';
 
 /**
  * A sandbox of any checkout (`root`: this one, or another for a before/after figure) in a process of its own, in
@@ -18,13 +18,6 @@ export async function startCheckoutSandbox(root: string): Promise<{
   dataDir: string;
   stop(): Promise<void>;
 }> {
-  const freePort = () =>
-    new Promise<number>((ok) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => ok(port));
-      });
-    });
   const [edgePort, queryPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'radar-measure-'));
   const child = spawn(
