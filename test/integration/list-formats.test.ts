@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -215,6 +215,5 @@ describe.skipIf(!hasSharedData)('real list files: totals equal an independent co
       expect(s.records.written, r.key).toBe(expected);
       expect((await entityIds(sb, r.list)).size, r.key).toBe(expected);
     }
-    void readdirSync;
   });
 });
