@@ -440,23 +440,37 @@ export class StreamPoller {
   }
 }
 
+/** How long one Streams call may take before the poller gives it up and retries (its loop waits 500 ms first). */
+const STREAMS_CALL_TIMEOUT_MS = 60_000;
+
 /**
  * DynamoDB Local's Streams API over plain HTTP. Written by hand (four JSON calls) because the project has no
  * DynamoDB Streams client among its dependencies, and DynamoDB Local checks only that a request is signed, not the
  * signature.
  */
-export function localStreamsApi(endpoint: string, region: string): StreamsApi {
+export function localStreamsApi(endpoint: string, region: string, timeoutMs = STREAMS_CALL_TIMEOUT_MS): StreamsApi {
   return async (op, input) => {
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `DynamoDBStreams_20120810.${op}`,
-        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-      },
-      body: JSON.stringify(input),
-    });
-    const text = await res.text();
+    // Each call answers in milliseconds; one that hangs would otherwise hold the shard for undici's 300 s default.
+    // Reads only (a GetRecords given up is read again from the same iterator), so giving up loses nothing.
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(endpoint, {
+        signal: AbortSignal.timeout(timeoutMs),
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDBStreams_20120810.${op}`,
+          authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify(input),
+      });
+      text = await res.text();
+    } catch (err) {
+      // "fetch failed" alone says neither which call nor why: name both.
+      const cause = (err as Error & { cause?: unknown }).cause;
+      throw new Error(`${op} on ${endpoint}: ${(err as Error).message}${cause ? ` (${String(cause)})` : ''}`);
+    }
     const body = (text ? JSON.parse(text) : {}) as StreamsOutput & {
       __type?: string;
       message?: string;
