@@ -91,7 +91,10 @@ export type RowOrder = 'mentions' | 'articles' | 'name';
 
 /** The read model's sorted partitions (issue 17.2): each call reads at most `limit` items. */
 export interface ReadModel {
-  /** One shard of a facet's entity rows, in count or name order; `prefix` restricts to folded names starting so. */
+  /**
+   * One shard of a facet's entity rows, in count or name order; `prefix` restricts to folded names starting so,
+   * `atLeast` (count orders) to rows whose amount is at least that.
+   */
   queryEntityRows(
     partition: string,
     order: RowOrder,
@@ -99,6 +102,7 @@ export interface ReadModel {
     limit: number,
     start?: Position,
     prefix?: string,
+    atLeast?: number,
   ): Promise<Page<EntityRow>>;
   /** One shard of a list version's entities: by source id, or (`byName`) in name order through gsi1. */
   queryListEntities(

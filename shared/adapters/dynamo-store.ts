@@ -359,16 +359,21 @@ export function makeDynamoStore(
       return out;
     },
 
-    async queryEntityRows(partition, order, desc, limit, start, prefix): Promise<Page<EntityRow>> {
+    async queryEntityRows(partition, order, desc, limit, start, prefix, atLeast): Promise<Page<EntityRow>> {
       const ix = ROW_INDEX[order];
+      const [cond, value] = prefix
+        ? [' AND begins_with(#s, :s)', prefix]
+        : atLeast !== undefined && order !== 'name'
+          ? [' AND #s >= :s', atLeast]
+          : ['', undefined];
       const r = await send(() =>
         doc.send(
           new QueryCommand({
             TableName: table,
             IndexName: ix.name,
-            KeyConditionExpression: prefix ? '#p = :p AND begins_with(#s, :pre)' : '#p = :p',
-            ExpressionAttributeNames: { '#p': ix.pk, ...(prefix ? { '#s': ix.sk } : {}) },
-            ExpressionAttributeValues: { ':p': partition, ...(prefix ? { ':pre': prefix } : {}) },
+            KeyConditionExpression: `#p = :p${cond}`,
+            ExpressionAttributeNames: { '#p': ix.pk, ...(cond ? { '#s': ix.sk } : {}) },
+            ExpressionAttributeValues: { ':p': partition, ...(cond ? { ':s': value } : {}) },
             ScanIndexForward: !desc,
             Limit: limit,
             ...(start ? { ExclusiveStartKey: start } : {}),

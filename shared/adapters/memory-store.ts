@@ -377,10 +377,14 @@ export function makeMemoryStore() {
       read('readCounters', items.length);
       return items.map((it) => ({ ...CounterItemSchema.parse(it), member: it.sk }));
     },
-    async queryEntityRows(partition, order, desc, limit, start, prefix): Promise<Page<EntityRow>> {
+    async queryEntityRows(partition, order, desc, limit, start, prefix, atLeast): Promise<Page<EntityRow>> {
       const [pkA, skA] = order === 'name' ? ['gsi1pk', 'gsi1sk'] : ['erpk', order === 'mentions' ? 'erm' : 'era'];
       const matching = allItems().filter(
-        (i) => i[pkA!] === partition && (!prefix || String(i[skA!]).startsWith(prefix)),
+        (i) =>
+          i[pkA!] === partition &&
+          (prefix
+            ? String(i[skA!]).startsWith(prefix)
+            : atLeast === undefined || order === 'name' || Number(i[skA!]) >= atLeast),
       );
       const page = indexPage(matching, skA!, desc, limit, start, [pkA!, skA!]);
       read('queryEntityRows', page.items.length);

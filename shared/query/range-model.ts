@@ -432,9 +432,11 @@ async function byName(
 }
 
 /**
- * Count order, ascending: every row of the cover read (each lane of the facet in each cover period, whole), each
- * distinct entity that passes the filters given its exact range amounts, sorted by (amount, id); the page is what
- * follows `after`. Strict (amount, id) order, so the cursor is the last pair shown.
+ * Count order, ascending: every row of the cover read (each lane of the facet in each cover period), each distinct
+ * entity that passes the filters given its exact range amounts, sorted by (amount, id); the page is what follows
+ * `after`. Strict (amount, id) order, so the cursor is the last pair shown. A page after the first reads each period
+ * from ⌈amount / periods⌉ up: an entity's range amount is at most the sum of its cover amounts, so one below that in
+ * every period is below the cursor's amount, shown on an earlier page or not at all.
  */
 async function bottomByCount(
   q: RangeFilters,
@@ -448,13 +450,15 @@ async function bottomByCount(
   const ok = rowFilter(q, universe, false);
   const rows = new Map<string, EntityRow>();
   const seen = new Set<string>();
+  const scopes = coverScopes(q.from, q.to);
+  const atLeast = after ? Math.ceil(after[0] / scopes.length) : undefined;
   await Promise.all(
-    coverScopes(q.from, q.to).flatMap((scope) =>
+    scopes.flatMap((scope) =>
       rowLanes(facet).map(async (lane) => {
         const part = entityRowPartition(lane.facet, lane.shard, scope);
         let start: Position | undefined;
         for (;;) {
-          const r = await store.queryEntityRows(part, field, false, 1000, start);
+          const r = await store.queryEntityRows(part, field, false, 1000, start, undefined, atLeast);
           for (const { item } of r.items) {
             if (seen.has(item.id)) continue;
             seen.add(item.id);

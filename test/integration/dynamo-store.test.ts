@@ -117,8 +117,13 @@ describe('the DynamoDB store against DynamoDB Local', { timeout: 120_000 }, () =
     expect([first, again]).toEqual(['applied', 'conflict']);
     expect(await store.readCounter('country|CN')).toMatchObject({ articles: 1, mentions: 2 });
     expect(await store.readCounter('entity|person:x')).toMatchObject({ articles: 1, mentions: 1 });
-    const rows = await store.queryEntityRows(`ER#type:person#${rowShardOf('m:person:x')}`, 'mentions', true, 10);
+    const part = `ER#type:person#${rowShardOf('m:person:x')}`;
+    const rows = await store.queryEntityRows(part, 'mentions', true, 10);
     expect(rows.items.map((r) => r.item)).toMatchObject([{ id: 'm:person:x', articles: 1, mentions: 1 }]);
+    // A count order's lower bound (the ascending range read's `atLeast`) is a key condition on the index
+    const from = (n: number) => store.queryEntityRows(part, 'articles', false, 10, undefined, undefined, n);
+    expect((await from(1)).items).toHaveLength(1);
+    expect((await from(2)).items).toEqual([]);
     expect((await store.readLedgers(['OBJ#test'])).get('OBJ#test')).toEqual({
       seq: `${'0'.repeat(39)}5~`, // the change applied whole (a split one names its cell: `<seq>#<n>`)
       net: 1,

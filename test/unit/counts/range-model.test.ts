@@ -163,6 +163,29 @@ describe('/counts/entities over any from/to (memory store)', () => {
     expect(pages).toBeGreaterThan(64);
   });
 
+  it('ascending count order: a page after the first reads the cover only from ⌈cursor amount / periods⌉ up', async () => {
+    for (const [from, to] of [
+      ['2025-04-10', '2025-09-20'],
+      ['2024-12-30', '2026-03-02'],
+    ] as const) {
+      // Act: every page of 5, with the rows each one read
+      const rows: number[] = [];
+      let cursor: string | undefined;
+      do {
+        store.resetReads();
+        const q = EntitiesQuery.parse({ from, to, sort: 'articles', limit: '5', ...(cursor ? { cursor } : {}) });
+        const r = await countsByEntity(q, store);
+        rows.push(store.reads().queryEntityRows ?? 0);
+        cursor = r.nextCursor ?? undefined;
+      } while (cursor);
+      // Assess: as the cursor's amount rises, pages read fewer rows (a whole cover each before), never more
+      const at = `${from}…${to}: ${rows.join(' ')}`;
+      expect(rows.length, at).toBeGreaterThan(3);
+      for (let i = 1; i < rows.length; i++) expect(rows[i], at).toBeLessThanOrEqual(rows[i - 1]!);
+      expect(rows.at(-1)!, at).toBeLessThan(rows[0]! / 2);
+    }
+  });
+
   it('every filter and sort over random ranges pages through the oracle, in order, each entity once', async () => {
     await fc.assert(
       fc.asyncProperty(
