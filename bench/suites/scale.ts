@@ -230,16 +230,31 @@ async function runSize(
     const alone = await extractAndLinkAlone(sb, names, wantArticles, ctx.quick ? 100 : 200, ctx.quick ? 1 : 2);
     const item = { list: 'us-ofac-sdn', type: 'organization', name: 'BENCH CEILING ITEM', countries: ['CU'] };
     // The ceiling in write units too (the edge meters it as it meters the ingest), reset before it.
-    await sandboxHotKeys(sb.edgeUrl, { reset: true });
-    const ceiling = await runChild<{ seconds: number; written: number }>({
-      mode: 'ceiling',
-      edgePort: sb.edgePort,
-      items: Math.min(entities, ctx.quick ? 10_000 : 20_000),
-      parallel: 16,
-      sample: item,
-    });
+    const ceilingOf = async (sample: Record<string, unknown>) => {
+      await sandboxHotKeys(sb.edgeUrl, { reset: true });
+      const c = await runChild<{ seconds: number; written: number }>({
+        mode: 'ceiling',
+        edgePort: sb.edgePort,
+        items: Math.min(entities, ctx.quick ? 10_000 : 20_000),
+        parallel: 16,
+        sample,
+      });
+      return { ...c, units: (await sandboxHotKeys(sb.edgeUrl, { limit: 1 })).totals?.writeUnits ?? 0 };
+    };
+    const ceiling = await ceilingOf(item);
     const ceilingRate = ceiling.written / ceiling.seconds;
-    const ceilingUnits = (await sandboxHotKeys(sb.edgeUrl, { limit: 1 })).totals?.writeUnits ?? 0;
+    const ceilingUnits = ceiling.units;
+    // And with items shaped like the read model's entity rows (82 % of an article's write units): each is also written
+    // to the three row indexes, 4 write units, which DynamoDB Local takes far faster than four plain items.
+    const rowCeiling = await ceilingOf({
+      ...item,
+      erpk: 'ER#bench',
+      erm: 3,
+      era: 2,
+      gsi1pk: 'ER#bench',
+      gsi1sk: 'bench ceiling item',
+    });
+    const rowCeilingUnits = rowCeiling.units;
 
     const params = { size: label, articles, entities, route: '' };
     const fl = figureOf({
@@ -256,9 +271,10 @@ async function runSize(
     // Entities/s against items/s compares unlike things once an entity is several items (its index copy, aliases,
     // digest share, change items, resolution's buckets): the same ingest in write units a second, against the
     // ceiling's, says how much of the store's write rate the ingest uses, whatever it writes per entity.
-    // One write-rate figure against the ceiling's, in write units a second.
-    const writeRate = (name: string, writeUnits: number, seconds: number) =>
-      figureOf({
+    // One write-rate figure against a ceiling's, in write units a second.
+    const writeRate = (name: string, writeUnits: number, seconds: number, of: 'plain items' | 'entity rows') => {
+      const [c, units] = of === 'plain items' ? [ceiling, ceilingUnits] : [rowCeiling, rowCeilingUnits];
+      return figureOf({
         suite: 'scale',
         name,
         unit: 'WCU/s',
@@ -266,16 +282,18 @@ async function runSize(
         params,
         runs: [writeUnits / seconds],
         baselineRuns: {
-          name: `BatchWriteItem ceiling in write units (${(ceilingUnits / ceiling.written).toFixed(1)} WCU per item)`,
-          runs: [ceilingUnits / ceiling.seconds],
+          name: `BatchWriteItem ceiling in write units, ${of} (${(units / c.written).toFixed(1)} WCU per item)`,
+          runs: [units / c.seconds],
         },
       });
+    };
     if (listHot.totals && ceilingUnits > 0)
       ctx.figures.push(
         writeRate(
           'list ingest end to end, write rate (upload → idle; every write unit of the ingest and what follows it)',
           listHot.totals.writeUnits,
           listS,
+          'plain items',
         ),
       );
     const fa = figureOf({
@@ -292,14 +310,16 @@ async function runSize(
       met: fa.summary.median >= 300 && (fa.ratio ?? 0) >= 0.3,
     };
     ctx.figures.push(fa);
-    // The same for articles: on the sandbox an article's ingest is bounded by the store's write rate, so throughput is
-    // that rate over the write units per article. This figure says how near the ceiling the article path runs.
-    if (articleHot.totals && ceilingUnits > 0)
+    // The same for articles, against the ceiling of row-shaped items (most of what an article writes): how much of the
+    // store's write rate the article path uses. Well under it, the pace is set elsewhere (the one stream shard's
+    // aggregator, working through its batches one after another).
+    if (articleHot.totals && rowCeilingUnits > 0)
       ctx.figures.push(
         writeRate(
           'article ingest end to end, write rate (upload → idle; the article function and the aggregator)',
           articleHot.totals.writeUnits,
           articlesS,
+          'entity rows',
         ),
       );
     // What each entity and each article costs in DynamoDB units (table and index partitions, as AWS bills them; the
