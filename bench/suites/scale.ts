@@ -460,6 +460,13 @@ async function runSize(
       );
     }
     return { scale, articles, entities, routes };
+  } catch (err) {
+    // What the sandbox said last (a crash, a refused call) is often the why of a failed size.
+    const tail = sb.output().trimEnd().split('\n').slice(-20);
+    ctx.log(
+      `  ${label}: the sandbox's last ${tail.length} lines of output:\n${tail.map((l) => `    ${l}`).join('\n')}`,
+    );
+    throw err;
   } finally {
     await sb.stop();
     rmSync(dir, { recursive: true, force: true });

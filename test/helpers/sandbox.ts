@@ -27,11 +27,34 @@ export async function sandboxHotKeys(
   edgeUrl: string,
   opts: { limit?: number; reset?: boolean } = {},
 ): Promise<HotKeyReport> {
-  const res = opts.reset
-    ? await sandboxControl(edgeUrl, '/_sandbox/hot-keys')
-    : await fetch(`${edgeUrl}/_sandbox/hot-keys?limit=${opts.limit ?? 10}`);
+  // Both calls are idempotent (a read; a reset to zero), so one that fails on its connection is sent again.
+  const res = await onFreshConnection(`hot keys${opts.reset ? ' (reset)' : ''} on ${edgeUrl}`, () =>
+    opts.reset
+      ? sandboxControl(edgeUrl, '/_sandbox/hot-keys')
+      : fetch(`${edgeUrl}/_sandbox/hot-keys?limit=${opts.limit ?? 10}`),
+  );
   if (res.status !== 200) throw new Error(`hot keys: ${res.status} ${await res.text()}`);
   return (await res.json()) as HotKeyReport;
+}
+
+/**
+ * An idempotent call, sent again (up to `attempts` times) when it fails before any answer: a long benchmark leaves its
+ * keep-alive connection to the edge idle for minutes, and one the edge closed as it was reused fails with
+ * ECONNRESET or "other side closed" (the 10× scale pass of 2026-12-03 died so, 18 minutes in). fetch does not retry;
+ * the SDK clients do. A failure that stays names the call and its cause ("fetch failed" alone says neither).
+ */
+export async function onFreshConnection(what: string, call: () => Promise<Response>, attempts = 3): Promise<Response> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      const cause = (err as Error & { cause?: unknown }).cause;
+      const code = (cause as { code?: string } | undefined)?.code ?? '';
+      // A refused connection is a sandbox that is gone, not a stale socket: no point in trying again.
+      if (i >= attempts || !(err instanceof TypeError) || code === 'ECONNREFUSED')
+        throw new Error(`${what}: ${(err as Error).message}${cause ? ` (${String(cause)})` : ''}`, { cause: err });
+    }
+  }
 }
 
 /** POSTs to a sandbox control (`/_sandbox/faults`, `/_sandbox/redrive`, `/_sandbox/hot-keys`) with credentials. */
