@@ -12,7 +12,7 @@ import { RELINK_MARK_KEY } from '../../shared/domain/keys.ts';
 import { NameMatcher, type NameIndex } from '../../shared/domain/name-index.ts';
 import { BUCKET_NAME, TABLE_NAME } from '../../shared/resources.ts';
 import { makeDynamoClient } from '../../test/helpers/recount.ts';
-import { sandboxHotKeys } from '../../test/helpers/sandbox.ts';
+import { onFreshConnection, sandboxHotKeys } from '../../test/helpers/sandbox.ts';
 import { quantileOf, scalingExponentOf } from '../stats.ts';
 import { secondsPerCall, type Suite, type SuiteContext } from '../lib/context.ts';
 import { figureOf } from '../lib/report.ts';
@@ -101,7 +101,7 @@ interface SizeRun {
 }
 
 async function readsOf(edgeUrl: string): Promise<ReadTotals> {
-  const res = await fetch(`${edgeUrl}/_sandbox/reads`);
+  const res = await onFreshConnection(`read totals on ${edgeUrl}`, () => fetch(`${edgeUrl}/_sandbox/reads`));
   if (res.status !== 200)
     throw new Error(`/_sandbox/reads answered ${res.status}: the sandbox edge has no read totals`);
   return (await res.json()) as ReadTotals;
