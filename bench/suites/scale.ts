@@ -1,14 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { HotKeyReport, ReadTotals } from '../../infra/sandbox/dynamo-capacity.ts';
 import { NAME_INDEX_KEY } from '../../shared/adapters/name-index-store.ts';
 import { analyseArticle, type Extractor } from '../../shared/domain/article.ts';
 import { extractEntities } from '../../shared/domain/extract.ts';
-import { RELINK_MARK_KEY } from '../../shared/domain/keys.ts';
+import { listedEntityPartition, listPointerKey, RELINK_MARK_KEY } from '../../shared/domain/keys.ts';
 import { NameMatcher, type NameIndex } from '../../shared/domain/name-index.ts';
 import { BUCKET_NAME, TABLE_NAME } from '../../shared/resources.ts';
 import { makeDynamoClient } from '../../test/helpers/recount.ts';
@@ -515,6 +515,34 @@ async function relinkMark(edgeUrl: string): Promise<{
   }
 }
 
+/** p50 and p99 of `requests` sequential Queries of 20 items (after two warm-ups) on the store, through the edge. */
+async function storeCallMs(edgeUrl: string, requests: number): Promise<{ p50: number; p99: number }> {
+  const ddb = makeDynamoClient(edgeUrl);
+  try {
+    const ptr = await ddb.send(
+      new GetItemCommand({ TableName: TABLE_NAME, Key: marshall(listPointerKey('us-ofac-sdn')), ConsistentRead: true }),
+    );
+    const version = ptr.Item ? String(unmarshall(ptr.Item).version) : 'none';
+    const query = new QueryCommand({
+      TableName: TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': listedEntityPartition('us-ofac-sdn', version, 0) }),
+      Limit: 20,
+    });
+    const ms: number[] = [];
+    for (let i = 0; i < requests + 2; i++) {
+      const t = performance.now();
+      const r = await ddb.send(query);
+      if (i >= 2) ms.push(performance.now() - t);
+      if (!r.Items?.length) throw new Error(`store baseline: no entity of us-ofac-sdn version ${version} to read`);
+    }
+    const sorted = ms.sort((a, b) => a - b);
+    return { p50: quantileOf(sorted, 0.5), p99: quantileOf(sorted, 0.99) };
+  } finally {
+    ddb.destroy();
+  }
+}
+
 /** Articles stored, from the ingest records (each file's `written`), paged. */
 async function countArticles(ctx: SuiteContext, sb: Bench, label: string): Promise<number> {
   type Ingest = { key: string; status: string; list?: string; records: { written: number } };
@@ -594,6 +622,14 @@ async function measureRoutes(
   const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? k));
   const openapi = await sb.get<{ paths?: Record<string, unknown> }>('/openapi.json');
   const served = new Set(Object.keys(openapi.body.paths ?? {}).map(templateOf));
+  // The baseline of every route's latency, in the same run at the same size: one Query of 20 stored items (a list
+  // version's entity shard), from here through the edge to DynamoDB Local, as the query function's calls go. A route's
+  // multiple of it says what our code costs; its milliseconds move with the machine and with DynamoDB Local.
+  const store = await storeCallMs(sb.edgeUrl, o.requests);
+  const baselineRuns = { name: 'one Query of 20 items, SDK → edge → DynamoDB Local (p50)', runs: [store.p50] };
+  ctx.log(
+    `  ${o.label} store baseline: one Query of 20 items p50 ${store.p50.toFixed(1)} ms, p99 ${store.p99.toFixed(1)} ms`,
+  );
   await sandboxHotKeys(sb.edgeUrl, { reset: true });
   const out: RouteRun[] = [];
   for (const r of SCALE_ROUTES) {
@@ -645,7 +681,15 @@ async function measureRoutes(
     const p99 = quantileOf(sorted, 0.99);
     const params = { size: o.label, articles: o.articles, entities: o.entities, route: r.path };
     const status = run.status === 200 ? '' : `answered ${run.status}`;
-    const f50 = figureOf({ suite: 'scale', name: 'p50', unit: 'ms', better: 'lower', params, runs: [p50] });
+    const f50 = figureOf({
+      suite: 'scale',
+      name: 'p50',
+      unit: 'ms',
+      better: 'lower',
+      params,
+      runs: [p50],
+      baselineRuns,
+    });
     const f99 = figureOf({ suite: 'scale', name: 'p99', unit: 'ms', better: 'lower', params, runs: [p99] });
     f99.note = [
       run.ms.length < o.requests
