@@ -7,6 +7,15 @@ type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<
 
 const MAX_BODY = 1024 * 1024;
 
+/**
+ * A failed fetch as an error that names the call and its cause: undici's own says "fetch failed" and nothing else
+ * (the cause, ECONNREFUSED or "other side closed", is in `cause`, which most logs leave out).
+ */
+export function fetchFailure(what: string, err: unknown): Error {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return new Error(`${what}: ${(err as Error).message}${cause ? ` (${String(cause)})` : ''}`, { cause: err });
+}
+
 /** The event a Lambda Function URL delivers (payload format 2.0), built from a plain HTTP request. */
 export async function toFunctionUrlEvent(req: IncomingMessage): Promise<APIGatewayProxyEventV2> {
   const url = new URL(req.url ?? '/', 'http://sandbox');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { fetchFailure } from './http.ts';
 import { lambdaContext } from './queue.ts';
 
 /**
@@ -467,9 +468,7 @@ export function localStreamsApi(endpoint: string, region: string, timeoutMs = ST
       });
       text = await res.text();
     } catch (err) {
-      // "fetch failed" alone says neither which call nor why: name both.
-      const cause = (err as Error & { cause?: unknown }).cause;
-      throw new Error(`${op} on ${endpoint}: ${(err as Error).message}${cause ? ` (${String(cause)})` : ''}`);
+      throw fetchFailure(`${op} on ${endpoint}`, err);
     }
     const body = (text ? JSON.parse(text) : {}) as StreamsOutput & {
       __type?: string;

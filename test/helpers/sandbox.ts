@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { HotKeyReport } from '../../infra/sandbox/dynamo-capacity.ts';
+import { fetchFailure } from '../../infra/sandbox/http.ts';
 import { freePort } from '../../infra/sandbox/ports.ts';
 import { waitIdle } from '../../scripts/lib/checkout-sandbox.ts';
 
@@ -48,11 +49,9 @@ export async function onFreshConnection(what: string, call: () => Promise<Respon
     try {
       return await call();
     } catch (err) {
-      const cause = (err as Error & { cause?: unknown }).cause;
-      const code = (cause as { code?: string } | undefined)?.code ?? '';
+      const code = (err as { cause?: { code?: string } }).cause?.code;
       // A refused connection is a sandbox that is gone, not a stale socket: no point in trying again.
-      if (i >= attempts || !(err instanceof TypeError) || code === 'ECONNREFUSED')
-        throw new Error(`${what}: ${(err as Error).message}${cause ? ` (${String(cause)})` : ''}`, { cause: err });
+      if (i >= attempts || !(err instanceof TypeError) || code === 'ECONNREFUSED') throw fetchFailure(what, err);
     }
   }
 }
